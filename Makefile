@@ -1,0 +1,37 @@
+# Two commands set everything up on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+PG_URL ?= postgresql://root@127.0.0.1:5432/test
+
+.PHONY: install run test test-pg lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/coordbot serve --demo
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy bot handlers storage scheduler tests bench
+
+test: lint
+	$(BIN)/pytest -q
+
+# The same suite against PostgreSQL (CI runs it when the server answers).
+test-pg: install
+	COORDBOT_TEST_DATABASE_URL=$(PG_URL) $(BIN)/pytest -q
+
+bench: install
+	$(BIN)/python bench/ingest.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

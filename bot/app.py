@@ -1,0 +1,77 @@
+"""The FastAPI application: `create_app(settings)` wires storage, adapters, routes and the scheduler."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot import webhooks
+from bot.config import Settings
+from bot.line import LineAdapter
+from bot.messages import Platform
+from bot.platform import Adapter
+from bot.service import Service
+from bot.telegram import TelegramAdapter
+from handlers import routes
+from scheduler import Runtime, Scheduler
+from storage.db import make_engine, utcnow
+from storage.migrations import upgrade
+
+log = logging.getLogger(__name__)
+
+
+def adapters_for(settings: Settings) -> dict[Platform, Adapter]:
+    adapters: dict[Platform, Adapter] = {}
+    if settings.line_enabled:
+        adapters[Platform.line] = LineAdapter(settings)
+    if settings.telegram_enabled:
+        adapters[Platform.telegram] = TelegramAdapter(settings)
+    return adapters
+
+
+def create_app(settings: Settings, clock: Callable[[], datetime] = utcnow) -> FastAPI:
+    """The whole service; `clock` is replaceable so tests can move time."""
+    engine = make_engine(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.auto_migrate:
+            upgrade(engine)
+        adapters = adapters_for(settings)
+        if not adapters:
+            log.warning("no LINE or Telegram credentials: webhooks are disabled")
+        service = Service(settings, engine, adapters, routes(), clock)
+        scheduler = Scheduler(Runtime(engine, settings, clock, service.wake_outbox))
+        service.scheduler = scheduler
+        app.state.service = service
+        await service.start(background=settings.background_workers)
+        await scheduler.start(lead=settings.scheduler_enabled)
+        try:
+            yield
+        finally:
+            await scheduler.stop()
+            await service.stop()
+            engine.dispose()
+
+    app = FastAPI(title="coordbot", lifespan=lifespan)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.include_router(webhooks.router)
+
+    @app.get("/healthz")
+    async def healthz(request: Request) -> JSONResponse:
+        try:
+            with engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except SQLAlchemyError:
+            return JSONResponse({"status": "database unavailable"}, status_code=503)
+        return JSONResponse({"status": "ok"})
+
+    return app

@@ -1,0 +1,90 @@
+"""Settings, read from the environment and `.env`; built once in `create_app` and passed down."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER = "change-me"
+"""Value `.env.example` ships with; refused outside demo mode so nobody runs production on it."""
+
+DEFAULT_DB = "sqlite:///var/coordbot.db"
+
+
+def _env(name: str) -> AliasChoices:
+    return AliasChoices(name)
+
+
+class Settings(BaseSettings):
+    """Everything the service can be told. The environment names are the documented ones."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    database_url: str = Field(DEFAULT_DB, validation_alias=_env("COORDBOT_DATABASE_URL"))
+    public_url: str = Field("http://127.0.0.1:8000", validation_alias=_env("COORDBOT_PUBLIC_URL"))
+    timezone: str = Field("Asia/Bangkok", validation_alias=_env("COORDBOT_TIMEZONE"))
+    demo: bool = Field(False, validation_alias=_env("COORDBOT_DEMO"))
+    background_workers: bool = Field(True, validation_alias=_env("COORDBOT_BACKGROUND_WORKERS"))
+    scheduler_enabled: bool = Field(True, validation_alias=_env("COORDBOT_SCHEDULER"))
+    auto_migrate: bool = Field(True, validation_alias=_env("COORDBOT_AUTO_MIGRATE"))
+
+    line_channel_secret: SecretStr = Field(SecretStr(""), validation_alias=_env("LINE_CHANNEL_SECRET"))
+    line_channel_access_token: SecretStr = Field(
+        SecretStr(""), validation_alias=_env("LINE_CHANNEL_ACCESS_TOKEN")
+    )
+    line_api_base_url: str = Field("https://api.line.me", validation_alias=_env("LINE_API_BASE_URL"))
+    line_rate_per_s: float = Field(100.0, validation_alias=_env("LINE_RATE_PER_S"))
+    line_reply_token_ttl_s: float = Field(50.0, validation_alias=_env("LINE_REPLY_TOKEN_TTL_S"))
+
+    telegram_bot_token: SecretStr = Field(SecretStr(""), validation_alias=_env("TELEGRAM_BOT_TOKEN"))
+    telegram_webhook_secret: SecretStr = Field(
+        SecretStr(""), validation_alias=_env("TELEGRAM_WEBHOOK_SECRET")
+    )
+    telegram_api_base_url: str = Field(
+        "https://api.telegram.org/bot", validation_alias=_env("TELEGRAM_API_BASE_URL")
+    )
+    telegram_rate_per_s: float = Field(25.0, validation_alias=_env("TELEGRAM_RATE_PER_S"))
+    telegram_per_chat_per_s: float = Field(1.0, validation_alias=_env("TELEGRAM_PER_CHAT_PER_S"))
+
+    send_timeout_s: float = Field(10.0, validation_alias=_env("COORDBOT_SEND_TIMEOUT_S"))
+    max_send_attempts: int = Field(8, validation_alias=_env("COORDBOT_MAX_SEND_ATTEMPTS"))
+    quiet_start: str = Field("21:00", validation_alias=_env("COORDBOT_QUIET_START"))
+    quiet_end: str = Field("07:00", validation_alias=_env("COORDBOT_QUIET_END"))
+
+    @model_validator(mode="after")
+    def _refuse_placeholders(self) -> Settings:
+        if self.demo:
+            return self
+        for name in ("line_channel_secret", "line_channel_access_token", "telegram_bot_token",
+                     "telegram_webhook_secret"):
+            value: SecretStr = getattr(self, name)
+            if value.get_secret_value() == PLACEHOLDER:
+                raise ValueError(f"{name.upper()} is still the placeholder from .env.example")
+        return self
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def line_enabled(self) -> bool:
+        return _given(self.line_channel_secret) and _given(self.line_channel_access_token)
+
+    @property
+    def telegram_enabled(self) -> bool:
+        return _given(self.telegram_bot_token)
+
+    def sqlite_path(self) -> Path | None:
+        """The database file, so the CLI can create its folder; None for server databases."""
+        prefix = "sqlite:///"
+        if self.database_url.startswith(prefix) and ":memory:" not in self.database_url:
+            return Path(self.database_url.removeprefix(prefix))
+        return None
+
+
+def _given(secret: SecretStr) -> bool:
+    """Set to something real: not empty and not the `.env.example` placeholder (allowed in demo mode)."""
+    return secret.get_secret_value() not in ("", PLACEHOLDER)

@@ -1,0 +1,194 @@
+"""Control endpoints under `/_emulator/`, for benchmarks and `coordbot chat` in another process.
+
+Besides reading screens and setting limits, they act as a user: build a realistic event, sign it as the platform
+would, and POST it to the service's webhook URL.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal
+
+import httpx
+from fastapi import APIRouter, HTTPException
+from pydantic import BaseModel
+
+from bot.emulator import events as ev
+from bot.emulator.state import LINE, PLATFORMS, TELEGRAM, EmulatorState
+
+WEBHOOK_TIMEOUT_S = 10.0
+
+
+class RateLimitBody(BaseModel):
+    platform: Literal["line", "telegram"]
+    per_second: float | None = None
+    endpoint: str = "*"
+    per_chat_per_second: float | None = None
+
+
+class FaultBody(BaseModel):
+    platform: Literal["line", "telegram"]
+    endpoint: str
+    status: int | None = None
+    count: int = 1
+    delay: float = 0.0
+    retry_after: int | None = None
+    message: str | None = None
+
+
+class QuotaBody(BaseModel):
+    limit: int | None
+    used: int = 0
+
+
+class UserBody(BaseModel):
+    name: str | None = None
+    language: str = "th"
+
+
+class LineEventBody(BaseModel):
+    """A LINE user's action: `text` typed, postback `data` pressed, or a follow/unfollow."""
+
+    user_id: str
+    type: Literal["text", "postback", "follow", "unfollow"] | None = None
+    text: str | None = None
+    data: str | None = None
+    redelivery: bool = False
+
+
+class TelegramUpdateBody(BaseModel):
+    """A Telegram user's action: `text` sent, callback `data` pressed, or blocking/restarting the bot."""
+
+    user_id: int
+    type: Literal["message", "callback_query", "kicked", "member"] | None = None
+    text: str | None = None
+    data: str | None = None
+
+
+def control_router(state: EmulatorState) -> APIRouter:
+    """The router for driving one emulator from outside."""
+    router = APIRouter(prefix="/_emulator")
+
+    def platform_of(name: str) -> str:
+        if name not in PLATFORMS:
+            raise HTTPException(404, f"unknown platform {name!r}")
+        return name
+
+    @router.post("/reset")
+    async def reset() -> dict[str, bool]:
+        state.reset()
+        return {"ok": True}
+
+    @router.get("/screen/{platform}/{user}")
+    async def screen(platform: str, user: str, after: int = 0) -> list[dict[str, Any]]:
+        return [r.to_json() for r in state.screen(platform_of(platform), user)[after:]]
+
+    @router.get("/calls")
+    async def calls(platform: str | None = None, endpoint: str | None = None) -> list[dict[str, Any]]:
+        return [c.to_json() for c in state.calls(platform, endpoint)]
+
+    @router.post("/users/{platform}/{user}")
+    async def add_user(platform: str, user: str, body: UserBody | None = None) -> dict[str, bool]:
+        body = body or UserBody()
+        state.add_user(platform_of(platform), user, body.name, body.language)
+        return {"ok": True}
+
+    @router.post("/users/{platform}/{user}/block")
+    async def block(platform: str, user: str) -> dict[str, bool]:
+        state.block(platform_of(platform), user)
+        return {"ok": True}
+
+    @router.post("/users/{platform}/{user}/unblock")
+    async def unblock(platform: str, user: str) -> dict[str, bool]:
+        state.unblock(platform_of(platform), user)
+        return {"ok": True}
+
+    @router.post("/rate-limit")
+    async def rate_limit(body: RateLimitBody) -> dict[str, bool]:
+        state.set_rate_limit(body.platform, body.per_second, endpoint=body.endpoint,
+                             per_chat_per_second=body.per_chat_per_second)
+        return {"ok": True}
+
+    @router.post("/fault")
+    async def fault(body: FaultBody) -> dict[str, bool]:
+        state.inject_fault(body.platform, body.endpoint, status=body.status, count=body.count, delay=body.delay,
+                           retry_after=body.retry_after, message=body.message)
+        return {"ok": True}
+
+    @router.post("/quota")
+    async def quota(body: QuotaBody) -> dict[str, bool]:
+        state.set_quota(body.limit, body.used)
+        return {"ok": True}
+
+    @router.post("/line/events")
+    async def line_event(body: LineEventBody) -> dict[str, Any]:
+        event = line_event_for(state, body)
+        raw = json.dumps(ev.line_body([event], state.bot_line_user_id), ensure_ascii=False).encode()
+        headers = {"X-Line-Signature": ev.line_signature(state.line_channel_secret, raw)}
+        return {"status": await _post(state.line_webhook_url, raw, headers), "event": event}
+
+    @router.post("/telegram/updates")
+    async def telegram_update(body: TelegramUpdateBody) -> dict[str, Any]:
+        update = telegram_update_for(state, body)
+        raw = json.dumps(update, ensure_ascii=False).encode()
+        headers = {"X-Telegram-Bot-Api-Secret-Token": state.telegram_secret_token}
+        return {"status": await _post(state.telegram_webhook_url, raw, headers), "update": update}
+
+    return router
+
+
+def line_event_for(state: EmulatorState, body: LineEventBody) -> dict[str, Any]:
+    """The event for a user's action, with a fresh reply token; (un)following also changes the user's state."""
+    kind = body.type or ("postback" if body.data is not None else "text")
+    user = body.user_id
+    state.add_user(LINE, user)
+    if kind == "unfollow":
+        state.block(LINE, user)
+        return ev.line_unfollow_event(user, redelivery=body.redelivery)
+    token = state.issue_reply_token(user)
+    if kind == "follow":
+        state.unblock(LINE, user)
+        return ev.line_follow_event(user, reply_token=token, redelivery=body.redelivery)
+    if kind == "postback":
+        return ev.line_postback_event(user, body.data or "", reply_token=token, redelivery=body.redelivery)
+    return ev.line_text_event(user, body.text or "", reply_token=token, redelivery=body.redelivery)
+
+
+def telegram_update_for(state: EmulatorState, body: TelegramUpdateBody) -> dict[str, Any]:
+    """The update for a user's action; the chat becomes known to the bot, as on Telegram."""
+    kind = body.type or ("callback_query" if body.data is not None else "message")
+    chat = body.user_id
+    user = state.add_user(TELEGRAM, chat)
+    update_id = state.next_update_id()
+    bot_id = state.telegram_bot_id
+    if kind in ("kicked", "member"):
+        (state.block if kind == "kicked" else state.unblock)(TELEGRAM, chat)
+        return ev.tg_my_chat_member_update(chat, kind, update_id=update_id, bot_id=bot_id, first_name=user.name)
+    if kind == "callback_query":
+        data = body.data or ""
+        return ev.tg_callback_update(chat, data, update_id=update_id, callback_id=state.issue_callback_id(chat),
+                                     message=_message_with_button(state, chat, data), bot_id=bot_id,
+                                     first_name=user.name, language_code=user.language)
+    return ev.tg_message_update(chat, body.text or "", update_id=update_id,
+                                message_id=state.next_message_id(TELEGRAM, chat), first_name=user.name,
+                                language_code=user.language)
+
+
+def _message_with_button(state: EmulatorState, chat: int, data: str) -> dict[str, Any] | None:
+    """The latest bot message in the chat that has this button (or else the latest one)."""
+    screen = state.screen(TELEGRAM, chat)
+    for received in reversed(screen):
+        if any(d == data for _, d in received.buttons):
+            return received.raw
+    return screen[-1].raw if screen else None
+
+
+async def _post(url: str | None, body: bytes, headers: dict[str, str]) -> int:
+    if not url:
+        raise HTTPException(409, "the emulator has no webhook URL for this platform")
+    try:
+        async with httpx.AsyncClient(timeout=WEBHOOK_TIMEOUT_S) as client:
+            response = await client.post(url, content=body, headers={**headers, "Content-Type": "application/json"})
+    except httpx.HTTPError as exc:
+        raise HTTPException(502, f"the service did not answer: {exc!r}") from exc
+    return response.status_code

@@ -1,0 +1,206 @@
+"""LINE message objects: the checks the Messaging API makes, and how each message looks on the phone.
+
+Checks report `(property, message)` pairs in LINE's wording, e.g. `("messages[0].text", "Length must be
+between 0 and 5000")`; the API wraps them in `{"message": "The request body has N error(s)", "details": [...]}`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+MAX_MESSAGES = 5
+MAX_TEXT = 5000
+MAX_QUICK_REPLY = 13
+MAX_LABEL = 20
+MAX_POSTBACK_DATA = 300
+MAX_FLEX_BUBBLE_BYTES = 30 * 1024
+MAX_FLEX_CAROUSEL_BYTES = 50 * 1024
+MAX_CAROUSEL_BUBBLES = 12
+MESSAGE_TYPES = ("text", "image", "video", "audio", "location", "sticker", "template", "imagemap", "flex")
+ACTION_TYPES = ("postback", "message", "uri", "datetimepicker", "camera", "cameraRoll", "location", "richmenuswitch",
+                "clipboard")
+
+Errors = list[tuple[str, str]]
+
+
+def _length(errors: Errors, prop: str, value: Any, low: int, high: int, *, required: bool = True) -> None:
+    if value is None:
+        if required:
+            errors.append((prop, "May not be empty"))
+        return
+    if not isinstance(value, str):
+        errors.append((prop, "Must be a string"))
+    elif len(value) < low or len(value) > high:
+        errors.append((prop, f"Length must be between {low} and {high}"))
+
+
+def _https_url(errors: Errors, prop: str, value: Any, limit: int = 2000) -> None:
+    _length(errors, prop, value, 1, limit)
+    if isinstance(value, str) and value and not value.startswith("https://"):
+        errors.append((prop, "Must be HTTPS URL"))
+
+
+def check_action(errors: Errors, prop: str, action: Any, *, label_required: bool = True) -> None:
+    if not isinstance(action, dict):
+        errors.append((prop, "May not be empty"))
+        return
+    kind = action.get("type")
+    if kind not in ACTION_TYPES:
+        errors.append((f"{prop}.type", f"Must be one of the following values: [{', '.join(ACTION_TYPES)}]"))
+        return
+    _length(errors, f"{prop}.label", action.get("label"), 1, MAX_LABEL, required=label_required)
+    if kind == "postback":
+        _length(errors, f"{prop}.data", action.get("data"), 0, MAX_POSTBACK_DATA)
+        _length(errors, f"{prop}.displayText", action.get("displayText"), 1, 300, required=False)
+    elif kind == "message":
+        _length(errors, f"{prop}.text", action.get("text"), 1, 300)
+    elif kind == "uri":
+        uri = action.get("uri")
+        _length(errors, f"{prop}.uri", uri, 1, 1000)
+        if isinstance(uri, str) and not uri.startswith(("http://", "https://", "line://", "tel:", "mailto:")):
+            errors.append((f"{prop}.uri", "Invalid URI scheme"))
+
+
+def _check_actions(errors: Errors, prop: str, actions: Any, low: int, high: int) -> None:
+    if not isinstance(actions, list) or not low <= len(actions) <= high:
+        errors.append((prop, f"Size must be between {low} and {high}"))
+        return
+    for i, action in enumerate(actions):
+        check_action(errors, f"{prop}[{i}]", action)
+
+
+def _check_template(errors: Errors, prop: str, template: Any) -> None:
+    if not isinstance(template, dict):
+        errors.append((prop, "May not be empty"))
+        return
+    kind = template.get("type")
+    if kind == "buttons":
+        limit = 60 if template.get("title") or template.get("thumbnailImageUrl") else 160
+        _length(errors, f"{prop}.title", template.get("title"), 1, 40, required=False)
+        _length(errors, f"{prop}.text", template.get("text"), 1, limit)
+        _check_actions(errors, f"{prop}.actions", template.get("actions"), 1, 4)
+    elif kind == "confirm":
+        _length(errors, f"{prop}.text", template.get("text"), 1, 240)
+        _check_actions(errors, f"{prop}.actions", template.get("actions"), 2, 2)
+    elif kind in ("carousel", "image_carousel"):
+        columns = template.get("columns")
+        if not isinstance(columns, list) or not 1 <= len(columns) <= 10:
+            errors.append((f"{prop}.columns", "Size must be between 1 and 10"))
+            return
+        for i, column in enumerate(columns):
+            where = f"{prop}.columns[{i}]"
+            if kind == "carousel":
+                _length(errors, f"{where}.text", column.get("text"), 1, 120)
+                _check_actions(errors, f"{where}.actions", column.get("actions"), 1, 3)
+            else:
+                check_action(errors, f"{where}.action", column.get("action"), label_required=False)
+    else:
+        errors.append((f"{prop}.type", "Must be one of the following values: [buttons, confirm, carousel, "
+                                       "image_carousel]"))
+
+
+def _check_flex(errors: Errors, prop: str, contents: Any) -> None:
+    if not isinstance(contents, dict) or contents.get("type") not in ("bubble", "carousel"):
+        errors.append((f"{prop}.type", "Must be one of the following values: [bubble, carousel]"))
+        return
+    size = len(json.dumps(contents, ensure_ascii=False, separators=(",", ":")).encode())
+    if contents["type"] == "carousel":
+        bubbles = contents.get("contents")
+        if not isinstance(bubbles, list) or not 1 <= len(bubbles) <= MAX_CAROUSEL_BUBBLES:
+            errors.append((f"{prop}.contents", f"Size must be between 1 and {MAX_CAROUSEL_BUBBLES}"))
+        if size > MAX_FLEX_CAROUSEL_BYTES:
+            errors.append((prop, "Size must be less than or equal to 50KB"))
+    elif size > MAX_FLEX_BUBBLE_BYTES:
+        errors.append((prop, "Size must be less than or equal to 30KB"))
+
+
+def check_message(errors: Errors, prop: str, message: Any) -> None:
+    """Append what is wrong with one message object."""
+    if not isinstance(message, dict):
+        errors.append((prop, "May not be empty"))
+        return
+    kind = message.get("type")
+    if kind not in MESSAGE_TYPES:
+        errors.append((f"{prop}.type", f"Must be one of the following values: [{', '.join(MESSAGE_TYPES)}]"))
+        return
+    if kind == "text":
+        _length(errors, f"{prop}.text", message.get("text"), 1, MAX_TEXT)
+    elif kind == "location":
+        _length(errors, f"{prop}.title", message.get("title"), 1, 100)
+        _length(errors, f"{prop}.address", message.get("address"), 1, 100)
+        for name in ("latitude", "longitude"):
+            if not isinstance(message.get(name), int | float):
+                errors.append((f"{prop}.{name}", "May not be empty"))
+    elif kind in ("image", "video"):
+        _https_url(errors, f"{prop}.originalContentUrl", message.get("originalContentUrl"))
+        _https_url(errors, f"{prop}.previewImageUrl", message.get("previewImageUrl"))
+    elif kind == "sticker":
+        for name in ("packageId", "stickerId"):
+            if not isinstance(message.get(name), str) or not message[name]:
+                errors.append((f"{prop}.{name}", "May not be empty"))
+    elif kind == "template":
+        _length(errors, f"{prop}.altText", message.get("altText"), 1, 400)
+        _check_template(errors, f"{prop}.template", message.get("template"))
+    elif kind == "flex":
+        _length(errors, f"{prop}.altText", message.get("altText"), 1, 1500)
+        _check_flex(errors, f"{prop}.contents", message.get("contents"))
+    quick = message.get("quickReply")
+    if quick is not None:
+        items = quick.get("items") if isinstance(quick, dict) else None
+        if not isinstance(items, list) or not 1 <= len(items) <= MAX_QUICK_REPLY:
+            errors.append((f"{prop}.quickReply.items", f"Size must be between 1 and {MAX_QUICK_REPLY}"))
+        else:
+            for i, item in enumerate(items):
+                check_action(errors, f"{prop}.quickReply.items[{i}].action",
+                             item.get("action") if isinstance(item, dict) else None)
+
+
+def check_messages(messages: Any) -> Errors:
+    """Everything wrong with a request's `messages` array."""
+    errors: Errors = []
+    if not isinstance(messages, list) or not 1 <= len(messages) <= MAX_MESSAGES:
+        return [("messages", f"Size must be between 1 and {MAX_MESSAGES}")]
+    for i, message in enumerate(messages):
+        check_message(errors, f"messages[{i}]", message)
+    return errors
+
+
+def _button(action: dict[str, Any]) -> tuple[str, str]:
+    data = action.get("data") or action.get("uri") or action.get("text") or ""
+    return str(action.get("label", "")), str(data)
+
+
+def _flex_buttons(node: Any) -> list[tuple[str, str]]:
+    if isinstance(node, list):
+        return [b for child in node for b in _flex_buttons(child)]
+    if not isinstance(node, dict):
+        return []
+    if node.get("type") == "button" and isinstance(node.get("action"), dict):
+        return [_button(node["action"])]
+    return [b for value in node.values() if isinstance(value, dict | list) for b in _flex_buttons(value)]
+
+
+def on_screen(message: dict[str, Any]) -> tuple[str, str, list[tuple[str, str]]]:
+    """How a valid message shows on the phone: its kind, its text and its buttons (label, data)."""
+    kind = message["type"]
+    buttons: list[tuple[str, str]] = []
+    text = ""
+    if kind == "text":
+        text = message["text"]
+    elif kind == "location":
+        text = f"{message['title']}\n{message['address']}"
+    elif kind in ("image", "video"):
+        text = message["originalContentUrl"]
+    elif kind == "template":
+        template = message["template"]
+        text = template.get("text") or message["altText"]
+        actions = template.get("actions") or [a for c in template.get("columns", [])
+                                              for a in c.get("actions", [c.get("action", {})])]
+        buttons += [_button(a) for a in actions if a]
+    elif kind == "flex":
+        text = message["altText"]
+        buttons += _flex_buttons(message["contents"])
+    items = (message.get("quickReply") or {}).get("items", [])
+    buttons += [_button(item["action"]) for item in items]
+    return kind, text, buttons

@@ -1,0 +1,161 @@
+"""Telegram's `parse_mode=HTML`: the tags it allows, its entity decoding and its error messages.
+
+Follows tdlib's parser (td/telegram/MessageEntity.cpp): only `&lt; &gt; &amp; &quot;` and numeric references are
+decoded, any other `&` is kept as text, every other `<` must start a supported tag, and tags must nest.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+ENTITY_TYPES = {
+    "b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underline", "ins": "underline",
+    "s": "strikethrough", "strike": "strikethrough", "del": "strikethrough", "span": "spoiler",
+    "tg-spoiler": "spoiler", "a": "text_link", "code": "code", "pre": "pre", "blockquote": "blockquote",
+    "tg-emoji": "custom_emoji",
+}
+NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
+NAME_TOKEN = re.compile(r"[A-Za-z0-9.\-]*")
+NUMERIC_REFERENCE = re.compile(r"&#(x[0-9A-Fa-f]+|[0-9]+);?")
+NAMED_REFERENCE = re.compile(r"&([A-Za-z]*);?")
+
+
+class EntityError(ValueError):
+    """The markup cannot be parsed; the message is Telegram's, without "can't parse entities: "."""
+
+
+def _utf16(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _offset(markup: str, pos: int) -> int:
+    return len(markup[:pos].encode())
+
+
+def _entity(markup: str, pos: int) -> tuple[str, int] | None:
+    """The character an HTML entity at `pos` stands for and the position after it, or None to keep the `&`."""
+    if markup.startswith("&#", pos):
+        match = NUMERIC_REFERENCE.match(markup, pos)
+        if match is None:
+            return None
+        digits = match.group(1)
+        code = int(digits[1:], 16) if digits.startswith("x") else int(digits)
+        return (chr(code), match.end()) if 0 < code < 0x10FFFF and match.end() - pos < 10 else None
+    match = NAMED_REFERENCE.match(markup, pos)
+    if match is None or match.group(1) not in NAMED:
+        return None
+    return NAMED[match.group(1)], match.end()
+
+
+def _attributes(markup: str, pos: int, tag: str, start: int) -> tuple[dict[str, str], int]:
+    """Parse `name=value` pairs up to the closing `>`; return them and the position after it."""
+    attrs: dict[str, str] = {}
+    n = len(markup)
+    while True:
+        while pos < n and markup[pos].isspace():
+            pos += 1
+        if pos >= n:
+            raise EntityError(f"Unclosed start tag at byte offset {_offset(markup, start)}")
+        if markup[pos] == ">":
+            return attrs, pos + 1
+        name_start = pos
+        while pos < n and not markup[pos].isspace() and markup[pos] not in "=>":
+            pos += 1
+        name = markup[name_start:pos].lower()
+        while pos < n and markup[pos].isspace():
+            pos += 1
+        if not name or pos >= n or markup[pos] != "=":
+            raise EntityError(f'Expected equal sign in declaration of an attribute of the tag "{tag}" at byte '
+                              f"offset {_offset(markup, start)}")
+        pos += 1
+        while pos < n and markup[pos].isspace():
+            pos += 1
+        if pos >= n:
+            raise EntityError(f"Unclosed start tag at byte offset {_offset(markup, start)}")
+        if markup[pos] in "'\"":
+            quote, pos, value = markup[pos], pos + 1, []
+            while pos < n and markup[pos] != quote:
+                decoded = _entity(markup, pos) if markup[pos] == "&" else None
+                if decoded:
+                    value.append(decoded[0])
+                    pos = decoded[1]
+                else:
+                    value.append(markup[pos])
+                    pos += 1
+            pos += 1
+            attrs[name] = "".join(value)
+        else:
+            token = NAME_TOKEN.match(markup, pos)
+            end = token.end() if token else pos
+            if end < n and not markup[end].isspace() and markup[end] != ">":
+                raise EntityError(f"Unexpected end of name token at byte offset {_offset(markup, pos)}")
+            attrs[name] = markup[pos:end].lower()
+            pos = end
+
+
+def _make_entity(tag: str, attrs: dict[str, str], start: int, length: int, text: str) -> dict[str, Any]:
+    entity: dict[str, Any] = {"type": ENTITY_TYPES[tag], "offset": start, "length": length}
+    if tag == "a":
+        entity["url"] = attrs.get("href") or text
+    elif tag == "pre" and attrs.get("language"):
+        entity["language"] = attrs["language"]
+    elif tag == "tg-emoji":
+        entity["custom_emoji_id"] = attrs.get("emoji-id", "")
+    return entity
+
+
+def parse_html(markup: str) -> tuple[str, list[dict[str, Any]]]:
+    """The plain text and the message entities (UTF-16 offsets) of Telegram-flavoured HTML."""
+    out: list[str] = []
+    length = 0  # UTF-16 length of the text so far
+    entities: list[dict[str, Any]] = []
+    stack: list[tuple[str, dict[str, str], int, int]] = []  # tag, attributes, text offset, markup position
+    pos, n = 0, len(markup)
+    while pos < n:
+        char = markup[pos]
+        if char == "&" and (decoded := _entity(markup, pos)):
+            out.append(decoded[0])
+            length += _utf16(decoded[0])
+            pos = decoded[1]
+            continue
+        if char != "<":
+            out.append(char)
+            length += _utf16(char)
+            pos += 1
+            continue
+        start = pos
+        if markup.startswith("</", pos):
+            end = markup.find(">", pos)
+            if end < 0:
+                raise EntityError(f"Unclosed end tag at byte offset {_offset(markup, start)}")
+            name = markup[pos + 2:end].strip().lower()
+            if not stack:
+                raise EntityError(f"Unexpected end tag at byte offset {_offset(markup, start)}")
+            tag, attrs, text_start, _ = stack.pop()
+            if name and name != tag:
+                raise EntityError(f'Unmatched end tag at byte offset {_offset(markup, start)}, expected "</{tag}>", '
+                                  f'found "</{name}>"')
+            if length > text_start:
+                entities.append(_make_entity(tag, attrs, text_start, length - text_start, "".join(out)))
+            pos = end + 1
+            continue
+        pos += 1
+        while pos < n and not markup[pos].isspace() and markup[pos] != ">":
+            pos += 1
+        if pos >= n:
+            raise EntityError(f"Unclosed start tag at byte offset {_offset(markup, start)}")
+        tag = markup[start + 1:pos].lower()
+        if tag not in ENTITY_TYPES:
+            raise EntityError(f'Unsupported start tag "{tag}" at byte offset {_offset(markup, start)}')
+        attrs, pos = _attributes(markup, pos, tag, start)
+        if tag == "span" and attrs.get("class") != "tg-spoiler":
+            raise EntityError(f'Tag "span" must have class "tg-spoiler" at byte offset {_offset(markup, start)}')
+        if tag == "tg-emoji" and not attrs.get("emoji-id", "").isdigit():
+            raise EntityError(f'Custom emoji entity must contain a tag "emoji-id" at byte offset '
+                              f"{_offset(markup, start)}")
+        stack.append((tag, attrs, length, start))
+    if stack:
+        raise EntityError(f'Can\'t find end tag corresponding to start tag "{stack[-1][0]}"')
+    entities.sort(key=lambda e: (e["offset"], -e["length"]))
+    return "".join(out), entities

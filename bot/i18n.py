@@ -1,0 +1,30 @@
+"""Thai-first texts. A `Text` holds both languages beside the code that uses it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+LANGUAGES = ("th", "en")
+
+THAI_MONTHS = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")
+
+
+@dataclass(frozen=True)
+class Text:
+    th: str
+    en: str
+
+    def render(self, lang: str, **params: object) -> str:
+        template = self.en if lang == "en" else self.th
+        return template.format(**params) if params else template
+
+
+def format_datetime(moment: datetime, lang: str, tz: ZoneInfo, with_time: bool = True) -> str:
+    """`19 มี.ค. 2569 09:00 น.` (Buddhist Era) for Thai readers, `19 Mar 2026 09:00` for English."""
+    local = moment.astimezone(tz)
+    if lang == "en":
+        return local.strftime("%d %b %Y %H:%M" if with_time else "%d %b %Y").lstrip("0")
+    date = f"{local.day} {THAI_MONTHS[local.month - 1]} {local.year + 543}"
+    return f"{date} {local:%H:%M} น." if with_time else date

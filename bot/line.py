@@ -1,0 +1,219 @@
+"""LINE adapter: webhook verification and parsing with `WebhookParser`, sending with `AsyncMessagingApi`."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+import aiohttp
+from linebot.v3 import WebhookParser
+from linebot.v3.exceptions import InvalidSignatureError
+from linebot.v3.messaging import (
+    ApiException,
+    AsyncApiClient,
+    AsyncMessagingApi,
+    Configuration,
+    FlexContainer,
+    FlexMessage,
+    ImageMessage,
+    LocationMessage,
+    Message,
+    PostbackAction,
+    PushMessageRequest,
+    QuickReply,
+    QuickReplyItem,
+    ReplyMessageRequest,
+    TextMessage,
+    URIAction,
+)
+from linebot.v3.webhooks import (
+    Event,
+    FollowEvent,
+    JoinEvent,
+    LeaveEvent,
+    MessageEvent,
+    PostbackEvent,
+    TextMessageContent,
+    UnfollowEvent,
+)
+
+from bot.config import Settings
+from bot.messages import Button, Card, Incoming, Kind, Platform, Reply
+from bot.platform import Failure, SendFailed, WebhookRejected
+
+log = logging.getLogger(__name__)
+
+MAX_MESSAGES = 5
+MAX_TEXT = 5000
+MAX_QUICK_REPLIES = 13
+MAX_LABEL = 20
+MAX_POSTBACK = 300
+MAX_BUBBLES = 12
+
+
+class LineAdapter:
+    platform = Platform.line
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.parser = WebhookParser(settings.line_channel_secret.get_secret_value())
+        self.client: AsyncApiClient | None = None
+        self.api: AsyncMessagingApi | None = None
+
+    async def start(self) -> None:
+        """The SDK's aiohttp session must be made inside the running loop, so not at import time."""
+        config = Configuration(access_token=self.settings.line_channel_access_token.get_secret_value(),
+                               host=self.settings.line_api_base_url)
+        self.client = AsyncApiClient(config)
+        self.api = AsyncMessagingApi(self.client)
+
+    async def stop(self) -> None:
+        if self.client is not None:
+            await self.client.close()
+
+    def read_webhook(self, body: bytes, headers: Mapping[str, str]) -> list[tuple[str, dict[str, Any]]]:
+        signature = headers.get("x-line-signature")
+        if not signature:
+            raise WebhookRejected(401, "missing X-Line-Signature")
+        try:
+            text = body.decode()
+            self.parser.parse(text, signature)
+            events = json.loads(text)["events"]
+            return [(str(event["webhookEventId"]), event) for event in events]
+        except InvalidSignatureError as exc:
+            raise WebhookRejected(403, "bad signature") from exc
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise WebhookRejected(400, "malformed webhook body") from exc
+
+    def parse(self, raw: dict[str, Any], received_at: datetime) -> Incoming | None:
+        try:
+            event = Event.from_dict(raw)
+        except (ValueError, KeyError, TypeError):
+            return None  # an event type this SDK version does not know: stored, ignored
+        source = getattr(event, "source", None)
+        user_id = getattr(source, "user_id", None)
+        if event is None or user_id is None:
+            return None
+        chat_id = getattr(source, "group_id", None) or getattr(source, "room_id", None) or user_id
+        kind, text, payload = _kind_of(event)
+        return Incoming(
+            platform=Platform.line, event_id=raw["webhookEventId"], kind=kind, user_id=user_id,
+            chat_id=chat_id, text=text, payload=payload, reply_token=getattr(event, "reply_token", None),
+            received_at=received_at, standby=raw.get("mode") == "standby",
+        )
+
+    def render(self, replies: Sequence[Reply]) -> list[Any]:
+        messages = [m for reply in replies for m in _messages(reply)]
+        return [messages[i:i + MAX_MESSAGES] for i in range(0, len(messages), MAX_MESSAGES)]
+
+    async def send(self, chat_id: str, part: Any, *, first: bool, token: str | None, retry_key: str) -> None:
+        assert self.api is not None, "LineAdapter.start() was not called"
+        try:
+            if first and token:
+                await self.api.reply_message(ReplyMessageRequest(reply_token=token, messages=part))
+            else:
+                await self.api.push_message(PushMessageRequest(to=chat_id, messages=part),
+                                            x_line_retry_key=retry_key)
+        except ApiException as exc:
+            _classify(exc)
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            # The retry key makes a repeat safe, so an unknown outcome is simply retried.
+            raise SendFailed(Failure.transient, type(exc).__name__) from exc
+
+
+def _kind_of(event: Event) -> tuple[Kind, str, str]:
+    if isinstance(event, MessageEvent):
+        if isinstance(event.message, TextMessageContent):
+            return Kind.text, event.message.text, ""
+        return Kind.other, "", ""
+    if isinstance(event, PostbackEvent):
+        return Kind.button, "", event.postback.data
+    for event_type, kind in ((FollowEvent, Kind.follow), (UnfollowEvent, Kind.unfollow),
+                             (JoinEvent, Kind.joined), (LeaveEvent, Kind.left)):
+        if isinstance(event, event_type):
+            return kind, "", ""
+    return Kind.other, "", ""
+
+
+def _classify(exc: ApiException) -> None:
+    body = str(exc.body or "")
+    status = exc.status or 0
+    if status == 409:
+        return  # the retry key was already accepted: the message was delivered before
+    if status == 429 and "monthly limit" in body:
+        raise SendFailed(Failure.quota_exhausted, body)
+    if status == 429:
+        raise SendFailed(Failure.rate_limited, body)  # LINE sends no retry-after: back off
+    if status == 400 and "reply token" in body.lower():
+        raise SendFailed(Failure.invalid_reply_token, body)
+    if status >= 500:
+        raise SendFailed(Failure.transient, f"{status} {body}")
+    raise SendFailed(Failure.rejected, f"{status} {body}")
+
+
+def _label(text: str) -> str:
+    return text if len(text) <= MAX_LABEL else text[:MAX_LABEL - 1] + "…"
+
+
+def _action(button: Button) -> PostbackAction | URIAction:
+    if button.url:
+        return URIAction(label=_label(button.label), uri=button.url)
+    data = button.payload or ""
+    if len(data) > MAX_POSTBACK:
+        raise ValueError(f"postback data over {MAX_POSTBACK} characters")
+    return PostbackAction(label=_label(button.label), data=data, displayText=button.label)
+
+
+def _chunks(text: str, size: int) -> list[str]:
+    return [text[i:i + size] for i in range(0, len(text), size)] or [""]
+
+
+def _messages(reply: Reply) -> list[Message]:
+    """One neutral reply as LINE messages; its buttons ride on the last one as quick replies."""
+    out: list[Message] = []
+    if reply.cards:
+        out.append(FlexMessage(altText=_alt_text(reply), contents=FlexContainer.from_dict(_flex(reply.cards))))
+    if reply.text:
+        out += [TextMessage(text=chunk) for chunk in _chunks(reply.text, MAX_TEXT)]
+    if reply.location:
+        loc = reply.location
+        out.append(LocationMessage(title=loc.title[:100], address=loc.address[:100], latitude=loc.latitude,
+                                   longitude=loc.longitude))
+    if reply.image_url:
+        out.append(ImageMessage(originalContentUrl=reply.image_url, previewImageUrl=reply.image_url))
+    if reply.document_url:
+        out.append(TextMessage(text=f"{reply.document_name or ''} {reply.document_url}".strip()))
+    if reply.buttons and out:
+        if len(reply.buttons) > MAX_QUICK_REPLIES:
+            log.warning("%d buttons; LINE shows only %d", len(reply.buttons), MAX_QUICK_REPLIES)
+        items = [QuickReplyItem(action=_action(b)) for b in reply.buttons[:MAX_QUICK_REPLIES]]
+        out[-1].quick_reply = QuickReply(items=items)
+    return out
+
+
+def _alt_text(reply: Reply) -> str:
+    return (reply.text or " / ".join(card.title for card in reply.cards))[:400] or "-"
+
+
+def _progress_bar(percent: int) -> dict[str, Any]:
+    width = max(1, min(100, percent))
+    return {"type": "box", "layout": "vertical", "backgroundColor": "#E0E0E0", "height": "6px",
+            "contents": [{"type": "box", "layout": "vertical", "contents": [], "width": f"{width}%",
+                          "backgroundColor": "#1DB446", "height": "6px"}]}
+
+
+def _bubble(card: Card) -> dict[str, Any]:
+    body: list[dict[str, Any]] = [{"type": "text", "text": card.title, "weight": "bold", "wrap": True}]
+    body += [{"type": "text", "text": line, "size": "sm", "wrap": True, "color": "#555555"} for line in card.lines]
+    if card.progress is not None:
+        body += [_progress_bar(card.progress),
+                 {"type": "text", "text": f"{card.progress}%", "size": "xs", "align": "end"}]
+    return {"type": "bubble", "body": {"type": "box", "layout": "vertical", "spacing": "sm", "contents": body}}
+
+
+def _flex(cards: Sequence[Card]) -> dict[str, Any]:
+    bubbles = [_bubble(card) for card in cards[:MAX_BUBBLES]]
+    return bubbles[0] if len(bubbles) == 1 else {"type": "carousel", "contents": bubbles}

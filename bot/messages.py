@@ -1,0 +1,85 @@
+"""The neutral message model: what handlers read (`Incoming`) and write (`Reply`), free of any platform."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, Field
+
+
+class Platform(StrEnum):
+    line = "line"
+    telegram = "telegram"
+
+
+class Kind(StrEnum):
+    """What the user did. Adapters map every platform event to one of these (or drop it)."""
+
+    text = "text"
+    button = "button"
+    follow = "follow"
+    unfollow = "unfollow"
+    joined = "joined"
+    left = "left"
+    other = "other"
+
+
+class Incoming(BaseModel):
+    """One user action, as the router and handlers see it."""
+
+    platform: Platform
+    event_id: str
+    kind: Kind
+    user_id: str
+    chat_id: str
+    text: str = ""
+    payload: str = ""
+    reply_token: str | None = None
+    received_at: datetime
+    display_name: str | None = None
+    language_code: str | None = None
+    callback_id: str | None = None
+    standby: bool = False
+    """LINE's standby mode: another channel owns the chat, so we must not reply."""
+
+    @property
+    def args(self) -> str:
+        """The text after the command word, e.g. `ABC123` in `/start ABC123`."""
+        parts = self.text.strip().split(maxsplit=1)
+        return parts[1].strip() if len(parts) == 2 else ""
+
+
+class Button(BaseModel):
+    """A tappable choice: LINE quick-reply postback, Telegram inline keyboard callback, or a link."""
+
+    label: str
+    payload: str | None = None
+    url: str | None = None
+
+
+class Location(BaseModel):
+    title: str
+    address: str
+    latitude: float
+    longitude: float
+
+
+class Card(BaseModel):
+    """A short record (project, workshop): title, lines of detail, optional progress 0-100."""
+
+    title: str
+    lines: list[str] = Field(default_factory=list)
+    progress: int | None = None
+
+
+class Reply(BaseModel):
+    """One outgoing message. Adapters render it with what their platform offers."""
+
+    text: str = ""
+    buttons: list[Button] = Field(default_factory=list)
+    cards: list[Card] = Field(default_factory=list)
+    location: Location | None = None
+    document_url: str | None = None
+    document_name: str | None = None
+    image_url: str | None = None

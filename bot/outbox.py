@@ -1,0 +1,143 @@
+"""The dispatcher: claims due outbox rows and sends them through the adapters, exactly once.
+
+Every row is sent part by part; progress is committed after each part, so a crash resumes where it
+stopped. LINE pushes carry the row's retry key (409 means already delivered); Telegram has no such key,
+so a send with an unknown outcome is recorded, not repeated.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import uuid
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
+
+from sqlalchemy.engine import Engine
+from sqlmodel import col, select, update
+
+from bot.config import Settings
+from bot.messages import Platform, Reply
+from bot.platform import Adapter, Failure, SendFailed
+from bot.ratelimit import RateLimiter
+from storage.db import transaction
+from storage.models import Account, OutboxMessage, OutboxStatus
+from storage.outbox import claim_due, recover_abandoned
+from storage.people import set_reachable
+
+log = logging.getLogger(__name__)
+
+BATCH = 200
+CONCURRENCY = 64
+MAX_BACKOFF_S = 300.0
+
+
+def part_key(retry_key: str, index: int) -> str:
+    """A retry key per part, stable across attempts: the row's own for part 0, derived for the rest."""
+    return retry_key if index == 0 else str(uuid.uuid5(uuid.UUID(retry_key), str(index)))
+
+
+def backoff(attempts: int) -> float:
+    return min(MAX_BACKOFF_S, 2.0 ** max(0, attempts - 1)) * random.uniform(0.8, 1.2)
+
+
+class Outbox:
+    """Sends what the outbox holds; one per process, several processes may share a PostgreSQL outbox."""
+
+    def __init__(self, engine: Engine, adapters: Mapping[Platform, Adapter], settings: Settings,
+                 clock: Callable[[], datetime]) -> None:
+        self.engine = engine
+        self.adapters = adapters
+        self.settings = settings
+        self.clock = clock
+        self.limiters = {
+            Platform.line: RateLimiter(settings.line_rate_per_s),
+            Platform.telegram: RateLimiter(settings.telegram_rate_per_s, settings.telegram_per_chat_per_s),
+        }
+        self.slots = asyncio.Semaphore(CONCURRENCY)
+        self.lease = timedelta(seconds=settings.send_timeout_s * 3)
+
+    def recover(self, *, immediately: bool) -> None:
+        """Deal with rows a dead process left in `sending`; with SQLite no other process can own them."""
+        with transaction(self.engine) as session:
+            retried, unknown = recover_abandoned(session=session, now=self.clock(), whole=immediately)
+        if retried or unknown:
+            log.warning("outbox recovery: %d LINE sends retried, %d Telegram sends of unknown outcome",
+                        retried, unknown)
+
+    async def dispatch_due(self) -> int:
+        """Send every row due now; returns how many rows were attempted."""
+        with transaction(self.engine) as session:
+            rows = claim_due(session=session, now=self.clock(), limit=BATCH, lease=self.lease)
+        await asyncio.gather(*(self._deliver(row) for row in rows))
+        return len(rows)
+
+    async def _deliver(self, row: OutboxMessage) -> None:
+        async with self.slots:
+            if not self._reachable(row):
+                self._finish(row, OutboxStatus.unreachable, "account unreachable")
+                return
+            adapter = self.adapters[Platform(row.platform)]
+            parts = adapter.render([Reply.model_validate(m) for m in row.messages])
+            expires = row.reply_token_expires_at
+            token = row.reply_token if expires is None or expires > self.clock() else None
+            try:
+                for index in range(row.parts_sent, len(parts)):
+                    first = index == 0
+                    await self.limiters[Platform(row.platform)].acquire(row.chat_id)
+                    await adapter.send(row.chat_id, parts[index], first=first, token=token,
+                                       retry_key=part_key(row.retry_key, index))
+                    self._progress(row, index + 1)
+            except SendFailed as failed:
+                self._failed(row, failed)
+                return
+            self._finish(row, OutboxStatus.sent)
+
+    def _reachable(self, row: OutboxMessage) -> bool:
+        with transaction(self.engine) as session:
+            account = session.exec(
+                select(Account).where(Account.platform == row.platform, Account.user_id == row.user_id)
+            ).first()
+            return account is None or account.reachable
+
+    def _progress(self, row: OutboxMessage, parts_sent: int) -> None:
+        row.parts_sent = parts_sent
+        self._update(row.id, parts_sent=parts_sent)
+
+    def _finish(self, row: OutboxMessage, status: OutboxStatus, error: str = "") -> None:
+        values: dict[str, object] = {"status": status, "last_error": error}
+        if status == OutboxStatus.sent:
+            values["sent_at"] = self.clock()
+        self._update(row.id, **values)
+
+    def _retry_later(self, row: OutboxMessage, delay: float, error: str, **extra: object) -> None:
+        self._update(row.id, status=OutboxStatus.pending, last_error=error,
+                     next_attempt_at=self.clock() + timedelta(seconds=delay), **extra)
+
+    def _failed(self, row: OutboxMessage, failed: SendFailed) -> None:
+        platform = Platform(row.platform)
+        match failed.failure:
+            case Failure.invalid_reply_token:
+                # The token was used or expired: send the same messages by push instead.
+                self._retry_later(row, 0, failed.detail, reply_token=None, attempts=row.attempts - 1)
+            case Failure.rate_limited:
+                delay = failed.retry_after if failed.retry_after is not None else backoff(row.attempts)
+                self.limiters[platform].pause(delay)
+                self._retry_later(row, delay, failed.detail, attempts=row.attempts - 1)
+            case Failure.transient if row.attempts < self.settings.max_send_attempts:
+                self._retry_later(row, backoff(row.attempts), failed.detail)
+            case Failure.unreachable:
+                with transaction(self.engine) as session:
+                    set_reachable(session=session, platform=row.platform, user_id=row.user_id, reachable=False,
+                                  reason=failed.detail)
+                self._finish(row, OutboxStatus.unreachable, failed.detail)
+            case Failure.outcome_unknown:
+                self._finish(row, OutboxStatus.unknown, failed.detail)
+            case _:
+                log.error("outbox row %s failed for good: %s", row.id, failed)
+                self._finish(row, OutboxStatus.failed, failed.detail)
+
+    def _update(self, row_id: int | None, **values: object) -> None:
+        with transaction(self.engine) as session:
+            session.exec(update(OutboxMessage).where(col(OutboxMessage.id) == row_id).values(**values))

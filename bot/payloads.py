@@ -1,0 +1,66 @@
+"""Button payloads: small typed records that pack into a button's data and unpack on the way back.
+
+Telegram allows 64 bytes of callback data and Thai takes 3 bytes a character, so payloads are ASCII.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from enum import Enum
+from typing import Any, ClassVar, Self
+
+MAX_BYTES = 64
+SEPARATOR = ":"
+
+
+class PayloadError(ValueError):
+    """Data from an old or forged button that does not unpack."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Payload:
+    """Base class; subclasses are frozen dataclasses with a unique `prefix`."""
+
+    prefix: ClassVar[str] = ""
+
+    def pack(self) -> str:
+        values = [str(v.value if isinstance(v, Enum) else v) for v in dataclasses.astuple(self)]
+        for value in values:
+            if SEPARATOR in value:
+                raise ValueError(f"{SEPARATOR!r} inside a payload field: {value!r}")
+        data = SEPARATOR.join([self.prefix, *values])
+        if not data.isascii() or len(data.encode()) > MAX_BYTES:
+            raise ValueError(f"payload must be ASCII and at most {MAX_BYTES} bytes: {data!r}")
+        return data
+
+    @classmethod
+    def unpack(cls, data: str) -> Self:
+        prefix, *values = data.split(SEPARATOR)
+        fields = dataclasses.fields(cls)
+        if prefix != cls.prefix or len(values) != len(fields):
+            raise PayloadError(data)
+        hints = typing.get_type_hints(cls)
+        try:
+            return cls(**{f.name: _convert(hints[f.name], v) for f, v in zip(fields, values, strict=True)})
+        except (TypeError, ValueError) as exc:
+            raise PayloadError(data) from exc
+
+
+def _convert(kind: Any, raw: str) -> Any:
+    if kind is bool:
+        return raw == "True"
+    return kind(raw)
+
+
+def prefix_of(data: str) -> str:
+    return data.split(SEPARATOR, 1)[0]
+
+
+@dataclasses.dataclass(frozen=True)
+class Cmd(Payload):
+    """A menu button that runs a command as if it had been typed, e.g. `Cmd("help")`."""
+
+    prefix: ClassVar[str] = "cmd"
+    name: str
+    arg: str = ""

@@ -1,0 +1,65 @@
+"""What the service needs from a platform adapter, and the two ways a platform call can go wrong."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Protocol
+
+from bot.messages import Incoming, Platform, Reply
+
+
+class WebhookRejected(Exception):
+    """The webhook request is refused with `status` and nothing is stored."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+class Failure(StrEnum):
+    rate_limited = "rate_limited"
+    quota_exhausted = "quota_exhausted"
+    transient = "transient"
+    outcome_unknown = "outcome_unknown"
+    unreachable = "unreachable"
+    invalid_reply_token = "invalid_reply_token"
+    rejected = "rejected"
+
+
+class SendFailed(Exception):
+    """A send that did not go through, classified so the dispatcher knows whether and when to retry."""
+
+    def __init__(self, failure: Failure, detail: str, retry_after: float | None = None) -> None:
+        super().__init__(f"{failure}: {detail}")
+        self.failure = failure
+        self.detail = detail
+        self.retry_after = retry_after
+
+
+class Adapter(Protocol):
+    """The only code that knows a platform. One instance per platform, created in the app's lifespan."""
+
+    platform: Platform
+
+    def read_webhook(self, body: bytes, headers: Mapping[str, str]) -> list[tuple[str, dict[str, Any]]]:
+        """Verify and split a webhook into (event id, raw event) pairs; raise `WebhookRejected` if bad."""
+        ...
+
+    def parse(self, raw: dict[str, Any], received_at: datetime) -> Incoming | None:
+        """One stored raw event as a neutral message; None for events the service ignores."""
+        ...
+
+    def render(self, replies: Sequence[Reply]) -> list[Any]:
+        """Replies as the platform's API calls ("parts"); part i of a row is always the same call."""
+        ...
+
+    async def send(self, chat_id: str, part: Any, *, first: bool, token: str | None, retry_key: str) -> None:
+        """Make one API call; raise `SendFailed`. `token` is a LINE reply token / Telegram callback id."""
+        ...
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...

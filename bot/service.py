@@ -1,0 +1,187 @@
+"""The running service: accepts webhooks into the inbox, handles stored events, drives the outbox."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from bot.config import Settings
+from bot.context import Context
+from bot.errors import APOLOGY
+from bot.messages import Incoming, Platform, Reply
+from bot.outbox import Outbox
+from bot.platform import Adapter
+from bot.router import Routes
+from scheduler import Scheduler
+from storage.db import is_sqlite, transaction, utcnow
+from storage.inbox import claim_next, store_events
+from storage.models import InboxEvent, InboxStatus
+from storage.outbox import enqueue
+from storage.people import ensure_account
+
+log = logging.getLogger(__name__)
+
+IDLE_POLL_S = 1.0
+HANDLE_BATCH = 20
+
+
+class Service:
+    """One per process. Background loops are optional so tests can drive it step by step."""
+
+    def __init__(self, settings: Settings, engine: Engine, adapters: Mapping[Platform, Adapter], routes: Routes,
+                 clock: Callable[[], datetime] = utcnow, scheduler: Scheduler | None = None) -> None:
+        self.settings = settings
+        self.engine = engine
+        self.adapters = adapters
+        self.routes = routes
+        self.clock = clock
+        self.scheduler = scheduler
+        self.after_commit: list[Callable[[], None]] = []
+        self.outbox = Outbox(engine, adapters, settings, clock)
+        self.inbox_wake = asyncio.Event()
+        self.outbox_wake = asyncio.Event()
+        self.tasks: list[asyncio.Task[None]] = []
+        self.loop: asyncio.AbstractEventLoop | None = None
+
+    async def start(self, background: bool) -> None:
+        self.loop = asyncio.get_running_loop()
+        for adapter in self.adapters.values():
+            await adapter.start()
+        self.outbox.recover(immediately=is_sqlite(self.engine))
+        if background:
+            self.tasks = [asyncio.create_task(self._inbox_loop()), asyncio.create_task(self._outbox_loop())]
+
+    async def stop(self) -> None:
+        for task in self.tasks:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        for adapter in self.adapters.values():
+            await adapter.stop()
+
+    def accept(self, platform: Platform, body: bytes, headers: Mapping[str, str]) -> int:
+        """Verify and store a webhook; only after this returns may the platform be answered."""
+        adapter = self.adapters.get(platform)
+        if adapter is None:
+            raise LookupError(platform)
+        events = adapter.read_webhook(body, headers)
+        stored = store_events(engine=self.engine, platform=platform, events=events, now=self.clock())
+        if stored:
+            self.inbox_wake.set()
+        return stored
+
+    def handle_next(self) -> bool:
+        """Handle the oldest pending event in one transaction with its replies; False when none is left."""
+        self.after_commit = []
+        with transaction(self.engine) as session:
+            row = claim_next(session=session)
+            if row is None:
+                return False
+            row.attempts += 1
+            try:
+                with session.begin_nested():
+                    row.status = self._handle(session, row)
+            except Exception as exc:
+                log.exception("event %s/%s failed", row.platform, row.event_id)
+                row.status = InboxStatus.failed
+                row.error = f"{type(exc).__name__}: {exc}"[:2000]
+                self.after_commit = []
+                self._apologize(session, row)
+            row.handled_at = self.clock()
+        for hook in self.after_commit:
+            hook()
+        self.wake_outbox()
+        return True
+
+    def wake_outbox(self) -> None:
+        """Tell the dispatcher there is work; callable from the worker thread and from jobs."""
+        if self.loop is not None:
+            self.loop.call_soon_threadsafe(self.outbox_wake.set)
+
+    def _handle_some(self) -> int:
+        handled = 0
+        while handled < HANDLE_BATCH and self.handle_next():
+            handled += 1
+        return handled
+
+    def _handle(self, session: Session, row: InboxEvent) -> InboxStatus:
+        msg = self.adapters[Platform(row.platform)].parse(row.payload, row.received_at)
+        if msg is None:
+            return InboxStatus.ignored
+        ctx = self._context(session, msg)
+        replies = self.routes.dispatch(msg, ctx)
+        if not msg.standby:  # LINE standby: another channel answers this chat
+            self._reply(session, msg, replies)
+        return InboxStatus.done
+
+    def _context(self, session: Session, msg: Incoming) -> Context:
+        lang = "en" if msg.language_code and not msg.language_code.startswith("th") else "th"
+        account, person = ensure_account(session=session, platform=msg.platform, user_id=msg.user_id,
+                                         chat_id=msg.chat_id, display_name=msg.display_name or "", lang=lang)
+        return Context(session=session, person=person, account=account, now=self.clock(), settings=self.settings,
+                       routes=self.routes, scheduler=self.scheduler, after_commit=self.after_commit)
+
+    def _reply(self, session: Session, msg: Incoming, replies: list[Reply]) -> None:
+        token = msg.reply_token or msg.callback_id
+        if not replies and not msg.callback_id:
+            return
+        expires = msg.received_at + _token_ttl(self.settings, msg.platform)
+        enqueue(session=session, key=f"reply:{msg.platform}:{msg.event_id}", platform=msg.platform,
+                user_id=msg.user_id, chat_id=msg.chat_id, replies=replies or [Reply()], now=self.clock(),
+                reply_token=token, reply_token_expires_at=expires)
+
+    def _apologize(self, session: Session, row: InboxEvent) -> None:
+        try:
+            msg = self.adapters[Platform(row.platform)].parse(row.payload, row.received_at)
+        except Exception:
+            return
+        if msg is not None and not msg.standby:
+            ctx = self._context(session, msg)
+            self._reply(session, msg, [Reply(text=ctx.t(APOLOGY))])
+
+    async def drain(self) -> None:
+        """Handle every stored event and send everything due, then return (tests and the CLI use this)."""
+        while True:
+            handled = 0
+            while self.handle_next():
+                handled += 1
+            sent = await self.outbox.dispatch_due()
+            if not handled and not sent:
+                return
+
+    async def _inbox_loop(self) -> None:
+        """Handle events in a worker thread, so the event loop stays free to acknowledge webhooks."""
+        while True:
+            try:
+                if await asyncio.to_thread(self._handle_some):
+                    continue
+            except Exception:
+                log.exception("inbox loop error")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.inbox_wake.wait(), IDLE_POLL_S)
+            self.inbox_wake.clear()
+
+    async def _outbox_loop(self) -> None:
+        while True:
+            try:
+                if await self.outbox.dispatch_due():
+                    continue
+            except Exception:
+                log.exception("outbox loop error")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.outbox_wake.wait(), IDLE_POLL_S)
+            self.outbox_wake.clear()
+
+
+def _token_ttl(settings: Settings, platform: Platform) -> timedelta:
+    seconds = settings.line_reply_token_ttl_s if platform == Platform.line else 600
+    return timedelta(seconds=seconds)
+
+
+

@@ -1,0 +1,190 @@
+"""Telegram adapter: secret-token check, `Update.de_json` parsing, sending with `telegram.Bot`."""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import json
+import os
+import secrets
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.request import HTTPXRequest
+
+from bot.config import Settings
+from bot.messages import Button, Card, Incoming, Kind, Platform, Reply
+from bot.platform import Failure, SendFailed, WebhookRejected
+
+# Opt in to python-telegram-bot's timedelta durations (e.g. RetryAfter.retry_after) instead of deprecated ints.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
+
+MAX_TEXT = 4096
+MAX_CALLBACK_BYTES = 64
+BLOCKED_STATUSES = ("kicked", "left")
+
+Part = tuple[str, dict[str, Any]]
+"""One Bot API call: the `telegram.Bot` method name and its arguments (without chat_id)."""
+
+
+class TelegramAdapter:
+    platform = Platform.telegram
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.bot: Bot | None = None
+
+    async def start(self) -> None:
+        request = HTTPXRequest(connection_pool_size=128, read_timeout=self.settings.send_timeout_s,
+                               write_timeout=self.settings.send_timeout_s, pool_timeout=self.settings.send_timeout_s)
+        self.bot = Bot(self.settings.telegram_bot_token.get_secret_value(),
+                       base_url=self.settings.telegram_api_base_url, request=request)
+
+    async def stop(self) -> None:
+        if self.bot is not None:
+            await self.bot.shutdown()
+
+    def read_webhook(self, body: bytes, headers: Mapping[str, str]) -> list[tuple[str, dict[str, Any]]]:
+        given = headers.get("x-telegram-bot-api-secret-token")
+        expected = self.settings.telegram_webhook_secret.get_secret_value()
+        if not given:
+            raise WebhookRejected(401, "missing secret token")
+        if not expected or not secrets.compare_digest(given.encode(), expected.encode()):
+            raise WebhookRejected(403, "bad secret token")
+        try:
+            data = json.loads(body)
+            Update.de_json(data)
+            return [(str(int(data["update_id"])), data)]
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise WebhookRejected(400, "malformed update") from exc
+
+    def parse(self, raw: dict[str, Any], received_at: datetime) -> Incoming | None:
+        update = Update.de_json(raw)
+        common: dict[str, Any] = {"platform": Platform.telegram, "event_id": str(update.update_id),
+                                  "received_at": received_at}
+        if update.message and update.message.from_user:
+            user = update.message.from_user
+            return Incoming(**common, kind=Kind.text if update.message.text else Kind.other,
+                            user_id=str(user.id), chat_id=str(update.message.chat.id),
+                            text=update.message.text or "", display_name=user.full_name,
+                            language_code=user.language_code)
+        if update.callback_query:
+            query = update.callback_query
+            chat = query.message.chat.id if query.message else query.from_user.id
+            return Incoming(**common, kind=Kind.button, user_id=str(query.from_user.id), chat_id=str(chat),
+                            payload=query.data or "", callback_id=query.id,
+                            display_name=query.from_user.full_name, language_code=query.from_user.language_code)
+        if update.my_chat_member:
+            member = update.my_chat_member
+            blocked = member.new_chat_member.status in BLOCKED_STATUSES
+            return Incoming(**common, kind=Kind.unfollow if blocked else Kind.follow,
+                            user_id=str(member.from_user.id), chat_id=str(member.chat.id),
+                            display_name=member.from_user.full_name)
+        return None
+
+    def render(self, replies: Sequence[Reply]) -> list[Any]:
+        # With nothing to say, one empty part still answers a pressed button's callback query.
+        return [part for reply in replies for part in _parts(reply)] or [None]
+
+    async def send(self, chat_id: str, part: Any, *, first: bool, token: str | None, retry_key: str) -> None:
+        assert self.bot is not None, "TelegramAdapter.start() was not called"
+        try:
+            if not self.bot._bot_initialized:  # getMe once, as PTB expects, but not at start-up
+                await self.bot.initialize()
+            if first and token:
+                await _answer_callback(self.bot, token)
+            if part is None:
+                return
+            method, kwargs = part
+            await getattr(self.bot, method)(chat_id=int(chat_id), **kwargs)
+        except RetryAfter as exc:
+            raise SendFailed(Failure.rate_limited, str(exc), retry_after=_seconds(exc)) from exc
+        except Forbidden as exc:
+            raise SendFailed(Failure.unreachable, exc.message) from exc
+        except BadRequest as exc:  # before NetworkError: BadRequest is a subclass of it
+            failure = Failure.unreachable if "chat not found" in exc.message.lower() else Failure.rejected
+            raise SendFailed(failure, exc.message) from exc
+        except TimedOut as exc:
+            # Telegram has no idempotency key: the message may have arrived, so it is not sent again.
+            raise SendFailed(Failure.outcome_unknown, exc.message) from exc
+        except NetworkError as exc:
+            raise SendFailed(Failure.transient, exc.message) from exc
+        except TelegramError as exc:
+            raise SendFailed(Failure.rejected, exc.message) from exc
+
+
+async def _answer_callback(bot: Bot, callback_id: str) -> None:
+    """Stop the button's spinner. A stale query id is not worth failing the reply for."""
+    with contextlib.suppress(BadRequest):
+        await bot.answer_callback_query(callback_id)
+
+
+def _seconds(exc: RetryAfter) -> float:
+    value = exc.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def _keyboard(buttons: Sequence[Button]) -> InlineKeyboardMarkup | None:
+    if not buttons:
+        return None
+    rows = []
+    for button in buttons:
+        if button.url:
+            rows.append([InlineKeyboardButton(button.label, url=button.url)])
+        else:
+            data = button.payload or ""
+            if not 1 <= len(data.encode()) <= MAX_CALLBACK_BYTES:
+                raise ValueError(f"callback_data must be 1-{MAX_CALLBACK_BYTES} bytes: {data!r}")
+            rows.append([InlineKeyboardButton(button.label, callback_data=data)])
+    return InlineKeyboardMarkup(rows)
+
+
+def progress_bar(percent: int, width: int = 10) -> str:
+    filled = round(max(0, min(100, percent)) / 100 * width)
+    return "▓" * filled + "░" * (width - filled) + f" {percent}%"
+
+
+def _card_html(card: Card) -> str:
+    lines = [f"<b>{html.escape(card.title)}</b>", *(html.escape(line) for line in card.lines)]
+    if card.progress is not None:
+        lines.append(progress_bar(card.progress))
+    return "\n".join(lines)
+
+
+def _text_chunks(reply: Reply) -> list[str]:
+    """HTML chunks under the length limit; split on block boundaries, never inside a tag."""
+    blocks = [_card_html(card) for card in reply.cards]
+    if reply.text:
+        text = reply.text
+        blocks += [html.escape(text[i:i + MAX_TEXT - 100]) for i in range(0, len(text), MAX_TEXT - 100)]
+    chunks: list[str] = []
+    for block in blocks:
+        if chunks and len(chunks[-1]) + len(block) + 2 <= MAX_TEXT:
+            chunks[-1] += "\n\n" + block
+        else:
+            chunks.append(block)
+    return chunks
+
+
+def _parts(reply: Reply) -> list[Part]:
+    """The calls for one reply; the inline keyboard rides on the last text message."""
+    parts: list[Part] = []
+    chunks = _text_chunks(reply)
+    for i, chunk in enumerate(chunks):
+        markup = _keyboard(reply.buttons) if i == len(chunks) - 1 else None
+        parts.append(("send_message", {"text": chunk, "parse_mode": ParseMode.HTML, "reply_markup": markup}))
+    if reply.location:
+        loc = reply.location
+        parts.append(("send_venue", {"latitude": loc.latitude, "longitude": loc.longitude,
+                                     "title": loc.title, "address": loc.address}))
+    if reply.image_url:
+        parts.append(("send_photo", {"photo": reply.image_url}))
+    if reply.document_url:
+        parts.append(("send_document", {"document": reply.document_url, "caption": reply.document_name}))
+    if not chunks and reply.buttons:
+        parts.append(("send_message", {"text": "…", "reply_markup": _keyboard(reply.buttons)}))
+    return parts

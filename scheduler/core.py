@@ -1,0 +1,122 @@
+"""APScheduler 3 with a persistent job store in the service's own database, and one active instance.
+
+Every instance can plan jobs (they are rows in `apscheduler_jobs`); only the instance holding the leader
+lock runs them. On PostgreSQL the lock is a session advisory lock, so if the leader dies its connection
+closes and another instance takes over. SQLite allows only one process, which is always the leader.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from apscheduler.jobstores.base import JobLookupError
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.schedulers.base import STATE_RUNNING
+from sqlalchemy import text
+from sqlalchemy.engine import Connection, Engine
+
+from bot.config import Settings
+
+log = logging.getLogger(__name__)
+
+LEADER_LOCK_KEY = 0x636F6F7264  # "coord"
+LEADER_POLL_S = 5.0
+
+
+@dataclass
+class Runtime:
+    """What job functions need; jobs are stored by reference, so they find it here when they fire."""
+
+    engine: Engine
+    settings: Settings
+    clock: Callable[[], datetime]
+    wake_outbox: Callable[[], None]
+
+
+_runtime: Runtime | None = None
+
+
+def current() -> Runtime:
+    if _runtime is None:
+        raise RuntimeError("the scheduler runtime is not set up")
+    return _runtime
+
+
+class Scheduler:
+    """Plans jobs into the database; runs them only while this process is the leader."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        global _runtime
+        _runtime = runtime
+        self.runtime = runtime
+        self.aps = AsyncIOScheduler(
+            jobstores={"default": SQLAlchemyJobStore(engine=runtime.engine)},
+            job_defaults={"coalesce": True, "misfire_grace_time": None, "max_instances": 1},
+            timezone=runtime.settings.tz,
+        )
+        self.lock_conn: Connection | None = None
+        self.watcher: asyncio.Task[None] | None = None
+
+    @property
+    def is_leader(self) -> bool:
+        return self.aps.state == STATE_RUNNING  # started and not paused
+
+    async def start(self, lead: bool) -> None:
+        """Start paused, so planning always reaches the job store; `lead` competes to run the jobs."""
+        self.aps.start(paused=True)
+        if lead:
+            self.watcher = asyncio.create_task(self._lead())
+
+    async def stop(self) -> None:
+        if self.watcher is not None:
+            self.watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.watcher
+        if self.aps.running:
+            self.aps.shutdown(wait=False)
+        if self.lock_conn is not None:
+            self.lock_conn.close()
+            self.lock_conn = None
+
+    async def _lead(self) -> None:
+        """Try for the leader lock until we have it, then keep waking up for jobs other instances planned."""
+        while True:
+            if not self.is_leader and self._take_lock():
+                log.info("this instance now runs the scheduler")
+                self.aps.resume()
+            elif self.is_leader:
+                self.aps.wakeup()
+            await asyncio.sleep(LEADER_POLL_S)
+
+    def _take_lock(self) -> bool:
+        engine = self.runtime.engine
+        if engine.dialect.name != "postgresql":
+            return True
+        if self.lock_conn is None:
+            self.lock_conn = engine.connect()
+        got = bool(self.lock_conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": LEADER_LOCK_KEY}).scalar())
+        self.lock_conn.commit()
+        return got
+
+    def plan(self, job_id: str, func: Callable[..., Any], run_at: datetime, **kwargs: Any) -> None:
+        """Run `func(**kwargs)` at `run_at`; planning the same id again moves it. Missed runs still fire once."""
+        self.aps.add_job(func, "date", id=job_id, run_date=run_at, kwargs=kwargs, replace_existing=True)
+
+    def cancel(self, job_id: str) -> None:
+        with contextlib.suppress(JobLookupError):
+            self.aps.remove_job(job_id)
+
+    def cancel_prefix(self, prefix: str) -> None:
+        for job in self.aps.get_jobs():
+            if job.id.startswith(prefix):
+                self.cancel(job.id)
+
+    def planned(self, prefix: str = "") -> list[tuple[str, datetime]]:
+        return sorted((job.id, job.next_run_time) for job in self.aps.get_jobs() if job.id.startswith(prefix))

@@ -1,0 +1,72 @@
+"""Demo people for `make run` and `coordbot chat --as ...`: fixed ids, so the terminal client can act as them."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from sqlalchemy.engine import Engine
+
+from storage.db import transaction
+from storage.models import Account, Person, Role
+from storage.people import account_for
+
+
+@dataclass(frozen=True)
+class Persona:
+    key: str
+    name: str
+    role: Role
+    province_iso: str | None
+    position: str
+
+    @property
+    def line_user_id(self) -> str:
+        return "U" + hashlib.md5(self.key.encode()).hexdigest()
+
+    @property
+    def telegram_id(self) -> int:
+        return 7_000_000 + int(hashlib.md5(self.key.encode()).hexdigest()[:6], 16) % 1_000_000
+
+
+PERSONAS = (
+    Persona("admin", "สุนีย์ อินทรวงศ์", Role.admin, None, "นักวิเคราะห์นโยบาย สป.อว."),
+    Persona("dg-cmi", "ประเสริฐ ศรีสุข", Role.deputy_governor, "TH-50", "รองผู้ว่าราชการจังหวัดเชียงใหม่"),
+    Persona("coord-cmi", "กนกพร คำดี", Role.coordinator, "TH-50", "ผู้ประสานงาน จ.เชียงใหม่"),
+    Persona("dg-kkn", "วิชัย พลเยี่ยม", Role.deputy_governor, "TH-40", "รองผู้ว่าราชการจังหวัดขอนแก่น"),
+    Persona("coord-kkn", "อรทัย บุญมา", Role.coordinator, "TH-40", "ผู้ประสานงาน จ.ขอนแก่น"),
+    Persona("coord-ska", "ฮาซัน ดอเลาะ", Role.coordinator, "TH-90", "ผู้ประสานงาน จ.สงขลา"),
+    Persona("guest", "", Role.guest, None, ""),
+)
+
+
+def persona(key: str) -> Persona:
+    for p in PERSONAS:
+        if p.key == key:
+            return p
+    raise KeyError(f"no persona {key!r}; choose one of: {', '.join(p.key for p in PERSONAS)}")
+
+
+def seed_people(engine: Engine) -> int:
+    """Create the demo people with a LINE and a Telegram account each (the guest has none); idempotent."""
+    created = 0
+    with transaction(engine) as session:
+        for p in PERSONAS:
+            if p.role == Role.guest or account_for(session=session, platform="line", user_id=p.line_user_id):
+                continue
+            person = Person(name=p.name, role=p.role, province_iso=p.province_iso, position=p.position)
+            session.add(person)
+            session.flush()
+            assert person.id is not None
+            session.add(Account(person_id=person.id, platform="line", user_id=p.line_user_id,
+                                chat_id=p.line_user_id, display_name=p.name))
+            session.add(Account(person_id=person.id, platform="telegram", user_id=str(p.telegram_id),
+                                chat_id=str(p.telegram_id), display_name=p.name))
+            created += 1
+    return created
+
+
+def seed_all(engine: Engine) -> str:
+    """Every feature's demo data; returns a one-line summary."""
+    people = seed_people(engine)
+    return f"{people} people added"

@@ -1,0 +1,44 @@
+"""The inbox: webhook events stored before they are acknowledged, then handled once."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from storage.models import InboxEvent, InboxStatus
+
+
+def store_events(
+    *, engine: Engine, platform: str, events: Sequence[tuple[str, dict[str, Any]]], now: datetime
+) -> int:
+    """Insert (event id, payload) pairs in one transaction, skipping ones already stored; returns how many are new."""
+    if not events:
+        return 0
+    rows = [{"platform": platform, "event_id": event_id, "payload": payload, "received_at": now,
+             "status": InboxStatus.pending, "attempts": 0, "error": ""} for event_id, payload in events]
+    dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(InboxEvent).values(rows).on_conflict_do_nothing(
+        index_elements=["platform", "event_id"]
+    )
+    with engine.begin() as conn:
+        return conn.execute(statement).rowcount or 0
+
+
+def claim_next(*, session: Session) -> InboxEvent | None:
+    """The oldest pending event, locked so that parallel workers on PostgreSQL never take the same one."""
+    return session.exec(
+        select(InboxEvent)
+        .where(InboxEvent.status == InboxStatus.pending)
+        .order_by(col(InboxEvent.id))
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    ).first()
+
+
+def pending_count(*, session: Session) -> int:
+    return len(session.exec(select(InboxEvent.id).where(InboxEvent.status == InboxStatus.pending)).all())

@@ -1,0 +1,104 @@
+"""The outbox: every message to send is a row first, so nothing is lost in a crash or sent twice."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import func
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col, select
+
+from bot.messages import Reply
+from storage.models import OutboxMessage, OutboxStatus
+from storage.people import preferred_account
+
+
+def enqueue(
+    *, session: Session, key: str, platform: str, user_id: str, chat_id: str, replies: Sequence[Reply],
+    now: datetime, reply_token: str | None = None, reply_token_expires_at: datetime | None = None, tag: str = "",
+    not_before: datetime | None = None,
+) -> bool:
+    """Store one logical send under an idempotency key; a key already stored is left alone (returns False)."""
+    if not replies:
+        return False
+    row = {
+        "key": key, "platform": platform, "user_id": user_id, "chat_id": chat_id,
+        "messages": [reply.model_dump(exclude_defaults=True) for reply in replies],
+        "reply_token": reply_token, "reply_token_expires_at": reply_token_expires_at,
+        # One retry key per logical send: LINE answers 409 to a repeat, so a retried push is never doubled.
+        "retry_key": str(uuid.uuid4()), "status": OutboxStatus.pending, "attempts": 0, "parts_sent": 0,
+        "next_attempt_at": not_before or now, "last_error": "", "tag": tag, "created_at": now,
+    }
+    bind = session.get_bind()
+    dialect = postgresql if bind.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(OutboxMessage).values(row).on_conflict_do_nothing(index_elements=["key"])
+    return bool(session.connection().execute(statement).rowcount)
+
+
+def enqueue_to_person(
+    *, session: Session, person_id: int, key: str, replies: Sequence[Reply], now: datetime, tag: str = "",
+    not_before: datetime | None = None,
+) -> bool:
+    """Queue a proactive message to a person on the account they used last; False if unreachable or a repeat.
+
+    `key` is the idempotency key of this logical message (e.g. `nudge:window:3:stage:7d:person:12`).
+    """
+    account = preferred_account(session=session, person_id=person_id)
+    if account is None:
+        return False
+    return enqueue(session=session, key=key, platform=account.platform, user_id=account.user_id,
+                   chat_id=account.chat_id, replies=replies, now=now, tag=tag, not_before=not_before)
+
+
+def claim_due(*, session: Session, now: datetime, limit: int, lease: timedelta) -> list[OutboxMessage]:
+    """Take due rows for sending; the lease lets another dispatcher recover them if this one dies."""
+    rows = list(session.exec(
+        select(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.pending, col(OutboxMessage.next_attempt_at) <= now)
+        .order_by(col(OutboxMessage.next_attempt_at), col(OutboxMessage.id))
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    ))
+    for row in rows:
+        row.status = OutboxStatus.sending
+        row.attempts += 1
+        row.next_attempt_at = now + lease
+    return rows
+
+
+def recover_abandoned(*, session: Session, now: datetime, whole: bool) -> tuple[int, int]:
+    """Rows left in `sending` by a dead dispatcher (lease expired, or all of them when `whole`): LINE goes
+    again (its retry key makes that safe); Telegram has no such key, so the outcome is recorded as unknown."""
+    query = select(OutboxMessage).where(OutboxMessage.status == OutboxStatus.sending)
+    if not whole:
+        query = query.where(col(OutboxMessage.next_attempt_at) <= now)
+    rows = session.exec(query.with_for_update(skip_locked=True)).all()
+    retried = unknown = 0
+    for row in rows:
+        if row.platform == "line":
+            row.status = OutboxStatus.pending
+            row.next_attempt_at = now
+            retried += 1
+        else:
+            row.status = OutboxStatus.unknown
+            row.last_error = "process stopped while sending; outcome unknown"
+            unknown += 1
+    return retried, unknown
+
+
+def counts_by_status(*, session: Session, tag: str | None = None) -> dict[tuple[str, str], int]:
+    """(platform, status) -> rows, for delivery reports."""
+    query = select(OutboxMessage.platform, OutboxMessage.status, func.count()).group_by(
+        col(OutboxMessage.platform), col(OutboxMessage.status)
+    )
+    if tag is not None:
+        query = query.where(OutboxMessage.tag == tag)
+    return {(platform, str(status)): n for platform, status, n in session.exec(query)}
+
+
+def next_due_at(*, session: Session) -> datetime | None:
+    return session.exec(
+        select(func.min(OutboxMessage.next_attempt_at)).where(OutboxMessage.status == OutboxStatus.pending)
+    ).first()

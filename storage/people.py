@@ -1,0 +1,122 @@
+"""Queries about people, their accounts, invite codes and the audit log."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from storage.db import utcnow
+from storage.models import Account, AuditLog, Invite, Person, Role
+
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+"""No 0/O or 1/I/L, so a code read aloud or typed from paper is not misread."""
+
+
+def account_for(*, session: Session, platform: str, user_id: str) -> Account | None:
+    return session.exec(
+        select(Account).where(Account.platform == platform, Account.user_id == user_id)
+    ).first()
+
+
+def ensure_account(
+    *, session: Session, platform: str, user_id: str, chat_id: str, display_name: str = "", lang: str = "th"
+) -> tuple[Account, Person]:
+    """The account and person behind a chat user, created as a guest on first contact."""
+    account = account_for(session=session, platform=platform, user_id=user_id)
+    if account is not None:
+        person = session.get(Person, account.person_id)
+        assert person is not None
+        if display_name and not account.display_name:
+            account.display_name = display_name
+        account.last_seen_at = utcnow()
+        return account, person
+    person = Person(name=display_name, lang=lang)
+    session.add(person)
+    session.flush()
+    assert person.id is not None
+    account = Account(person_id=person.id, platform=platform, user_id=user_id, chat_id=chat_id,
+                      display_name=display_name)
+    session.add(account)
+    session.flush()
+    return account, person
+
+
+def accounts_of(*, session: Session, person_id: int) -> list[Account]:
+    return list(session.exec(select(Account).where(Account.person_id == person_id).order_by(col(Account.id))))
+
+
+def preferred_account(*, session: Session, person_id: int) -> Account | None:
+    """Where to reach a person: the reachable account they used last."""
+    return session.exec(
+        select(Account)
+        .where(Account.person_id == person_id, col(Account.reachable).is_(True))
+        .order_by(col(Account.last_seen_at).desc())
+    ).first()
+
+
+def people_in(
+    *, session: Session, roles: Iterable[Role] | None = None, province_isos: Iterable[str] | None = None
+) -> list[Person]:
+    """People with any of `roles` in any of `province_isos` (None means no filter), in a stable order."""
+    query = select(Person).order_by(col(Person.id))
+    if roles is not None:
+        query = query.where(col(Person.role).in_(list(roles)))
+    if province_isos is not None:
+        query = query.where(col(Person.province_iso).in_(list(province_isos)))
+    return list(session.exec(query))
+
+
+def set_reachable(*, session: Session, platform: str, user_id: str, reachable: bool, reason: str = "") -> None:
+    account = account_for(session=session, platform=platform, user_id=user_id)
+    if account is not None:
+        account.reachable = reachable
+        account.unreachable_reason = "" if reachable else reason
+
+
+def new_code() -> str:
+    """Eight characters in two groups, e.g. `K7Q4-M2XD`: short to type, valid as a Telegram deep link."""
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+    return f"{raw[:4]}-{raw[4:]}"
+
+
+def create_invite(
+    *, session: Session, role: Role, province_iso: str | None, now: datetime, valid_for: timedelta,
+    name: str = "", created_by: int | None = None, link_person_id: int | None = None,
+) -> Invite:
+    invite = Invite(code=new_code(), role=role, province_iso=province_iso, name=name, created_by=created_by,
+                    link_person_id=link_person_id, created_at=now, expires_at=now + valid_for)
+    session.add(invite)
+    session.flush()
+    return invite
+
+
+def normalize_code(text: str) -> str:
+    """Codes are matched case-insensitively and with or without the dash."""
+    cleaned = "".join(ch for ch in text.upper() if ch.isalnum())
+    return f"{cleaned[:4]}-{cleaned[4:]}" if len(cleaned) == 8 else text.strip().upper()
+
+
+def invite_by_code(*, session: Session, code: str) -> Invite | None:
+    return session.exec(select(Invite).where(Invite.code == normalize_code(code))).first()
+
+
+def list_invites(*, session: Session, include_used: bool = False) -> list[Invite]:
+    query = select(Invite).order_by(col(Invite.id))
+    if not include_used:
+        query = query.where(col(Invite.used_at).is_(None))
+    return list(session.exec(query))
+
+
+def audit(*, session: Session, person_id: int | None, action: str, **detail: Any) -> None:
+    session.add(AuditLog(person_id=person_id, action=action, detail=detail, at=utcnow()))
+
+
+def audit_entries(*, session: Session, action: str | None = None) -> list[AuditLog]:
+    query = select(AuditLog).order_by(col(AuditLog.id))
+    if action:
+        query = query.where(AuditLog.action == action)
+    return list(session.exec(query))

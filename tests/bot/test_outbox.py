@@ -1,0 +1,138 @@
+"""The outbox delivers every message once: through 429s, 5xx, blocked users, crashes and timeouts."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from bot.messages import Reply
+from bot.service import Service
+from storage.db import transaction
+from storage.models import Account, OutboxMessage, OutboxStatus
+from storage.outbox import enqueue
+from tests.helpers import Phone, Phones
+
+
+def push(service: Service, phone: Phone, text: str, key: str = "test:1") -> None:
+    with transaction(service.engine) as session:
+        enqueue(session=session, key=key, platform=phone.platform, user_id=phone.user_id, chat_id=phone.user_id,
+                replies=[Reply(text=text)], now=service.clock())
+
+
+def row(service: Service, key: str = "test:1") -> OutboxMessage:
+    with Session(service.engine) as session:
+        return session.exec(select(OutboxMessage).where(OutboxMessage.key == key)).one()
+
+
+async def test_the_same_idempotency_key_is_stored_and_sent_once(phones: Phones, service: Service) -> None:
+    phone = phones.line()
+    push(service, phone, "ประกาศ")
+    push(service, phone, "ประกาศ")
+    await service.drain()
+    assert phone.texts == ["ประกาศ"]
+
+
+async def test_telegram_429_waits_retry_after_then_delivers_once(phones: Phones, service: Service) -> None:
+    phone = phones.telegram()
+    phones.state.inject_fault("telegram", "sendMessage", status=429, count=1, retry_after=1)
+    push(service, phone, "แจ้งเตือน")
+    await service.drain()
+    assert row(service).status == OutboxStatus.pending  # told to wait
+    phones.clock.advance(seconds=2)
+    await service.drain()
+    assert phone.texts == ["แจ้งเตือน"]
+    assert row(service).status == OutboxStatus.sent
+
+
+async def test_line_429_backs_off_then_delivers_once(phones: Phones, service: Service) -> None:
+    phone = phones.line()
+    phones.state.inject_fault("line", "push", status=429, count=1)
+    push(service, phone, "แจ้งเตือน")
+    await service.drain()
+    assert phone.texts == []
+    phones.clock.advance(minutes=1)
+    await service.drain()
+    assert phone.texts == ["แจ้งเตือน"]
+
+
+async def test_line_5xx_is_retried_with_the_same_retry_key(phones: Phones, service: Service) -> None:
+    phone = phones.line()
+    phones.state.inject_fault("line", "push", status=500, count=2)
+    push(service, phone, "ข่าว")
+    for _ in range(3):
+        await service.drain()
+        phones.clock.advance(minutes=5)
+    assert phone.texts == ["ข่าว"]
+    keys = {c.retry_key for c in phones.state.calls("line", "push")}
+    assert len(keys) == 1
+
+
+async def test_a_line_push_delivered_before_a_crash_is_not_delivered_again(phones: Phones, service: Service) -> None:
+    """The process died after LINE accepted the push; the retry carries the same key and gets 409."""
+    phone = phones.line()
+    push(service, phone, "ครั้งเดียว")
+    await service.drain()
+    with transaction(service.engine) as session:
+        sent = session.exec(select(OutboxMessage)).one()
+        sent.status, sent.parts_sent = OutboxStatus.sending, 0  # as a crash before recording it leaves it
+    service.outbox.recover(immediately=True)
+    await service.drain()
+    assert phone.texts == ["ครั้งเดียว"]
+    assert [c.status for c in phones.state.calls("line", "push")] == [200, 409]
+    assert row(service).status == OutboxStatus.sent
+
+
+async def test_a_telegram_send_interrupted_by_a_crash_is_recorded_unknown_not_repeated(
+    phones: Phones, service: Service
+) -> None:
+    phone = phones.telegram()
+    push(service, phone, "ส่งแล้วหรือยัง")
+    with transaction(service.engine) as session:
+        session.exec(select(OutboxMessage)).one().status = OutboxStatus.sending
+    service.outbox.recover(immediately=True)
+    await service.drain()
+    assert phone.texts == []
+    assert row(service).status == OutboxStatus.unknown
+
+
+async def test_a_telegram_timeout_is_recorded_unknown_not_repeated(phones: Phones, service: Service) -> None:
+    phone = phones.telegram()
+    phones.state.inject_fault("telegram", "sendMessage", delay=3.0, count=1)
+    push(service, phone, "ช้า")
+    await service.drain()
+    assert row(service).status == OutboxStatus.unknown
+    assert len(phones.state.calls("telegram", "sendMessage")) == 1
+
+
+async def test_blocked_telegram_user_is_marked_unreachable_and_not_retried(
+    phones: Phones, service: Service
+) -> None:
+    phone = phones.telegram()
+    await phone.say("/help")
+    phones.state.block("telegram", phone.user_id)  # blocked without us hearing about it yet
+    push(service, phone, "ข่าว 1", key="k1")
+    await service.drain()
+    push(service, phone, "ข่าว 2", key="k2")
+    await service.drain()
+    assert row(service, "k1").status == OutboxStatus.unreachable
+    assert row(service, "k2").status == OutboxStatus.unreachable
+    assert len([c for c in phones.state.calls("telegram", "sendMessage") if c.status == 403]) == 1
+    with Session(service.engine) as session:
+        assert not session.exec(select(Account).where(Account.user_id == phone.user_id)).one().reachable
+
+
+async def test_an_expired_line_reply_token_falls_back_to_push(phones: Phones, service: Service) -> None:
+    phone = phones.line()
+    await phone.post(phone.event_for_text("/help"))
+    phones.clock.advance(minutes=2)  # the token is stale by the time we answer
+    await service.drain()
+    assert len(phone.screen) == 1
+    assert [c.endpoint for c in phones.state.calls("line")] == ["push"]
+
+
+async def test_long_text_is_split_within_platform_limits(phones: Phones, service: Service) -> None:
+    for phone in phones.both():
+        push(service, phone, "ก" * 9000, key=f"long:{phone.platform}")
+    await service.drain()
+    line, telegram = phones.both()
+    assert sum(len(t) for t in line.texts) == 9000 and len(line.texts) == 2
+    assert sum(len(t) for t in telegram.texts) == 9000 and len(telegram.texts) == 3
