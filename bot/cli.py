@@ -1,4 +1,4 @@
-"""The `coordbot` command: serve, emulator, chat, seed-demo, invite, telegram, db.
+"""The `coordbot` command: serve, work, emulator, chat, seed-demo, invite, telegram, db.
 
 Every command reads settings from the environment and `.env`, like the service does.
 """
@@ -111,6 +111,10 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--demo", action="store_true", help="seed demo data; use the emulator if no tokens are set")
     serve.add_argument("--emulator-port", type=int, default=8081)
     serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+
+    work = add("work", run.cmd_work, "handle events, send messages and run the scheduler without serving HTTP "
+               "(beside `serve` with COORDBOT_BACKGROUND_WORKERS=false)")
+    work.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
 
     emu = add("emulator", run.cmd_emulator, "run the LINE/Telegram API emulator on its own")
     emu.add_argument("--host", default="127.0.0.1")

@@ -1,9 +1,11 @@
-"""`coordbot serve` and `coordbot emulator`: the long-running processes."""
+"""`coordbot serve`, `coordbot work` and `coordbot emulator`: the long-running processes."""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
+import signal
 
 import uvicorn
 from pydantic import SecretStr
@@ -76,6 +78,29 @@ def cmd_serve(args: argparse.Namespace) -> int:
         if emulator is not None:
             emulator.stop()
     return 0
+
+
+def cmd_work(args: argparse.Namespace) -> int:
+    """Handle stored events, send the outbox and run the scheduler, without serving HTTP.
+
+    Beside web servers started with COORDBOT_BACKGROUND_WORKERS=false this puts acknowledging webhooks and
+    handling them on different cores.
+    """
+    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = Settings().model_copy(update={"background_workers": True})
+    asyncio.run(_work(settings))
+    return 0
+
+
+async def _work(settings: Settings) -> None:
+    app = create_app(settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    async with app.router.lifespan_context(app):
+        log.info("worker running: inbox, outbox and scheduler")
+        await stop.wait()
 
 
 def cmd_emulator(args: argparse.Namespace) -> int:

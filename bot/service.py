@@ -27,7 +27,8 @@ from storage.people import ensure_account
 
 log = logging.getLogger(__name__)
 
-IDLE_POLL_S = 1.0
+IDLE_POLL_S = 0.25
+"""How often an idle worker looks for work stored by another process (`coordbot work` beside web-only servers)."""
 HANDLE_BATCH = 20
 
 
@@ -53,8 +54,9 @@ class Service:
         self.loop = asyncio.get_running_loop()
         for adapter in self.adapters.values():
             await adapter.start()
-        self.outbox.recover(immediately=is_sqlite(self.engine))
         if background:
+            # Only a process that sends may recover sends; on SQLite it is the only such process.
+            self.outbox.recover(immediately=is_sqlite(self.engine))
             self.tasks = [asyncio.create_task(self._inbox_loop()), asyncio.create_task(self._outbox_loop())]
 
     async def stop(self) -> None:

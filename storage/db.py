@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -10,6 +13,8 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
+
+SQLITE_BUSY_TIMEOUT_S = 30
 
 
 def normalize_url(url: str) -> str:
@@ -24,10 +29,9 @@ def make_engine(url: str) -> Engine:
     """An engine tuned for the backend: SQLite in WAL mode with a busy timeout, PostgreSQL pooled."""
     url = normalize_url(url)
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_S})
         event.listen(engine, "connect", _sqlite_pragmas)
-        # SQLite's driver opens transactions lazily; BEGIN explicitly so reads inside a write stay consistent.
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        _serialize_writers(engine)
         return engine
     return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
 
@@ -38,8 +42,51 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")
     cur.close()
+
+
+def _serialize_writers(engine: Engine) -> None:
+    """SQLite has one writer at a time, and a writer waiting in SQLite's own busy handler sleeps in growing steps
+    (up to 100 ms), which made webhooks wait far longer than the transaction ahead of them. So this process's
+    writers queue on a lock, and BEGIN waits for other processes (a `coordbot work` beside the web server) in
+    short steps."""
+    lock = threading.RLock()
+
+    def begin(conn: Any) -> None:
+        lock.acquire()
+        conn.info["holds_write_lock"] = True
+        try:
+            _begin_immediate(conn.connection.driver_connection)
+        except BaseException:
+            end(conn)
+            raise
+
+    def end(conn: Any) -> None:
+        if conn.info.pop("holds_write_lock", False):
+            lock.release()
+
+    event.listen(engine, "begin", begin)
+    event.listen(engine, "commit", end)
+    event.listen(engine, "rollback", end)
+
+
+def _begin_immediate(raw: sqlite3.Connection) -> None:
+    """BEGIN IMMEDIATE (the driver opens transactions lazily; reads inside a write must stay consistent),
+    retried every 0.2 ms while another process writes, for up to SQLITE_BUSY_TIMEOUT_S."""
+    raw.execute("PRAGMA busy_timeout=0")
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_S
+    try:
+        while True:
+            try:
+                raw.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.0002)
+    finally:
+        raw.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")
 
 
 def is_sqlite(engine: Engine) -> bool:

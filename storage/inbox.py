@@ -19,14 +19,17 @@ def store_events(
     """Insert (event id, payload) pairs in one transaction, skipping ones already stored; returns how many are new."""
     if not events:
         return 0
-    rows = [{"platform": platform, "event_id": event_id, "payload": payload, "received_at": now,
-             "status": InboxStatus.pending, "attempts": 0, "error": ""} for event_id, payload in events]
     dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(InboxEvent).values(rows).on_conflict_do_nothing(
-        index_elements=["platform", "event_id"]
-    )
+    # One statement without values, executed per row: SQLAlchemy compiles it once and caches it.
+    statement = dialect.insert(InboxEvent).on_conflict_do_nothing(index_elements=["platform", "event_id"])
+    stored = 0
     with engine.begin() as conn:
-        return conn.execute(statement).rowcount or 0
+        for event_id, payload in events:
+            stored += conn.execute(statement, {
+                "platform": platform, "event_id": event_id, "payload": payload, "received_at": now,
+                "status": InboxStatus.pending, "attempts": 0, "error": "",
+            }).rowcount or 0
+    return stored
 
 
 def claim_next(*, session: Session) -> InboxEvent | None:
@@ -39,6 +42,3 @@ def claim_next(*, session: Session) -> InboxEvent | None:
         .with_for_update(skip_locked=True)
     ).first()
 
-
-def pending_count(*, session: Session) -> int:
-    return len(session.exec(select(InboxEvent.id).where(InboxEvent.status == InboxStatus.pending)).all())
