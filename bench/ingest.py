@@ -6,7 +6,7 @@ and sends the replies, so the two use both cores; `--mode single` runs everythin
 platform emulator runs in this process, so reply tokens are real and every reply is counted. Reports the
 sustained acknowledgement rate and p50/p99 latency, then waits until every event is stored and answered.
 
-    .venv/bin/python bench/ingest.py [--events 20000] [--concurrency 16] [--mode split|single]
+    .venv/bin/python bench/ingest.py [--events 10000] [--concurrency 16] [--mode split|single]
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import socket
 import sqlite3
 import statistics
@@ -111,7 +112,7 @@ def replies(state: EmulatorState) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--events", type=int, default=20_000)
+    parser.add_argument("--events", type=int, default=10_000)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--mode", choices=["split", "single"], default="split")
     parser.add_argument("--database-url", help="defaults to a fresh SQLite file")
@@ -163,6 +164,7 @@ def main() -> None:
     if db_url.startswith("sqlite:///"):
         with sqlite3.connect(db_url.removeprefix("sqlite:///")) as conn:
             stored = conn.execute("SELECT count(*) FROM inboxevent").fetchone()[0]
+    shutil.rmtree(workdir, ignore_errors=True)
     quantiles = statistics.quantiles(latencies, n=100)
     rate = len(latencies) / elapsed
     rows = [("events posted", f"{len(latencies)}"), ("non-200 answers", f"{failures}"),
