@@ -21,6 +21,7 @@ from bot.service import Service
 from bot.telegram import TelegramAdapter
 from handlers import routes
 from scheduler import Runtime, Scheduler
+from scheduler.deadlines import plan_missing
 from storage.db import make_engine, utcnow
 from storage.migrations import upgrade
 
@@ -53,6 +54,7 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utcnow) -> Fa
         app.state.service = service
         await service.start(background=settings.background_workers)
         await scheduler.start(lead=settings.scheduler_enabled)
+        plan_missing(scheduler, engine, clock())
         try:
             yield
         finally:

@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     background_workers: bool = Field(True, validation_alias=_env("COORDBOT_BACKGROUND_WORKERS"))
     scheduler_enabled: bool = Field(True, validation_alias=_env("COORDBOT_SCHEDULER"))
     auto_migrate: bool = Field(True, validation_alias=_env("COORDBOT_AUTO_MIGRATE"))
+    scheduler_poll_s: float = Field(5.0, validation_alias=_env("COORDBOT_SCHEDULER_POLL_S"))
 
     line_channel_secret: SecretStr = Field(SecretStr(""), validation_alias=_env("LINE_CHANNEL_SECRET"))
     line_channel_access_token: SecretStr = Field(

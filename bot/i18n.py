@@ -28,3 +28,9 @@ def format_datetime(moment: datetime, lang: str, tz: ZoneInfo, with_time: bool =
         return local.strftime("%d %b %Y %H:%M" if with_time else "%d %b %Y").lstrip("0")
     date = f"{local.day} {THAI_MONTHS[local.month - 1]} {local.year + 543}"
     return f"{date} {local:%H:%M} น." if with_time else date
+
+
+def parse_datetime(text: str, tz: ZoneInfo) -> datetime:
+    """`2569-12-15 16:30` (Buddhist Era) or `2026-12-15 16:30`, local time, as an aware datetime."""
+    moment = datetime.strptime(text.strip(), "%Y-%m-%d %H:%M").replace(tzinfo=tz)
+    return moment.replace(year=moment.year - 543) if moment.year > 2400 else moment

@@ -26,8 +26,7 @@ from bot.config import Settings
 
 log = logging.getLogger(__name__)
 
-LEADER_LOCK_KEY = 0x636F6F7264  # "coord"
-LEADER_POLL_S = 5.0
+LEADER_LOCK_CLASS = 0x636F6F72  # "coor"
 
 
 @dataclass
@@ -86,14 +85,17 @@ class Scheduler:
             self.lock_conn = None
 
     async def _lead(self) -> None:
-        """Try for the leader lock until we have it, then keep waking up for jobs other instances planned."""
+        """Try for the leader lock until we have it, then keep waking up for jobs other instances planned.
+
+        A standby instance tries again every `scheduler_poll_s`, so that is how long a takeover can take.
+        """
         while True:
             if not self.is_leader and self._take_lock():
                 log.info("this instance now runs the scheduler")
                 self.aps.resume()
             elif self.is_leader:
                 self.aps.wakeup()
-            await asyncio.sleep(LEADER_POLL_S)
+            await asyncio.sleep(self.runtime.settings.scheduler_poll_s)
 
     def _take_lock(self) -> bool:
         engine = self.runtime.engine
@@ -101,7 +103,10 @@ class Scheduler:
             return True
         if self.lock_conn is None:
             self.lock_conn = engine.connect()
-        got = bool(self.lock_conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": LEADER_LOCK_KEY}).scalar())
+        # One lock per database and schema, so separate deployments (or test schemas) never wait on each other.
+        got = bool(self.lock_conn.execute(text(
+            "SELECT pg_try_advisory_lock(:k, hashtext(current_database() || '.' || current_schema()))"
+        ), {"k": LEADER_LOCK_CLASS}).scalar())
         self.lock_conn.commit()
         return got
 

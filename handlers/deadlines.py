@@ -1,0 +1,391 @@
+"""Plan-submission deadlines: open windows with a countdown, marking a province submitted, snoozing a nudge.
+
+Commands: /deadlines (กำหนดส่ง) for everyone; /submitted [ID] (ส่งแล้ว) for coordinators and deputy governors;
+/window (รอบส่ง) for admins: list, `status ID`, `add YYYY-MM-DD HH:MM TITLE`, `move ID YYYY-MM-DD HH:MM`,
+`delete ID`. Buttons: submitted (with a confirmation), remind me tomorrow, window status.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime, timedelta
+from typing import ClassVar
+
+from bot.config import Settings
+from bot.context import Context
+from bot.errors import DomainError, UsageError
+from bot.i18n import Text, format_datetime, parse_datetime
+from bot.messages import Button, Card, Incoming, Reply
+from bot.payloads import Cmd, Payload
+from bot.router import Router
+from scheduler.deadlines import job_prefix, plan_snooze, plan_window
+from storage import reference
+from storage.deadlines import (
+    SubmissionWindow,
+    admins,
+    all_windows,
+    create_window,
+    delete_window,
+    get_window,
+    missing_provinces,
+    move_window,
+    open_windows,
+    submission,
+    submissions,
+    submit,
+)
+from storage.models import Person, Role
+from storage.outbox import enqueue_to_person
+from storage.people import audit
+
+router = Router("deadlines")
+
+SUBMITTERS = {Role.coordinator, Role.deputy_governor}
+
+
+@dataclasses.dataclass(frozen=True)
+class SubmitWindow(Payload):
+    """"Our province has submitted" for a window; `confirmed` is the second press."""
+
+    prefix: ClassVar[str] = "dls"
+    window: int
+    confirmed: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class Snooze(Payload):
+    prefix: ClassVar[str] = "dlz"
+    window: int
+
+
+@dataclasses.dataclass(frozen=True)
+class WindowStatus(Payload):
+    prefix: ClassVar[str] = "dlw"
+    window: int
+
+
+DEADLINES = Text("กำหนดส่งแผนที่เปิดอยู่", "open plan-submission deadlines")
+SUBMITTED_CMD = Text("แจ้งว่าจังหวัดส่งแผนแล้ว", "tell us your province has submitted")
+WINDOW_CMD = Text("จัดการรอบส่งแผน (ผู้ดูแล)", "manage submission windows (admins)")
+NONE_OPEN = Text("ขณะนี้ไม่มีรอบส่งแผนที่เปิดอยู่", "No submission window is open now.")
+CLOSES = Text("ปิดรับ {when} ({left})", "Closes {when} ({left})")
+LEFT_DAYS = Text("อีก {d} วัน {h} ชั่วโมง", "{d} days {h} hours left")
+LEFT_HOURS = Text("อีก {h} ชั่วโมง {m} นาที", "{h} hours {m} minutes left")
+STATUS_DONE = Text("จังหวัด{province}: ส่งแล้ว {when} ✅", "{province}: submitted {when} ✅")
+STATUS_MISSING = Text("จังหวัด{province}: ยังไม่ส่ง ⏳", "{province}: not yet submitted ⏳")
+COUNT = Text("ส่งแล้ว {done}/{total} จังหวัด", "{done}/{total} provinces submitted")
+SUBMIT_BUTTON = Text("ส่งแล้ว: {title}", "Submitted: {title}")
+STATUS_BUTTON = Text("สถานะ #{id}", "Status #{id}")
+CONFIRM = Text("ยืนยันว่าจังหวัด{province}ส่ง \"{title}\" แล้ว? การแจ้งเตือนของรอบนี้จะหยุด",
+               "Confirm that {province} has submitted \"{title}\"? Reminders for it will stop.")
+CONFIRM_YES = Text("ยืนยัน ส่งแล้ว", "Yes, submitted")
+CONFIRM_NO = Text("ยกเลิก", "Cancel")
+RECORDED = Text("บันทึกแล้ว: จังหวัด{province}ส่ง \"{title}\" เมื่อ {when} ขอบคุณค่ะ",
+                "Recorded: {province} submitted \"{title}\" at {when}. Thank you.")
+ADMIN_TOLD = Text("📥 จังหวัด{province}ส่ง \"{title}\" แล้ว ({done}/{total})",
+                  "📥 {province} submitted \"{title}\" ({done}/{total}).")
+CHOOSE = Text("เลือกรอบที่จังหวัดของคุณส่งแล้ว:", "Choose the window your province has submitted to:")
+NOTHING_TO_SUBMIT = Text("ไม่มีรอบส่งแผนที่เปิดอยู่ซึ่งจังหวัดของคุณยังไม่ได้ส่ง",
+                         "There is no open window your province still has to submit to.")
+NUDGE = Text("⏰ เตือนกำหนดส่ง: {title}\nปิดรับ {when} ({left})\nจังหวัด{province}ยังไม่ได้แจ้งส่ง{link}",
+             "⏰ Deadline reminder: {title}\nCloses {when} ({left})\n{province} has not submitted yet.{link}")
+SNOOZE_BUTTON = Text("เตือนอีกครั้งพรุ่งนี้", "Remind me tomorrow")
+SNOOZED = Text("จะเตือนอีกครั้ง {when}", "I will remind you again at {when}.")
+TOO_LATE_TO_SNOOZE = Text("รอบนี้ใกล้ปิดแล้ว จึงเลื่อนการเตือนไม่ได้", "This window closes too soon to snooze.")
+CLOSED_REPORT = Text("🔒 ปิดรับ \"{title}\" แล้ว ส่ง {done}/{total} จังหวัด\nยังไม่ส่ง: {missing}",
+                     "🔒 \"{title}\" has closed: {done}/{total} provinces submitted.\nMissed: {missing}")
+ALL_DONE = Text("ครบทุกจังหวัด", "none")
+WINDOW_LINE = Text("#{id} {title} ปิด {when} — ส่งแล้ว {done}/{total}", "#{id} {title}, closes {when}: {done}/{total}")
+NO_WINDOWS = Text("ยังไม่มีรอบส่งแผน", "There are no submission windows yet.")
+WINDOW_USAGE = Text("/window | /window status ID | /window add 2569-12-15 16:30 ชื่อรอบ | "
+                    "/window move ID 2569-12-20 16:30 | /window delete ID",
+                    "/window | /window status ID | /window add 2026-12-15 16:30 TITLE | "
+                    "/window move ID 2026-12-20 16:30 | /window delete ID")
+CREATED = Text("สร้างรอบ #{id} \"{title}\" ปิด {when} แจ้งเตือน {nudges} ก่อนปิด",
+               "Window #{id} \"{title}\" created, closing {when}; reminders {nudges} before.")
+MOVED = Text("เลื่อนปิดรอบ #{id} เป็น {when} และวางแผนการเตือนใหม่แล้ว",
+             "Window #{id} now closes {when}; reminders re-planned.")
+DELETED = Text("ลบรอบ #{id} และการเตือนทั้งหมดแล้ว", "Window #{id} and its reminders are deleted.")
+STATUS_VIEW = Text("#{id} {title}\nปิด {when}\nส่งแล้ว ({done}): {submitted}\nยังไม่ส่ง ({left}): {missing}",
+                   "#{id} {title}\nCloses {when}\nSubmitted ({done}): {submitted}\nMissing ({left}): {missing}")
+
+
+class WindowNotFound(DomainError):
+    text = Text("ไม่พบรอบส่งแผน #{id}", "There is no submission window #{id}.")
+
+
+class WindowClosed(DomainError):
+    text = Text("รอบ \"{title}\" ปิดรับแล้ว จึงแจ้งส่งไม่ได้", "\"{title}\" has closed; it can no longer be marked.")
+
+
+class NotConcerned(DomainError):
+    text = Text("รอบนี้ไม่เกี่ยวกับจังหวัดของคุณ", "This window does not concern your province.")
+
+
+class NoProvince(DomainError):
+    text = Text("บัญชีของคุณยังไม่ผูกกับจังหวัด กรุณาติดต่อผู้ดูแล",
+                "Your account is not tied to a province. Please contact an admin.")
+
+
+class AlreadySubmitted(DomainError):
+    text = Text("จังหวัด{province}แจ้งส่ง \"{title}\" ไว้แล้วเมื่อ {when} ไม่มีการเปลี่ยนแปลง",
+                "{province} already submitted \"{title}\" at {when}; nothing changed.")
+
+
+class BadDate(DomainError):
+    text = Text("อ่านวันเวลา \"{text}\" ไม่ได้ ใช้รูปแบบ 2569-12-15 16:30", "Cannot read \"{text}\"; use 2026-12-15 16:30.")
+
+
+def title(window: SubmissionWindow, lang: str) -> str:
+    return window.title_en if lang == "en" and window.title_en else window.title_th
+
+
+def province_name(iso: str, lang: str) -> str:
+    province = reference.province(iso)
+    return province.name_en if lang == "en" else province.name_th
+
+
+def time_left(until: datetime, now: datetime, lang: str) -> str:
+    left = max(until - now, timedelta(0))
+    days, rest = divmod(int(left.total_seconds()), 86400)
+    hours, minutes = rest // 3600, rest % 3600 // 60
+    if days:
+        return LEFT_DAYS.render(lang, d=days, h=hours)
+    return LEFT_HOURS.render(lang, h=hours, m=minutes)
+
+
+def nudge_reply(window: SubmissionWindow, person: Person, now: datetime, settings: Settings) -> Reply:
+    """The reminder a job sends: countdown, the province's status, and the two buttons."""
+    assert window.id is not None
+    lang = person.lang
+    link = f"\n{window.link}" if window.link else ""
+    text = NUDGE.render(lang, title=title(window, lang), when=format_datetime(window.closes_at, lang, settings.tz),
+                        left=time_left(window.closes_at, now, lang),
+                        province=province_name(person.province_iso or "", lang) if person.province_iso else "",
+                        link=link)
+    short = title(window, lang)[:30]
+    return Reply(text=text, buttons=[
+        Button(label=SUBMIT_BUTTON.render(lang, title=short), payload=SubmitWindow(window.id).pack()),
+        Button(label=SNOOZE_BUTTON.render(lang), payload=Snooze(window.id).pack()),
+    ])
+
+
+def closed_reply(window: SubmissionWindow, missing: list[str], admin: Person) -> Reply:
+    lang = admin.lang
+    names = ", ".join(province_name(iso, lang) for iso in missing) or ALL_DONE.render(lang)
+    return Reply(text=CLOSED_REPORT.render(lang, title=title(window, lang), done=len(window.provinces) - len(missing),
+                                           total=len(window.provinces), missing=names))
+
+
+@router.command("deadlines", "กำหนดส่ง", "deadline", summary=DEADLINES, label=Text("กำหนดส่ง", "Deadlines"))
+def show_deadlines(msg: Incoming, ctx: Context) -> list[Reply]:
+    windows = open_windows(session=ctx.session, now=ctx.now)
+    if not windows:
+        return [Reply(text=ctx.t(NONE_OPEN))]
+    cards, buttons = [], []
+    for window in windows[:10]:
+        assert window.id is not None
+        done = submissions(session=ctx.session, window_id=window.id)
+        lines = [ctx.t(CLOSES, when=ctx.when(window.closes_at), left=time_left(window.closes_at, ctx.now, ctx.lang))]
+        iso = ctx.person.province_iso
+        if iso in window.provinces:
+            mine = done.get(iso)
+            lines.append(ctx.t(STATUS_DONE, province=province_name(iso, ctx.lang), when=ctx.when(mine.submitted_at))
+                         if mine else ctx.t(STATUS_MISSING, province=province_name(iso, ctx.lang)))
+            if mine is None and ctx.person.role in SUBMITTERS:
+                buttons.append(Button(label=ctx.t(SUBMIT_BUTTON, title=title(window, ctx.lang)[:30]),
+                                      payload=SubmitWindow(window.id).pack()))
+        lines.append(ctx.t(COUNT, done=len(done), total=len(window.provinces)))
+        if ctx.person.role == Role.admin:
+            buttons.append(Button(label=ctx.t(STATUS_BUTTON, id=window.id), payload=WindowStatus(window.id).pack()))
+        cards.append(Card(title=title(window, ctx.lang), lines=lines,
+                          progress=round(100 * len(done) / len(window.provinces))))
+    return [Reply(text=ctx.t(DEADLINES), cards=cards, buttons=buttons)]
+
+
+@router.command("submitted", "ส่งแล้ว", roles=SUBMITTERS, summary=SUBMITTED_CMD)
+def mark_submitted(msg: Incoming, ctx: Context) -> list[Reply]:
+    """With a window id, ask to confirm it; without, offer the open windows the province still owes."""
+    if msg.args:
+        if not msg.args.strip().lstrip("#").isdigit():
+            raise UsageError(usage="/submitted ID")
+        return ask_to_confirm(msg, ctx, SubmitWindow(int(msg.args.strip().lstrip("#"))))
+    iso = _own_province(ctx)
+    owed = [w for w in open_windows(session=ctx.session, now=ctx.now)
+            if iso in w.provinces and w.id is not None
+            and submission(session=ctx.session, window_id=w.id, province_iso=iso) is None]
+    if not owed:
+        return [Reply(text=ctx.t(NOTHING_TO_SUBMIT))]
+    if len(owed) == 1:
+        assert owed[0].id is not None
+        return ask_to_confirm(msg, ctx, SubmitWindow(owed[0].id))
+    return [Reply(text=ctx.t(CHOOSE), buttons=[
+        Button(label=ctx.t(SUBMIT_BUTTON, title=title(w, ctx.lang)[:30]), payload=SubmitWindow(w.id).pack())
+        for w in owed if w.id is not None])]
+
+
+@router.button(SubmitWindow, roles=SUBMITTERS)
+def ask_to_confirm(msg: Incoming, ctx: Context, data: SubmitWindow) -> list[Reply]:
+    window = _submittable(ctx, data.window)
+    iso = _own_province(ctx)
+    if not data.confirmed:
+        return [Reply(text=ctx.t(CONFIRM, province=province_name(iso, ctx.lang), title=title(window, ctx.lang)),
+                      buttons=[Button(label=ctx.t(CONFIRM_YES), payload=SubmitWindow(data.window, True).pack()),
+                               Button(label=ctx.t(CONFIRM_NO), payload=Cmd("deadlines").pack())])]
+    row = submit(session=ctx.session, window=window, province_iso=iso, person_id=ctx.person.id, now=ctx.now)
+    audit(session=ctx.session, person_id=ctx.person.id, action="window_submitted", window=data.window, province=iso)
+    _tell_admins(ctx, window, iso)
+    if ctx.scheduler is not None:
+        scheduler = ctx.scheduler
+        ctx.after_commit.append(lambda: scheduler.cancel(f"{job_prefix(data.window)}snooze:{ctx.person.id}"))
+    return [Reply(text=ctx.t(RECORDED, province=province_name(iso, ctx.lang), title=title(window, ctx.lang),
+                             when=ctx.when(row.submitted_at)))]
+
+
+@router.button(Snooze, roles=SUBMITTERS)
+def snooze(msg: Incoming, ctx: Context, data: Snooze) -> list[Reply]:
+    window = _submittable(ctx, data.window)
+    if ctx.scheduler is None:
+        raise DomainError()
+    assert ctx.person.id is not None
+    remind_at = plan_snooze(ctx.scheduler, window, ctx.person.id, ctx.now)
+    if remind_at is None:
+        return [Reply(text=ctx.t(TOO_LATE_TO_SNOOZE))]
+    return [Reply(text=ctx.t(SNOOZED, when=ctx.when(remind_at)))]
+
+
+def _own_province(ctx: Context) -> str:
+    if not ctx.person.province_iso:
+        raise NoProvince()
+    return ctx.person.province_iso
+
+
+def _submittable(ctx: Context, window_id: int) -> SubmissionWindow:
+    """The window, if it is open, concerns the person's province, and that province has not submitted yet."""
+    window = _window(ctx, window_id)
+    iso = _own_province(ctx)
+    if iso not in window.provinces:
+        raise NotConcerned()
+    if ctx.now >= window.closes_at:
+        raise WindowClosed(title=title(window, ctx.lang))
+    done = submission(session=ctx.session, window_id=window_id, province_iso=iso)
+    if done is not None:
+        raise AlreadySubmitted(province=province_name(iso, ctx.lang), title=title(window, ctx.lang),
+                               when=ctx.when(done.submitted_at))
+    return window
+
+
+def _window(ctx: Context, window_id: int) -> SubmissionWindow:
+    window = get_window(session=ctx.session, window_id=window_id)
+    if window is None:
+        raise WindowNotFound(id=window_id)
+    return window
+
+
+def _tell_admins(ctx: Context, window: SubmissionWindow, iso: str) -> None:
+    assert window.id is not None
+    done = len(submissions(session=ctx.session, window_id=window.id))
+    for admin in admins(session=ctx.session):
+        assert admin.id is not None
+        if admin.id == ctx.person.id:
+            continue
+        text = ADMIN_TOLD.render(admin.lang, province=province_name(iso, admin.lang), title=title(window, admin.lang),
+                                 done=done, total=len(window.provinces))
+        enqueue_to_person(session=ctx.session, person_id=admin.id, key=f"submitted:{window.id}:{iso}:{admin.id}",
+                          replies=[Reply(text=text)], now=ctx.now, tag=f"window:{window.id}")
+
+
+@router.command("window", "รอบส่ง", roles={Role.admin}, summary=WINDOW_CMD)
+def manage_windows(msg: Incoming, ctx: Context) -> list[Reply]:
+    words = msg.args.split()
+    action = words[0].lower() if words else "list"
+    if action == "list":
+        return [_list_windows(ctx)]
+    if action == "status" and len(words) == 2 and words[1].isdigit():
+        return status(msg, ctx, WindowStatus(int(words[1])))
+    if action == "add" and len(words) >= 4:
+        return [_add_window(ctx, parse_local(" ".join(words[1:3]), ctx), " ".join(words[3:]))]
+    if action == "move" and len(words) == 4 and words[1].isdigit():
+        return [_move_window(ctx, _window(ctx, int(words[1])), parse_local(" ".join(words[2:4]), ctx))]
+    if action == "delete" and len(words) == 2 and words[1].isdigit():
+        return [_delete_window(ctx, _window(ctx, int(words[1])))]
+    raise UsageError(usage=ctx.t(WINDOW_USAGE))
+
+
+@router.button(WindowStatus, roles={Role.admin})
+def status(msg: Incoming, ctx: Context, data: WindowStatus) -> list[Reply]:
+    window = _window(ctx, data.window)
+    done = submissions(session=ctx.session, window_id=data.window)
+    missing = missing_provinces(session=ctx.session, window=window)
+    submitted = ", ".join(province_name(iso, ctx.lang) for iso in window.provinces if iso in done) or "-"
+    return [Reply(text=ctx.t(STATUS_VIEW, id=window.id, title=title(window, ctx.lang), when=ctx.when(window.closes_at),
+                             done=len(done), left=len(missing), submitted=submitted,
+                             missing=", ".join(province_name(iso, ctx.lang) for iso in missing) or "-"))]
+
+
+def parse_local(text: str, ctx: Context) -> datetime:
+    try:
+        return parse_datetime(text, ctx.settings.tz)
+    except ValueError as exc:
+        raise BadDate(text=text) from exc
+
+
+def fiscal_year_of(moment: datetime) -> int:
+    """Thai fiscal years start on 1 October and are named in the Buddhist Era."""
+    return moment.year + 543 + (1 if moment.month >= 10 else 0)
+
+
+def _list_windows(ctx: Context) -> Reply:
+    windows = all_windows(session=ctx.session)
+    if not windows:
+        return Reply(text=ctx.t(NO_WINDOWS) + "\n" + ctx.t(WINDOW_USAGE))
+    lines = []
+    for w in windows[-20:]:
+        assert w.id is not None
+        done = len(submissions(session=ctx.session, window_id=w.id))
+        lines.append(ctx.t(WINDOW_LINE, id=w.id, title=title(w, ctx.lang), when=ctx.when(w.closes_at), done=done,
+                           total=len(w.provinces)))
+    buttons = [Button(label=ctx.t(STATUS_BUTTON, id=w.id), payload=WindowStatus(w.id).pack())
+               for w in windows[-5:] if w.id is not None]
+    return Reply(text="\n".join(lines), buttons=buttons)
+
+
+def _add_window(ctx: Context, closes_at: datetime, name: str) -> Reply:
+    if closes_at <= ctx.now:
+        raise BadDate(text=closes_at.strftime("%Y-%m-%d %H:%M"))
+    window = create_window(session=ctx.session, title_th=name, title_en=name, fiscal_year=fiscal_year_of(closes_at),
+                           opens_at=ctx.now, closes_at=closes_at, provinces=[p.iso for p in reference.provinces()],
+                           scope="all", created_by=ctx.person.id)
+    audit(session=ctx.session, person_id=ctx.person.id, action="window_created", window=window.id)
+    _replan(ctx, window)
+    return Reply(text=ctx.t(CREATED, id=window.id, title=name, when=ctx.when(window.closes_at),
+                            nudges=", ".join(window.nudges)))
+
+
+def _move_window(ctx: Context, window: SubmissionWindow, closes_at: datetime) -> Reply:
+    try:
+        move_window(session=ctx.session, window=window, closes_at=closes_at)
+    except ValueError as exc:
+        raise BadDate(text=closes_at.strftime("%Y-%m-%d %H:%M")) from exc
+    audit(session=ctx.session, person_id=ctx.person.id, action="window_moved", window=window.id,
+          closes_at=closes_at.isoformat())
+    _replan(ctx, window)
+    return Reply(text=ctx.t(MOVED, id=window.id, when=ctx.when(window.closes_at)))
+
+
+def _delete_window(ctx: Context, window: SubmissionWindow) -> Reply:
+    window_id = window.id
+    assert window_id is not None
+    delete_window(session=ctx.session, window=window)
+    audit(session=ctx.session, person_id=ctx.person.id, action="window_deleted", window=window_id)
+    if ctx.scheduler is not None:
+        scheduler = ctx.scheduler
+        ctx.after_commit.append(lambda: scheduler.cancel_prefix(job_prefix(window_id)))
+    return Reply(text=ctx.t(DELETED, id=window_id))
+
+
+def _replan(ctx: Context, window: SubmissionWindow) -> None:
+    """Jobs are planned after the window is committed: the job store writes on its own connection."""
+    if ctx.scheduler is not None:
+        scheduler, now = ctx.scheduler, ctx.now
+        ctx.after_commit.append(lambda: plan_window(scheduler, window, now))

@@ -1,0 +1,171 @@
+"""Nudges before a submission window closes, and the admins' report when it has closed.
+
+Jobs are planned per window (`dl:<window>:...`) into the persistent job store. They compute recipients when
+they fire and only write outbox rows, each under an idempotency key (window, stage, person), so a job that
+fires twice, or a missed run caught up after downtime, never sends twice. A missed nudge whose close has
+passed is dropped.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from sqlalchemy.engine import Engine
+
+from bot.config import Settings
+from scheduler.core import Scheduler, current
+from storage.db import transaction
+from storage.deadlines import (
+    SubmissionWindow,
+    admins,
+    get_window,
+    missing_provinces,
+    nudge_recipients,
+    nudge_times,
+    open_windows,
+    parse_offset,
+    submission,
+)
+from storage.models import Person
+from storage.outbox import enqueue_to_person
+
+
+def _clock(text: str) -> time:
+    hour, minute = text.split(":")
+    return time(int(hour), int(minute))
+
+
+def quiet_shift(due: datetime, closes_at: datetime, settings: Settings) -> datetime:
+    """Move a nudge out of quiet hours: to their end, or to their start when the end is not before the close."""
+    start, end = _clock(settings.quiet_start), _clock(settings.quiet_end)
+    if start == end:
+        return due
+    tz = settings.tz
+    local = due.astimezone(tz)
+    day = local.date()
+    if start > end:  # the quiet time spans midnight, e.g. 21:00-07:00
+        if local.time() >= start:
+            quiet_from, quiet_to = datetime.combine(day, start, tz), datetime.combine(day + timedelta(days=1), end, tz)
+        elif local.time() < end:
+            quiet_from, quiet_to = datetime.combine(day - timedelta(days=1), start, tz), datetime.combine(day, end, tz)
+        else:
+            return due
+    elif start <= local.time() < end:
+        quiet_from, quiet_to = datetime.combine(day, start, tz), datetime.combine(day, end, tz)
+    else:
+        return due
+    return quiet_to if quiet_to < closes_at else quiet_from
+
+
+def job_prefix(window_id: int) -> str:
+    return f"dl:{window_id}:"
+
+
+def plan_window(scheduler: Scheduler, window: SubmissionWindow, now: datetime) -> None:
+    """(Re)plan a window's nudges and its close report; stages already past are not planned."""
+    assert window.id is not None
+    settings = scheduler.runtime.settings
+    scheduler.cancel_prefix(job_prefix(window.id))
+    for stage, due in nudge_times(window):
+        run_at = quiet_shift(due, window.closes_at, settings)
+        if run_at > now:
+            scheduler.plan(f"{job_prefix(window.id)}nudge:{stage}", nudge, run_at, window_id=window.id, stage=stage)
+    if window.closes_at > now:
+        scheduler.plan(f"{job_prefix(window.id)}closed", report_closed, window.closes_at, window_id=window.id)
+
+
+def plan_missing(scheduler: Scheduler, engine: Engine, now: datetime) -> int:
+    """At start-up: plan open windows that have no jobs at all (e.g. seeded demo data). Returns how many."""
+    with transaction(engine) as session:
+        windows = open_windows(session=session, now=now)
+    # Planned outside the transaction: the job store writes on its own connection.
+    unplanned = [w for w in windows if w.id is not None and not scheduler.planned(job_prefix(w.id))]
+    for window in unplanned:
+        plan_window(scheduler, window, now)
+    return len(unplanned)
+
+
+def plan_snooze(scheduler: Scheduler, window: SubmissionWindow, person_id: int, now: datetime) -> datetime | None:
+    """Remind one person again a day later (never past the close, never in quiet hours); None if too late."""
+    assert window.id is not None
+    remind_at = min(now + timedelta(days=1), window.closes_at - timedelta(hours=1))
+    remind_at = quiet_shift(remind_at, window.closes_at, scheduler.runtime.settings)
+    if remind_at <= now:
+        return None
+    token = f"{remind_at:%Y%m%d%H%M}"
+    scheduler.plan(f"{job_prefix(window.id)}snooze:{person_id}", snoozed, remind_at, window_id=window.id,
+                   person_id=person_id, token=token)
+    return remind_at
+
+
+def _not_before(now: datetime, window: SubmissionWindow, settings: Settings) -> datetime | None:
+    """A caught-up job firing inside quiet hours holds its messages until the end (if that is before the close)."""
+    shifted = quiet_shift(now, window.closes_at, settings)
+    return shifted if shifted > now else None
+
+
+def _send_nudges(window: SubmissionWindow, stage: str, people: list[Person]) -> int:
+    # Imported here because the handlers import this module to plan jobs.
+    from handlers.deadlines import nudge_reply
+
+    runtime = current()
+    now = runtime.clock()
+    sent = 0
+    with transaction(runtime.engine) as session:
+        for person in people:
+            assert person.id is not None
+            sent += enqueue_to_person(
+                session=session, person_id=person.id, key=f"nudge:{window.id}:{stage}:{person.id}",
+                replies=[nudge_reply(window, person, now, runtime.settings)], now=now, tag=f"window:{window.id}",
+                not_before=_not_before(now, window, runtime.settings),
+            )
+    runtime.wake_outbox()
+    return sent
+
+
+def nudge(window_id: int, stage: str) -> int:
+    """Nudge everyone whose province has not submitted; returns how many messages were queued."""
+    runtime = current()
+    now = runtime.clock()
+    with transaction(runtime.engine) as session:
+        window = get_window(session=session, window_id=window_id)
+        if window is None or now >= window.closes_at:
+            return 0
+        people = nudge_recipients(session=session, window=window, due=window.closes_at - parse_offset(stage))
+    return _send_nudges(window, stage, people)
+
+
+def snoozed(window_id: int, person_id: int, token: str) -> int:
+    """The "remind me tomorrow" reminder, unless the province has submitted meanwhile or the window closed."""
+    runtime = current()
+    now = runtime.clock()
+    with transaction(runtime.engine) as session:
+        window = get_window(session=session, window_id=window_id)
+        person = session.get(Person, person_id)
+        if window is None or person is None or now >= window.closes_at or person.province_iso is None:
+            return 0
+        if submission(session=session, window_id=window_id, province_iso=person.province_iso):
+            return 0
+    return _send_nudges(window, f"snooze-{token}", [person])
+
+
+def report_closed(window_id: int) -> int:
+    """Tell the admins which provinces missed the window."""
+    from handlers.deadlines import closed_reply
+
+    runtime = current()
+    now = runtime.clock()
+    queued = 0
+    with transaction(runtime.engine) as session:
+        window = get_window(session=session, window_id=window_id)
+        if window is None:
+            return 0
+        missing = missing_provinces(session=session, window=window)
+        for admin in admins(session=session):
+            assert admin.id is not None
+            queued += enqueue_to_person(
+                session=session, person_id=admin.id, key=f"closed:{window_id}:{admin.id}",
+                replies=[closed_reply(window, missing, admin)], now=now, tag=f"window:{window_id}",
+            )
+    runtime.wake_outbox()
+    return queued

@@ -1,0 +1,173 @@
+"""Plan-submission windows and the provinces' submissions to them.
+
+A window is data (created by the CLI or an admin in chat), never code: title, plan level, fiscal year, when it
+opens and closes, which provinces it concerns, and the nudge schedule before the close.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, Session, SQLModel, col, select
+
+from storage.models import Person, Role, json_field, utcnow, when
+from storage.people import people_in
+
+DEFAULT_NUDGES = ("14d", "7d", "3d", "1d", "3h")
+ESCALATE_WITHIN = timedelta(days=1)
+"""From one day before the close, the deputy governor is nudged too."""
+
+
+class PlanLevel(StrEnum):
+    provincial = "provincial"
+    cluster = "cluster"
+    local = "local"
+
+
+class SubmissionWindow(SQLModel, table=True):
+    """A period in which provinces must submit a plan; `provinces` lists the ISO codes it concerns."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    title_th: str
+    title_en: str = ""
+    plan_level: PlanLevel = PlanLevel.provincial
+    fiscal_year: int
+    """Buddhist Era, e.g. 2570."""
+    opens_at: datetime = when()
+    closes_at: datetime = when(index=True)
+    provinces: list[str] = json_field([])
+    scope: str = ""
+    """How the provinces were chosen, for display: "all", cluster names, or a list."""
+    description: str = ""
+    link: str = ""
+    nudges: list[str] = json_field(list(DEFAULT_NUDGES))
+    """Offsets before the close, e.g. "14d", "3h", "30m"."""
+    created_by: int | None = Field(default=None, foreign_key="person.id")
+    created_at: datetime = when(default_factory=utcnow)
+
+
+class Submission(SQLModel, table=True):
+    """One province's submission to one window; at most one, so a repeat changes nothing."""
+
+    __table_args__ = (UniqueConstraint("window_id", "province_iso"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    window_id: int = Field(foreign_key="submissionwindow.id", index=True)
+    province_iso: str
+    submitted_at: datetime = when()
+    submitted_by: int | None = Field(default=None, foreign_key="person.id")
+    reference: str = ""
+
+
+OFFSET = re.compile(r"^(\d+)([dhm])$")
+UNITS = {"d": "days", "h": "hours", "m": "minutes"}
+
+
+def parse_offset(text: str) -> timedelta:
+    """"14d" -> 14 days, "3h" -> 3 hours, "30m" -> 30 minutes."""
+    match = OFFSET.match(text.strip().lower())
+    if match is None:
+        raise ValueError(f"not an offset like 14d, 3h or 30m: {text!r}")
+    return timedelta(**{UNITS[match[2]]: int(match[1])})
+
+
+def nudge_times(window: SubmissionWindow) -> list[tuple[str, datetime]]:
+    """(stage, due) for each nudge that falls after the window opens, earliest first."""
+    stages = [(stage, window.closes_at - parse_offset(stage)) for stage in window.nudges]
+    return sorted((s for s in stages if s[1] >= window.opens_at), key=lambda s: s[1])
+
+
+def create_window(
+    *, session: Session, title_th: str, fiscal_year: int, opens_at: datetime, closes_at: datetime,
+    provinces: list[str], scope: str, title_en: str = "", plan_level: PlanLevel = PlanLevel.provincial,
+    description: str = "", link: str = "", nudges: list[str] | None = None, created_by: int | None = None,
+) -> SubmissionWindow:
+    if closes_at <= opens_at:
+        raise ValueError("a window must close after it opens")
+    if not provinces:
+        raise ValueError("a window must concern at least one province")
+    stages = list(nudges if nudges is not None else DEFAULT_NUDGES)
+    for stage in stages:
+        parse_offset(stage)
+    window = SubmissionWindow(title_th=title_th, title_en=title_en, plan_level=plan_level, fiscal_year=fiscal_year,
+                              opens_at=opens_at, closes_at=closes_at, provinces=sorted(set(provinces)), scope=scope,
+                              description=description, link=link, nudges=stages, created_by=created_by)
+    session.add(window)
+    session.flush()
+    return window
+
+
+def get_window(*, session: Session, window_id: int) -> SubmissionWindow | None:
+    return session.get(SubmissionWindow, window_id)
+
+
+def all_windows(*, session: Session) -> list[SubmissionWindow]:
+    return list(session.exec(select(SubmissionWindow).order_by(col(SubmissionWindow.closes_at))))
+
+
+def open_windows(*, session: Session, now: datetime) -> list[SubmissionWindow]:
+    """Windows open now, closing soonest first."""
+    return list(session.exec(
+        select(SubmissionWindow)
+        .where(col(SubmissionWindow.opens_at) <= now, col(SubmissionWindow.closes_at) > now)
+        .order_by(col(SubmissionWindow.closes_at))
+    ))
+
+
+def submissions(*, session: Session, window_id: int) -> dict[str, Submission]:
+    """Province ISO -> its submission."""
+    rows = session.exec(select(Submission).where(Submission.window_id == window_id))
+    return {row.province_iso: row for row in rows}
+
+
+def submission(*, session: Session, window_id: int, province_iso: str) -> Submission | None:
+    return session.exec(select(Submission).where(
+        Submission.window_id == window_id, Submission.province_iso == province_iso)).first()
+
+
+def submit(
+    *, session: Session, window: SubmissionWindow, province_iso: str, person_id: int | None, now: datetime,
+    reference: str = "",
+) -> Submission:
+    """Record a province's submission; the unique constraint keeps a concurrent repeat from counting twice."""
+    assert window.id is not None
+    row = Submission(window_id=window.id, province_iso=province_iso, submitted_at=now, submitted_by=person_id,
+                     reference=reference)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def missing_provinces(*, session: Session, window: SubmissionWindow) -> list[str]:
+    assert window.id is not None
+    done = submissions(session=session, window_id=window.id)
+    return [iso for iso in window.provinces if iso not in done]
+
+
+def nudge_recipients(*, session: Session, window: SubmissionWindow, due: datetime) -> list[Person]:
+    """Coordinators of provinces that have not submitted; from a day before the close, their deputy governors too."""
+    roles = [Role.coordinator]
+    if window.closes_at - due <= ESCALATE_WITHIN:
+        roles.append(Role.deputy_governor)
+    missing = missing_provinces(session=session, window=window)
+    return people_in(session=session, roles=roles, province_isos=missing) if missing else []
+
+
+def admins(*, session: Session) -> list[Person]:
+    return people_in(session=session, roles=[Role.admin])
+
+
+def move_window(*, session: Session, window: SubmissionWindow, closes_at: datetime) -> None:
+    if closes_at <= window.opens_at:
+        raise ValueError("a window must close after it opens")
+    window.closes_at = closes_at
+    session.add(window)
+
+
+def delete_window(*, session: Session, window: SubmissionWindow) -> None:
+    for row in session.exec(select(Submission).where(Submission.window_id == window.id)):
+        session.delete(row)
+    session.delete(window)
