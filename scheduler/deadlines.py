@@ -3,7 +3,7 @@
 Jobs are planned per window (`dl:<window>:...`) into the persistent job store. They compute recipients when
 they fire and only write outbox rows, each under an idempotency key (window, stage, person), so a job that
 fires twice, or a missed run caught up after downtime, never sends twice. A missed nudge whose close has
-passed is dropped.
+passed is dropped, and when several were missed only the latest is sent.
 """
 
 from __future__ import annotations
@@ -85,17 +85,17 @@ def plan_missing(scheduler: Scheduler, engine: Engine, now: datetime) -> int:
     return len(unplanned)
 
 
-def plan_snooze(scheduler: Scheduler, window: SubmissionWindow, person_id: int, now: datetime) -> datetime | None:
-    """Remind one person again a day later (never past the close, never in quiet hours); None if too late."""
-    assert window.id is not None
+def snooze_until(window: SubmissionWindow, now: datetime, settings: Settings) -> datetime | None:
+    """A day later, but never past the close nor in quiet hours; None when the close is too near."""
     remind_at = min(now + timedelta(days=1), window.closes_at - timedelta(hours=1))
-    remind_at = quiet_shift(remind_at, window.closes_at, scheduler.runtime.settings)
-    if remind_at <= now:
-        return None
-    token = f"{remind_at:%Y%m%d%H%M}"
-    scheduler.plan(f"{job_prefix(window.id)}snooze:{person_id}", snoozed, remind_at, window_id=window.id,
-                   person_id=person_id, token=token)
-    return remind_at
+    remind_at = quiet_shift(remind_at, window.closes_at, settings)
+    return remind_at if remind_at > now else None
+
+
+def plan_snooze(scheduler: Scheduler, window_id: int, person_id: int, remind_at: datetime) -> None:
+    """Remind one person again at `remind_at`; a second snooze moves the first."""
+    scheduler.plan(f"{job_prefix(window_id)}snooze:{person_id}", snoozed, remind_at, window_id=window_id,
+                   person_id=person_id, token=f"{remind_at:%Y%m%d%H%M}")
 
 
 def _not_before(now: datetime, window: SubmissionWindow, settings: Settings) -> datetime | None:
@@ -131,6 +131,10 @@ def nudge(window_id: int, stage: str) -> int:
         window = get_window(session=session, window_id=window_id)
         if window is None or now >= window.closes_at:
             return 0
+        stages = [name for name, _ in nudge_times(window)]
+        later = nudge_times(window)[stages.index(stage) + 1:] if stage in stages else []
+        if any(quiet_shift(at, window.closes_at, runtime.settings) <= now for _, at in later):
+            return 0  # caught up after downtime: only the latest missed stage is sent
         people = nudge_recipients(session=session, window=window, due=window.closes_at - parse_offset(stage))
     return _send_nudges(window, stage, people)
 

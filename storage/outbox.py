@@ -33,8 +33,9 @@ def enqueue(
     }
     bind = session.get_bind()
     dialect = postgresql if bind.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(OutboxMessage).values(row).on_conflict_do_nothing(index_elements=["key"])
-    return bool(session.connection().execute(statement).rowcount)
+    statement = (dialect.insert(OutboxMessage).values(row).on_conflict_do_nothing(index_elements=["key"])
+                 .returning(OutboxMessage.id))  # rowcount is not reliable for this on PostgreSQL
+    return session.connection().execute(statement).first() is not None
 
 
 def enqueue_to_person(
