@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from bot.router import Routes
-from handlers import help, registration
+from handlers import help, projects, registration
 
 
 def routes() -> Routes:
     """Order matters only for the help menu and for free-text matchers, which are tried in this order."""
-    return Routes([registration.router, help.router], fallback=help.not_understood)
+    return Routes([registration.router, projects.router, help.router], fallback=help.not_understood)

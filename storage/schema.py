@@ -1,5 +1,5 @@
 """Imports every module that defines tables, so migrations and tests see the whole schema."""
 
-from storage import models
+from storage import models, projects
 
-__all__ = ["models"]
+__all__ = ["models", "projects"]
