@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 from storage.db import transaction
 from storage.models import Account, Person, Role
 from storage.people import account_for
+from storage.projects_demo import seed_projects
 
 
 @dataclass(frozen=True)
@@ -69,4 +70,5 @@ def seed_people(engine: Engine) -> int:
 def seed_all(engine: Engine) -> str:
     """Every feature's demo data; returns a one-line summary."""
     people = seed_people(engine)
-    return f"{people} people added"
+    projects = seed_projects(engine)
+    return f"{people} people added, {projects} projects added"
