@@ -26,6 +26,7 @@ from storage.deadlines import (
     all_windows,
     create_window,
     delete_window,
+    fiscal_year_of,
     get_window,
     missing_provinces,
     move_window,
@@ -329,11 +330,6 @@ def parse_local(text: str, ctx: Context) -> datetime:
         return parse_datetime(text, ctx.settings.tz)
     except ValueError as exc:
         raise BadDate(text=text) from exc
-
-
-def fiscal_year_of(moment: datetime) -> int:
-    """Thai fiscal years start on 1 October and are named in the Buddhist Era."""
-    return moment.year + 543 + (1 if moment.month >= 10 else 0)
 
 
 def _list_windows(ctx: Context) -> Reply:

@@ -80,6 +80,11 @@ def nudge_times(window: SubmissionWindow) -> list[tuple[str, datetime]]:
     return sorted((s for s in stages if s[1] >= window.opens_at), key=lambda s: s[1])
 
 
+def fiscal_year_of(moment: datetime) -> int:
+    """Thai fiscal years start on 1 October and are named in the Buddhist Era."""
+    return moment.year + 543 + (1 if moment.month >= 10 else 0)
+
+
 def create_window(
     *, session: Session, title_th: str, fiscal_year: int, opens_at: datetime, closes_at: datetime,
     provinces: list[str], scope: str, title_en: str = "", plan_level: PlanLevel = PlanLevel.provincial,

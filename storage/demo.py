@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 
 from storage.db import transaction
+from storage.deadlines_demo import seed_windows
 from storage.models import Account, Person, Role
 from storage.people import account_for
 from storage.projects_demo import seed_projects
@@ -71,4 +72,5 @@ def seed_all(engine: Engine) -> str:
     """Every feature's demo data; returns a one-line summary."""
     people = seed_people(engine)
     projects = seed_projects(engine)
-    return f"{people} people added, {projects} projects added"
+    windows = seed_windows(engine)
+    return f"{people} people added, {projects} projects added, {windows} submission windows added"
