@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable
 from datetime import timedelta
 
+from bot.commands import projects
 from bot.config import Settings
 from storage import reference
 from storage.db import make_engine, transaction, utcnow
@@ -143,6 +144,7 @@ def parser() -> argparse.ArgumentParser:
 
     db = add("db", lambda a: 2, "database maintenance").add_subparsers(dest="action", required=True)
     add("upgrade", cmd_db_upgrade, "apply schema migrations", db)
+    projects.register(sub, add)
     return top
 
 

@@ -1,0 +1,1 @@
+"""CLI subcommands of the features, each registered from `bot.cli.parser()` by one line."""
