@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import insert, text, update
 from sqlmodel import Session, col, select
 
 from storage import reference
@@ -309,6 +309,8 @@ def _upsert(*, session: Session, checked: list[dict[str, Any]], person_id: int |
         report("save", len(fresh) + start + len(changed[start:start + CHUNK]), total)
     if history:
         session.execute(insert(ProjectHistory), history)
+    if total > CHUNK and session.get_bind().dialect.name == "postgresql":
+        session.execute(text("ANALYZE project"))  # fresh statistics, or the planner guesses after a big load
     result.created, result.updated = len(fresh), len(changed)
 
 
