@@ -35,6 +35,7 @@ from storage.projects import (
     apply_update,
     by_code,
     create_draft,
+    cursor,
     history,
     listing,
     nearest_codes,
@@ -217,7 +218,7 @@ def unpack_keyword(packed: str) -> str:
 
 @dataclasses.dataclass(frozen=True)
 class ProjectMore(Payload):
-    """The next page of a listing: place (`TH-50`, `G7` or empty), packed keyword, filters, last code shown."""
+    """The next page of a listing: place (`TH-50`, `G7` or empty), packed keyword, filters, last row's cursor."""
 
     prefix: ClassVar[str] = "pjm"
     place: str
@@ -432,14 +433,14 @@ def list_page(ctx: Context, query: Query, before: str | None) -> list[Reply]:
         return [Reply(text=ctx.t(NONE_FOUND, where=where, filters=filters))]
     buttons = []
     if has_more:
-        payload = more_payload(query, rows[-1].code)
+        payload = more_payload(query, cursor(rows[-1], query.keyword))
         if payload is not None:
             buttons.append(Button(label=ctx.t(MORE), payload=payload.pack()))
     text = ctx.t(FOUND, where=where, filters=filters, shown=len(rows), more=ctx.t(MORE_HINT) if has_more else "")
     return [Reply(text=text, cards=[card(p, ctx.lang, ctx.settings.tz) for p in rows], buttons=buttons)]
 
 
-def more_payload(query: Query, last_code: str) -> ProjectMore | None:
+def more_payload(query: Query, last: str) -> ProjectMore | None:
     """None when the keyword cannot be packed into a button; the user can narrow the search instead."""
     place = query.province_iso or (f"G{query.cluster_no}" if query.cluster_no else "")
     keyword = pack_keyword(query.keyword or "")
@@ -447,7 +448,7 @@ def more_payload(query: Query, last_code: str) -> ProjectMore | None:
         return None
     status = str(list(ProjectStatus).index(query.filters.status)) if query.filters.status else ""
     payload = ProjectMore(place=place, keyword=keyword, status=status, year=query.filters.fiscal_year or 0,
-                          before=last_code)
+                          before=last)
     try:
         payload.pack()
     except ValueError:

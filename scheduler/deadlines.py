@@ -62,16 +62,25 @@ def job_prefix(window_id: int) -> str:
 
 
 def plan_window(scheduler: Scheduler, window: SubmissionWindow, now: datetime) -> None:
-    """(Re)plan a window's nudges and its close report; stages already past are not planned."""
+    """(Re)plan a window's nudges and its close report; stages already past are not planned.
+
+    Job ids are known from the window, so re-planning replaces or cancels them one by one, without scanning
+    the job store (which holds every window's jobs). A pending "remind me tomorrow" stays planned.
+    """
     assert window.id is not None
     settings = scheduler.runtime.settings
-    scheduler.cancel_prefix(job_prefix(window.id))
-    for stage, due in nudge_times(window):
-        run_at = quiet_shift(due, window.closes_at, settings)
-        if run_at > now:
-            scheduler.plan(f"{job_prefix(window.id)}nudge:{stage}", nudge, run_at, window_id=window.id, stage=stage)
+    prefix = job_prefix(window.id)
+    due = {stage: quiet_shift(at, window.closes_at, settings) for stage, at in nudge_times(window)}
+    for stage in window.nudges:
+        job_id = f"{prefix}nudge:{stage}"
+        if stage in due and due[stage] > now:
+            scheduler.plan(job_id, nudge, due[stage], window_id=window.id, stage=stage)
+        else:
+            scheduler.cancel(job_id)
     if window.closes_at > now:
-        scheduler.plan(f"{job_prefix(window.id)}closed", report_closed, window.closes_at, window_id=window.id)
+        scheduler.plan(f"{prefix}closed", report_closed, window.closes_at, window_id=window.id)
+    else:
+        scheduler.cancel(f"{prefix}closed")
 
 
 def plan_missing(scheduler: Scheduler, engine: Engine, now: datetime) -> int:
@@ -79,7 +88,8 @@ def plan_missing(scheduler: Scheduler, engine: Engine, now: datetime) -> int:
     with transaction(engine) as session:
         windows = open_windows(session=session, now=now)
     # Planned outside the transaction: the job store writes on its own connection.
-    unplanned = [w for w in windows if w.id is not None and not scheduler.planned(job_prefix(w.id))]
+    planned = {job_id.split(":")[1] for job_id, _ in scheduler.planned("dl:")}
+    unplanned = [w for w in windows if str(w.id) not in planned]
     for window in unplanned:
         plan_window(scheduler, window, now)
     return len(unplanned)

@@ -62,8 +62,8 @@ class Submission(SQLModel, table=True):
     reference: str = ""
 
 
-OFFSET = re.compile(r"^(\d+)([dhm])$")
-UNITS = {"d": "days", "h": "hours", "m": "minutes"}
+OFFSET = re.compile(r"^(\d+)([dhms])$")
+UNITS = {"d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
 
 
 def parse_offset(text: str) -> timedelta:

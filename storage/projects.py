@@ -17,7 +17,6 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 from sqlalchemy import JSON, BigInteger, Column, ColumnElement, Index, Text, UniqueConstraint, func, or_
 from sqlmodel import Field, Session, SQLModel, col, select
@@ -73,8 +72,10 @@ class Project(ProjectBase, table=True):
 
     __table_args__ = (
         UniqueConstraint("code", name="uq_project_code"),
-        Index("ix_project_province_year", "province_iso", "fiscal_year"),
-        Index("ix_project_cluster_year", "cluster_no", "fiscal_year"),
+        # Listings are "newest code first" per place: these serve them without sorting; a year filter is a
+        # residual check (codes embed the year, so the matching rows are adjacent anyway).
+        Index("ix_project_province_code", "province_iso", "code"),
+        Index("ix_project_cluster_code", "cluster_no", "code"),
         # A trigram GIN index on PostgreSQL (substring search in Thai titles); a plain index elsewhere.
         Index("ix_project_title_trgm", "title_th", postgresql_using="gin",
               postgresql_ops={"title_th": "gin_trgm_ops"}),
@@ -168,41 +169,59 @@ def nearest_codes(*, session: Session, code: str, limit: int = 3) -> list[str]:
     ))
     if rest:
         candidates += session.exec(select(Project.code).where(col(Project.code).endswith("-" + rest)).limit(200))
-    ranked = process.extract(code, set(candidates), scorer=Levenshtein.distance, limit=limit)
-    return [found for found, distance, _ in ranked if distance <= 4]
+    ranked = sorted((Levenshtein.distance(code, found), found) for found in set(candidates))
+    return [found for distance, found in ranked[:limit] if distance <= 4]
 
 
 def listing(
     *, session: Session, province_isos: Sequence[str] | None = None, cluster_no: int | None = None,
     keyword: str | None = None, filters: Filters = Filters(), before: str | None = None, limit: int = 5,
 ) -> list[Project]:
-    """One page of projects, newest code first; `before` is the last code of the previous page (keyset paging).
+    """One page of projects; `before` is the cursor of the last row of the previous page (keyset paging).
 
-    `province_isos` and `cluster_no` together mean "either" (a cluster's own projects and its provinces').
-    Asks for one row more than `limit`, so the caller knows whether there is a next page.
+    Places list the newest code first. Keyword searches list the newest rows first (by id), because walking the
+    code index while testing each title is a random read per row, whereas an id-ordered scan reads the table
+    in order and stops as soon as the page is full: a word found nowhere costs one sequential scan on SQLite,
+    and PostgreSQL answers from its trigram index. `province_isos` with `cluster_no` means either (a cluster's
+    own projects and its provinces'). Asks for one row more than `limit`, so the caller knows if there is more.
     """
     query = select(Project)
     where: list[ColumnElement[bool]] = []
     if province_isos is not None:
-        where.append(col(Project.province_iso).in_(list(province_isos)))
+        where.append(col(Project.province_iso) == province_isos[0] if len(province_isos) == 1
+                     else col(Project.province_iso).in_(list(province_isos)))
     if cluster_no is not None:
         where.append(col(Project.cluster_no) == cluster_no)
     if where:
         query = query.where(or_(*where))
-    if keyword:
-        escaped = keyword.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        in_thai: ColumnElement[bool] = col(Project.title_th).like(f"%{escaped}%", escape="\\")
-        # Thai words are searched in Thai titles only, so PostgreSQL can use the trigram index alone.
-        if keyword.isascii():
-            in_thai = in_thai | col(Project.title_en).ilike(f"%{escaped}%", escape="\\")
-        query = query.where(in_thai)
     if filters.status is not None:
         query = query.where(Project.status == filters.status)
     if filters.fiscal_year is not None:
         query = query.where(Project.fiscal_year == filters.fiscal_year)
+    size = min(limit, MAX_PAGE) + 1
+    if keyword:
+        query = query.where(_contains(keyword))
+        if before is not None:
+            query = query.where(col(Project.id) < int(before))
+        return list(session.exec(query.order_by(col(Project.id).desc()).limit(size)))
     if before is not None:
         query = query.where(col(Project.code) < before)
-    return list(session.exec(query.order_by(col(Project.code).desc()).limit(min(limit, MAX_PAGE) + 1)))
+    return list(session.exec(query.order_by(col(Project.code).desc()).limit(size)))
+
+
+def cursor(project: Project, keyword: str | None) -> str:
+    """Where the next page starts: see `listing`."""
+    return str(project.id) if keyword else project.code
+
+
+def _contains(keyword: str) -> ColumnElement[bool]:
+    """Substring match: Thai has no spaces, so "เกษตร" must match inside "โครงการพัฒนาเกษตรอัจฉริยะ"."""
+    escaped = keyword.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    found: ColumnElement[bool] = col(Project.title_th).like(f"%{escaped}%", escape="\\")
+    # Thai words are searched in Thai titles only, so PostgreSQL can use the trigram index alone.
+    if keyword.isascii():
+        found = found | col(Project.title_en).ilike(f"%{escaped}%", escape="\\")
+    return found
 
 
 @dataclass(frozen=True)

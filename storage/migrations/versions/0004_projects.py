@@ -46,8 +46,8 @@ def upgrade() -> None:
     sa.UniqueConstraint('code', name='uq_project_code')
     )
     with op.batch_alter_table('project', schema=None) as batch_op:
-        batch_op.create_index('ix_project_cluster_year', ['cluster_no', 'fiscal_year'], unique=False)
-        batch_op.create_index('ix_project_province_year', ['province_iso', 'fiscal_year'], unique=False)
+        batch_op.create_index('ix_project_cluster_code', ['cluster_no', 'code'], unique=False)
+        batch_op.create_index('ix_project_province_code', ['province_iso', 'code'], unique=False)
     _title_index()
 
     op.create_table('projectdraft',
@@ -133,8 +133,8 @@ def downgrade() -> None:
     op.drop_table('projectdraft')
     with op.batch_alter_table('project', schema=None) as batch_op:
         batch_op.drop_index('ix_project_title_trgm')
-        batch_op.drop_index('ix_project_province_year')
-        batch_op.drop_index('ix_project_cluster_year')
+        batch_op.drop_index('ix_project_province_code')
+        batch_op.drop_index('ix_project_cluster_code')
 
     op.drop_table('project')
     # ### end Alembic commands ###
