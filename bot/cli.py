@@ -143,6 +143,9 @@ def parser() -> argparse.ArgumentParser:
 
     db = add("db", lambda a: 2, "database maintenance").add_subparsers(dest="action", required=True)
     add("upgrade", cmd_db_upgrade, "apply schema migrations", db)
+
+    from bot.commands import rsvp as workshop_commands
+    workshop_commands.register(sub, add)
     return top
 
 

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
 
-from storage.db import transaction
+from storage.db import transaction, utcnow
 from storage.models import Account, Person, Role
 from storage.people import account_for
+from storage.rsvp import seed_demo as seed_workshops
 
 
 @dataclass(frozen=True)
@@ -69,4 +70,6 @@ def seed_people(engine: Engine) -> int:
 def seed_all(engine: Engine) -> str:
     """Every feature's demo data; returns a one-line summary."""
     people = seed_people(engine)
-    return f"{people} people added"
+    with transaction(engine) as session:
+        workshops = seed_workshops(session=session, now=utcnow())
+    return f"{people} people added, {workshops} workshops added"

@@ -1,5 +1,5 @@
 """Imports every module that defines tables, so migrations and tests see the whole schema."""
 
-from storage import deadlines, models
+from storage import deadlines, models, rsvp
 
-__all__ = ["deadlines", "models"]
+__all__ = ["deadlines", "models", "rsvp"]
