@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import webhooks
+from bot import files, webhooks
 from bot.config import Settings
 from bot.line import LineAdapter
 from bot.messages import Platform
@@ -21,6 +21,7 @@ from bot.service import Service
 from bot.telegram import TelegramAdapter
 from handlers import routes
 from scheduler import Runtime, Scheduler
+from scheduler import rsvp as rsvp_jobs
 from scheduler.deadlines import plan_missing
 from storage.db import make_engine, utcnow
 from storage.migrations import upgrade
@@ -55,6 +56,7 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utcnow) -> Fa
         await service.start(background=settings.background_workers)
         await scheduler.start(lead=settings.scheduler_enabled)
         plan_missing(scheduler, engine, clock())
+        rsvp_jobs.plan_missing(scheduler, engine, clock())
         try:
             yield
         finally:
@@ -66,6 +68,7 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utcnow) -> Fa
     app.state.settings = settings
     app.state.engine = engine
     app.include_router(webhooks.router)
+    app.include_router(files.router)
 
     @app.get("/healthz")
     async def healthz(request: Request) -> JSONResponse:

@@ -40,6 +40,7 @@ class Runtime:
 
 
 _runtime: Runtime | None = None
+_scheduler: Scheduler | None = None
 
 
 def current() -> Runtime:
@@ -48,12 +49,17 @@ def current() -> Runtime:
     return _runtime
 
 
+def active() -> Scheduler | None:
+    """The scheduler of this process, for a job that plans a follow-up job (e.g. the next offer's expiry)."""
+    return _scheduler
+
+
 class Scheduler:
     """Plans jobs into the database; runs them only while this process is the leader."""
 
     def __init__(self, runtime: Runtime) -> None:
-        global _runtime
-        _runtime = runtime
+        global _runtime, _scheduler
+        _runtime, _scheduler = runtime, self
         self.runtime = runtime
         self.aps = AsyncIOScheduler(
             jobstores={"default": SQLAlchemyJobStore(engine=runtime.engine)},

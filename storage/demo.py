@@ -7,11 +7,12 @@ from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
 
-from storage.db import transaction
+from storage.db import transaction, utcnow
 from storage.deadlines_demo import seed_windows
 from storage.models import Account, Person, Role
 from storage.people import account_for
 from storage.projects_demo import seed_projects
+from storage.rsvp import seed_demo as seed_workshops
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,9 @@ def seed_people(engine: Engine) -> int:
 def seed_all(engine: Engine) -> str:
     """Every feature's demo data; returns a one-line summary."""
     people = seed_people(engine)
+    with transaction(engine) as session:
+        workshops = seed_workshops(session=session, now=utcnow())
     projects = seed_projects(engine)
     windows = seed_windows(engine)
-    return f"{people} people added, {projects} projects added, {windows} submission windows added"
+    return (f"{people} people added, {workshops} workshops added, {projects} projects added, "
+            f"{windows} submission windows added")

@@ -16,7 +16,7 @@ def test_seeding_twice_adds_nothing_the_second_time(database_url: str) -> None:
     upgrade(engine)
     first = seed_all(engine)
     assert first.startswith("6 people added") and "3 submission windows added" in first
-    assert seed_all(engine) == "0 people added, 0 projects added, 0 submission windows added"
+    assert seed_all(engine) == "0 people added, 0 workshops added, 0 projects added, 0 submission windows added"
     with Session(engine) as session:
         assert session.exec(select(func.count()).select_from(Person)).one() == 6
         assert session.exec(select(func.count()).select_from(SubmissionWindow)).one() == 3

@@ -1,0 +1,228 @@
+"""`coordbot workshop create|list|invite|export|checkin`: workshops from the terminal.
+
+`create` stores the workshop, invites everyone its roles and provinces select (the invitations go out through
+the outbox, so a running service sends them) and plans the reminders and nudges in the job store.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from bot.config import Settings
+from bot.files import render_export
+from bot.i18n import format_datetime, parse_datetime
+from scheduler import Runtime, Scheduler
+from scheduler.rsvp import plan_workshop
+from storage import reference
+from storage.db import transaction, utcnow
+from storage.models import Role
+from storage.people import audit
+from storage.rsvp import (
+    Workshop,
+    all_workshops,
+    check_in,
+    counts,
+    create_workshop,
+    get_workshop,
+    invite,
+    invitees,
+    rsvp_by_code,
+)
+
+Add = Callable[..., argparse.ArgumentParser]
+
+
+def register(sub: Any, add: Add) -> None:
+    workshop = add("workshop", lambda a: 2, "workshops: create, list, invite, export, check-in")
+    actions = workshop.add_subparsers(dest="action", required=True)
+
+    create = add("create", cmd_create, "create a workshop and invite its invitees", actions)
+    create.add_argument("--title-th", required=True)
+    create.add_argument("--title-en", default="")
+    create.add_argument("--start", required=True,
+                        help="local time (Asia/Bangkok), e.g. 2569-03-19 09:00 or 2026-03-19 09:00")
+    create.add_argument("--end", required=True, help="local time, e.g. 2569-03-20 16:30")
+    create.add_argument("--deadline", required=True, help="RSVP deadline, local time")
+    create.add_argument("--venue", default="")
+    create.add_argument("--address", default="")
+    create.add_argument("--lat", type=float, help="latitude of the venue, for the map")
+    create.add_argument("--lon", type=float, help="longitude of the venue")
+    create.add_argument("--agenda", default="")
+    create.add_argument("--roles", default="deputy_governor,coordinator",
+                        help="comma-separated: deputy_governor, coordinator, admin, guest")
+    where = create.add_mutually_exclusive_group()
+    where.add_argument("--provinces", help="comma-separated Thai or English names (default: all provinces)")
+    where.add_argument("--clusters", help="comma-separated cluster numbers or names")
+    create.add_argument("--capacity", type=int, help="total seats (default: no limit)")
+    create.add_argument("--per-province", type=int, help="seats per province (default: no limit)")
+    create.add_argument("--reminders", default="3d,1d", help="before the start, e.g. 3d,1d,2h")
+    create.add_argument("--nudges", default="2d", help="nudges of the silent before the deadline, e.g. 3d,1d")
+    create.add_argument("--offer-hours", type=int, default=24, help="hours to confirm a seat offered from the waitlist")
+    create.add_argument("--no-invite", action="store_true", help="create only; invite later with `workshop invite`")
+
+    add("list", cmd_list, "list workshops with their answers", actions)
+    inv = add("invite", cmd_invite, "invite people who match the workshop but were not invited yet", actions)
+    inv.add_argument("id", type=int)
+    export = add("export", cmd_export, "write the attendee list (audited)", actions)
+    export.add_argument("id", type=int)
+    export.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+    export.add_argument("--output", "-o", help="file to write (default: workshop-ID-attendees.FORMAT)")
+    export.add_argument("--contacts", action="store_true", help="include contact details")
+    checkin = add("checkin", cmd_checkin, "mark an arrival by the attendee's code", actions)
+    checkin.add_argument("code")
+
+
+def _engine(settings: Settings) -> Engine:
+    from bot.cli import _engine as upgraded
+
+    engine: Engine = upgraded(settings)
+    return engine
+
+
+def _provinces(args: argparse.Namespace) -> tuple[list[str], str]:
+    if args.provinces:
+        isos = []
+        for name in args.provinces.split(","):
+            province = reference.find_province(name)
+            if province is None:
+                hints = ", ".join(p.name_th for p in reference.suggest_provinces(name))
+                raise ValueError(f"unknown province {name!r}" + (f"; did you mean: {hints}" if hints else ""))
+            isos.append(province.iso)
+        return isos, ", ".join(reference.province(i).name_th for i in isos)
+    if args.clusters:
+        isos, names = [], []
+        for name in args.clusters.split(","):
+            cluster = reference.cluster(int(name)) if name.strip().isdigit() else reference.find_cluster(name)
+            if cluster is None:
+                raise ValueError(f"unknown cluster {name!r}")
+            isos += cluster.members
+            names.append(cluster.name_th)
+        return isos, ", ".join(names)
+    return [p.iso for p in reference.provinces()], "all"
+
+
+def _plan(engine: Engine, settings: Settings, workshop: Workshop) -> list[tuple[str, datetime]]:
+    """Plan through a paused scheduler: the jobs land in the job store, and the service's leader runs them."""
+
+    async def plan() -> list[tuple[str, datetime]]:
+        scheduler = Scheduler(Runtime(engine, settings, utcnow, lambda: None))
+        await scheduler.start(lead=False)
+        try:
+            return plan_workshop(scheduler, workshop, utcnow())
+        finally:
+            await scheduler.stop()
+
+    return asyncio.run(plan())
+
+
+def cmd_create(args: argparse.Namespace) -> int:
+    from handlers.rsvp import send_invitations
+
+    settings = Settings()
+    tz = settings.tz
+    try:
+        starts, ends, deadline = (parse_datetime(args.start, tz), parse_datetime(args.end, tz),
+                                  parse_datetime(args.deadline, tz))
+        provinces, scope = _provinces(args)
+        roles = [Role(r.strip()) for r in args.roles.split(",")]
+        engine = _engine(settings)
+        with transaction(engine) as session:
+            workshop = create_workshop(
+                session=session, title_th=args.title_th, title_en=args.title_en, starts_at=starts, ends_at=ends,
+                rsvp_deadline=deadline, roles=roles, provinces=provinces, scope=scope, venue=args.venue,
+                address=args.address, latitude=args.lat, longitude=args.lon, agenda=args.agenda,
+                capacity=args.capacity, per_province=args.per_province,
+                reminders=[r for r in args.reminders.split(",") if r], nudges=[n for n in args.nudges.split(",") if n],
+                offer_hours=args.offer_hours)
+            invited = sent = 0
+            if not args.no_invite:
+                rows = invite(session=session, workshop=workshop, people=invitees(session=session, workshop=workshop))
+                invited = len(rows)
+                sent = send_invitations(session=session, workshop=workshop, rows=rows, settings=settings,
+                                        now=utcnow())
+            audit(session=session, person_id=None, action="workshop_created", workshop=workshop.id, via="cli")
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    planned = _plan(engine, settings, workshop)
+    print(f"workshop #{workshop.id} {workshop.title_th}")
+    print(f"  {format_datetime(starts, 'th', tz)} - {format_datetime(ends, 'th', tz)}, "
+          f"answers until {format_datetime(deadline, 'th', tz)}")
+    print(f"  invited {invited} ({sent} invitations queued); seats {args.capacity or 'no limit'}, "
+          f"per province {args.per_province or 'no limit'}")
+    print(f"  {len(planned)} reminder/nudge jobs planned")
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    settings = Settings()
+    with transaction(_engine(settings)) as session:
+        workshops = all_workshops(session=session)
+        if not workshops:
+            print("no workshops yet")
+        for w in workshops:
+            o = counts(session=session, workshop=w).overall
+            answers = " ".join(f"{k}={v}" for k, v in sorted(o.items()))
+            print(f"#{w.id:<4} {format_datetime(w.starts_at, 'en', settings.tz)}  {w.title_th}  "
+                  f"seats={w.capacity or '-'} per_province={w.per_province or '-'}  {answers}")
+    return 0
+
+
+def cmd_invite(args: argparse.Namespace) -> int:
+    from handlers.rsvp import send_invitations
+
+    settings = Settings()
+    with transaction(_engine(settings)) as session:
+        workshop = get_workshop(session=session, workshop_id=args.id)
+        if workshop is None:
+            print(f"no workshop #{args.id}", file=sys.stderr)
+            return 2
+        rows = invite(session=session, workshop=workshop, people=invitees(session=session, workshop=workshop))
+        sent = send_invitations(session=session, workshop=workshop, rows=rows, settings=settings, now=utcnow())
+    print(f"invited {len(rows)} more ({sent} invitations queued)")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    settings = Settings()
+    with transaction(_engine(settings)) as session:
+        workshop = get_workshop(session=session, workshop_id=args.id)
+        if workshop is None:
+            print(f"no workshop #{args.id}", file=sys.stderr)
+            return 2
+        body = render_export(session=session, workshop=workshop, fmt=args.format, contacts=args.contacts)
+        output = Path(args.output or f"workshop-{args.id}-attendees.{args.format}")
+        output.write_bytes(body)
+        audit(session=session, person_id=None, action="workshop_export", workshop=args.id, format=args.format,
+              contacts=args.contacts, via="cli", file=str(output))
+    print(f"wrote {output} ({len(body)} bytes){' with contacts' if args.contacts else ''}")
+    return 0
+
+
+def cmd_checkin(args: argparse.Namespace) -> int:
+    from handlers.rsvp import welcome
+
+    settings = Settings()
+    with transaction(_engine(settings)) as session:
+        row = rsvp_by_code(session=session, code=args.code)
+        if row is None or row.status != "yes":
+            print(f"no confirmed seat has the code {args.code!r}", file=sys.stderr)
+            return 2
+        if not check_in(session=session, row=row, by=None, now=utcnow()):
+            print(f"already checked in at {row.checked_in_at}")
+            return 0
+        audit(session=session, person_id=None, action="workshop_checkin", workshop=row.workshop_id, rsvp=row.id,
+              via="cli")
+        workshop = get_workshop(session=session, workshop_id=row.workshop_id)
+        assert workshop is not None
+        welcome(session=session, workshop=workshop, row=row, settings=settings, now=utcnow())
+    print(f"checked in: seat {row.id} of workshop #{row.workshop_id}")
+    return 0

@@ -1,0 +1,203 @@
+"""Files the service serves for workshops: the `.ics` calendar entry, each attendee's check-in QR code, and
+attendee exports (CSV with a BOM so Excel reads the Thai, and XLSX).
+
+Chat platforms can only show a file by URL, so the URLs are built on `settings.public_url` and carry a token
+signed with the workshop's own secret: nobody can guess a link they were not given. Export links also name who
+asked and expire; every download is written to the audit log.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime, timedelta
+
+import segno
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import Response
+from openpyxl import Workbook
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from bot.config import Settings
+from storage import reference
+from storage.db import transaction
+from storage.models import Role
+from storage.people import accounts_of, audit
+from storage.rsvp import Rsvp, Workshop, attendees, get_workshop
+
+router = APIRouter(prefix="/files/ws")
+
+EXPORT_VALID = timedelta(hours=24)
+FORMATS = {"csv": "text/csv; charset=utf-8",
+           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+HEADER = ["จังหวัด", "กลุ่มจังหวัด", "ชื่อ", "ตำแหน่ง", "บทบาท", "สถานะ", "ผู้แทน", "ตำแหน่งผู้แทน", "ลงทะเบียนหน้างาน"]
+CONTACT_HEADER = ["ติดต่อผู้แทน", "บัญชีแชท"]
+STATUS_TH = {"yes": "เข้าร่วม", "offered": "รอยืนยันที่นั่ง", "waitlist": "รายชื่อสำรอง"}
+ROLE_TH = {Role.admin: "ผู้ดูแล", Role.deputy_governor: "รองผู้ว่าราชการจังหวัด", Role.coordinator: "ผู้ประสานงาน",
+           Role.guest: "ผู้ใช้ทั่วไป"}
+
+
+def _url(settings: Settings, path: str) -> str:
+    return settings.public_url.rstrip("/") + path
+
+
+def ics_url(settings: Settings, workshop: Workshop) -> str:
+    return _url(settings, f"/files/ws/{workshop.id}/{workshop.sign('ics')}.ics")
+
+
+def qr_url(settings: Settings, workshop: Workshop, row: Rsvp) -> str:
+    # The code is part of what is signed, so a new delegate's code makes the old picture's link stop working.
+    return _url(settings, f"/files/ws/{workshop.id}/qr/{row.id}/{workshop.sign(f'qr:{row.id}:{row.code}')}.png")
+
+
+def export_url(settings: Settings, workshop: Workshop, *, fmt: str, contacts: bool, person_id: int,
+               now: datetime) -> str:
+    expires = int((now + EXPORT_VALID).timestamp())
+    what = f"export:{fmt}:{int(contacts)}:{person_id}:{expires}"
+    return _url(settings, f"/files/ws/{workshop.id}/export/{person_id}/{expires}/{int(contacts)}/"
+                          f"{workshop.sign(what)}.{fmt}")
+
+
+def _ics_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def _fold(line: str) -> list[str]:
+    """RFC 5545: lines of at most 75 octets, continued with a space; never split inside a UTF-8 character."""
+    out: list[str] = []
+    current = ""
+    for ch in line:
+        limit = 75 if not out else 74
+        if len((current + ch).encode()) > limit:
+            out.append(current)
+            current = ""
+        current += ch
+    out.append(current)
+    return [out[0], *(" " + part for part in out[1:])]
+
+
+def ics_text(workshop: Workshop, public_url: str, stamp: datetime) -> str:
+    def utc(moment: datetime) -> str:
+        return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//coordbot//workshops//TH", "CALSCALE:GREGORIAN",
+             "METHOD:PUBLISH", "BEGIN:VEVENT",
+             f"UID:workshop-{workshop.id}@{public_url.split('//')[-1].split('/')[0]}",
+             f"DTSTAMP:{utc(stamp)}",
+             f"DTSTART:{utc(workshop.starts_at)}",
+             f"DTEND:{utc(workshop.ends_at)}",
+             f"SUMMARY:{_ics_escape(workshop.title_th + (f' / {workshop.title_en}' if workshop.title_en else ''))}",
+             f"LOCATION:{_ics_escape(', '.join(x for x in (workshop.venue, workshop.address) if x))}"]
+    if workshop.latitude is not None and workshop.longitude is not None:
+        lines.append(f"GEO:{workshop.latitude:.6f};{workshop.longitude:.6f}")
+    if workshop.agenda:
+        lines.append(f"DESCRIPTION:{_ics_escape(workshop.agenda)}")
+    lines += ["END:VEVENT", "END:VCALENDAR"]
+    return "".join(part + "\r\n" for line in lines for part in _fold(line))
+
+
+def qr_png(code: str) -> bytes:
+    buffer = io.BytesIO()
+    segno.make(code, error="m").save(buffer, kind="png", scale=8, border=4)
+    return buffer.getvalue()
+
+
+def export_rows(*, session: Session, workshop: Workshop, contacts: bool) -> list[list[str]]:
+    """The attendee list (seated, then offered, then the waitlist), header first; contacts only when asked."""
+    rows = [HEADER + (CONTACT_HEADER if contacts else [])]
+    for rsvp, person in attendees(session=session, workshop=workshop):
+        province = reference.province(rsvp.province_iso) if rsvp.province_iso else None
+        cluster = reference.cluster(province.cluster).name_th if province and province.cluster else ""
+        row = [province.name_th if province else "", cluster, person.name, person.position, ROLE_TH[person.role],
+               STATUS_TH.get(rsvp.status, rsvp.status), rsvp.delegate_name, rsvp.delegate_position,
+               rsvp.checked_in_at.isoformat(timespec="minutes") if rsvp.checked_in_at else ""]
+        if contacts:
+            assert person.id is not None
+            chats = ", ".join(f"{a.platform}:{a.display_name or a.user_id}"
+                              for a in accounts_of(session=session, person_id=person.id))
+            row += [rsvp.delegate_contact, chats]
+        rows.append(row)
+    return rows
+
+
+def csv_bytes(rows: list[list[str]]) -> bytes:
+    """UTF-8 with a byte-order mark: without it Excel guesses the legacy code page and garbles Thai."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def xlsx_bytes(rows: list[list[str]], title: str) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = title[:31] or "attendees"
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def render_export(*, session: Session, workshop: Workshop, fmt: str, contacts: bool) -> bytes:
+    rows = export_rows(session=session, workshop=workshop, contacts=contacts)
+    return csv_bytes(rows) if fmt == "csv" else xlsx_bytes(rows, "attendees")
+
+
+def _engine(request: Request) -> Engine:
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+def _now(request: Request) -> datetime:
+    now: datetime = request.app.state.service.clock()
+    return now
+
+
+def _workshop(session: Session, workshop_id: int) -> Workshop:
+    workshop = get_workshop(session=session, workshop_id=workshop_id)
+    if workshop is None:
+        raise HTTPException(404)
+    return workshop
+
+
+@router.get("/{workshop_id}/{token}.ics")
+def calendar(workshop_id: int, token: str, request: Request) -> Response:
+    with transaction(_engine(request)) as session:
+        workshop = _workshop(session, workshop_id)
+        if not workshop.verify("ics", token):
+            raise HTTPException(404)
+        body = ics_text(workshop, request.app.state.settings.public_url, _now(request))
+    return Response(body, media_type="text/calendar; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="workshop-{workshop_id}.ics"'})
+
+
+@router.get("/{workshop_id}/qr/{rsvp_id}/{token}.png")
+def qr(workshop_id: int, rsvp_id: int, token: str, request: Request) -> Response:
+    with transaction(_engine(request)) as session:
+        workshop = _workshop(session, workshop_id)
+        row = session.get(Rsvp, rsvp_id)
+        if row is None or row.workshop_id != workshop_id or not workshop.verify(f"qr:{row.id}:{row.code}", token):
+            raise HTTPException(404)
+        code = row.code
+    return Response(qr_png(code), media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
+
+
+@router.get("/{workshop_id}/export/{person_id}/{expires}/{contacts}/{token}.{fmt}")
+def export(workshop_id: int, person_id: int, expires: int, contacts: int, token: str, fmt: str,
+           request: Request) -> Response:
+    if fmt not in FORMATS or contacts not in (0, 1):
+        raise HTTPException(404)
+    now = _now(request)
+    with transaction(_engine(request)) as session:
+        workshop = _workshop(session, workshop_id)
+        if not workshop.verify(f"export:{fmt}:{contacts}:{person_id}:{expires}", token):
+            raise HTTPException(404)
+        if now.timestamp() > expires:
+            raise HTTPException(410, "this export link has expired; ask for a new one")
+        body = render_export(session=session, workshop=workshop, fmt=fmt, contacts=bool(contacts))
+        audit(session=session, person_id=person_id, action="workshop_export", workshop=workshop_id, format=fmt,
+              contacts=bool(contacts), via="download")
+    return Response(body, media_type=FORMATS[fmt],
+                    headers={"Content-Disposition": f'attachment; filename="workshop-{workshop_id}-attendees.{fmt}"'})

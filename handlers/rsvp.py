@@ -1,0 +1,743 @@
+"""Workshop RSVP: invitations, answers, the waitlist and offers of freed seats, delegates, check-in, admin views.
+
+Commands: /workshops (สัมมนา) my workshops; /rsvp ID [yes|no|maybe] (ตอบรับ) details or an answer;
+/delegate ID NAME | POSITION | CONTACT (ผู้แทน) a deputy governor names a delegate, /delegate CODE the delegate
+confirms; /checkin (เช็คอิน) my QR code, /checkin CODE staff (admins) mark an arrival; /attendees ID
+(ผู้เข้าร่วม) admins: counts per province and cluster, silent provinces, nudge, exports, `seats N [PER_PROVINCE]`.
+Buttons: attend / decline / maybe, details, accept or pass on an offered seat, my QR, nudge the silent, export.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from datetime import datetime
+from typing import ClassVar
+
+from sqlmodel import Session
+
+from bot.config import Settings
+from bot.context import Context
+from bot.errors import BadButton, DomainError, NotAllowed, UsageError
+from bot.files import export_url, ics_url, qr_url
+from bot.i18n import Text, format_datetime
+from bot.messages import Button, Card, Incoming, Location, Reply
+from bot.payloads import Payload
+from bot.router import ROLE_NAMES, Router
+from storage import reference
+from storage.models import Person, Role
+from storage.outbox import enqueue_to_person
+from storage.people import audit
+from storage.rsvp import (
+    SEATED,
+    Change,
+    Rsvp,
+    RsvpStatus,
+    Workshop,
+    answer,
+    check_in,
+    confirm_delegate,
+    counts,
+    get_workshop,
+    name_delegate,
+    rsvp_by_code,
+    rsvp_of,
+    rsvps_of_person,
+    seats_taken,
+    set_capacity,
+    silent_people,
+    upcoming_workshops,
+    waitlist_position,
+)
+
+router = Router("rsvp")
+
+CHOICES = {"yes": RsvpStatus.yes, "no": RsvpStatus.no, "maybe": RsvpStatus.maybe,
+           "ไป": RsvpStatus.yes, "เข้าร่วม": RsvpStatus.yes, "ไม่ไป": RsvpStatus.no, "ไม่เข้าร่วม": RsvpStatus.no,
+           "ไม่แน่ใจ": RsvpStatus.maybe}
+
+
+@dataclasses.dataclass(frozen=True)
+class Answer(Payload):
+    prefix: ClassVar[str] = "rv"
+    workshop: int
+    choice: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Details(Payload):
+    prefix: ClassVar[str] = "wsd"
+    workshop: int
+
+
+@dataclasses.dataclass(frozen=True)
+class Offer(Payload):
+    """The answer to "a seat has freed up for you": take it, or pass it on."""
+
+    prefix: ClassVar[str] = "rvo"
+    workshop: int
+    accept: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class MyQr(Payload):
+    prefix: ClassVar[str] = "rvq"
+    workshop: int
+
+
+@dataclasses.dataclass(frozen=True)
+class AdminView(Payload):
+    prefix: ClassVar[str] = "wsa"
+    workshop: int
+
+
+@dataclasses.dataclass(frozen=True)
+class NudgeSilent(Payload):
+    prefix: ClassVar[str] = "wsn"
+    workshop: int
+
+
+@dataclasses.dataclass(frozen=True)
+class Export(Payload):
+    prefix: ClassVar[str] = "wse"
+    workshop: int
+    fmt: str
+    contacts: bool = False
+
+
+MY_WORKSHOPS = Text("สัมมนาของฉัน", "my workshops")
+ATTENDEES_CMD = Text("ผู้เข้าร่วมสัมมนา (ผู้ดูแล)", "workshop attendees (admins)")
+NONE_INVITED = Text("ยังไม่มีสัมมนาที่คุณได้รับเชิญ", "You have not been invited to any workshop.")
+INVITATION = Text("📩 ขอเชิญเข้าร่วม \"{title}\"\nกรุณาตอบรับภายใน {deadline}",
+                  "📩 You are invited to \"{title}\".\nPlease answer by {deadline}.")
+WHEN_LINE = Text("🗓 {start} – {end}", "🗓 {start} – {end}")
+VENUE_LINE = Text("📍 {venue}", "📍 {venue}")
+DEADLINE_LINE = Text("ตอบรับภายใน {when}", "Answer by {when}")
+AGENDA_LINE = Text("กำหนดการ: {agenda}", "Agenda: {agenda}")
+SEATS_LINE = Text("ที่นั่ง {taken}/{capacity}", "Seats {taken}/{capacity}")
+MY_STATUS = Text("สถานะของคุณ: {status}", "Your answer: {status}")
+DELEGATE_LINE = Text("ผู้แทน: {name} {position}{confirmed}", "Delegate: {name} {position}{confirmed}")
+CONFIRMED_MARK = Text(" (ยืนยันแล้ว)", " (confirmed)")
+STATUS_NAMES = {
+    RsvpStatus.invited: Text("ยังไม่ตอบ", "not answered"),
+    RsvpStatus.yes: Text("เข้าร่วม ✅", "attending ✅"),
+    RsvpStatus.no: Text("ไม่เข้าร่วม", "not attending"),
+    RsvpStatus.maybe: Text("ยังไม่แน่ใจ", "maybe"),
+    RsvpStatus.waitlist: Text("รายชื่อสำรอง", "waitlist"),
+    RsvpStatus.offered: Text("มีที่นั่งรอคุณยืนยัน", "a seat is waiting for your confirmation"),
+    RsvpStatus.lapsed: Text("หมดเวลายืนยันที่นั่ง", "seat offer lapsed"),
+}
+ATTEND = Text("เข้าร่วม", "Attend")
+DECLINE = Text("ไม่เข้าร่วม", "Decline")
+MAYBE = Text("ไม่แน่ใจ", "Maybe")
+DETAILS_BUTTON = Text("รายละเอียด: {title}", "Details: {title}")
+CALENDAR_BUTTON = Text("📅 ลงปฏิทิน", "📅 Add to calendar")
+QR_BUTTON = Text("QR เช็คอิน", "Check-in QR")
+RECORDED = {
+    RsvpStatus.yes: Text("บันทึกแล้ว: คุณจะเข้าร่วม \"{title}\" ✅ แล้วพบกัน {when}",
+                         "Recorded: you will attend \"{title}\" ✅ See you on {when}."),
+    RsvpStatus.no: Text("บันทึกแล้ว: คุณจะไม่เข้าร่วม \"{title}\" เปลี่ยนคำตอบได้ถึง {deadline}",
+                        "Recorded: you will not attend \"{title}\". You can change this until {deadline}."),
+    RsvpStatus.maybe: Text("บันทึกแล้ว: ยังไม่แน่ใจ กรุณายืนยันก่อน {deadline}",
+                           "Recorded: maybe. Please decide before {deadline}."),
+}
+WAITLISTED = Text("ที่นั่ง \"{title}\" เต็มแล้ว คุณอยู่ในรายชื่อสำรองลำดับที่ {position} "
+                  "หากมีที่ว่างจะแจ้งให้ยืนยันทันที",
+                  "\"{title}\" is full. You are number {position} on the waitlist; "
+                  "if a seat frees up you will be asked to confirm.")
+NO_CHANGE = Text("คำตอบของคุณคือ \"{status}\" อยู่แล้ว ไม่มีการเปลี่ยนแปลง",
+                 "Your answer is already \"{status}\"; nothing changed.")
+STILL_WAITING = Text("คุณอยู่ในรายชื่อสำรองลำดับที่ {position} อยู่แล้ว ไม่มีการเปลี่ยนแปลง",
+                     "You are already number {position} on the waitlist; nothing changed.")
+OFFERED = Text("🎉 มีที่นั่งว่างใน \"{title}\" สำหรับคุณ กรุณายืนยันภายใน {until} "
+               "มิฉะนั้นที่นั่งจะส่งต่อให้ท่านถัดไป",
+               "🎉 A seat in \"{title}\" has freed up for you. Please confirm by {until}, "
+               "or it goes to the next person.")
+TAKE_SEAT = Text("รับที่นั่ง", "Take the seat")
+PASS_SEAT = Text("สละที่นั่ง", "Pass it on")
+OFFER_GONE = Text("ข้อเสนอที่นั่งนี้หมดอายุหรือไม่มีแล้ว", "This seat offer has expired or no longer exists.")
+LAPSED = Text("⌛ หมดเวลายืนยันที่นั่ง \"{title}\" แล้ว ที่นั่งส่งต่อให้ท่านถัดไป ตอบ \"เข้าร่วม\" อีกครั้งเพื่อต่อคิวใหม่",
+              "⌛ The seat offer for \"{title}\" has lapsed and went to the next person. Answer \"Attend\" again "
+              "to rejoin the waitlist.")
+REMINDER = Text("⏰ อีก {left} จะถึง \"{title}\"\n{start}\n📍 {venue}",
+                "⏰ \"{title}\" is in {left}.\n{start}\n📍 {venue}")
+DAYS = Text("{n} วัน", "{n} days")
+HOURS = Text("{n} ชั่วโมง", "{n} hours")
+NUDGE = Text("🔔 ยังไม่ได้ตอบรับ \"{title}\" ปิดรับคำตอบ {deadline} กรุณาเลือกด้านล่าง",
+             "🔔 You have not answered for \"{title}\". Answers close {deadline}; please choose below.")
+DELEGATE_USAGE = Text("/delegate รหัสสัมมนา ชื่อ | ตำแหน่ง | เบอร์ติดต่อ (ไม่บังคับ) หรือ /delegate รหัสยืนยัน",
+                      "/delegate WORKSHOP_ID NAME | POSITION | CONTACT (optional), or /delegate CODE")
+DELEGATE_NAMED = Text("บันทึกผู้แทนแล้ว: {name} ({position}) ที่นั่งยังเป็นของจังหวัด{province} "
+                      "และคุณยังเป็นผู้รับผิดชอบ\nส่งรหัส {code} ให้ผู้แทน แล้วให้พิมพ์ \"ผู้แทน {code}\" ถึงบอตนี้เพื่อยืนยัน",
+                      "Delegate recorded: {name} ({position}). The seat stays with {province} and you remain "
+                      "accountable.\nGive your delegate the code {code}; they confirm by sending \"/delegate {code}\" "
+                      "to this bot.")
+DELEGATE_WAITLIST = Text("(ขณะนี้ที่นั่งเต็ม ผู้แทนอยู่ในรายชื่อสำรองลำดับที่ {position})",
+                         "(The workshop is full; your delegate is number {position} on the waitlist.)")
+DELEGATE_CONFIRMED = Text("ยืนยันแล้ว: คุณเป็นผู้แทนของ {principal} ใน \"{title}\" {when}",
+                          "Confirmed: you represent {principal} at \"{title}\", {when}.")
+PRINCIPAL_TOLD = Text("✅ ผู้แทนของคุณ {name} ยืนยันการเข้าร่วม \"{title}\" แล้ว",
+                      "✅ Your delegate {name} has confirmed for \"{title}\".")
+CHECKIN_QR = Text("แสดง QR นี้ต่อเจ้าหน้าที่ที่จุดลงทะเบียน \"{title}\" (รหัส {code})",
+                  "Show this QR code at the \"{title}\" registration desk (code {code}).")
+NO_SEAT = Text("คุณยังไม่มีที่นั่งในสัมมนาที่กำลังจะมาถึง", "You have no seat at an upcoming workshop.")
+CHECKED_IN = Text("✅ ลงทะเบียนแล้ว: {name} ({province}) — {title}", "✅ Checked in: {name} ({province}), {title}")
+ALREADY_IN = Text("{name} ลงทะเบียนไว้แล้วเมื่อ {when} ไม่มีการเปลี่ยนแปลง",
+                  "{name} already checked in at {when}; nothing changed.")
+WELCOME = Text("ยินดีต้อนรับสู่ \"{title}\" ✅ ลงทะเบียนเรียบร้อยแล้ว {when}",
+               "Welcome to \"{title}\" ✅ You are checked in ({when}).")
+ADMIN_VIEW = Text("#{id} {title}\n{start}\nเข้าร่วม {yes} | รอยืนยัน {offered} | สำรอง {waitlist} | ไม่แน่ใจ {maybe} | "
+                  "ไม่เข้าร่วม {no} | ยังไม่ตอบ {invited}\nผู้แทน {delegates} | เช็คอินแล้ว {checked_in} | "
+                  "ที่นั่ง {seats}",
+                  "#{id} {title}\n{start}\nYes {yes} | offered {offered} | waitlist {waitlist} | maybe {maybe} | "
+                  "no {no} | not answered {invited}\nDelegates {delegates} | checked in {checked_in} | seats {seats}")
+CLUSTERS_HEAD = Text("ตามกลุ่มจังหวัด (เข้าร่วม/เชิญ):", "By cluster (attending/invited):")
+PROVINCES_HEAD = Text("ตามจังหวัด (เข้าร่วม/สำรอง/ไม่เข้าร่วม/ยังไม่ตอบ):", "By province (yes/waitlist/no/silent):")
+SILENT_HEAD = Text("จังหวัดที่ยังไม่ตอบ ({n}): {names}", "Provinces that have not answered ({n}): {names}")
+NUDGE_BUTTON = Text("เตือนผู้ที่ยังไม่ตอบ", "Nudge the silent")
+NUDGED = Text("ส่งการเตือนถึง {n} คนแล้ว", "Nudged {n} people.")
+EXPORT_CSV = Text("ส่งออก CSV", "Export CSV")
+EXPORT_XLSX = Text("ส่งออก XLSX", "Export XLSX")
+EXPORT_CONTACTS = Text("CSV พร้อมข้อมูลติดต่อ", "CSV with contacts")
+EXPORT_READY = Text("รายชื่อผู้เข้าร่วม \"{title}\" ({fmt}) ลิงก์ใช้ได้ 24 ชั่วโมง",
+                    "Attendees of \"{title}\" ({fmt}); the link works for 24 hours.")
+ATTENDEES_USAGE = Text("/attendees | /attendees ID | /attendees ID seats จำนวน [ต่อจังหวัด]",
+                       "/attendees | /attendees ID | /attendees ID seats N [PER_PROVINCE]")
+WORKSHOP_LINE = Text("#{id} {title} — {start} — เข้าร่วม {yes}", "#{id} {title}, {start}: {yes} attending")
+NO_WORKSHOPS = Text("ยังไม่มีสัมมนา สร้างด้วย coordbot workshop create", "No workshops yet; create one with "
+                    "coordbot workshop create.")
+SEATS_SET = Text("ตั้งที่นั่ง {capacity} (ต่อจังหวัด {per_province}) แล้ว เสนอที่นั่งให้รายชื่อสำรอง {n} คน",
+                 "Seats set to {capacity} ({per_province} per province); {n} waitlisted people offered a seat.")
+UNLIMITED = Text("ไม่จำกัด", "no limit")
+
+
+class WorkshopNotFound(DomainError):
+    text = Text("ไม่พบสัมมนา #{id}", "There is no workshop #{id}.")
+
+
+class NotInvited(DomainError):
+    text = Text("คุณไม่ได้อยู่ในรายชื่อผู้ได้รับเชิญของ \"{title}\"", "You are not on the invitation list of \"{title}\".")
+
+
+class DeadlinePassed(DomainError):
+    text = Text("ปิดรับคำตอบ \"{title}\" แล้วเมื่อ {when} ไม่มีการเปลี่ยนแปลง กรุณาติดต่อผู้จัด",
+                "Answers for \"{title}\" closed at {when}; nothing changed. Please contact the organisers.")
+
+
+class Started(DomainError):
+    text = Text("\"{title}\" เริ่มไปแล้ว จึงเปลี่ยนคำตอบไม่ได้", "\"{title}\" has already started; answers can no "
+                "longer change.")
+
+
+class UnknownCode(DomainError):
+    text = Text("ไม่พบรหัส \"{code}\" กรุณาตรวจสอบอีกครั้ง", "No seat has the code \"{code}\"; please check it.")
+
+
+class NotSeated(DomainError):
+    text = Text("{name} ไม่มีที่นั่งยืนยันใน \"{title}\" (สถานะ: {status})",
+                "{name} has no confirmed seat at \"{title}\" (status: {status}).")
+
+
+class NoDelegateNamed(DomainError):
+    text = Text("รหัสนี้ยังไม่มีการแต่งตั้งผู้แทน หรือผู้แทนยืนยันไปแล้ว",
+                "No delegate is waiting to confirm with this code, or they already have.")
+
+
+def province_name(iso: str | None, lang: str) -> str:
+    if not iso:
+        return "-"
+    province = reference.province(iso)
+    return province.name_en if lang == "en" else province.name_th
+
+
+def when_range(workshop: Workshop, lang: str, settings: Settings) -> str:
+    start = format_datetime(workshop.starts_at, lang, settings.tz)
+    same_day = workshop.starts_at.astimezone(settings.tz).date() == workshop.ends_at.astimezone(settings.tz).date()
+    end = workshop.ends_at.astimezone(settings.tz).strftime("%H:%M") if same_day else \
+        format_datetime(workshop.ends_at, lang, settings.tz)
+    return WHEN_LINE.render(lang, start=start, end=end)
+
+
+def card(workshop: Workshop, row: Rsvp | None, lang: str, settings: Settings, taken: int | None = None) -> Card:
+    lines = [when_range(workshop, lang, settings)]
+    if workshop.venue:
+        lines.append(VENUE_LINE.render(lang, venue=", ".join(x for x in (workshop.venue, workshop.address) if x)))
+    lines.append(DEADLINE_LINE.render(lang, when=format_datetime(workshop.rsvp_deadline, lang, settings.tz)))
+    if workshop.agenda:
+        lines.append(AGENDA_LINE.render(lang, agenda=workshop.agenda))
+    if workshop.capacity is not None and taken is not None:
+        lines.append(SEATS_LINE.render(lang, taken=taken, capacity=workshop.capacity))
+    if row is not None:
+        lines.append(MY_STATUS.render(lang, status=STATUS_NAMES[row.status].render(lang)))
+        if row.delegate_name:
+            confirmed = CONFIRMED_MARK.render(lang) if row.delegate_confirmed_at else ""
+            lines.append(DELEGATE_LINE.render(lang, name=row.delegate_name, position=row.delegate_position,
+                                              confirmed=confirmed))
+    return Card(title=workshop.title(lang), lines=lines)
+
+
+def answer_buttons(workshop: Workshop, lang: str) -> list[Button]:
+    assert workshop.id is not None
+    return [Button(label=ATTEND.render(lang), payload=Answer(workshop.id, "yes").pack()),
+            Button(label=DECLINE.render(lang), payload=Answer(workshop.id, "no").pack()),
+            Button(label=MAYBE.render(lang), payload=Answer(workshop.id, "maybe").pack())]
+
+
+def location(workshop: Workshop) -> Location | None:
+    if workshop.latitude is None or workshop.longitude is None:
+        return None
+    return Location(title=workshop.venue or workshop.title_th, address=workshop.address or workshop.venue,
+                    latitude=workshop.latitude, longitude=workshop.longitude)
+
+
+def details_replies(workshop: Workshop, row: Rsvp | None, lang: str, settings: Settings, now: datetime,
+                    taken: int | None = None, intro: str = "") -> list[Reply]:
+    """The workshop card with the person's answer, the answer buttons while answers are open, and the map."""
+    buttons = answer_buttons(workshop, lang) if row is not None and now < workshop.rsvp_deadline else []
+    if row is not None and row.status == RsvpStatus.yes and workshop.id is not None:
+        buttons.append(Button(label=QR_BUTTON.render(lang), payload=MyQr(workshop.id).pack()))
+    buttons.append(Button(label=CALENDAR_BUTTON.render(lang), url=ics_url(settings, workshop)))
+    replies = [Reply(text=intro, cards=[card(workshop, row, lang, settings, taken)], buttons=buttons)]
+    where = location(workshop)
+    if where is not None:
+        replies.append(Reply(location=where))
+    return replies
+
+
+def invitation_replies(workshop: Workshop, person: Person, settings: Settings, now: datetime,
+                       text: Text = INVITATION) -> list[Reply]:
+    """What an invitee receives (and a nudge, with another opening line): the card, the answers, the map."""
+    lang = person.lang
+    intro = text.render(lang, title=workshop.title(lang),
+                        deadline=format_datetime(workshop.rsvp_deadline, lang, settings.tz))
+    buttons = [*answer_buttons(workshop, lang),
+               Button(label=CALENDAR_BUTTON.render(lang), url=ics_url(settings, workshop))]
+    replies = [Reply(text=intro, cards=[card(workshop, None, lang, settings)], buttons=buttons)]
+    if (where := location(workshop)) is not None:
+        replies.append(Reply(location=where))
+    return replies
+
+
+def send_invitations(*, session: Session, workshop: Workshop, rows: list[Rsvp], settings: Settings,
+                     now: datetime) -> int:
+    """Queue the invitation to each new invitee; the key makes a repeat harmless."""
+    sent = 0
+    for row in rows:
+        person = session.get(Person, row.person_id)
+        assert person is not None
+        sent += enqueue_to_person(session=session, person_id=row.person_id, key=f"rv:inv:{workshop.id}:{row.person_id}",
+                                  replies=invitation_replies(workshop, person, settings, now), now=now,
+                                  tag=f"workshop:{workshop.id}")
+    return sent
+
+
+def send_offers(*, session: Session, workshop: Workshop, offered: list[Rsvp], settings: Settings,
+                now: datetime) -> None:
+    """Tell each person offered a freed seat, with the buttons to take it or pass it on."""
+    assert workshop.id is not None
+    for row in offered:
+        person = session.get(Person, row.person_id)
+        assert person is not None and row.offer_expires_at is not None
+        lang = person.lang
+        text = OFFERED.render(lang, title=workshop.title(lang),
+                              until=format_datetime(row.offer_expires_at, lang, settings.tz))
+        enqueue_to_person(
+            session=session, person_id=row.person_id,
+            key=f"rv:offer:{workshop.id}:{row.id}:{int(row.offer_expires_at.timestamp())}",
+            replies=[Reply(text=text, buttons=[
+                Button(label=TAKE_SEAT.render(lang), payload=Offer(workshop.id, True).pack()),
+                Button(label=PASS_SEAT.render(lang), payload=Offer(workshop.id, False).pack())])],
+            now=now, tag=f"workshop:{workshop.id}")
+
+
+def send_lapsed(*, session: Session, workshop: Workshop, lapsed: list[Rsvp], now: datetime) -> None:
+    for row in lapsed:
+        person = session.get(Person, row.person_id)
+        assert person is not None
+        enqueue_to_person(session=session, person_id=row.person_id, key=f"rv:lapsed:{workshop.id}:{row.id}:"
+                          f"{int(now.timestamp())}", replies=[Reply(text=LAPSED.render(person.lang,
+                                                                                       title=workshop.title(person.lang)))],
+                          now=now, tag=f"workshop:{workshop.id}")
+
+
+def welcome(*, session: Session, workshop: Workshop, row: Rsvp, settings: Settings, now: datetime) -> None:
+    """Confirm the check-in to whoever came: the confirmed delegate, or the invitee themselves."""
+    attendee_id = row.delegate_person_id if row.delegate_name else row.person_id
+    attendee = session.get(Person, attendee_id) if attendee_id is not None else None
+    if attendee is None or attendee.id is None:
+        return
+    text = WELCOME.render(attendee.lang, title=workshop.title(attendee.lang),
+                          when=format_datetime(now, attendee.lang, settings.tz))
+    enqueue_to_person(session=session, person_id=attendee.id, key=f"rv:checkin:{row.id}", replies=[Reply(text=text)],
+                      now=now, tag=f"workshop:{workshop.id}")
+
+
+def reminder_replies(workshop: Workshop, person: Person, settings: Settings, now: datetime) -> list[Reply]:
+    lang = person.lang
+    left = workshop.starts_at - now
+    amount = DAYS.render(lang, n=round(left.total_seconds() / 86400)) if left.days >= 1 else \
+        HOURS.render(lang, n=max(1, round(left.total_seconds() / 3600)))
+    text = REMINDER.render(lang, left=amount, title=workshop.title(lang), start=when_range(workshop, lang, settings),
+                           venue=", ".join(x for x in (workshop.venue, workshop.address) if x) or "-")
+    replies = [Reply(text=text, buttons=[Button(label=CALENDAR_BUTTON.render(lang), url=ics_url(settings, workshop))])]
+    if (where := location(workshop)) is not None:
+        replies.append(Reply(location=where))
+    return replies
+
+
+def nudge_replies(workshop: Workshop, person: Person, settings: Settings, now: datetime) -> list[Reply]:
+    return invitation_replies(workshop, person, settings, now, text=NUDGE)
+
+
+def _plan_offers(ctx: Context, workshop: Workshop, offered: list[Rsvp]) -> None:
+    """Offers are planned to expire after the handler commits: the job store writes on its own connection."""
+    if offered and ctx.scheduler is not None:
+        from scheduler.rsvp import plan_offer_expiry
+
+        scheduler, workshop_id = ctx.scheduler, workshop.id
+        times = sorted({r.offer_expires_at for r in offered if r.offer_expires_at is not None})
+        assert workshop_id is not None
+
+        def plan() -> None:
+            for at in times:
+                plan_offer_expiry(scheduler, workshop_id, at)
+
+        ctx.after_commit.append(plan)
+
+
+def _workshop(ctx: Context, workshop_id: int, lock: bool = False) -> Workshop:
+    workshop = get_workshop(session=ctx.session, workshop_id=workshop_id, lock=lock)
+    if workshop is None:
+        raise WorkshopNotFound(id=workshop_id)
+    return workshop
+
+
+def _my_row(ctx: Context, workshop: Workshop) -> Rsvp:
+    assert workshop.id is not None and ctx.person.id is not None
+    row = rsvp_of(session=ctx.session, workshop_id=workshop.id, person_id=ctx.person.id)
+    if row is None:
+        raise NotInvited(title=workshop.title(ctx.lang))
+    return row
+
+
+def _open_for_answers(ctx: Context, workshop: Workshop) -> None:
+    if ctx.now >= workshop.starts_at:
+        raise Started(title=workshop.title(ctx.lang))
+    if ctx.now >= workshop.rsvp_deadline:
+        raise DeadlinePassed(title=workshop.title(ctx.lang), when=ctx.when(workshop.rsvp_deadline))
+
+
+def _taken(ctx: Context, workshop: Workshop) -> int:
+    assert workshop.id is not None
+    return seats_taken(session=ctx.session, workshop_id=workshop.id)
+
+
+@router.command("workshops", "สัมมนา", "myworkshops", summary=MY_WORKSHOPS, label=Text("สัมมนา", "Workshops"))
+def my_workshops(msg: Incoming, ctx: Context) -> list[Reply]:
+    assert ctx.person.id is not None
+    mine = [(w, r) for w, r in rsvps_of_person(session=ctx.session, person_id=ctx.person.id) if w.ends_at > ctx.now]
+    if not mine:
+        return [Reply(text=ctx.t(NONE_INVITED))]
+    cards = [card(w, r, ctx.lang, ctx.settings) for w, r in mine[:10]]
+    buttons = [Button(label=ctx.t(DETAILS_BUTTON, title=w.title(ctx.lang)[:24]), payload=Details(w.id).pack())
+               for w, _ in mine[:10] if w.id is not None]
+    return [Reply(text=ctx.t(MY_WORKSHOPS), cards=cards, buttons=buttons)]
+
+
+@router.button(Details)
+def details(msg: Incoming, ctx: Context, data: Details) -> list[Reply]:
+    workshop = _workshop(ctx, data.workshop)
+    assert ctx.person.id is not None and workshop.id is not None
+    row = rsvp_of(session=ctx.session, workshop_id=workshop.id, person_id=ctx.person.id)
+    if row is None and ctx.person.role != Role.admin and not _delegate_of(ctx, workshop):
+        raise NotInvited(title=workshop.title(ctx.lang))
+    return details_replies(workshop, row, ctx.lang, ctx.settings, ctx.now, _taken(ctx, workshop))
+
+
+def _delegate_of(ctx: Context, workshop: Workshop) -> bool:
+    assert ctx.person.id is not None
+    return any(w.id == workshop.id for w, r in rsvps_of_person(session=ctx.session, person_id=ctx.person.id)
+               if r.delegate_person_id == ctx.person.id)
+
+
+@router.command("rsvp", "ตอบรับ")
+def rsvp_command(msg: Incoming, ctx: Context) -> list[Reply]:
+    words = msg.args.split()
+    if not words or not words[0].lstrip("#").isdigit() or len(words) > 2:
+        raise UsageError(usage="/rsvp ID [yes|no|maybe]")
+    workshop_id = int(words[0].lstrip("#"))
+    if len(words) == 1:
+        return details(msg, ctx, Details(workshop_id))
+    choice = CHOICES.get(words[1].lower())
+    if choice is None:
+        raise UsageError(usage="/rsvp ID [yes|no|maybe]")
+    return answer_button(msg, ctx, Answer(workshop_id, str(choice)))
+
+
+@router.button(Answer)
+def answer_button(msg: Incoming, ctx: Context, data: Answer) -> list[Reply]:
+    if data.choice not in ("yes", "no", "maybe"):
+        raise BadButton()
+    workshop = _workshop(ctx, data.workshop, lock=True)
+    row = _my_row(ctx, workshop)
+    _open_for_answers(ctx, workshop)
+    change = answer(session=ctx.session, workshop=workshop, row=row, choice=RsvpStatus(data.choice), now=ctx.now)
+    return _after_change(ctx, workshop, change)
+
+
+def _after_change(ctx: Context, workshop: Workshop, change: Change) -> list[Reply]:
+    row, title = change.row, workshop.title(ctx.lang)
+    if not change.changed:
+        if row.status == RsvpStatus.waitlist:
+            return [Reply(text=ctx.t(STILL_WAITING, position=waitlist_position(session=ctx.session, row=row)))]
+        return [Reply(text=ctx.t(NO_CHANGE, status=ctx.t(STATUS_NAMES[row.status])))]
+    send_offers(session=ctx.session, workshop=workshop, offered=change.offered, settings=ctx.settings, now=ctx.now)
+    _plan_offers(ctx, workshop, change.offered)
+    if row.status == RsvpStatus.waitlist:
+        return [Reply(text=ctx.t(WAITLISTED, title=title, position=waitlist_position(session=ctx.session, row=row)))]
+    text = ctx.t(RECORDED[row.status], title=title, when=ctx.when(workshop.starts_at),
+                 deadline=ctx.when(workshop.rsvp_deadline))
+    buttons = [Button(label=ctx.t(CALENDAR_BUTTON), url=ics_url(ctx.settings, workshop))] \
+        if row.status == RsvpStatus.yes else []
+    return [Reply(text=text, buttons=buttons)]
+
+
+@router.button(Offer)
+def offer_answer(msg: Incoming, ctx: Context, data: Offer) -> list[Reply]:
+    workshop = _workshop(ctx, data.workshop, lock=True)
+    row = _my_row(ctx, workshop)
+    if ctx.now >= workshop.starts_at:
+        raise Started(title=workshop.title(ctx.lang))
+    if row.status != RsvpStatus.offered or row.offer_expires_at is None or ctx.now >= row.offer_expires_at:
+        if data.accept and row.status == RsvpStatus.yes:
+            return [Reply(text=ctx.t(NO_CHANGE, status=ctx.t(STATUS_NAMES[row.status])))]
+        return [Reply(text=ctx.t(OFFER_GONE))]
+    choice = RsvpStatus.yes if data.accept else RsvpStatus.no
+    return _after_change(ctx, workshop, answer(session=ctx.session, workshop=workshop, row=row, choice=choice,
+                                               now=ctx.now))
+
+
+@router.command("delegate", "ผู้แทน")
+def delegate(msg: Incoming, ctx: Context) -> list[Reply]:
+    """A workshop id names a delegate (deputy governors); a code is the delegate confirming."""
+    args = msg.args
+    first = args.split(maxsplit=1)[0] if args else ""
+    if first.lstrip("#").isdigit():
+        if ctx.person.role not in (Role.deputy_governor, Role.admin):
+            raise NotAllowed("delegate", roles=ctx.t(ROLE_NAMES[Role.deputy_governor]))
+        return _name_delegate(ctx, int(first.lstrip("#")), args.split(maxsplit=1)[1] if " " in args else "")
+    if first:
+        return _confirm_delegate(ctx, first)
+    raise UsageError(usage=ctx.t(DELEGATE_USAGE))
+
+
+def _name_delegate(ctx: Context, workshop_id: int, rest: str) -> list[Reply]:
+    parts = [p.strip() for p in rest.split("|")]
+    if len(parts) < 2 or not parts[0] or not parts[1] or len(parts) > 3:
+        raise UsageError(usage=ctx.t(DELEGATE_USAGE))
+    workshop = _workshop(ctx, workshop_id, lock=True)
+    row = _my_row(ctx, workshop)
+    if row.status not in SEATED:  # a held seat may change hands until the start; anything else is an answer
+        _open_for_answers(ctx, workshop)
+    elif ctx.now >= workshop.starts_at:
+        raise Started(title=workshop.title(ctx.lang))
+    change = name_delegate(session=ctx.session, workshop=workshop, row=row, name=parts[0], position=parts[1],
+                           contact=parts[2] if len(parts) == 3 else "", now=ctx.now)
+    audit(session=ctx.session, person_id=ctx.person.id, action="workshop_delegate", workshop=workshop_id,
+          delegate=parts[0])
+    send_offers(session=ctx.session, workshop=workshop, offered=change.offered, settings=ctx.settings, now=ctx.now)
+    _plan_offers(ctx, workshop, change.offered)
+    text = ctx.t(DELEGATE_NAMED, name=parts[0], position=parts[1], province=province_name(row.province_iso, ctx.lang),
+                 code=row.code)
+    if row.status == RsvpStatus.waitlist:
+        text += "\n" + ctx.t(DELEGATE_WAITLIST, position=waitlist_position(session=ctx.session, row=row))
+    return [Reply(text=text)]
+
+
+def _confirm_delegate(ctx: Context, code: str) -> list[Reply]:
+    row = rsvp_by_code(session=ctx.session, code=code)
+    if row is None:
+        raise UnknownCode(code=code)
+    if not row.delegate_name or row.delegate_confirmed_at is not None or row.person_id == ctx.person.id:
+        raise NoDelegateNamed()
+    workshop = _workshop(ctx, row.workshop_id)
+    if ctx.now >= workshop.starts_at:
+        raise Started(title=workshop.title(ctx.lang))
+    confirm_delegate(session=ctx.session, row=row, person=ctx.person, now=ctx.now)
+    if not ctx.person.name:
+        ctx.person.name, ctx.person.position = row.delegate_name, row.delegate_position
+    principal = ctx.session.get(Person, row.person_id)
+    assert principal is not None
+    enqueue_to_person(session=ctx.session, person_id=row.person_id, key=f"rv:delegate:{row.id}:{ctx.person.id}",
+                      replies=[Reply(text=PRINCIPAL_TOLD.render(principal.lang, name=row.delegate_name,
+                                                                title=workshop.title(principal.lang)))],
+                      now=ctx.now, tag=f"workshop:{workshop.id}")
+    audit(session=ctx.session, person_id=ctx.person.id, action="workshop_delegate_confirmed", workshop=workshop.id,
+          principal=row.person_id)
+    text = ctx.t(DELEGATE_CONFIRMED, principal=principal.name, title=workshop.title(ctx.lang),
+                 when=ctx.when(workshop.starts_at))
+    return [Reply(text=text), *details_replies(workshop, None, ctx.lang, ctx.settings, ctx.now)]
+
+
+@router.command("checkin", "เช็คอิน", "check-in")
+def checkin(msg: Incoming, ctx: Context) -> list[Reply]:
+    """Without a code: my QR code. With one: staff (admins) mark that seat's arrival."""
+    if msg.args:
+        if ctx.person.role != Role.admin:
+            raise NotAllowed("checkin", roles=ctx.t(ROLE_NAMES[Role.admin]))
+        return _staff_checkin(ctx, msg.args.split()[0])
+    assert ctx.person.id is not None
+    seated = [(w, r) for w, r in rsvps_of_person(session=ctx.session, person_id=ctx.person.id)
+              if w.ends_at > ctx.now and r.status == RsvpStatus.yes]
+    if not seated:
+        return [Reply(text=ctx.t(NO_SEAT))]
+    workshop = seated[0][0]
+    assert workshop.id is not None
+    return my_qr(msg, ctx, MyQr(workshop.id))
+
+
+@router.button(MyQr)
+def my_qr(msg: Incoming, ctx: Context, data: MyQr) -> list[Reply]:
+    workshop = _workshop(ctx, data.workshop)
+    assert ctx.person.id is not None
+    rows = [r for w, r in rsvps_of_person(session=ctx.session, person_id=ctx.person.id)
+            if w.id == workshop.id and r.status == RsvpStatus.yes]
+    # A principal who sent a delegate does not get the QR: the person at the door is the delegate.
+    mine = [r for r in rows if r.delegate_person_id == ctx.person.id or
+            (r.person_id == ctx.person.id and not r.delegate_name)]
+    if not mine:
+        return [Reply(text=ctx.t(NO_SEAT))]
+    row = mine[0]
+    return [Reply(text=ctx.t(CHECKIN_QR, title=workshop.title(ctx.lang), code=row.code),
+                  image_url=qr_url(ctx.settings, workshop, row))]
+
+
+def _staff_checkin(ctx: Context, code: str) -> list[Reply]:
+    row = rsvp_by_code(session=ctx.session, code=code)
+    if row is None:
+        raise UnknownCode(code=code)
+    workshop = _workshop(ctx, row.workshop_id)
+    principal = ctx.session.get(Person, row.person_id)
+    assert principal is not None
+    name = row.delegate_name or principal.name
+    if row.status != RsvpStatus.yes:
+        raise NotSeated(name=name, title=workshop.title(ctx.lang), status=ctx.t(STATUS_NAMES[row.status]))
+    if not check_in(session=ctx.session, row=row, by=ctx.person.id, now=ctx.now):
+        assert row.checked_in_at is not None
+        return [Reply(text=ctx.t(ALREADY_IN, name=name, when=ctx.when(row.checked_in_at)))]
+    audit(session=ctx.session, person_id=ctx.person.id, action="workshop_checkin", workshop=workshop.id, rsvp=row.id)
+    welcome(session=ctx.session, workshop=workshop, row=row, settings=ctx.settings, now=ctx.now)
+    return [Reply(text=ctx.t(CHECKED_IN, name=name, province=province_name(row.province_iso, ctx.lang),
+                             title=workshop.title(ctx.lang)))]
+
+
+@router.command("attendees", "ผู้เข้าร่วม", roles={Role.admin}, summary=ATTENDEES_CMD)
+def attendees_command(msg: Incoming, ctx: Context) -> list[Reply]:
+    words = msg.args.split()
+    if not words:
+        return [_list_workshops(ctx)]
+    if not words[0].lstrip("#").isdigit():
+        raise UsageError(usage=ctx.t(ATTENDEES_USAGE))
+    workshop_id = int(words[0].lstrip("#"))
+    if len(words) == 1:
+        return admin_view(msg, ctx, AdminView(workshop_id))
+    if words[1].lower() in ("seats", "ที่นั่ง") and 3 <= len(words) <= 4 and all(w.isdigit() for w in words[2:]):
+        return [_set_seats(ctx, workshop_id, int(words[2]), int(words[3]) if len(words) == 4 else None)]
+    raise UsageError(usage=ctx.t(ATTENDEES_USAGE))
+
+
+def _list_workshops(ctx: Context) -> Reply:
+    workshops = upcoming_workshops(session=ctx.session, now=ctx.now)
+    if not workshops:
+        return Reply(text=ctx.t(NO_WORKSHOPS))
+    lines = []
+    for w in workshops[:20]:
+        assert w.id is not None
+        lines.append(ctx.t(WORKSHOP_LINE, id=w.id, title=w.title(ctx.lang), start=ctx.when(w.starts_at),
+                           yes=_taken(ctx, w)))
+    return Reply(text="\n".join(lines), buttons=[Button(label=f"#{w.id} {w.title(ctx.lang)[:14]}",
+                                                        payload=AdminView(w.id).pack())
+                                                 for w in workshops[:10] if w.id is not None])
+
+
+def _set_seats(ctx: Context, workshop_id: int, capacity: int, per_province: int | None) -> Reply:
+    if capacity < 1 or (per_province is not None and per_province < 1):
+        raise UsageError(usage=ctx.t(ATTENDEES_USAGE))
+    workshop = _workshop(ctx, workshop_id, lock=True)
+    offered = set_capacity(session=ctx.session, workshop=workshop, capacity=capacity, per_province=per_province,
+                           now=ctx.now)
+    audit(session=ctx.session, person_id=ctx.person.id, action="workshop_seats", workshop=workshop_id,
+          capacity=capacity, per_province=per_province)
+    send_offers(session=ctx.session, workshop=workshop, offered=offered, settings=ctx.settings, now=ctx.now)
+    _plan_offers(ctx, workshop, offered)
+    return Reply(text=ctx.t(SEATS_SET, capacity=capacity,
+                            per_province=per_province if per_province is not None else ctx.t(UNLIMITED),
+                            n=len(offered)))
+
+
+@router.button(AdminView, roles={Role.admin})
+def admin_view(msg: Incoming, ctx: Context, data: AdminView) -> list[Reply]:
+    workshop = _workshop(ctx, data.workshop)
+    tally = counts(session=ctx.session, workshop=workshop)
+    o = tally.overall
+    seats = f"{o[RsvpStatus.yes] + o[RsvpStatus.offered]}/{workshop.capacity}" if workshop.capacity else \
+        ctx.t(UNLIMITED)
+    lines = [ctx.t(ADMIN_VIEW, id=workshop.id, title=workshop.title(ctx.lang), start=ctx.when(workshop.starts_at),
+                   yes=o[RsvpStatus.yes], offered=o[RsvpStatus.offered], waitlist=o[RsvpStatus.waitlist],
+                   maybe=o[RsvpStatus.maybe], no=o[RsvpStatus.no] + o[RsvpStatus.lapsed], invited=o[RsvpStatus.invited],
+                   delegates=tally.delegates, checked_in=tally.checked_in, seats=seats)]
+    by_cluster: dict[int, Counter[str]] = {}
+    for iso, tally_p in tally.by_province.items():
+        if iso == "-":
+            continue
+        no = reference.province(iso).cluster or 0
+        by_cluster.setdefault(no, Counter()).update(tally_p)
+    lines.append(ctx.t(CLUSTERS_HEAD))
+    for no in sorted(by_cluster):
+        name = reference.cluster(no).name_en if ctx.lang == "en" else reference.cluster(no).name_th
+        if not no:
+            name = province_name("TH-10", ctx.lang)
+        c = by_cluster[no]
+        lines.append(f"• {name}: {c[RsvpStatus.yes] + c[RsvpStatus.offered]}/{sum(c.values())}")
+    lines.append(ctx.t(PROVINCES_HEAD))
+    for iso in sorted(k for k in tally.by_province if k != "-"):
+        c = tally.by_province[iso]
+        lines.append(f"• {province_name(iso, ctx.lang)}: {c[RsvpStatus.yes] + c[RsvpStatus.offered]}/"
+                     f"{c[RsvpStatus.waitlist]}/{c[RsvpStatus.no] + c[RsvpStatus.lapsed]}/{c[RsvpStatus.invited]}")
+    silent = [province_name(iso, ctx.lang) for iso in tally.silent]
+    lines.append(ctx.t(SILENT_HEAD, n=len(silent), names=", ".join(silent) or "-"))
+    assert workshop.id is not None
+    buttons = [Button(label=ctx.t(NUDGE_BUTTON), payload=NudgeSilent(workshop.id).pack()),
+               Button(label=ctx.t(EXPORT_CSV), payload=Export(workshop.id, "csv").pack()),
+               Button(label=ctx.t(EXPORT_XLSX), payload=Export(workshop.id, "xlsx").pack()),
+               Button(label=ctx.t(EXPORT_CONTACTS), payload=Export(workshop.id, "csv", True).pack())]
+    return [Reply(text="\n".join(lines), buttons=buttons)]
+
+
+@router.button(NudgeSilent, roles={Role.admin})
+def nudge_silent(msg: Incoming, ctx: Context, data: NudgeSilent) -> list[Reply]:
+    workshop = _workshop(ctx, data.workshop)
+    _open_for_answers(ctx, workshop)
+    sent = 0
+    stamp = int(ctx.now.timestamp()) // 3600  # pressed twice within the hour: nobody is nudged twice
+    for row, person in silent_people(session=ctx.session, workshop=workshop):
+        sent += enqueue_to_person(session=ctx.session, person_id=row.person_id,
+                                  key=f"rv:nudge:{workshop.id}:manual{stamp}:{row.person_id}",
+                                  replies=nudge_replies(workshop, person, ctx.settings, ctx.now), now=ctx.now,
+                                  tag=f"workshop:{workshop.id}")
+    audit(session=ctx.session, person_id=ctx.person.id, action="workshop_nudge", workshop=workshop.id, sent=sent)
+    return [Reply(text=ctx.t(NUDGED, n=sent))]
+
+
+@router.button(Export, roles={Role.admin})
+def export(msg: Incoming, ctx: Context, data: Export) -> list[Reply]:
+    if data.fmt not in ("csv", "xlsx"):
+        raise BadButton()
+    workshop = _workshop(ctx, data.workshop)
+    assert ctx.person.id is not None
+    url = export_url(ctx.settings, workshop, fmt=data.fmt, contacts=data.contacts, person_id=ctx.person.id,
+                     now=ctx.now)
+    audit(session=ctx.session, person_id=ctx.person.id, action="workshop_export", workshop=workshop.id,
+          format=data.fmt, contacts=data.contacts, via="chat")
+    return [Reply(text=ctx.t(EXPORT_READY, title=workshop.title(ctx.lang), fmt=data.fmt.upper()),
+                  document_url=url, document_name=f"workshop-{workshop.id}-attendees.{data.fmt}")]

@@ -1,0 +1,129 @@
+"""Workshop jobs: reminders before the start, nudges of the silent before the RSVP deadline, offer expiry.
+
+Jobs are planned per workshop (`ws:<workshop>:...`). They compute recipients when they fire and only write outbox
+rows under idempotency keys (workshop, stage, person), so a job that fires twice, or a missed run caught up
+after downtime, never sends twice. An expired seat offer is lapsed and the seat offered to the next in line,
+whose own expiry is then planned.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.engine import Engine
+
+from scheduler.core import Scheduler, active, current
+from scheduler.deadlines import quiet_shift
+from storage.db import transaction
+from storage.deadlines import parse_offset
+from storage.models import Person
+from storage.outbox import enqueue_to_person
+from storage.rsvp import RsvpStatus, Workshop, expire_offers, get_workshop, rsvps, silent_people, upcoming_workshops
+
+
+def job_prefix(workshop_id: int) -> str:
+    return f"ws:{workshop_id}:"
+
+
+def plan_workshop(scheduler: Scheduler, workshop: Workshop, now: datetime) -> list[tuple[str, datetime]]:
+    """(Re)plan a workshop's reminders and nudges; those already past are not planned. Returns what was planned."""
+    assert workshop.id is not None
+    settings = scheduler.runtime.settings
+    prefix = job_prefix(workshop.id)
+    for job_id, _ in scheduler.planned(prefix):
+        if not job_id.startswith(f"{prefix}offers:"):
+            scheduler.cancel(job_id)
+    planned = []
+    for stage in workshop.reminders:
+        run_at = quiet_shift(workshop.starts_at - parse_offset(stage), workshop.starts_at, settings)
+        if run_at > now:
+            scheduler.plan(f"{prefix}remind:{stage}", remind, run_at, workshop_id=workshop.id, stage=stage)
+            planned.append((f"{prefix}remind:{stage}", run_at))
+    for stage in workshop.nudges:
+        run_at = quiet_shift(workshop.rsvp_deadline - parse_offset(stage), workshop.rsvp_deadline, settings)
+        if run_at > now:
+            scheduler.plan(f"{prefix}nudge:{stage}", nudge, run_at, workshop_id=workshop.id, stage=stage)
+            planned.append((f"{prefix}nudge:{stage}", run_at))
+    return planned
+
+
+def plan_offer_expiry(scheduler: Scheduler, workshop_id: int, at: datetime) -> None:
+    scheduler.plan(f"{job_prefix(workshop_id)}offers:{int(at.timestamp())}", expire, at, workshop_id=workshop_id)
+
+
+def plan_missing(scheduler: Scheduler, engine: Engine, now: datetime) -> int:
+    """At start-up: plan upcoming workshops that have no jobs at all (e.g. seeded demo data). Returns how many."""
+    with transaction(engine) as session:
+        workshops = upcoming_workshops(session=session, now=now)
+    unplanned = [w for w in workshops if w.id is not None and not scheduler.planned(job_prefix(w.id))]
+    for workshop in unplanned:
+        plan_workshop(scheduler, workshop, now)
+    return len(unplanned)
+
+
+def remind(workshop_id: int, stage: str) -> int:
+    """Remind everyone holding a seat (the principal, and a confirmed delegate); returns messages queued."""
+    from handlers.rsvp import reminder_replies
+
+    runtime = current()
+    now = runtime.clock()
+    queued = 0
+    with transaction(runtime.engine) as session:
+        workshop = get_workshop(session=session, workshop_id=workshop_id)
+        if workshop is None or now >= workshop.starts_at:
+            return 0
+        for row in rsvps(session=session, workshop_id=workshop_id):
+            if row.status != RsvpStatus.yes:
+                continue
+            for person_id in {row.person_id, row.delegate_person_id} - {None}:
+                assert person_id is not None
+                person = session.get(Person, person_id)
+                assert person is not None
+                queued += enqueue_to_person(
+                    session=session, person_id=person_id, key=f"rv:remind:{workshop_id}:{stage}:{person_id}",
+                    replies=reminder_replies(workshop, person, runtime.settings, now), now=now,
+                    tag=f"workshop:{workshop_id}")
+    runtime.wake_outbox()
+    return queued
+
+
+def nudge(workshop_id: int, stage: str) -> int:
+    """Nudge invitees who have not answered (or said maybe) while answers are still open."""
+    from handlers.rsvp import nudge_replies
+
+    runtime = current()
+    now = runtime.clock()
+    queued = 0
+    with transaction(runtime.engine) as session:
+        workshop = get_workshop(session=session, workshop_id=workshop_id)
+        if workshop is None or now >= workshop.rsvp_deadline:
+            return 0
+        for row, person in silent_people(session=session, workshop=workshop):
+            queued += enqueue_to_person(
+                session=session, person_id=row.person_id, key=f"rv:nudge:{workshop_id}:{stage}:{row.person_id}",
+                replies=nudge_replies(workshop, person, runtime.settings, now), now=now,
+                tag=f"workshop:{workshop_id}")
+    runtime.wake_outbox()
+    return queued
+
+
+def expire(workshop_id: int) -> int:
+    """Lapse offers past their time and offer those seats on; returns how many new offers were made."""
+    from handlers.rsvp import send_lapsed, send_offers
+
+    runtime = current()
+    now = runtime.clock()
+    with transaction(runtime.engine) as session:
+        workshop = get_workshop(session=session, workshop_id=workshop_id, lock=True)
+        if workshop is None:
+            return 0
+        lapsed, offered = expire_offers(session=session, workshop=workshop, now=now)
+        send_lapsed(session=session, workshop=workshop, lapsed=lapsed, now=now)
+        send_offers(session=session, workshop=workshop, offered=offered, settings=runtime.settings, now=now)
+        times = sorted({r.offer_expires_at for r in offered if r.offer_expires_at is not None})
+    scheduler = active()
+    if scheduler is not None:  # planned after the commit: the job store writes on its own connection
+        for at in times:
+            plan_offer_expiry(scheduler, workshop_id, at)
+    runtime.wake_outbox()
+    return len(offered)

@@ -1,0 +1,305 @@
+"""Workshop RSVP conversations on both platforms: invitation, answers and changes, refusals, my workshops and
+details with the map and calendar file, the waitlist and offers of freed seats, delegates."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+import httpx
+import pytest
+from sqlmodel import Session
+
+from bot.emulator import Received
+from bot.service import Service
+from handlers.rsvp import send_invitations
+from scheduler import rsvp as jobs
+from storage.db import transaction
+from storage.models import Role
+from storage.rsvp import Rsvp, RsvpStatus, Workshop, create_workshop, invite, invitees, rsvp_of
+from tests.helpers import Phone, Phones, register
+
+PROVINCES = ["TH-50", "TH-40", "TH-90"]
+
+
+def make_workshop(service: Service, **overrides: Any) -> int:
+    """A workshop ten days ahead, answers open for five, inviting deputy governors and coordinators."""
+    now = service.clock()
+    fields: dict[str, Any] = dict(
+        title_th="สัมมนารองผู้ว่าฯ", title_en="Deputy governors' workshop", starts_at=now + timedelta(days=10),
+        ends_at=now + timedelta(days=11), rsvp_deadline=now + timedelta(days=5),
+        roles=[Role.deputy_governor, Role.coordinator], provinces=PROVINCES, scope="test",
+        venue="โรงแรมรามาการ์เด้นส์", address="ถนนวิภาวดีรังสิต กรุงเทพฯ", latitude=13.8663, longitude=100.5718,
+        agenda="นโยบายและกลุ่มย่อย")
+    fields.update(overrides)
+    with transaction(service.engine) as session:
+        workshop = create_workshop(session=session, **fields)
+        rows = invite(session=session, workshop=workshop, people=invitees(session=session, workshop=workshop))
+        send_invitations(session=session, workshop=workshop, rows=rows, settings=service.settings, now=now)
+        assert workshop.id is not None
+        return workshop.id
+
+
+def shown(received: list[Received]) -> str:
+    """Everything on the screen, including the text inside LINE Flex cards (whose `text` is only the alt text)."""
+    return "\n".join(r.text + json.dumps(r.raw, ensure_ascii=False) if r.kind == "flex" else r.text
+                     for r in received)
+
+
+def phone_on(phones: Phones, platform: str, n: int = 1) -> Phone:
+    return phones.line(n) if platform == "line" else phones.telegram(n)
+
+
+def status_of(service: Service, workshop_id: int, person_id: int) -> RsvpStatus:
+    with Session(service.engine) as session:
+        row = rsvp_of(session=session, workshop_id=workshop_id, person_id=person_id)
+        assert row is not None
+        return row.status
+
+
+def row_of(service: Service, workshop_id: int, person_id: int) -> Rsvp:
+    with Session(service.engine) as session:
+        row = rsvp_of(session=session, workshop_id=workshop_id, person_id=person_id)
+        assert row is not None
+        return row
+
+
+@pytest.mark.parametrize("platform", ["line", "telegram"])
+async def test_invitation_arrives_with_answer_buttons_and_the_map(phones: Phones, service: Service,
+                                                                   platform: str) -> None:
+    phone = phone_on(phones, platform)
+    register(phone, Role.deputy_governor, "TH-50", name="ประเสริฐ")
+    make_workshop(service)
+    received = await phone.settle()
+    text = shown(received)
+    assert "ขอเชิญเข้าร่วม" in text and "สัมมนารองผู้ว่าฯ" in text
+    assert "12 มี.ค. 2569 10:00 น." in text  # start, Buddhist Era, Bangkok time
+    assert "7 มี.ค. 2569" in text  # the RSVP deadline
+    labels = [label for label, _ in phone.last_buttons]
+    assert labels[:3] == ["เข้าร่วม", "ไม่เข้าร่วม", "ไม่แน่ใจ"]
+    assert any(r.kind in ("location", "venue") for r in received)
+
+
+@pytest.mark.parametrize("platform", ["line", "telegram"])
+async def test_answer_change_and_the_same_answer_twice(phones: Phones, service: Service, platform: str) -> None:
+    phone = phone_on(phones, platform)
+    person = register(phone, Role.coordinator, "TH-40", name="อรทัย")
+    workshop = make_workshop(service)
+    await phone.settle()
+    [recorded] = await phone.press("เข้าร่วม")
+    assert "บันทึกแล้ว" in recorded and "จะเข้าร่วม" in recorded
+    assert status_of(service, workshop, person) == RsvpStatus.yes
+    await phone.press_data(f"rv:{workshop}:maybe")
+    assert status_of(service, workshop, person) == RsvpStatus.maybe
+    await phone.press_data(f"rv:{workshop}:no")
+    [again] = await phone.press_data(f"rv:{workshop}:no")
+    assert "อยู่แล้ว" in again and "ไม่มีการเปลี่ยนแปลง" in again
+    assert status_of(service, workshop, person) == RsvpStatus.no
+
+
+async def test_english_reader_sees_gregorian_dates(phones: Phones, service: Service) -> None:
+    phone = phones.telegram(3)
+    register(phone, Role.coordinator, "TH-90", name="Hasan", lang="en")
+    make_workshop(service)
+    text = shown(await phone.settle())
+    assert "Deputy governors' workshop" in text and "12 Mar 2026 10:00" in text
+    [answer] = await phone.press("Attend")
+    assert "you will attend" in answer
+
+
+@pytest.mark.parametrize("platform", ["line", "telegram"])
+async def test_after_the_deadline_and_after_the_start_answers_are_refused(
+    phones: Phones, service: Service, platform: str
+) -> None:
+    phone = phone_on(phones, platform)
+    person = register(phone, Role.coordinator, "TH-50")
+    workshop = make_workshop(service)
+    await phone.settle()
+    phones.clock.advance(days=6)
+    [refused] = await phone.press("เข้าร่วม")
+    assert "ปิดรับคำตอบ" in refused and "ไม่มีการเปลี่ยนแปลง" in refused
+    phones.clock.advance(days=5)
+    [started] = await phone.press_data(f"rv:{workshop}:no")
+    assert "เริ่มไปแล้ว" in started
+    assert status_of(service, workshop, person) == RsvpStatus.invited
+
+
+@pytest.mark.parametrize("platform", ["line", "telegram"])
+async def test_unknown_workshop_and_forged_buttons_get_a_clear_reply(
+    phones: Phones, service: Service, platform: str
+) -> None:
+    phone = phone_on(phones, platform)
+    person = register(phone, Role.coordinator, "TH-50")
+    workshop = make_workshop(service)
+    await phone.settle()
+    assert "ไม่พบสัมมนา #999" in (await phone.press_data("rv:999:yes"))[0]
+    assert "ปุ่มนี้หมดอายุหรือไม่ถูกต้อง" in (await phone.press_data(f"rv:{workshop}:always"))[0]
+    assert "ปุ่มนี้หมดอายุหรือไม่ถูกต้อง" in (await phone.press_data("rv:abc:yes"))[0]
+    assert "หมดอายุหรือไม่มีแล้ว" in (await phone.press_data(f"rvo:{workshop}:True"))[0]
+    assert status_of(service, workshop, person) == RsvpStatus.invited
+    outsider = phone_on(phones, platform, 2)
+    register(outsider, Role.coordinator, "TH-10")  # Bangkok is not invited
+    assert "ไม่ได้อยู่ในรายชื่อผู้ได้รับเชิญ" in (await outsider.press_data(f"rv:{workshop}:yes"))[0]
+
+
+@pytest.mark.parametrize("platform", ["line", "telegram"])
+async def test_my_workshops_and_details_with_location_and_calendar_file(
+    phones: Phones, service: Service, client: httpx.AsyncClient, platform: str
+) -> None:
+    phone = phone_on(phones, platform)
+    register(phone, Role.deputy_governor, "TH-50")
+    make_workshop(service)
+    await phone.settle()
+    await phone.press("เข้าร่วม")
+    listing = shown(await phone.send(phone.event_for_text("สัมมนา")))
+    assert "สัมมนารองผู้ว่าฯ" in listing and "เข้าร่วม ✅" in listing
+    await phone.press("รายละเอียด")
+    screen = phone.screen[-3:]
+    assert any(r.kind in ("location", "venue") for r in screen)
+    [ics] = [data for label, data in phone.last_buttons if "ลงปฏิทิน" in label]
+    path = ics.split("127.0.0.1:8000", 1)[1]
+    response = await client.get(path)
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/calendar")
+    body = response.text
+    assert "BEGIN:VEVENT" in body and "DTSTART:20260312T030000Z" in body and "GEO:13.866300;100.571800" in body
+    forged = await client.get(path.replace(path.rsplit("/", 1)[1], "0" * 24 + ".ics"))
+    assert forged.status_code == 404
+
+
+async def test_rsvp_command_answers_by_words(phones: Phones, service: Service) -> None:
+    phone = phones.line(5)
+    person = register(phone, Role.coordinator, "TH-90")
+    workshop = make_workshop(service)
+    await phone.settle()
+    [done] = await phone.say(f"ตอบรับ {workshop} ไป")
+    assert "จะเข้าร่วม" in done
+    assert status_of(service, workshop, person) == RsvpStatus.yes
+    [usage] = await phone.say("/rsvp")
+    assert "/rsvp ID" in usage
+
+
+@pytest.mark.parametrize("platform", ["line", "telegram"])
+async def test_when_full_a_yes_joins_the_waitlist_and_a_freed_seat_is_offered(
+    phones: Phones, service: Service, platform: str
+) -> None:
+    first, second, third = (phone_on(phones, platform, n) for n in (1, 2, 3))
+    ids = [register(p, Role.coordinator, iso) for p, iso in zip((first, second, third), PROVINCES, strict=True)]
+    workshop = make_workshop(service, capacity=1, offer_hours=12)
+    for p in (first, second, third):
+        await p.settle()
+    await first.press("เข้าร่วม")
+    [waiting] = await second.press("เข้าร่วม")
+    assert "เต็มแล้ว" in waiting and "ลำดับที่ 1" in waiting
+    [waiting3] = await third.press("เข้าร่วม")
+    assert "ลำดับที่ 2" in waiting3
+    [same] = await third.press_data(f"rv:{workshop}:yes")
+    assert "ลำดับที่ 2 อยู่แล้ว" in same
+    await first.press_data(f"rv:{workshop}:no")
+    [offer] = await second.settle()
+    assert "มีที่นั่งว่าง" in offer.text and "12 ชั่วโมง" not in offer.text
+    assert status_of(service, workshop, ids[1]) == RsvpStatus.offered
+    assert service.scheduler is not None and service.scheduler.planned(f"ws:{workshop}:offers:")
+    [taken] = await second.press("รับที่นั่ง")
+    assert "จะเข้าร่วม" in taken
+    assert status_of(service, workshop, ids[1]) == RsvpStatus.yes
+    assert status_of(service, workshop, ids[2]) == RsvpStatus.waitlist
+
+
+async def test_an_offer_that_expires_goes_to_the_next_person(phones: Phones, service: Service) -> None:
+    first, second, third = (phones.line(n) for n in (1, 2, 3))
+    ids = [register(p, Role.coordinator, iso) for p, iso in zip((first, second, third), PROVINCES, strict=True)]
+    workshop = make_workshop(service, capacity=1, offer_hours=12)
+    for p in (first, second, third):
+        await p.settle()
+        await p.press("เข้าร่วม")
+    await first.press_data(f"rv:{workshop}:no")
+    await second.settle()
+    phones.clock.advance(hours=12, minutes=1)
+    assert jobs.expire(workshop) == 1
+    [lapsed] = await second.settle()
+    assert "หมดเวลายืนยัน" in lapsed.text
+    [offer] = await third.settle()
+    assert "มีที่นั่งว่าง" in offer.text
+    assert [status_of(service, workshop, i) for i in ids] == [RsvpStatus.no, RsvpStatus.lapsed, RsvpStatus.offered]
+    assert "หมดอายุ" in (await second.press("รับที่นั่ง"))[0]
+    [passed] = await third.press("สละที่นั่ง")
+    assert "จะไม่เข้าร่วม" in passed
+
+
+async def test_the_per_province_limit_waitlists_the_second_from_a_province(phones: Phones, service: Service) -> None:
+    dg, coord, other = phones.line(1), phones.line(2), phones.line(3)
+    register(dg, Role.deputy_governor, "TH-50")
+    coord_id = register(coord, Role.coordinator, "TH-50")
+    other_id = register(other, Role.coordinator, "TH-40")
+    workshop = make_workshop(service, capacity=10, per_province=1)
+    for p in (dg, coord, other):
+        await p.settle()
+        await p.press("เข้าร่วม")
+    assert status_of(service, workshop, coord_id) == RsvpStatus.waitlist
+    assert status_of(service, workshop, other_id) == RsvpStatus.yes
+    await dg.press_data(f"rv:{workshop}:no")  # the province's seat frees up: its own waitlisted person is offered
+    assert status_of(service, workshop, coord_id) == RsvpStatus.offered
+
+
+async def test_raising_the_capacity_promotes_the_waitlist(phones: Phones, service: Service) -> None:
+    admin = phones.telegram(9)
+    register(admin, Role.admin, name="สุนีย์")
+    people = [phones.line(n) for n in (1, 2, 3)]
+    ids = [register(p, Role.coordinator, iso) for p, iso in zip(people, PROVINCES, strict=True)]
+    workshop = make_workshop(service, capacity=1)
+    for p in people:
+        await p.settle()
+        await p.press("เข้าร่วม")
+    [done] = await admin.say(f"/attendees {workshop} seats 3")
+    assert "2" in done and "ที่นั่ง 3" in done
+    assert [status_of(service, workshop, i) for i in ids] == [RsvpStatus.yes, RsvpStatus.offered, RsvpStatus.offered]
+    [offer] = await people[2].settle()
+    assert "มีที่นั่งว่าง" in offer.text
+    refused = await people[0].say(f"/attendees {workshop} seats 9")
+    assert "สำหรับ ผู้ดูแลระบบ เท่านั้น" in refused[0]
+
+
+@pytest.mark.parametrize("platform", ["line", "telegram"])
+async def test_a_delegate_takes_the_seat_and_the_principal_is_told(
+    phones: Phones, service: Service, platform: str
+) -> None:
+    principal, delegate = phone_on(phones, platform, 1), phone_on(phones, platform, 2)
+    principal_id = register(principal, Role.deputy_governor, "TH-40", name="วิชัย พลเยี่ยม")
+    workshop = make_workshop(service, capacity=5)
+    await principal.settle()
+    [named] = await principal.say(f"ผู้แทน {workshop} นางสาวมาลี ใจดี | ปลัดจังหวัด | 081-234-5678")
+    assert "มาลี" in named and "ขอนแก่น" in named
+    row = row_of(service, workshop, principal_id)
+    assert row.status == RsvpStatus.yes and row.delegate_name == "นางสาวมาลี ใจดี"
+    assert row.code in named
+    [confirmed, *_] = await delegate.say(f"/delegate {row.code.lower()}")
+    assert "คุณเป็นผู้แทนของ วิชัย พลเยี่ยม" in confirmed
+    [told] = await principal.settle()
+    assert "ผู้แทนของคุณ นางสาวมาลี ใจดี ยืนยัน" in told.text
+    [again] = await delegate.say(f"/delegate {row.code}")
+    assert "ยืนยันไปแล้ว" in again
+    assert "สัมมนารองผู้ว่าฯ" in shown(await delegate.send(delegate.event_for_text("/workshops")))
+    coordinator = phone_on(phones, platform, 3)
+    register(coordinator, Role.coordinator, "TH-40")
+    assert "เท่านั้น" in (await coordinator.say(f"/delegate {workshop} ใคร | อะไร"))[0]
+
+
+async def test_a_new_delegate_code_replaces_the_old_one(phones: Phones, service: Service) -> None:
+    principal = phones.line(1)
+    principal_id = register(principal, Role.deputy_governor, "TH-50")
+    workshop = make_workshop(service)
+    await principal.settle()
+    await principal.say(f"/delegate {workshop} คนแรก | ปลัด")
+    old = row_of(service, workshop, principal_id).code
+    await principal.say(f"/delegate {workshop} คนที่สอง | รองปลัด")
+    assert "ไม่พบรหัส" in (await phones.line(2).say(f"/delegate {old}"))[0]
+
+
+def test_workshop_table_rejects_bad_dates(service: Service) -> None:
+    with transaction(service.engine) as session, pytest.raises(ValueError):
+        now = service.clock()
+        create_workshop(session=session, title_th="x", starts_at=now, ends_at=now - timedelta(hours=1),
+                        rsvp_deadline=now, roles=[Role.coordinator], provinces=["TH-50"], scope="")
+    with Session(service.engine) as session:
+        assert session.get(Workshop, 1) is None
