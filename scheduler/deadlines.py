@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from bot.config import Settings
 from scheduler.core import Scheduler, current
@@ -114,23 +115,23 @@ def _not_before(now: datetime, window: SubmissionWindow, settings: Settings) -> 
     return shifted if shifted > now else None
 
 
-def _send_nudges(window: SubmissionWindow, stage: str, people: list[Person]) -> int:
+def _queue_nudges(session: Session, window: SubmissionWindow, stage: str, people: list[Person]) -> int:
+    """One outbox row per person, keyed (window, stage, person), in the job's own transaction."""
     # Imported here because the handlers import this module to plan jobs.
     from handlers.deadlines import nudge_reply
 
     runtime = current()
     now = runtime.clock()
-    sent = 0
-    with transaction(runtime.engine) as session:
-        for person in people:
-            assert person.id is not None
-            sent += enqueue_to_person(
-                session=session, person_id=person.id, key=f"nudge:{window.id}:{stage}:{person.id}",
-                replies=[nudge_reply(window, person, now, runtime.settings)], now=now, tag=f"window:{window.id}",
-                not_before=_not_before(now, window, runtime.settings),
-            )
-    runtime.wake_outbox()
-    return sent
+    not_before = _not_before(now, window, runtime.settings)
+    queued = 0
+    for person in people:
+        assert person.id is not None
+        queued += enqueue_to_person(
+            session=session, person_id=person.id, key=f"nudge:{window.id}:{stage}:{person.id}",
+            replies=[nudge_reply(window, person, now, runtime.settings)], now=now, tag=f"window:{window.id}",
+            not_before=not_before,
+        )
+    return queued
 
 
 def nudge(window_id: int, stage: str) -> int:
@@ -146,7 +147,9 @@ def nudge(window_id: int, stage: str) -> int:
         if any(quiet_shift(at, window.closes_at, runtime.settings) <= now for _, at in later):
             return 0  # caught up after downtime: only the latest missed stage is sent
         people = nudge_recipients(session=session, window=window, due=window.closes_at - parse_offset(stage))
-    return _send_nudges(window, stage, people)
+        queued = _queue_nudges(session, window, stage, people)
+    runtime.wake_outbox()
+    return queued
 
 
 def snoozed(window_id: int, person_id: int, token: str) -> int:
@@ -160,7 +163,9 @@ def snoozed(window_id: int, person_id: int, token: str) -> int:
             return 0
         if submission(session=session, window_id=window_id, province_iso=person.province_iso):
             return 0
-    return _send_nudges(window, f"snooze-{token}", [person])
+        queued = _queue_nudges(session, window, f"snooze-{token}", [person])
+    runtime.wake_outbox()
+    return queued
 
 
 def report_closed(window_id: int) -> int:
