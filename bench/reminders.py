@@ -1,9 +1,10 @@
 """Reminders benchmark: 10,000 deadline nudges due within two minutes, fired by the real scheduler.
 
 2,000 windows (one province and one coordinator each) with five nudge stages each are planned into the
-persistent job store: 10,000 jobs, due between 20 s and 110 s after the start. Then a leading scheduler starts
-on that store, as after a restart, and each job writes its outbox row. Reports the lateness of each row (its
-`created_at` minus the stage's due time), the start-up time with 10,000 jobs in the store, and peak memory.
+persistent job store: 10,000 jobs, due evenly between 20 s and 120 s after the start (100 a second).
+Then a leading scheduler starts on that store, as after a restart, and each job writes its outbox row.
+Reports the lateness of each row (its `created_at` minus the stage's due time), the start-up time with
+10,000 jobs in the store, and peak memory.
 
     .venv/bin/python bench/reminders.py [--windows 2000] [--database-url URL]
 """
@@ -57,7 +58,7 @@ def seed(engine: Engine, windows: int, start: datetime) -> dict[str, datetime]:
         for i in range(windows):
             window = create_window(
                 session=session, title_th=f"รอบส่งแผน {i}", fiscal_year=2570, opens_at=start - timedelta(days=1),
-                closes_at=start + timedelta(seconds=120 + i % 10), provinces=[provinces[i % len(provinces)]],
+                closes_at=start + timedelta(seconds=120 + 20 * i / windows), provinces=[provinces[i % len(provinces)]],
                 scope="bench", nudges=STAGES,
             )
             for stage, at in nudge_times(window):
