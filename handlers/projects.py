@@ -12,8 +12,11 @@ import dataclasses
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
 
 from bot.context import Context
 from bot.errors import DomainError, NotAllowed, UsageError
@@ -44,6 +47,7 @@ from storage.projects import (
     summary,
     unwatch,
     watch,
+    watched_changes,
     watchers,
 )
 
@@ -280,7 +284,8 @@ def parse_query(text: str) -> Query:
     status: ProjectStatus | None = None
     year: int | None = None
     rest: list[str] = []
-    for word in clean(text).split():
+    two_words = re.sub(r"\b(in|on)\s+(progress|hold|plan)\b", r"\1_\2", clean(text), flags=re.IGNORECASE)
+    for word in two_words.split():
         lowered = word.lower()
         if lowered in STATUS_KEYS or lowered in YEAR_WORDS:
             continue
@@ -528,48 +533,47 @@ def check_may_update(ctx: Context, project: Project) -> None:
 
 
 def parse_changes(text: str) -> dict[str, Any]:
-    """`status in_progress progress 45 note ...` (Thai or English words) -> the fields to change."""
+    """`status in progress progress 45 note ...` (Thai or English words) -> the fields to change."""
     changes: dict[str, Any] = {}
     words = text.split()
     i = 0
     while i < len(words):
-        word = words[i]
-        lowered = word.lower().rstrip(":=")
+        lowered = words[i].lower().rstrip(":=")
         if lowered in NOTE_KEYS:
-            note = text.split(word, 1)[1].strip().lstrip(":=").strip()
+            note = " ".join(words[i + 1:]).lstrip(":=").strip()
             if len(note) > MAX_NOTE:
                 raise NoteTooLong(max=MAX_NOTE)
             changes["last_note"] = note
             break
         if lowered in STATUS_KEYS:
             i += 1
-            if i >= len(words):
-                raise UnknownStatus(word="", known=_known_statuses())
-            changes["status"] = _status(words[i])
+            changes["status"], used = _status_at(words, i)
+            i += used
         elif lowered in PROGRESS_KEYS:
+            changes["progress"] = _progress(words[i + 1] if i + 1 < len(words) else "")
+            i += 2
+        elif re.fullmatch(r"-?\d+(\.\d+)?%?", words[i]):
+            changes["progress"] = _progress(words[i])
             i += 1
-            changes["progress"] = _progress(words[i] if i < len(words) else "")
-        elif lowered in STATUS_WORDS:
-            changes["status"] = STATUS_WORDS[lowered]
-        elif re.fullmatch(r"-?\d+(\.\d+)?%", word):
-            changes["progress"] = _progress(word)
         else:
-            raise UnknownStatus(word=word[:30], known=_known_statuses())
-        i += 1
+            changes["status"], used = _status_at(words, i)
+            i += used
     if changes.get("status") == ProjectStatus.completed and "progress" not in changes:
         changes["progress"] = 100
     return {k: (str(v) if isinstance(v, ProjectStatus) else v) for k, v in changes.items()}
 
 
+def _status_at(words: list[str], i: int) -> tuple[ProjectStatus, int]:
+    """The status named at `words[i]`, in one word or two ("in progress", "on hold"), and how many words."""
+    if i + 1 < len(words) and (found := STATUS_WORDS.get((words[i] + words[i + 1]).lower())) is not None:
+        return found, 2
+    if i < len(words) and (found := STATUS_WORDS.get(words[i].lower())) is not None:
+        return found, 1
+    raise UnknownStatus(word=words[i][:30] if i < len(words) else "", known=_known_statuses())
+
+
 def _known_statuses() -> str:
     return ", ".join(f"{STATUS_NAMES[s].th} ({s.value})" for s in ProjectStatus)
-
-
-def _status(word: str) -> ProjectStatus:
-    found = STATUS_WORDS.get(word.lower())
-    if found is None:
-        raise UnknownStatus(word=word[:30], known=_known_statuses())
-    return found
 
 
 def _progress(word: str) -> int:
@@ -653,6 +657,26 @@ def notify_watchers(ctx: Context, project: Project, old: dict[str, Any], new: di
                       buttons=[Button(label=DETAILS.render(person.lang), payload=Cmd("project", project.code).pack())])
         sent += enqueue_to_person(session=ctx.session, person_id=person_id, key=f"pjw:{history_id}:{person_id}",
                                   replies=[reply], now=ctx.now, tag=f"project:{project.id}")
+    return sent
+
+
+IMPORT_CHANGED = Text("ข้อมูลโครงการที่คุณติดตามถูกปรับปรุงจากการนำเข้าไฟล์ {count} โครงการ: {codes}{more}",
+                      "An import changed {count} project(s) you watch: {codes}{more}")
+
+
+def notify_import(*, session: Session, project_ids: list[int], now: datetime) -> int:
+    """One message per watcher after an import (not one per project: a province watcher could get thousands)."""
+    sent = 0
+    stamp = now.strftime("%Y%m%d%H%M%S")
+    for person_id, codes in watched_changes(session=session, project_ids=project_ids).items():
+        person = session.get(Person, person_id)
+        if person is None:
+            continue
+        more = f" (+{len(codes) - 10})" if len(codes) > 10 else ""
+        text = IMPORT_CHANGED.render(person.lang, count=len(codes), codes=", ".join(codes[:10]), more=more)
+        buttons = [Button(label=c, payload=Cmd("project", c).pack()) for c in codes[:3]]
+        sent += enqueue_to_person(session=session, person_id=person_id, key=f"pjimp:{stamp}:{person_id}",
+                                  replies=[Reply(text=text, buttons=buttons)], now=now, tag="projects:import")
     return sent
 
 

@@ -347,3 +347,27 @@ def watchers(*, session: Session, project: Project) -> list[int]:
     query = select(Watch.person_id).where(or_(col(Watch.project_id) == project.id,
                                               col(Watch.province_iso).in_(provinces_of(project))))
     return sorted(set(session.exec(query)))
+
+
+def watched_changes(*, session: Session, project_ids: Sequence[int]) -> dict[int, list[str]]:
+    """For a batch of changed projects (an import): each watcher and the codes of the changes they watch."""
+    watches = list(session.exec(select(Watch)))
+    if not watches or not project_ids:
+        return {}
+    by_project: dict[int, set[int]] = {}
+    by_province: dict[str, set[int]] = {}
+    for w in watches:
+        if w.project_id is not None:
+            by_project.setdefault(w.project_id, set()).add(w.person_id)
+        elif w.province_iso is not None:
+            by_province.setdefault(w.province_iso, set()).add(w.person_id)
+    out: dict[int, list[str]] = {}
+    for start in range(0, len(project_ids), 2000):
+        chunk = list(project_ids[start:start + 2000])
+        for project in session.exec(select(Project).where(col(Project.id).in_(chunk)).order_by(col(Project.code))):
+            people = set(by_project.get(project.id or 0, ()))
+            for iso in provinces_of(project):
+                people |= by_province.get(iso, set())
+            for person_id in people:
+                out.setdefault(person_id, []).append(project.code)
+    return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,8 +12,10 @@ from sqlmodel import Session, select
 
 from bot.emulator import Received
 from bot.service import Service
+from handlers.projects import notify_import, parse_changes
 from storage.db import transaction
 from storage.models import AuditLog, Role
+from storage.project_import import export_rows, import_rows, read_table, write_table
 from storage.projects import PlanLevel, Project, ProjectHistory, ProjectStatus
 from storage.projects_demo import demo_rows
 from tests.helpers import Phone, Phones, register
@@ -275,6 +278,15 @@ async def test_bad_update_values_are_refused_and_nothing_is_saved(
     assert stored(service, "CMI-2569-0012").version == 1
 
 
+@pytest.mark.parametrize("args, status, progress", [
+    ("status in progress 30", ProjectStatus.in_progress, 30), ("on hold", ProjectStatus.on_hold, 5),
+    ("กำลัง ดำเนินการ 70%", ProjectStatus.in_progress, 70), ("ระงับ", ProjectStatus.on_hold, 5),
+])
+def test_update_words_in_either_language(args: str, status: ProjectStatus, progress: int) -> None:
+    changes = parse_changes(args)
+    assert changes["status"] == status and changes.get("progress", 5) == progress
+
+
 async def test_completed_sets_progress_to_100(phones: Phones, service: Service) -> None:
     seed(service, [project("CMI-2569-0012", progress=80)])
     phone = phones.telegram()
@@ -334,3 +346,25 @@ async def test_watchers_of_project_and_province_are_told_of_a_change(phones: Pho
     assert await editor.settle() == []  # not told of its own change
     bye = await ask(project_watcher, "/unwatch CMI-2569-0012")
     assert "Stopped watching" in bye
+
+
+async def test_an_import_tells_each_watcher_once_about_the_projects_it_changed(
+    phones: Phones, service: Service, tmp_path: Path
+) -> None:
+    seed(service, [project(f"CMI-2569-{n:04d}", progress=5) for n in range(1, 13)])
+    watcher = phones.telegram()
+    register(watcher, Role.deputy_governor, "TH-50", lang="en")
+    await watcher.say("/watch เชียงใหม่")
+    with Session(service.engine) as session:
+        rows = list(export_rows(session=session))
+    for cells in rows[1:]:
+        cells[10] = "20"  # every project's progress moves
+    path = tmp_path / "changed.csv"
+    write_table(path, rows)
+    columns, data = read_table(path)
+    with transaction(service.engine) as session:
+        result = import_rows(session=session, columns=columns, rows=data, person_id=None, now=service.clock())
+        assert notify_import(session=session, project_ids=result.changed_ids, now=service.clock()) == 1
+    [told] = await watcher.settle()
+    assert "An import changed 12 project(s) you watch" in told.text and "(+2)" in told.text
+    assert stored(service, "CMI-2569-0003").progress == 20
