@@ -37,6 +37,7 @@ from storage.projects import (
     ProjectStatus,
     apply_update,
     by_code,
+    counts_by_region,
     create_draft,
     cursor,
     history,
@@ -258,10 +259,14 @@ class Query:
     filters: Filters = dataclasses.field(default_factory=Filters)
 
 
+THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+
+
 def clean(text: str) -> str:
-    """Drop emoji and other symbols (people paste them), keep letters, digits, Thai marks and punctuation."""
+    """Drop emoji and other symbols (people paste them), keep letters, digits (Thai ones as 0-9), Thai marks and
+    punctuation."""
     kept = "".join(ch for ch in text if unicodedata.category(ch)[0] in "LMNPZ" and ch not in "\u200b\u200d\ufe0f")
-    return " ".join(kept.split())
+    return " ".join(kept.translate(THAI_DIGITS).split())
 
 
 def _year(word: str) -> int | None:
@@ -504,6 +509,12 @@ def show_summary(msg: Incoming, ctx: Context) -> list[Reply]:
              ctx.t(SUMMARY_TOTALS, total=result.total, budget=baht(result.budget_satang),
                    progress=round(result.average_progress))]
     lines += [f"• {ctx.t(STATUS_NAMES[s])}: {result.counts[s]}" for s in ProjectStatus if result.counts.get(s)]
+    if national:
+        lines.append(ctx.t(Text("ตามภาค:", "By region:")))
+        regions = counts_by_region(session=ctx.session, fiscal_year=query.filters.fiscal_year)
+        names = {r.name_th: r.name_en for r in reference.regions()} | {"กรุงเทพมหานคร": "Bangkok"}
+        lines += [f"• {name if ctx.lang == 'th' else names.get(name, name)}: {count}"
+                  for name, count in sorted(regions.items(), key=lambda item: -item[1])]
     buttons = []
     if not national:
         arg = province_iso or f"cluster {cluster_no}"
@@ -596,7 +607,9 @@ def propose_update(msg: Incoming, ctx: Context) -> list[Reply]:
         raise ProjectNotFound(code=code, hint=ctx.t(NEAREST, codes=", ".join(near)) if near else "")
     check_may_update(ctx, project)
     if not rest.strip():
-        return [Reply(text=ctx.t(UPDATE_USAGE), cards=[card(project, ctx.lang, ctx.settings.tz)])]
+        choices = [Button(label=ctx.t(STATUS_NAMES[s]), payload=Cmd("update", f"{project.code} {s.value}").pack())
+                   for s in next_statuses(project.status)]
+        return [Reply(text=ctx.t(UPDATE_USAGE), cards=[card(project, ctx.lang, ctx.settings.tz)], buttons=choices)]
     changes = parse_changes(rest.strip())
     if project.status in FINAL and ctx.person.role != Role.admin:
         raise ProjectClosed(code=project.code, status=status_text(ctx.lang, project.status))
@@ -608,6 +621,17 @@ def propose_update(msg: Incoming, ctx: Context) -> list[Reply]:
     text = ctx.t(CONFIRM_UPDATE, code=project.code, changes=describe_changes(ctx.lang, old, changes))
     return [Reply(text=text, buttons=[Button(label=ctx.t(CONFIRM), payload=ProjectConfirm(draft.id).pack()),
                                       Button(label=ctx.t(CANCEL), payload=ProjectCancel(draft.id).pack())])]
+
+
+def next_statuses(status: ProjectStatus) -> list[ProjectStatus]:
+    """Quick choices: the next step along the life cycle, completion, and on hold (or back from it)."""
+    order = list(ProjectStatus)[:6]
+    if status in FINAL:
+        return []
+    if status == ProjectStatus.on_hold:
+        return [ProjectStatus.in_progress, ProjectStatus.cancelled]
+    step = order[order.index(status) + 1]
+    return list(dict.fromkeys([step, ProjectStatus.completed, ProjectStatus.on_hold]))
 
 
 def _open_draft(ctx: Context, draft_id: int) -> tuple[ProjectDraft, Project]:

@@ -261,6 +261,23 @@ def summary(
     return Summary(counts, budget, progress / total if total else 0.0)
 
 
+def counts_by_region(*, session: Session, fiscal_year: int | None = None) -> dict[str, int]:
+    """Projects per area-based ภาค (Thai name; Bangkok under its own name), for the national picture."""
+    query = select(Project.province_iso, Project.cluster_no, func.count()).group_by(
+        col(Project.province_iso), col(Project.cluster_no))
+    if fiscal_year is not None:
+        query = query.where(Project.fiscal_year == fiscal_year)
+    out: dict[str, int] = {}
+    for province_iso, cluster_no, count in session.exec(query):
+        if province_iso is not None:
+            region = reference.province(province_iso).region_th or reference.province(province_iso).name_th
+        else:
+            assert cluster_no is not None
+            region = reference.cluster(cluster_no).region_th
+        out[region] = out.get(region, 0) + int(count)
+    return out
+
+
 def history(*, session: Session, project_id: int, limit: int = 20) -> list[ProjectHistory]:
     return list(session.exec(select(ProjectHistory).where(ProjectHistory.project_id == project_id)
                              .order_by(col(ProjectHistory.id).desc()).limit(limit)))

@@ -204,6 +204,7 @@ async def test_national_summary_is_for_admins_only(phones: Phones, service: Serv
     register(coordinator, Role.coordinator, "TH-50")
     answer = await ask(admin, "สรุป ทั้งประเทศ")
     assert "ทั้งประเทศ" in answer and f"ทั้งหมด {len(demo_rows())} โครงการ" in answer
+    assert "ตามภาค:" in answer and "• ภาคเหนือ:" in answer and "• กรุงเทพมหานคร: 4" in answer
     refused = await ask(coordinator, "สรุป ทั้งประเทศ")
     assert "ผู้ดูแลระบบเท่านั้น" in refused
 
@@ -266,6 +267,7 @@ async def test_confirmation_made_on_stale_data_is_refused(phones: Phones, servic
 @pytest.mark.parametrize("args, expected", [
     ("progress 150", "0-100"), ("progress -3", "0-100"), ("progress abc", "0-100"), ("120%", "0-100"),
     ("status finished", "ไม่รู้จักสถานะ"), ("สถานะ เสร็จเรียบร้อย", "ไม่รู้จักสถานะ"),
+    ("หมายเหตุ " + "ก" * 501, "ยาวเกิน 500"),
 ])
 async def test_bad_update_values_are_refused_and_nothing_is_saved(
     phones: Phones, service: Service, args: str, expected: str
@@ -285,6 +287,19 @@ async def test_bad_update_values_are_refused_and_nothing_is_saved(
 def test_update_words_in_either_language(args: str, status: ProjectStatus, progress: int) -> None:
     changes = parse_changes(args)
     assert changes["status"] == status and changes.get("progress", 5) == progress
+
+
+async def test_update_button_offers_the_next_statuses(phones: Phones, service: Service) -> None:
+    seed(service, [project("CMI-2569-0012", status=ProjectStatus.funded, progress=0)])
+    phone = phones.line()
+    register(phone, Role.coordinator, "TH-50")
+    await ask(phone, "/project CMI-2569-0012")
+    offered = await tap(phone, "อัปเดต")
+    assert "/update" in offered
+    assert [label for label, _ in phone.last_buttons] == ["กำลังดำเนินการ", "แล้วเสร็จ", "ระงับชั่วคราว"]
+    await tap(phone, "กำลังดำเนินการ")
+    await tap(phone, "ยืนยัน")
+    assert stored(service, "CMI-2569-0012").status == ProjectStatus.in_progress
 
 
 async def test_completed_sets_progress_to_100(phones: Phones, service: Service) -> None:
