@@ -2,8 +2,9 @@
 
 Commands: /project [CODE | province | cluster | keyword] [status] [year] (projects, โครงการ, สถานะโครงการ),
 /summary [province | cluster | ทั้งประเทศ] [year] (สรุป, สรุปโครงการ), /update CODE [status X] [progress N]
-[note ...] (อัปเดต, อัพเดต), /watch CODE | province (ติดตาม), /unwatch (เลิกติดตาม),
-/projecthistory CODE (ประวัติโครงการ); buttons: more results, confirm/cancel an update.
+[note ...] (อัปเดต, อัพเดต, อัปเดตโครงการ), /watch [CODE | province] (ติดตาม, ติดตามโครงการ; no argument lists
+what you watch), /unwatch CODE | province (เลิกติดตาม), /projecthistory CODE (ประวัติโครงการ);
+buttons: more results (pjm), confirm/cancel an update (pjok/pjno). Watchers are told through the outbox.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ from storage.projects import (
     watch,
     watched_changes,
     watchers,
+    watches_of,
 )
 
 router = Router("projects")
@@ -743,10 +745,28 @@ def _watch_target(ctx: Context, text: str) -> tuple[dict[str, Any], str]:
 
 @router.command("watch", "ติดตาม", "ติดตามโครงการ", roles=MEMBERS, summary=WATCH)
 def start_watching(msg: Incoming, ctx: Context) -> list[Reply]:
+    """With no argument: what this person watches, and how to watch more."""
+    if not msg.args.strip():
+        return [Reply(text=_watch_list(ctx))]
     target, what = _watch_target(ctx, msg.args)
     assert ctx.person.id is not None
     added = watch(session=ctx.session, person_id=ctx.person.id, **target)
     return [Reply(text=ctx.t(WATCHING if added else ALREADY_WATCHING, what=what))]
+
+
+def _watch_list(ctx: Context) -> str:
+    assert ctx.person.id is not None
+    names = []
+    for w in watches_of(session=ctx.session, person_id=ctx.person.id):
+        if w.project_id is not None:
+            project = ctx.session.get(Project, w.project_id)
+            names.append(project.code if project else "-")
+        elif w.province_iso is not None:
+            names.append(place_name(ctx.lang, province_iso=w.province_iso))
+    if not names:
+        return ctx.t(Text("คุณยังไม่ได้ติดตามโครงการใด\n{usage}", "You watch nothing yet.\n{usage}"),
+                     usage=ctx.t(WATCH_USAGE))
+    return ctx.t(Text("คุณติดตาม: {names}", "You watch: {names}"), names=", ".join(names))
 
 
 @router.command("unwatch", "เลิกติดตาม", roles=MEMBERS)

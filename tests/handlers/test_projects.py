@@ -97,10 +97,11 @@ async def test_thai_keyword_finds_it_inside_a_title_without_spaces(
     assert "CMI-2569-0001" in text and "CMI-2569-0002" not in text
 
 
-async def test_english_lookup_by_province_in_english(phones: Phones, service: Service) -> None:
+@pytest.mark.parametrize("platform", ["line", "telegram"])
+async def test_english_lookup_by_province_in_english(phones: Phones, service: Service, platform: str) -> None:
     seed(service, [project("KKN-2569-0001", province="TH-40", title_en="Smart farming"),
                    project("CMI-2569-0001")])
-    phone = phones.telegram()
+    phone = phone_on(phones, platform)
     register(phone, Role.coordinator, "TH-90", lang="en")
     text = await ask(phone, "/project Khon Kaen")
     assert "KKN-2569-0001 Smart farming" in text and "CMI-2569-0001" not in text
@@ -359,8 +360,10 @@ async def test_watchers_of_project_and_province_are_told_of_a_change(phones: Pho
     assert "มีการเปลี่ยนแปลง" in told_th and "ความก้าวหน้า: 5% → 30%" in told_th
     assert await bystander.settle() == []
     assert await editor.settle() == []  # not told of its own change
+    assert "You watch: CMI-2569-0012" in await ask(project_watcher, "/watch")
     bye = await ask(project_watcher, "/unwatch CMI-2569-0012")
     assert "Stopped watching" in bye
+    assert "You watch nothing yet" in await ask(project_watcher, "/watch")
 
 
 async def test_an_import_tells_each_watcher_once_about_the_projects_it_changed(
