@@ -2,8 +2,9 @@
 
 Commands: /project [CODE | province | cluster | keyword] [status] [year] (projects, โครงการ, สถานะโครงการ),
 /summary [province | cluster | ทั้งประเทศ] [year] (สรุป, สรุปโครงการ), /update CODE [status X] [progress N]
-[note ...] (อัปเดต, อัพเดต), /watch CODE | province (ติดตาม), /unwatch (เลิกติดตาม),
-/projecthistory CODE (ประวัติโครงการ); buttons: more results, confirm/cancel an update.
+[note ...] (อัปเดต, อัพเดต, อัปเดตโครงการ), /watch [CODE | province] (ติดตาม, ติดตามโครงการ; no argument lists
+what you watch), /unwatch CODE | province (เลิกติดตาม), /projecthistory CODE (ประวัติโครงการ);
+buttons: more results (pjm), confirm/cancel an update (pjok/pjno). Watchers are told through the outbox.
 """
 
 from __future__ import annotations
@@ -12,8 +13,11 @@ import dataclasses
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
 
 from bot.context import Context
 from bot.errors import DomainError, NotAllowed, UsageError
@@ -34,6 +38,7 @@ from storage.projects import (
     ProjectStatus,
     apply_update,
     by_code,
+    counts_by_region,
     create_draft,
     cursor,
     history,
@@ -44,7 +49,9 @@ from storage.projects import (
     summary,
     unwatch,
     watch,
+    watched_changes,
     watchers,
+    watches_of,
 )
 
 router = Router("projects")
@@ -254,10 +261,14 @@ class Query:
     filters: Filters = dataclasses.field(default_factory=Filters)
 
 
+THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+
+
 def clean(text: str) -> str:
-    """Drop emoji and other symbols (people paste them), keep letters, digits, Thai marks and punctuation."""
+    """Drop emoji and other symbols (people paste them), keep letters, digits (Thai ones as 0-9), Thai marks and
+    punctuation."""
     kept = "".join(ch for ch in text if unicodedata.category(ch)[0] in "LMNPZ" and ch not in "\u200b\u200d\ufe0f")
-    return " ".join(kept.split())
+    return " ".join(kept.translate(THAI_DIGITS).split())
 
 
 def _year(word: str) -> int | None:
@@ -280,7 +291,8 @@ def parse_query(text: str) -> Query:
     status: ProjectStatus | None = None
     year: int | None = None
     rest: list[str] = []
-    for word in clean(text).split():
+    two_words = re.sub(r"\b(in|on)\s+(progress|hold|plan)\b", r"\1_\2", clean(text), flags=re.IGNORECASE)
+    for word in two_words.split():
         lowered = word.lower()
         if lowered in STATUS_KEYS or lowered in YEAR_WORDS:
             continue
@@ -499,6 +511,12 @@ def show_summary(msg: Incoming, ctx: Context) -> list[Reply]:
              ctx.t(SUMMARY_TOTALS, total=result.total, budget=baht(result.budget_satang),
                    progress=round(result.average_progress))]
     lines += [f"• {ctx.t(STATUS_NAMES[s])}: {result.counts[s]}" for s in ProjectStatus if result.counts.get(s)]
+    if national:
+        lines.append(ctx.t(Text("ตามภาค:", "By region:")))
+        regions = counts_by_region(session=ctx.session, fiscal_year=query.filters.fiscal_year)
+        names = {r.name_th: r.name_en for r in reference.regions()} | {"กรุงเทพมหานคร": "Bangkok"}
+        lines += [f"• {name if ctx.lang == 'th' else names.get(name, name)}: {count}"
+                  for name, count in sorted(regions.items(), key=lambda item: -item[1])]
     buttons = []
     if not national:
         arg = province_iso or f"cluster {cluster_no}"
@@ -528,48 +546,47 @@ def check_may_update(ctx: Context, project: Project) -> None:
 
 
 def parse_changes(text: str) -> dict[str, Any]:
-    """`status in_progress progress 45 note ...` (Thai or English words) -> the fields to change."""
+    """`status in progress progress 45 note ...` (Thai or English words) -> the fields to change."""
     changes: dict[str, Any] = {}
     words = text.split()
     i = 0
     while i < len(words):
-        word = words[i]
-        lowered = word.lower().rstrip(":=")
+        lowered = words[i].lower().rstrip(":=")
         if lowered in NOTE_KEYS:
-            note = text.split(word, 1)[1].strip().lstrip(":=").strip()
+            note = " ".join(words[i + 1:]).lstrip(":=").strip()
             if len(note) > MAX_NOTE:
                 raise NoteTooLong(max=MAX_NOTE)
             changes["last_note"] = note
             break
         if lowered in STATUS_KEYS:
             i += 1
-            if i >= len(words):
-                raise UnknownStatus(word="", known=_known_statuses())
-            changes["status"] = _status(words[i])
+            changes["status"], used = _status_at(words, i)
+            i += used
         elif lowered in PROGRESS_KEYS:
+            changes["progress"] = _progress(words[i + 1] if i + 1 < len(words) else "")
+            i += 2
+        elif re.fullmatch(r"-?\d+(\.\d+)?%?", words[i]):
+            changes["progress"] = _progress(words[i])
             i += 1
-            changes["progress"] = _progress(words[i] if i < len(words) else "")
-        elif lowered in STATUS_WORDS:
-            changes["status"] = STATUS_WORDS[lowered]
-        elif re.fullmatch(r"-?\d+(\.\d+)?%", word):
-            changes["progress"] = _progress(word)
         else:
-            raise UnknownStatus(word=word[:30], known=_known_statuses())
-        i += 1
+            changes["status"], used = _status_at(words, i)
+            i += used
     if changes.get("status") == ProjectStatus.completed and "progress" not in changes:
         changes["progress"] = 100
     return {k: (str(v) if isinstance(v, ProjectStatus) else v) for k, v in changes.items()}
 
 
+def _status_at(words: list[str], i: int) -> tuple[ProjectStatus, int]:
+    """The status named at `words[i]`, in one word or two ("in progress", "on hold"), and how many words."""
+    if i + 1 < len(words) and (found := STATUS_WORDS.get((words[i] + words[i + 1]).lower())) is not None:
+        return found, 2
+    if i < len(words) and (found := STATUS_WORDS.get(words[i].lower())) is not None:
+        return found, 1
+    raise UnknownStatus(word=words[i][:30] if i < len(words) else "", known=_known_statuses())
+
+
 def _known_statuses() -> str:
     return ", ".join(f"{STATUS_NAMES[s].th} ({s.value})" for s in ProjectStatus)
-
-
-def _status(word: str) -> ProjectStatus:
-    found = STATUS_WORDS.get(word.lower())
-    if found is None:
-        raise UnknownStatus(word=word[:30], known=_known_statuses())
-    return found
 
 
 def _progress(word: str) -> int:
@@ -592,7 +609,9 @@ def propose_update(msg: Incoming, ctx: Context) -> list[Reply]:
         raise ProjectNotFound(code=code, hint=ctx.t(NEAREST, codes=", ".join(near)) if near else "")
     check_may_update(ctx, project)
     if not rest.strip():
-        return [Reply(text=ctx.t(UPDATE_USAGE), cards=[card(project, ctx.lang, ctx.settings.tz)])]
+        choices = [Button(label=ctx.t(STATUS_NAMES[s]), payload=Cmd("update", f"{project.code} {s.value}").pack())
+                   for s in next_statuses(project.status)]
+        return [Reply(text=ctx.t(UPDATE_USAGE), cards=[card(project, ctx.lang, ctx.settings.tz)], buttons=choices)]
     changes = parse_changes(rest.strip())
     if project.status in FINAL and ctx.person.role != Role.admin:
         raise ProjectClosed(code=project.code, status=status_text(ctx.lang, project.status))
@@ -604,6 +623,17 @@ def propose_update(msg: Incoming, ctx: Context) -> list[Reply]:
     text = ctx.t(CONFIRM_UPDATE, code=project.code, changes=describe_changes(ctx.lang, old, changes))
     return [Reply(text=text, buttons=[Button(label=ctx.t(CONFIRM), payload=ProjectConfirm(draft.id).pack()),
                                       Button(label=ctx.t(CANCEL), payload=ProjectCancel(draft.id).pack())])]
+
+
+def next_statuses(status: ProjectStatus) -> list[ProjectStatus]:
+    """Quick choices: the next step along the life cycle, completion, and on hold (or back from it)."""
+    order = list(ProjectStatus)[:6]
+    if status in FINAL:
+        return []
+    if status == ProjectStatus.on_hold:
+        return [ProjectStatus.in_progress, ProjectStatus.cancelled]
+    step = order[order.index(status) + 1]
+    return list(dict.fromkeys([step, ProjectStatus.completed, ProjectStatus.on_hold]))
 
 
 def _open_draft(ctx: Context, draft_id: int) -> tuple[ProjectDraft, Project]:
@@ -656,6 +686,26 @@ def notify_watchers(ctx: Context, project: Project, old: dict[str, Any], new: di
     return sent
 
 
+IMPORT_CHANGED = Text("ข้อมูลโครงการที่คุณติดตามถูกปรับปรุงจากการนำเข้าไฟล์ {count} โครงการ: {codes}{more}",
+                      "An import changed {count} project(s) you watch: {codes}{more}")
+
+
+def notify_import(*, session: Session, project_ids: list[int], now: datetime) -> int:
+    """One message per watcher after an import (not one per project: a province watcher could get thousands)."""
+    sent = 0
+    stamp = now.strftime("%Y%m%d%H%M%S")
+    for person_id, codes in watched_changes(session=session, project_ids=project_ids).items():
+        person = session.get(Person, person_id)
+        if person is None:
+            continue
+        more = f" (+{len(codes) - 10})" if len(codes) > 10 else ""
+        text = IMPORT_CHANGED.render(person.lang, count=len(codes), codes=", ".join(codes[:10]), more=more)
+        buttons = [Button(label=c, payload=Cmd("project", c).pack()) for c in codes[:3]]
+        sent += enqueue_to_person(session=session, person_id=person_id, key=f"pjimp:{stamp}:{person_id}",
+                                  replies=[Reply(text=text, buttons=buttons)], now=now, tag="projects:import")
+    return sent
+
+
 @router.command("projecthistory", "ประวัติโครงการ", roles=MEMBERS)
 def show_history(msg: Incoming, ctx: Context) -> list[Reply]:
     code = normalize_code(msg.args)
@@ -695,10 +745,28 @@ def _watch_target(ctx: Context, text: str) -> tuple[dict[str, Any], str]:
 
 @router.command("watch", "ติดตาม", "ติดตามโครงการ", roles=MEMBERS, summary=WATCH)
 def start_watching(msg: Incoming, ctx: Context) -> list[Reply]:
+    """With no argument: what this person watches, and how to watch more."""
+    if not msg.args.strip():
+        return [Reply(text=_watch_list(ctx))]
     target, what = _watch_target(ctx, msg.args)
     assert ctx.person.id is not None
     added = watch(session=ctx.session, person_id=ctx.person.id, **target)
     return [Reply(text=ctx.t(WATCHING if added else ALREADY_WATCHING, what=what))]
+
+
+def _watch_list(ctx: Context) -> str:
+    assert ctx.person.id is not None
+    names = []
+    for w in watches_of(session=ctx.session, person_id=ctx.person.id):
+        if w.project_id is not None:
+            project = ctx.session.get(Project, w.project_id)
+            names.append(project.code if project else "-")
+        elif w.province_iso is not None:
+            names.append(place_name(ctx.lang, province_iso=w.province_iso))
+    if not names:
+        return ctx.t(Text("คุณยังไม่ได้ติดตามโครงการใด\n{usage}", "You watch nothing yet.\n{usage}"),
+                     usage=ctx.t(WATCH_USAGE))
+    return ctx.t(Text("คุณติดตาม: {names}", "You watch: {names}"), names=", ".join(names))
 
 
 @router.command("unwatch", "เลิกติดตาม", roles=MEMBERS)

@@ -93,6 +93,8 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
+    changed_ids: list[int] = field(default_factory=list)
+    """Existing projects this import changed (for telling their watchers)."""
 
     @property
     def ok(self) -> bool:
@@ -312,6 +314,7 @@ def _upsert(*, session: Session, checked: list[dict[str, Any]], person_id: int |
     if total > CHUNK and session.get_bind().dialect.name == "postgresql":
         session.execute(text("ANALYZE project"))  # fresh statistics, or the planner guesses after a big load
     result.created, result.updated = len(fresh), len(changed)
+    result.changed_ids = [c["id"] for c in changed]
 
 
 def _plain(value: Any) -> Any:

@@ -261,6 +261,23 @@ def summary(
     return Summary(counts, budget, progress / total if total else 0.0)
 
 
+def counts_by_region(*, session: Session, fiscal_year: int | None = None) -> dict[str, int]:
+    """Projects per area-based ภาค (Thai name; Bangkok under its own name), for the national picture."""
+    query = select(Project.province_iso, Project.cluster_no, func.count()).group_by(
+        col(Project.province_iso), col(Project.cluster_no))
+    if fiscal_year is not None:
+        query = query.where(Project.fiscal_year == fiscal_year)
+    out: dict[str, int] = {}
+    for province_iso, cluster_no, count in session.exec(query):
+        if province_iso is not None:
+            region = reference.province(province_iso).region_th or reference.province(province_iso).name_th
+        else:
+            assert cluster_no is not None
+            region = reference.cluster(cluster_no).region_th
+        out[region] = out.get(region, 0) + int(count)
+    return out
+
+
 def history(*, session: Session, project_id: int, limit: int = 20) -> list[ProjectHistory]:
     return list(session.exec(select(ProjectHistory).where(ProjectHistory.project_id == project_id)
                              .order_by(col(ProjectHistory.id).desc()).limit(limit)))
@@ -347,3 +364,27 @@ def watchers(*, session: Session, project: Project) -> list[int]:
     query = select(Watch.person_id).where(or_(col(Watch.project_id) == project.id,
                                               col(Watch.province_iso).in_(provinces_of(project))))
     return sorted(set(session.exec(query)))
+
+
+def watched_changes(*, session: Session, project_ids: Sequence[int]) -> dict[int, list[str]]:
+    """For a batch of changed projects (an import): each watcher and the codes of the changes they watch."""
+    watches = list(session.exec(select(Watch)))
+    if not watches or not project_ids:
+        return {}
+    by_project: dict[int, set[int]] = {}
+    by_province: dict[str, set[int]] = {}
+    for w in watches:
+        if w.project_id is not None:
+            by_project.setdefault(w.project_id, set()).add(w.person_id)
+        elif w.province_iso is not None:
+            by_province.setdefault(w.province_iso, set()).add(w.person_id)
+    out: dict[int, list[str]] = {}
+    for start in range(0, len(project_ids), 2000):
+        chunk = list(project_ids[start:start + 2000])
+        for project in session.exec(select(Project).where(col(Project.id).in_(chunk)).order_by(col(Project.code))):
+            people = set(by_project.get(project.id or 0, ()))
+            for iso in provinces_of(project):
+                people |= by_province.get(iso, set())
+            for person_id in people:
+                out.setdefault(person_id, []).append(project.code)
+    return out

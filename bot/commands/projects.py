@@ -43,6 +43,7 @@ class ProgressBar:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from bot.cli import _engine, _settings
+    from handlers.projects import notify_import
 
     path = Path(args.file)
     started = time.perf_counter()
@@ -55,9 +56,11 @@ def cmd_import(args: argparse.Namespace) -> int:
     engine = _engine(_settings())
     try:
         with transaction(engine) as session:
-            result = import_rows(session=session, columns=columns, rows=rows, person_id=None, now=utcnow(),
+            now = utcnow()
+            result = import_rows(session=session, columns=columns, rows=rows, person_id=None, now=now,
                                  progress=None if args.quiet else bar)
             bar.close()
+            told = notify_import(session=session, project_ids=result.changed_ids, now=now) if result.ok else 0
     finally:
         engine.dispose()
     if not result.ok:
@@ -66,7 +69,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(f"  {error}", file=sys.stderr)
         return 2
     print(f"imported {result.rows:,} rows in {time.perf_counter() - started:.1f} s: {result.created:,} new, "
-          f"{result.updated:,} updated, {result.unchanged:,} unchanged")
+          f"{result.updated:,} updated, {result.unchanged:,} unchanged" + (f"; {told} watcher(s) told" if told else ""))
     return 0
 
 

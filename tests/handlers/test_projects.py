@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,8 +12,10 @@ from sqlmodel import Session, select
 
 from bot.emulator import Received
 from bot.service import Service
+from handlers.projects import notify_import, parse_changes
 from storage.db import transaction
 from storage.models import AuditLog, Role
+from storage.project_import import export_rows, import_rows, read_table, write_table
 from storage.projects import PlanLevel, Project, ProjectHistory, ProjectStatus
 from storage.projects_demo import demo_rows
 from tests.helpers import Phone, Phones, register
@@ -94,10 +97,11 @@ async def test_thai_keyword_finds_it_inside_a_title_without_spaces(
     assert "CMI-2569-0001" in text and "CMI-2569-0002" not in text
 
 
-async def test_english_lookup_by_province_in_english(phones: Phones, service: Service) -> None:
+@pytest.mark.parametrize("platform", ["line", "telegram"])
+async def test_english_lookup_by_province_in_english(phones: Phones, service: Service, platform: str) -> None:
     seed(service, [project("KKN-2569-0001", province="TH-40", title_en="Smart farming"),
                    project("CMI-2569-0001")])
-    phone = phones.telegram()
+    phone = phone_on(phones, platform)
     register(phone, Role.coordinator, "TH-90", lang="en")
     text = await ask(phone, "/project Khon Kaen")
     assert "KKN-2569-0001 Smart farming" in text and "CMI-2569-0001" not in text
@@ -201,6 +205,7 @@ async def test_national_summary_is_for_admins_only(phones: Phones, service: Serv
     register(coordinator, Role.coordinator, "TH-50")
     answer = await ask(admin, "สรุป ทั้งประเทศ")
     assert "ทั้งประเทศ" in answer and f"ทั้งหมด {len(demo_rows())} โครงการ" in answer
+    assert "ตามภาค:" in answer and "• ภาคเหนือ:" in answer and "• กรุงเทพมหานคร: 4" in answer
     refused = await ask(coordinator, "สรุป ทั้งประเทศ")
     assert "ผู้ดูแลระบบเท่านั้น" in refused
 
@@ -263,6 +268,7 @@ async def test_confirmation_made_on_stale_data_is_refused(phones: Phones, servic
 @pytest.mark.parametrize("args, expected", [
     ("progress 150", "0-100"), ("progress -3", "0-100"), ("progress abc", "0-100"), ("120%", "0-100"),
     ("status finished", "ไม่รู้จักสถานะ"), ("สถานะ เสร็จเรียบร้อย", "ไม่รู้จักสถานะ"),
+    ("หมายเหตุ " + "ก" * 501, "ยาวเกิน 500"),
 ])
 async def test_bad_update_values_are_refused_and_nothing_is_saved(
     phones: Phones, service: Service, args: str, expected: str
@@ -273,6 +279,28 @@ async def test_bad_update_values_are_refused_and_nothing_is_saved(
     answer = await ask(phone, f"/update CMI-2569-0012 {args}")
     assert expected in answer and not phone.screen[-1].buttons
     assert stored(service, "CMI-2569-0012").version == 1
+
+
+@pytest.mark.parametrize("args, status, progress", [
+    ("status in progress 30", ProjectStatus.in_progress, 30), ("on hold", ProjectStatus.on_hold, 5),
+    ("กำลัง ดำเนินการ 70%", ProjectStatus.in_progress, 70), ("ระงับ", ProjectStatus.on_hold, 5),
+])
+def test_update_words_in_either_language(args: str, status: ProjectStatus, progress: int) -> None:
+    changes = parse_changes(args)
+    assert changes["status"] == status and changes.get("progress", 5) == progress
+
+
+async def test_update_button_offers_the_next_statuses(phones: Phones, service: Service) -> None:
+    seed(service, [project("CMI-2569-0012", status=ProjectStatus.funded, progress=0)])
+    phone = phones.line()
+    register(phone, Role.coordinator, "TH-50")
+    await ask(phone, "/project CMI-2569-0012")
+    offered = await tap(phone, "อัปเดต")
+    assert "/update" in offered
+    assert [label for label, _ in phone.last_buttons] == ["กำลังดำเนินการ", "แล้วเสร็จ", "ระงับชั่วคราว"]
+    await tap(phone, "กำลังดำเนินการ")
+    await tap(phone, "ยืนยัน")
+    assert stored(service, "CMI-2569-0012").status == ProjectStatus.in_progress
 
 
 async def test_completed_sets_progress_to_100(phones: Phones, service: Service) -> None:
@@ -332,5 +360,29 @@ async def test_watchers_of_project_and_province_are_told_of_a_change(phones: Pho
     assert "มีการเปลี่ยนแปลง" in told_th and "ความก้าวหน้า: 5% → 30%" in told_th
     assert await bystander.settle() == []
     assert await editor.settle() == []  # not told of its own change
+    assert "You watch: CMI-2569-0012" in await ask(project_watcher, "/watch")
     bye = await ask(project_watcher, "/unwatch CMI-2569-0012")
     assert "Stopped watching" in bye
+    assert "You watch nothing yet" in await ask(project_watcher, "/watch")
+
+
+async def test_an_import_tells_each_watcher_once_about_the_projects_it_changed(
+    phones: Phones, service: Service, tmp_path: Path
+) -> None:
+    seed(service, [project(f"CMI-2569-{n:04d}", progress=5) for n in range(1, 13)])
+    watcher = phones.telegram()
+    register(watcher, Role.deputy_governor, "TH-50", lang="en")
+    await watcher.say("/watch เชียงใหม่")
+    with Session(service.engine) as session:
+        rows = list(export_rows(session=session))
+    for cells in rows[1:]:
+        cells[10] = "20"  # every project's progress moves
+    path = tmp_path / "changed.csv"
+    write_table(path, rows)
+    columns, data = read_table(path)
+    with transaction(service.engine) as session:
+        result = import_rows(session=session, columns=columns, rows=data, person_id=None, now=service.clock())
+        assert notify_import(session=session, project_ids=result.changed_ids, now=service.clock()) == 1
+    [told] = await watcher.settle()
+    assert "An import changed 12 project(s) you watch" in told.text and "(+2)" in told.text
+    assert stored(service, "CMI-2569-0003").progress == 20

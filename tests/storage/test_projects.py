@@ -107,3 +107,5 @@ def test_query_parsing() -> None:
     assert parse_query("เชียงใหม่ กาแฟ").keyword == "กาแฟ"
     assert parse_query("cluster 5").cluster_no == 5
     assert parse_query("fy2026").filters.fiscal_year == 2569
+    assert parse_query("เชียงใหม่ ปี ๒๕๖๙").filters.fiscal_year == 2569
+    assert parse_query("Khon Kaen in progress").filters.status == ProjectStatus.in_progress
