@@ -34,7 +34,8 @@ def enqueue(
     bind = session.get_bind()
     dialect = postgresql if bind.dialect.name == "postgresql" else sqlite
     statement = dialect.insert(OutboxMessage).values(row).on_conflict_do_nothing(index_elements=["key"])
-    return bool(session.connection().execute(statement).rowcount)
+    # RETURNING tells a stored row from a skipped one: PostgreSQL's rowcount is -1 when SQLAlchemy adds it itself.
+    return session.connection().execute(statement.returning(OutboxMessage.id)).first() is not None
 
 
 def enqueue_to_person(
