@@ -104,6 +104,7 @@ def parser() -> argparse.ArgumentParser:
         return p
 
     from bot import chat, run
+    from bot.commands import deadlines, projects, rsvp
 
     serve = add("serve", run.cmd_serve, "run the web service (with the built-in emulator when no tokens are set)")
     serve.add_argument("--host", default="127.0.0.1")
@@ -144,8 +145,9 @@ def parser() -> argparse.ArgumentParser:
     db = add("db", lambda a: 2, "database maintenance").add_subparsers(dest="action", required=True)
     add("upgrade", cmd_db_upgrade, "apply schema migrations", db)
 
-    from bot.commands import rsvp as workshop_commands
-    workshop_commands.register(sub, add)
+    projects.register(sub, add)
+    deadlines.register(sub, add)
+    rsvp.register(sub, add)
     return top
 
 

@@ -18,7 +18,7 @@ from bot.i18n import Text, format_datetime, parse_datetime
 from bot.messages import Button, Card, Incoming, Reply
 from bot.payloads import Cmd, Payload
 from bot.router import Router
-from scheduler.deadlines import job_prefix, plan_snooze, plan_window
+from scheduler.deadlines import job_prefix, plan_snooze, plan_window, snooze_until
 from storage import reference
 from storage.deadlines import (
     SubmissionWindow,
@@ -26,6 +26,7 @@ from storage.deadlines import (
     all_windows,
     create_window,
     delete_window,
+    fiscal_year_of,
     get_window,
     missing_provinces,
     move_window,
@@ -245,12 +246,13 @@ def ask_to_confirm(msg: Incoming, ctx: Context, data: SubmitWindow) -> list[Repl
 @router.button(Snooze, roles=SUBMITTERS)
 def snooze(msg: Incoming, ctx: Context, data: Snooze) -> list[Reply]:
     window = _submittable(ctx, data.window)
-    if ctx.scheduler is None:
-        raise DomainError()
-    assert ctx.person.id is not None
-    remind_at = plan_snooze(ctx.scheduler, window, ctx.person.id, ctx.now)
+    remind_at = snooze_until(window, ctx.now, ctx.settings)
     if remind_at is None:
         return [Reply(text=ctx.t(TOO_LATE_TO_SNOOZE))]
+    if ctx.scheduler is not None:
+        scheduler, person_id = ctx.scheduler, ctx.person.id
+        assert person_id is not None
+        ctx.after_commit.append(lambda: plan_snooze(scheduler, data.window, person_id, remind_at))
     return [Reply(text=ctx.t(SNOOZED, when=ctx.when(remind_at)))]
 
 
@@ -328,11 +330,6 @@ def parse_local(text: str, ctx: Context) -> datetime:
         return parse_datetime(text, ctx.settings.tz)
     except ValueError as exc:
         raise BadDate(text=text) from exc
-
-
-def fiscal_year_of(moment: datetime) -> int:
-    """Thai fiscal years start on 1 October and are named in the Buddhist Era."""
-    return moment.year + 543 + (1 if moment.month >= 10 else 0)
 
 
 def _list_windows(ctx: Context) -> Reply:

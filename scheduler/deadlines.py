@@ -3,7 +3,7 @@
 Jobs are planned per window (`dl:<window>:...`) into the persistent job store. They compute recipients when
 they fire and only write outbox rows, each under an idempotency key (window, stage, person), so a job that
 fires twice, or a missed run caught up after downtime, never sends twice. A missed nudge whose close has
-passed is dropped.
+passed is dropped, and when several were missed only the latest is sent.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from bot.config import Settings
 from scheduler.core import Scheduler, current
@@ -62,16 +63,25 @@ def job_prefix(window_id: int) -> str:
 
 
 def plan_window(scheduler: Scheduler, window: SubmissionWindow, now: datetime) -> None:
-    """(Re)plan a window's nudges and its close report; stages already past are not planned."""
+    """(Re)plan a window's nudges and its close report; stages already past are not planned.
+
+    Job ids are known from the window, so re-planning replaces or cancels them one by one, without scanning
+    the job store (which holds every window's jobs). A pending "remind me tomorrow" stays planned.
+    """
     assert window.id is not None
     settings = scheduler.runtime.settings
-    scheduler.cancel_prefix(job_prefix(window.id))
-    for stage, due in nudge_times(window):
-        run_at = quiet_shift(due, window.closes_at, settings)
-        if run_at > now:
-            scheduler.plan(f"{job_prefix(window.id)}nudge:{stage}", nudge, run_at, window_id=window.id, stage=stage)
+    prefix = job_prefix(window.id)
+    due = {stage: quiet_shift(at, window.closes_at, settings) for stage, at in nudge_times(window)}
+    for stage in window.nudges:
+        job_id = f"{prefix}nudge:{stage}"
+        if stage in due and due[stage] > now:
+            scheduler.plan(job_id, nudge, due[stage], window_id=window.id, stage=stage)
+        else:
+            scheduler.cancel(job_id)
     if window.closes_at > now:
-        scheduler.plan(f"{job_prefix(window.id)}closed", report_closed, window.closes_at, window_id=window.id)
+        scheduler.plan(f"{prefix}closed", report_closed, window.closes_at, window_id=window.id)
+    else:
+        scheduler.cancel(f"{prefix}closed")
 
 
 def plan_missing(scheduler: Scheduler, engine: Engine, now: datetime) -> int:
@@ -79,23 +89,24 @@ def plan_missing(scheduler: Scheduler, engine: Engine, now: datetime) -> int:
     with transaction(engine) as session:
         windows = open_windows(session=session, now=now)
     # Planned outside the transaction: the job store writes on its own connection.
-    unplanned = [w for w in windows if w.id is not None and not scheduler.planned(job_prefix(w.id))]
+    planned = {job_id.split(":")[1] for job_id, _ in scheduler.planned("dl:")}
+    unplanned = [w for w in windows if str(w.id) not in planned]
     for window in unplanned:
         plan_window(scheduler, window, now)
     return len(unplanned)
 
 
-def plan_snooze(scheduler: Scheduler, window: SubmissionWindow, person_id: int, now: datetime) -> datetime | None:
-    """Remind one person again a day later (never past the close, never in quiet hours); None if too late."""
-    assert window.id is not None
+def snooze_until(window: SubmissionWindow, now: datetime, settings: Settings) -> datetime | None:
+    """A day later, but never past the close nor in quiet hours; None when the close is too near."""
     remind_at = min(now + timedelta(days=1), window.closes_at - timedelta(hours=1))
-    remind_at = quiet_shift(remind_at, window.closes_at, scheduler.runtime.settings)
-    if remind_at <= now:
-        return None
-    token = f"{remind_at:%Y%m%d%H%M}"
-    scheduler.plan(f"{job_prefix(window.id)}snooze:{person_id}", snoozed, remind_at, window_id=window.id,
-                   person_id=person_id, token=token)
-    return remind_at
+    remind_at = quiet_shift(remind_at, window.closes_at, settings)
+    return remind_at if remind_at > now else None
+
+
+def plan_snooze(scheduler: Scheduler, window_id: int, person_id: int, remind_at: datetime) -> None:
+    """Remind one person again at `remind_at`; a second snooze moves the first."""
+    scheduler.plan(f"{job_prefix(window_id)}snooze:{person_id}", snoozed, remind_at, window_id=window_id,
+                   person_id=person_id, token=f"{remind_at:%Y%m%d%H%M}")
 
 
 def _not_before(now: datetime, window: SubmissionWindow, settings: Settings) -> datetime | None:
@@ -104,23 +115,23 @@ def _not_before(now: datetime, window: SubmissionWindow, settings: Settings) -> 
     return shifted if shifted > now else None
 
 
-def _send_nudges(window: SubmissionWindow, stage: str, people: list[Person]) -> int:
+def _queue_nudges(session: Session, window: SubmissionWindow, stage: str, people: list[Person]) -> int:
+    """One outbox row per person, keyed (window, stage, person), in the job's own transaction."""
     # Imported here because the handlers import this module to plan jobs.
     from handlers.deadlines import nudge_reply
 
     runtime = current()
     now = runtime.clock()
-    sent = 0
-    with transaction(runtime.engine) as session:
-        for person in people:
-            assert person.id is not None
-            sent += enqueue_to_person(
-                session=session, person_id=person.id, key=f"nudge:{window.id}:{stage}:{person.id}",
-                replies=[nudge_reply(window, person, now, runtime.settings)], now=now, tag=f"window:{window.id}",
-                not_before=_not_before(now, window, runtime.settings),
-            )
-    runtime.wake_outbox()
-    return sent
+    not_before = _not_before(now, window, runtime.settings)
+    queued = 0
+    for person in people:
+        assert person.id is not None
+        queued += enqueue_to_person(
+            session=session, person_id=person.id, key=f"nudge:{window.id}:{stage}:{person.id}",
+            replies=[nudge_reply(window, person, now, runtime.settings)], now=now, tag=f"window:{window.id}",
+            not_before=not_before,
+        )
+    return queued
 
 
 def nudge(window_id: int, stage: str) -> int:
@@ -131,8 +142,14 @@ def nudge(window_id: int, stage: str) -> int:
         window = get_window(session=session, window_id=window_id)
         if window is None or now >= window.closes_at:
             return 0
+        stages = [name for name, _ in nudge_times(window)]
+        later = nudge_times(window)[stages.index(stage) + 1:] if stage in stages else []
+        if any(quiet_shift(at, window.closes_at, runtime.settings) <= now for _, at in later):
+            return 0  # caught up after downtime: only the latest missed stage is sent
         people = nudge_recipients(session=session, window=window, due=window.closes_at - parse_offset(stage))
-    return _send_nudges(window, stage, people)
+        queued = _queue_nudges(session, window, stage, people)
+    runtime.wake_outbox()
+    return queued
 
 
 def snoozed(window_id: int, person_id: int, token: str) -> int:
@@ -146,7 +163,9 @@ def snoozed(window_id: int, person_id: int, token: str) -> int:
             return 0
         if submission(session=session, window_id=window_id, province_iso=person.province_iso):
             return 0
-    return _send_nudges(window, f"snooze-{token}", [person])
+        queued = _queue_nudges(session, window, f"snooze-{token}", [person])
+    runtime.wake_outbox()
+    return queued
 
 
 def report_closed(window_id: int) -> int:

@@ -62,8 +62,8 @@ class Submission(SQLModel, table=True):
     reference: str = ""
 
 
-OFFSET = re.compile(r"^(\d+)([dhm])$")
-UNITS = {"d": "days", "h": "hours", "m": "minutes"}
+OFFSET = re.compile(r"^(\d+)([dhms])$")
+UNITS = {"d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
 
 
 def parse_offset(text: str) -> timedelta:
@@ -78,6 +78,11 @@ def nudge_times(window: SubmissionWindow) -> list[tuple[str, datetime]]:
     """(stage, due) for each nudge that falls after the window opens, earliest first."""
     stages = [(stage, window.closes_at - parse_offset(stage)) for stage in window.nudges]
     return sorted((s for s in stages if s[1] >= window.opens_at), key=lambda s: s[1])
+
+
+def fiscal_year_of(moment: datetime) -> int:
+    """Thai fiscal years start on 1 October and are named in the Buddhist Era."""
+    return moment.year + 543 + (1 if moment.month >= 10 else 0)
 
 
 def create_window(

@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 
 from storage.db import transaction, utcnow
+from storage.deadlines_demo import seed_windows
 from storage.models import Account, Person, Role
 from storage.people import account_for
+from storage.projects_demo import seed_projects
 from storage.rsvp import seed_demo as seed_workshops
 
 
@@ -72,4 +74,7 @@ def seed_all(engine: Engine) -> str:
     people = seed_people(engine)
     with transaction(engine) as session:
         workshops = seed_workshops(session=session, now=utcnow())
-    return f"{people} people added, {workshops} workshops added"
+    projects = seed_projects(engine)
+    windows = seed_windows(engine)
+    return (f"{people} people added, {workshops} workshops added, {projects} projects added, "
+            f"{windows} submission windows added")

@@ -21,14 +21,16 @@ def store_events(
         return 0
     dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
     # One statement without values, executed per row: SQLAlchemy compiles it once and caches it.
-    statement = dialect.insert(InboxEvent).on_conflict_do_nothing(index_elements=["platform", "event_id"])
+    # (RETURNING tells a new row from a repeat; rowcount does not on PostgreSQL.)
+    statement = (dialect.insert(InboxEvent).on_conflict_do_nothing(index_elements=["platform", "event_id"])
+                 .returning(InboxEvent.id))
     stored = 0
     with engine.begin() as conn:
         for event_id, payload in events:
             stored += conn.execute(statement, {
                 "platform": platform, "event_id": event_id, "payload": payload, "received_at": now,
                 "status": InboxStatus.pending, "attempts": 0, "error": "",
-            }).rowcount or 0
+            }).first() is not None
     return stored
 
 

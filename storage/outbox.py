@@ -33,9 +33,9 @@ def enqueue(
     }
     bind = session.get_bind()
     dialect = postgresql if bind.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(OutboxMessage).values(row).on_conflict_do_nothing(index_elements=["key"])
-    # RETURNING tells a stored row from a skipped one: PostgreSQL's rowcount is -1 when SQLAlchemy adds it itself.
-    return session.connection().execute(statement.returning(OutboxMessage.id)).first() is not None
+    statement = (dialect.insert(OutboxMessage).values(row).on_conflict_do_nothing(index_elements=["key"])
+                 .returning(OutboxMessage.id))  # rowcount is not reliable for this on PostgreSQL
+    return session.connection().execute(statement).first() is not None
 
 
 def enqueue_to_person(

@@ -181,6 +181,17 @@ def _flex_buttons(node: Any) -> list[tuple[str, str]]:
     return [b for value in node.values() if isinstance(value, dict | list) for b in _flex_buttons(value)]
 
 
+def _flex_texts(node: Any) -> list[str]:
+    """The text components of a Flex message, in reading order: what the user actually sees."""
+    if isinstance(node, list):
+        return [t for child in node for t in _flex_texts(child)]
+    if not isinstance(node, dict):
+        return []
+    if node.get("type") == "text" and isinstance(node.get("text"), str):
+        return [node["text"]]
+    return [t for value in node.values() if isinstance(value, dict | list) for t in _flex_texts(value)]
+
+
 def on_screen(message: dict[str, Any]) -> tuple[str, str, list[tuple[str, str]]]:
     """How a valid message shows on the phone: its kind, its text and its buttons (label, data)."""
     kind = message["type"]
@@ -199,7 +210,7 @@ def on_screen(message: dict[str, Any]) -> tuple[str, str, list[tuple[str, str]]]
                                               for a in c.get("actions", [c.get("action", {})])]
         buttons += [_button(a) for a in actions if a]
     elif kind == "flex":
-        text = message["altText"]
+        text = "\n".join(_flex_texts(message["contents"])) or message["altText"]
         buttons += _flex_buttons(message["contents"])
     items = (message.get("quickReply") or {}).get("items", [])
     buttons += [_button(item["action"]) for item in items]

@@ -1,0 +1,189 @@
+"""`coordbot window create|list|move|delete`: plan-submission windows, and their reminders, from the shell."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from bot.cli import _engine, _settings
+from bot.commands import Add, Subparsers
+from bot.config import Settings
+from bot.i18n import format_datetime, parse_datetime
+from scheduler import Runtime, Scheduler
+from scheduler.deadlines import job_prefix, plan_window
+from storage import reference
+from storage.db import transaction, utcnow
+from storage.deadlines import (
+    DEFAULT_NUDGES,
+    PlanLevel,
+    SubmissionWindow,
+    all_windows,
+    create_window,
+    delete_window,
+    fiscal_year_of,
+    get_window,
+    move_window,
+    submissions,
+)
+
+
+def with_scheduler(settings: Settings, engine: Engine, work: Callable[[Scheduler], None]) -> None:
+    """Plan jobs into the job store the running service reads; this process never runs them."""
+
+    async def run() -> None:
+        scheduler = Scheduler(Runtime(engine, settings, utcnow, lambda: None))
+        await scheduler.start(lead=False)
+        try:
+            work(scheduler)
+        finally:
+            await scheduler.stop()
+
+    asyncio.run(run())
+
+
+def _disposing(command: Callable[[argparse.Namespace, Settings, Engine], int], args: argparse.Namespace) -> int:
+    """Run a command with an upgraded engine, and close its connections afterwards."""
+    settings = _settings()
+    engine = _engine(settings)
+    try:
+        return command(args, settings, engine)
+    finally:
+        engine.dispose()
+
+
+def _provinces(args: argparse.Namespace) -> tuple[list[str], str]:
+    """ISO codes and a description from --provinces / --clusters; all provinces when neither is given."""
+    isos: list[str] = []
+    scope: list[str] = []
+    for name in filter(None, (args.provinces or "").split(",")):
+        province = reference.find_province(name)
+        if province is None:
+            raise ValueError(f"unknown province {name.strip()!r}")
+        isos.append(province.iso)
+        scope.append(province.name_th)
+    for name in filter(None, (args.clusters or "").split(",")):
+        cluster = reference.cluster(int(name)) if name.strip().isdigit() else reference.find_cluster(name)
+        if cluster is None:
+            raise ValueError(f"unknown cluster {name.strip()!r}")
+        isos += cluster.members
+        scope.append(cluster.name_th)
+    if not isos:
+        return [p.iso for p in reference.provinces()], "all"
+    return isos, ", ".join(scope)
+
+
+def cmd_create(args: argparse.Namespace) -> int:
+    return _disposing(_create, args)
+
+
+def _create(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
+    try:
+        closes = parse_datetime(args.closes, settings.tz)
+        opens = parse_datetime(args.opens, settings.tz) if args.opens else utcnow()
+        provinces, scope = _provinces(args)
+        nudges = [n.strip() for n in args.nudges.split(",") if n.strip()]
+        with transaction(engine) as session:
+            window = create_window(
+                session=session, title_th=args.title_th, title_en=args.title_en, plan_level=PlanLevel(args.level),
+                fiscal_year=args.fiscal_year or fiscal_year_of(closes), opens_at=opens,
+                closes_at=closes, provinces=provinces, scope=scope, description=args.description, link=args.link,
+                nudges=nudges,
+            )
+    except ValueError as exc:
+        print(f"cannot create the window: {exc}", file=sys.stderr)
+        return 2
+    with_scheduler(settings, engine, lambda scheduler: plan_window(scheduler, window, utcnow()))
+    print(f"window #{window.id} created: {window.title_th}, closes {_when(window.closes_at, settings)}, "
+          f"{len(window.provinces)} provinces, reminders {', '.join(window.nudges)} before the close")
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    return _disposing(_list, args)
+
+
+def _list(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
+    with transaction(engine) as session:
+        windows = all_windows(session=session)
+        done = {w.id: len(submissions(session=session, window_id=w.id)) for w in windows if w.id is not None}
+    if not windows:
+        print("no submission windows")
+    for w in windows:
+        print(f"#{w.id:<4} {w.title_th}  ({w.plan_level}, FY {w.fiscal_year})  "
+              f"{_when(w.opens_at, settings)} → {_when(w.closes_at, settings)}  "
+              f"submitted {done.get(w.id or 0, 0)}/{len(w.provinces)}")
+    return 0
+
+
+def cmd_move(args: argparse.Namespace) -> int:
+    return _disposing(_move, args)
+
+
+def _move(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
+    try:
+        closes = parse_datetime(args.closes, settings.tz)
+        with transaction(engine) as session:
+            window = _existing(session, args.id)
+            move_window(session=session, window=window, closes_at=closes)
+    except (ValueError, LookupError) as exc:
+        print(f"cannot move the window: {exc}", file=sys.stderr)
+        return 2
+    with_scheduler(settings, engine, lambda scheduler: plan_window(scheduler, window, utcnow()))
+    print(f"window #{window.id} now closes {_when(window.closes_at, settings)}; reminders re-planned")
+    return 0
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    return _disposing(_delete, args)
+
+
+def _delete(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
+    try:
+        with transaction(engine) as session:
+            delete_window(session=session, window=_existing(session, args.id))
+    except LookupError as exc:
+        print(f"cannot delete the window: {exc}", file=sys.stderr)
+        return 2
+    with_scheduler(settings, engine, lambda scheduler: scheduler.cancel_prefix(job_prefix(args.id)))
+    print(f"window #{args.id} and its reminders deleted")
+    return 0
+
+
+def _existing(session: Session, window_id: int) -> SubmissionWindow:
+    window = get_window(session=session, window_id=window_id)
+    if window is None:
+        raise LookupError(f"there is no window #{window_id}")
+    return window
+
+
+def _when(moment: datetime, settings: Settings) -> str:
+    return format_datetime(moment, "en", settings.tz)
+
+
+def register(sub: Subparsers, add: Add) -> None:
+    window = add("window", lambda a: 2, "plan-submission windows and their reminders")
+    actions = window.add_subparsers(dest="action", required=True)
+    create = add("create", cmd_create, "create a window and plan its reminders", actions)
+    create.add_argument("--title-th", required=True)
+    create.add_argument("--title-en", default="")
+    create.add_argument("--closes", required=True, help="Bangkok time, e.g. '2569-12-15 16:30' or '2026-12-15 16:30'")
+    create.add_argument("--opens", help="Bangkok time; default now")
+    create.add_argument("--level", choices=[level.value for level in PlanLevel], default="provincial")
+    create.add_argument("--fiscal-year", type=int, help="Buddhist Era; default the fiscal year of the close")
+    create.add_argument("--provinces", help="comma-separated Thai or English names; default all 77")
+    create.add_argument("--clusters", help="comma-separated cluster numbers (1-18) or names")
+    create.add_argument("--nudges", default=",".join(DEFAULT_NUDGES), help="offsets before the close, e.g. 14d,3h")
+    create.add_argument("--description", default="")
+    create.add_argument("--link", default="")
+    add("list", cmd_list, "list windows with their submission counts", actions)
+    move = add("move", cmd_move, "move a window's close and re-plan its reminders", actions)
+    move.add_argument("id", type=int)
+    move.add_argument("--closes", required=True, help="Bangkok time, e.g. '2569-12-20 16:30'")
+    delete = add("delete", cmd_delete, "delete a window and its reminders", actions)
+    delete.add_argument("id", type=int)

@@ -1,0 +1,74 @@
+"""Several service instances on PostgreSQL: exactly one runs the scheduler, and another takes over if it dies."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from storage.db import make_engine
+from storage.migrations import upgrade
+from tests.conftest import PG_URL
+
+pytestmark = pytest.mark.skipif(not PG_URL, reason="SQLite allows one process; the lock matters on PostgreSQL")
+
+COORDBOT = str(Path(sys.executable).parent / "coordbot")
+LEADING = "this instance now runs the scheduler"
+Worker = tuple[subprocess.Popen[bytes], Path]
+
+
+@pytest.fixture
+def start_worker(database_url: str, tmp_path: Path) -> Iterator[Callable[[str], Worker]]:
+    engine = make_engine(database_url)
+    upgrade(engine)  # once, before the instances race to do it
+    engine.dispose()
+    env = {**os.environ, "COORDBOT_DATABASE_URL": database_url, "COORDBOT_SCHEDULER_POLL_S": "0.2",
+           "COORDBOT_AUTO_MIGRATE": "false"}
+    started: list[Worker] = []
+
+    def start(name: str) -> Worker:
+        log = tmp_path / f"{name}.log"
+        with log.open("wb") as out:
+            proc = subprocess.Popen([COORDBOT, "work", "--log-level", "info"], env=env, stdout=out,
+                                    stderr=subprocess.STDOUT, cwd=tmp_path)
+        started.append((proc, log))
+        return proc, log
+
+    yield start
+    for proc, _ in started:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait(timeout=10)
+
+
+def leads(log: Path) -> bool:
+    return LEADING in log.read_text()
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 20.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_one_of_two_instances_runs_the_scheduler_and_the_other_takes_over_when_it_dies(
+    start_worker: Callable[[str], Worker]
+) -> None:
+    first, first_log = start_worker("first")
+    assert wait_until(lambda: leads(first_log)), first_log.read_text()
+    second, second_log = start_worker("second")
+    time.sleep(2.0)  # ten polls of the second instance
+    assert second.poll() is None and not leads(second_log)
+
+    first.send_signal(signal.SIGKILL)
+    first.wait(timeout=10)
+    assert wait_until(lambda: leads(second_log), timeout=10.0), second_log.read_text()
