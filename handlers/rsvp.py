@@ -608,8 +608,11 @@ def my_qr(msg: Incoming, ctx: Context, data: MyQr) -> list[Reply]:
     if not mine:
         return [Reply(text=ctx.t(NO_SEAT))]
     row = mine[0]
-    return [Reply(text=ctx.t(CHECKIN_QR, title=workshop.title(ctx.lang), code=row.code),
-                  image_url=qr_url(ctx.settings, workshop, row))]
+    url = qr_url(ctx.settings, workshop, row)
+    text = ctx.t(CHECKIN_QR, title=workshop.title(ctx.lang), code=row.code)
+    if not url.startswith("https://"):  # LINE shows images from HTTPS only; without it, the link still works
+        return [Reply(text=f"{text}\n{url}")]
+    return [Reply(text=text, image_url=url)]
 
 
 def _staff_checkin(ctx: Context, code: str) -> list[Reply]:

@@ -80,11 +80,28 @@ def register(sub: Any, add: Add) -> None:
     checkin.add_argument("code")
 
 
+_engines: list[Engine] = []
+
+
 def _engine(settings: Settings) -> Engine:
     from bot.cli import _engine as upgraded
 
     engine: Engine = upgraded(settings)
+    _engines.append(engine)
     return engine
+
+
+def _disposing(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """Close the command's database connections when it ends, so none is left for the garbage collector."""
+
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return command(args)
+        finally:
+            while _engines:
+                _engines.pop().dispose()
+
+    return run
 
 
 def _provinces(args: argparse.Namespace) -> tuple[list[str], str]:
@@ -123,6 +140,7 @@ def _plan(engine: Engine, settings: Settings, workshop: Workshop) -> list[tuple[
     return asyncio.run(plan())
 
 
+@_disposing
 def cmd_create(args: argparse.Namespace) -> int:
     from handlers.rsvp import send_invitations
 
@@ -162,6 +180,7 @@ def cmd_create(args: argparse.Namespace) -> int:
     return 0
 
 
+@_disposing
 def cmd_list(args: argparse.Namespace) -> int:
     settings = Settings()
     with transaction(_engine(settings)) as session:
@@ -176,6 +195,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
+@_disposing
 def cmd_invite(args: argparse.Namespace) -> int:
     from handlers.rsvp import send_invitations
 
@@ -191,6 +211,7 @@ def cmd_invite(args: argparse.Namespace) -> int:
     return 0
 
 
+@_disposing
 def cmd_export(args: argparse.Namespace) -> int:
     settings = Settings()
     with transaction(_engine(settings)) as session:
@@ -207,6 +228,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+@_disposing
 def cmd_checkin(args: argparse.Namespace) -> int:
     from handlers.rsvp import welcome
 

@@ -7,9 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.engine import Engine
 
+from bot.messages import Reply
 from storage.db import make_engine, transaction
 from storage.migrations import upgrade
 from storage.models import Person, Role
+from storage.outbox import enqueue
 from storage.rsvp import (
     RsvpStatus,
     answer,
@@ -86,3 +88,16 @@ def test_many_at_once_never_exceed_capacity_or_the_province_limit(database_url: 
         waiting = [r for r in rsvps(session=session, workshop_id=workshop_id) if r.status == RsvpStatus.waitlist]
     engine.dispose()
     assert seated == 5 and max(per.values()) == 3 and len(waiting) == 7
+
+
+def test_a_repeated_outbox_key_is_reported_as_not_queued(database_url: str) -> None:
+    """Jobs count what they queued; on PostgreSQL a skipped repeat once counted as queued."""
+    engine = make_engine(database_url)
+    upgrade(engine)
+    queued = []
+    for _ in range(2):
+        with transaction(engine) as session:
+            queued.append(enqueue(session=session, key="rv:nudge:1:2d:7", platform="line", user_id="U1",
+                                  chat_id="U1", replies=[Reply(text="x")], now=NOW))
+    engine.dispose()
+    assert queued == [True, False]
