@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from bot.router import Routes
-from handlers import deadlines, help, projects, registration
+from handlers import broadcast, deadlines, help, projects, registration
 
 
 def routes() -> Routes:
     """Order matters only for the help menu and for free-text matchers, which are tried in this order."""
-    return Routes([registration.router, projects.router, deadlines.router, help.router],
+    return Routes([registration.router, projects.router, deadlines.router, broadcast.router,
+                   help.router],
                   fallback=help.not_understood)
