@@ -104,7 +104,7 @@ def parser() -> argparse.ArgumentParser:
         return p
 
     from bot import chat, run
-    from bot.commands import deadlines
+    from bot.commands import broadcast, deadlines
 
     serve = add("serve", run.cmd_serve, "run the web service (with the built-in emulator when no tokens are set)")
     serve.add_argument("--host", default="127.0.0.1")
@@ -143,6 +143,7 @@ def parser() -> argparse.ArgumentParser:
     hook.add_argument("--url", help="defaults to COORDBOT_PUBLIC_URL + /webhooks/telegram")
 
     deadlines.register(sub, add)
+    broadcast.register(sub, add)
 
     db = add("db", lambda a: 2, "database maintenance").add_subparsers(dest="action", required=True)
     add("upgrade", cmd_db_upgrade, "apply schema migrations", db)

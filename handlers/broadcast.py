@@ -329,7 +329,7 @@ def send_time(broadcast: Broadcast, settings: Settings, now: datetime) -> dateti
     return due
 
 
-def _quota(settings: Settings) -> tuple[int | None, bool]:
+def line_quota(settings: Settings) -> tuple[int | None, bool]:
     """(LINE messages left, known); a failed check is shown as such, not taken for "unlimited"."""
     try:
         return quota_left(settings), True
@@ -342,7 +342,7 @@ def preview(broadcast: Broadcast, ctx: Context) -> list[Reply]:
     assert broadcast.id is not None
     audience = resolve(session=ctx.session, segment=Segment.from_json(broadcast.segment))
     line, telegram = audience.count("line"), audience.count("telegram")
-    left, known = _quota(ctx.settings)
+    left, known = line_quota(ctx.settings)
     lines = [ctx.t(TO, segment=describe(Segment.from_json(broadcast.segment), ctx.lang)),
              ctx.t(COUNTS, line=line, telegram=telegram, unreachable=len(audience.unreachable)),
              ctx.t(CONSUMES, n=line, left=left if left is not None else ctx.t(UNLIMITED if known else QUOTA_UNKNOWN))]
@@ -509,7 +509,7 @@ def confirm(msg: Incoming, ctx: Context, data: Confirm) -> list[Reply]:
         raise NotADraft(id=data.broadcast, status=ctx.t(STATUS_NAMES[broadcast.status]))
     broadcast.line_mode = LineMode(data.mode)
     if broadcast.line_mode == LineMode.partial:
-        broadcast.line_limit = _quota(ctx.settings)[0] or 0
+        broadcast.line_limit = line_quota(ctx.settings)[0] or 0
     audit(session=ctx.session, person_id=ctx.person.id, action="broadcast.confirm", broadcast=data.broadcast,
           line_mode=data.mode)
     status = [Button(label=ctx.t(STATUS_BUTTON), payload=Status(data.broadcast).pack())]
