@@ -104,7 +104,7 @@ def parser() -> argparse.ArgumentParser:
         return p
 
     from bot import chat, run
-    from bot.commands import deadlines, projects, rsvp
+    from bot.commands import broadcast, deadlines, projects, rsvp
 
     serve = add("serve", run.cmd_serve, "run the web service (with the built-in emulator when no tokens are set)")
     serve.add_argument("--host", default="127.0.0.1")
@@ -148,6 +148,7 @@ def parser() -> argparse.ArgumentParser:
     projects.register(sub, add)
     deadlines.register(sub, add)
     rsvp.register(sub, add)
+    broadcast.register(sub, add)
     return top
 
 

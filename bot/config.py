@@ -38,6 +38,7 @@ class Settings(BaseSettings):
     )
     line_api_base_url: str = Field("https://api.line.me", validation_alias=_env("LINE_API_BASE_URL"))
     line_rate_per_s: float = Field(100.0, validation_alias=_env("LINE_RATE_PER_S"))
+    line_multicast_rate_per_s: float = Field(200.0, validation_alias=_env("LINE_MULTICAST_RATE_PER_S"))
     line_reply_token_ttl_s: float = Field(50.0, validation_alias=_env("LINE_REPLY_TOKEN_TTL_S"))
 
     telegram_bot_token: SecretStr = Field(SecretStr(""), validation_alias=_env("TELEGRAM_BOT_TOKEN"))

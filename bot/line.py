@@ -12,6 +12,7 @@ import aiohttp
 from linebot.v3 import WebhookParser
 from linebot.v3.exceptions import InvalidSignatureError
 from linebot.v3.messaging import (
+    ApiClient,
     ApiException,
     AsyncApiClient,
     AsyncMessagingApi,
@@ -21,6 +22,8 @@ from linebot.v3.messaging import (
     ImageMessage,
     LocationMessage,
     Message,
+    MessagingApi,
+    MulticastRequest,
     PostbackAction,
     PushMessageRequest,
     QuickReply,
@@ -122,6 +125,33 @@ class LineAdapter:
         except (aiohttp.ClientError, TimeoutError) as exc:
             # The retry key makes a repeat safe, so an unknown outcome is simply retried.
             raise SendFailed(Failure.transient, type(exc).__name__) from exc
+
+
+    async def multicast(self, user_ids: Sequence[str], part: Any, *, retry_key: str) -> None:
+        """One multicast call (at most 500 users); billed per recipient, so it carries a retry key too."""
+        assert self.api is not None, "LineAdapter.start() was not called"
+        try:
+            await self.api.multicast(MulticastRequest(to=list(user_ids), messages=part), x_line_retry_key=retry_key)
+        except ApiException as exc:
+            _classify(exc)
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise SendFailed(Failure.transient, type(exc).__name__) from exc
+
+
+def quota_left(settings: Settings) -> int | None:
+    """LINE messages left this month (None: no limit, or LINE not set up), from the quota and consumption
+    endpoints. Synchronous, for handlers, which run in a worker thread."""
+    if not settings.line_enabled:
+        return None
+    config = Configuration(access_token=settings.line_channel_access_token.get_secret_value(),
+                           host=settings.line_api_base_url)
+    with ApiClient(config) as client:
+        api = MessagingApi(client)
+        quota = api.get_message_quota()
+        if quota.type != "limited" or quota.value is None:
+            return None
+        used = api.get_message_quota_consumption().total_usage
+        return max(0, quota.value - used)
 
 
 def _kind_of(event: Event) -> tuple[Kind, str, str]:

@@ -1,8 +1,10 @@
 """The dispatcher: claims due outbox rows and sends them through the adapters, exactly once.
 
 Every row is sent part by part; progress is committed after each part, so a crash resumes where it
-stopped. LINE pushes carry the row's retry key (409 means already delivered); Telegram has no such key,
-so a send with an unknown outcome is recorded, not repeated.
+stopped. LINE pushes and multicasts carry the row's retry key (409 means already delivered); Telegram has no
+such key, so the start of each send is committed first, and a send with an unknown outcome is recorded, not
+repeated. Features may register a hook per tag prefix (`SETTLED`) that runs after rows of such a tag were
+attempted, e.g. to report a finished broadcast.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 
 from sqlalchemy.engine import Engine
-from sqlmodel import col, select, update
+from sqlmodel import Session, col, select, update
 
 from bot.config import Settings
 from bot.messages import Platform, Reply
@@ -23,7 +25,7 @@ from bot.platform import Adapter, Failure, SendFailed
 from bot.ratelimit import RateLimiter
 from storage.db import transaction
 from storage.models import Account, OutboxMessage, OutboxStatus
-from storage.outbox import claim_due, recover_abandoned
+from storage.outbox import cancel_pending, claim_due, recover_abandoned
 from storage.people import set_reachable
 
 log = logging.getLogger(__name__)
@@ -31,6 +33,9 @@ log = logging.getLogger(__name__)
 BATCH = 200
 CONCURRENCY = 64
 MAX_BACKOFF_S = 300.0
+
+SETTLED: dict[str, Callable[[Session, str, datetime], None]] = {}
+"""Tag prefix -> hook(session, tag, now), run after rows with such a tag were attempted."""
 
 
 def part_key(retry_key: str, index: int) -> str:
@@ -55,6 +60,9 @@ class Outbox:
             Platform.line: RateLimiter(settings.line_rate_per_s),
             Platform.telegram: RateLimiter(settings.telegram_rate_per_s, settings.telegram_per_chat_per_s),
         }
+        self.multicast_limiter = RateLimiter(settings.line_multicast_rate_per_s)
+        self.rate_streak: dict[Platform, int] = {platform: 0 for platform in Platform}
+        """429s in a row per platform: LINE gives no retry-after, so its back-off grows with this."""
         self.slots = asyncio.Semaphore(CONCURRENCY)
         self.lease = timedelta(seconds=settings.send_timeout_s * 3)
 
@@ -71,28 +79,44 @@ class Outbox:
         with transaction(self.engine) as session:
             rows = claim_due(session=session, now=self.clock(), limit=BATCH, lease=self.lease)
         await asyncio.gather(*(self._deliver(row) for row in rows))
+        self._settle({row.tag for row in rows if row.tag})
         return len(rows)
+
+    def _settle(self, tags: set[str]) -> None:
+        for tag in sorted(tags):
+            for prefix, hook in SETTLED.items():
+                if tag.startswith(prefix):
+                    with transaction(self.engine) as session:
+                        hook(session, tag, self.clock())
 
     async def _deliver(self, row: OutboxMessage) -> None:
         async with self.slots:
-            if not self._reachable(row):
+            if not row.recipients and not self._reachable(row):
                 self._finish(row, OutboxStatus.unreachable, "account unreachable")
                 return
-            adapter = self.adapters[Platform(row.platform)]
+            platform = Platform(row.platform)
+            adapter = self.adapters[platform]
             parts = adapter.render([Reply.model_validate(m) for m in row.messages])
             expires = row.reply_token_expires_at
             token = row.reply_token if expires is None or expires > self.clock() else None
             try:
                 for index in range(row.parts_sent, len(parts)):
-                    first = index == 0
-                    await self.limiters[Platform(row.platform)].acquire(row.chat_id)
-                    await adapter.send(row.chat_id, parts[index], first=first, token=token,
-                                       retry_key=part_key(row.retry_key, index))
-                    self._progress(row, index + 1)
+                    key = part_key(row.retry_key, index)
+                    if row.recipients:
+                        await self.multicast_limiter.acquire(row.chat_id)
+                        await adapter.multicast(row.recipients, parts[index], retry_key=key)
+                    else:
+                        await self.limiters[platform].acquire(row.chat_id)
+                        if platform == Platform.telegram:  # no retry key: a crash from here on is "unknown"
+                            self._update(row.id, started_at=self.clock())
+                        await adapter.send(row.chat_id, parts[index], first=index == 0, token=token, retry_key=key)
+                    self.rate_streak[platform] = 0
+                    if index + 1 < len(parts):  # the last part's progress is written with the final status
+                        self._progress(row, index + 1)
             except SendFailed as failed:
                 self._failed(row, failed)
                 return
-            self._finish(row, OutboxStatus.sent)
+            self._finish(row, OutboxStatus.sent, parts_sent=len(parts))
 
     def _reachable(self, row: OutboxMessage) -> bool:
         with transaction(self.engine) as session:
@@ -105,8 +129,8 @@ class Outbox:
         row.parts_sent = parts_sent
         self._update(row.id, parts_sent=parts_sent)
 
-    def _finish(self, row: OutboxMessage, status: OutboxStatus, error: str = "") -> None:
-        values: dict[str, object] = {"status": status, "last_error": error}
+    def _finish(self, row: OutboxMessage, status: OutboxStatus, error: str = "", **extra: object) -> None:
+        values: dict[str, object] = {"status": status, "last_error": error, **extra}
         if status == OutboxStatus.sent:
             values["sent_at"] = self.clock()
         self._update(row.id, **values)
@@ -122,9 +146,16 @@ class Outbox:
                 # The token was used or expired: send the same messages by push instead.
                 self._retry_later(row, 0, failed.detail, reply_token=None, attempts=row.attempts - 1)
             case Failure.rate_limited:
-                delay = failed.retry_after if failed.retry_after is not None else backoff(row.attempts)
-                self.limiters[platform].pause(delay)
+                self.rate_streak[platform] += 1
+                delay = failed.retry_after if failed.retry_after is not None else backoff(self.rate_streak[platform])
+                (self.multicast_limiter if row.recipients else self.limiters[platform]).pause(delay)
                 self._retry_later(row, delay, failed.detail, attempts=row.attempts - 1)
+            case Failure.quota_exhausted:
+                # LINE's monthly limit: every other send of this tag on LINE would be refused too.
+                self._finish(row, OutboxStatus.failed, failed.detail)
+                if row.tag:
+                    with transaction(self.engine) as session:
+                        cancel_pending(session=session, tag=row.tag, platform=row.platform, reason=failed.detail)
             case Failure.transient if row.attempts < self.settings.max_send_attempts:
                 self._retry_later(row, backoff(row.attempts), failed.detail)
             case Failure.unreachable:

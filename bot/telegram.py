@@ -116,6 +116,10 @@ class TelegramAdapter:
         except TelegramError as exc:
             raise SendFailed(Failure.rejected, exc.message) from exc
 
+    async def multicast(self, user_ids: Sequence[str], part: Any, *, retry_key: str) -> None:
+        """The Bot API has no multicast: broadcasts store one outbox row per Telegram chat instead."""
+        raise SendFailed(Failure.rejected, "Telegram has no multicast")
+
 
 async def _answer_callback(bot: Bot, callback_id: str) -> None:
     """Stop the button's spinner. A stale query id is not worth failing the reply for."""

@@ -159,6 +159,10 @@ class OutboxMessage(SQLModel, table=True):
     """Groups rows for reports, e.g. `broadcast:12`."""
     created_at: datetime = when(default_factory=utcnow)
     sent_at: datetime | None = when(nullable=True)
+    recipients: list[str] = json_field([])
+    """LINE multicast: the user ids of one batch (at most 500); empty for a message to one chat."""
+    started_at: datetime | None = when(nullable=True)
+    """When the current send began; a Telegram row left in `sending` without it was claimed but never sent."""
 
 
 class AuditLog(SQLModel, table=True):

@@ -18,9 +18,12 @@ from storage.people import preferred_account
 def enqueue(
     *, session: Session, key: str, platform: str, user_id: str, chat_id: str, replies: Sequence[Reply],
     now: datetime, reply_token: str | None = None, reply_token_expires_at: datetime | None = None, tag: str = "",
-    not_before: datetime | None = None,
+    not_before: datetime | None = None, recipients: Sequence[str] = (),
 ) -> bool:
-    """Store one logical send under an idempotency key; a key already stored is left alone (returns False)."""
+    """Store one logical send under an idempotency key; a key already stored is left alone (returns False).
+
+    `recipients` makes it one LINE multicast to those user ids (`chat_id` then only names the batch).
+    """
     if not replies:
         return False
     row = {
@@ -30,6 +33,7 @@ def enqueue(
         # One retry key per logical send: LINE answers 409 to a repeat, so a retried push is never doubled.
         "retry_key": str(uuid.uuid4()), "status": OutboxStatus.pending, "attempts": 0, "parts_sent": 0,
         "next_attempt_at": not_before or now, "last_error": "", "tag": tag, "created_at": now,
+        "recipients": list(recipients),
     }
     bind = session.get_bind()
     dialect = postgresql if bind.dialect.name == "postgresql" else sqlite
@@ -66,19 +70,21 @@ def claim_due(*, session: Session, now: datetime, limit: int, lease: timedelta) 
         row.status = OutboxStatus.sending
         row.attempts += 1
         row.next_attempt_at = now + lease
+        row.started_at = None
     return rows
 
 
 def recover_abandoned(*, session: Session, now: datetime, whole: bool) -> tuple[int, int]:
     """Rows left in `sending` by a dead dispatcher (lease expired, or all of them when `whole`): LINE goes
-    again (its retry key makes that safe); Telegram has no such key, so the outcome is recorded as unknown."""
+    again (its retry key makes that safe); so does a Telegram row whose send had not started; one that had
+    started has no retry key, so its outcome is recorded as unknown."""
     query = select(OutboxMessage).where(OutboxMessage.status == OutboxStatus.sending)
     if not whole:
         query = query.where(col(OutboxMessage.next_attempt_at) <= now)
     rows = session.exec(query.with_for_update(skip_locked=True)).all()
     retried = unknown = 0
     for row in rows:
-        if row.platform == "line":
+        if row.platform == "line" or row.started_at is None:
             row.status = OutboxStatus.pending
             row.next_attempt_at = now
             retried += 1
@@ -87,6 +93,17 @@ def recover_abandoned(*, session: Session, now: datetime, whole: bool) -> tuple[
             row.last_error = "process stopped while sending; outcome unknown"
             unknown += 1
     return retried, unknown
+
+
+def cancel_pending(*, session: Session, tag: str, platform: str, reason: str) -> int:
+    """Cancel the rows of `tag` on `platform` not yet sent, e.g. when LINE's monthly quota is spent."""
+    rows = session.exec(select(OutboxMessage).where(
+        OutboxMessage.tag == tag, OutboxMessage.platform == platform, OutboxMessage.status == OutboxStatus.pending,
+    ).with_for_update(skip_locked=True)).all()
+    for row in rows:
+        row.status = OutboxStatus.cancelled
+        row.last_error = reason
+    return len(rows)
 
 
 def counts_by_status(*, session: Session, tag: str | None = None) -> dict[tuple[str, str], int]:

@@ -87,11 +87,26 @@ async def test_a_telegram_send_interrupted_by_a_crash_is_recorded_unknown_not_re
     phone = phones.telegram()
     push(service, phone, "ส่งแล้วหรือยัง")
     with transaction(service.engine) as session:
-        session.exec(select(OutboxMessage)).one().status = OutboxStatus.sending
+        claimed = session.exec(select(OutboxMessage)).one()
+        claimed.status, claimed.started_at = OutboxStatus.sending, service.clock()  # the send had begun
     service.outbox.recover(immediately=True)
     await service.drain()
     assert phone.texts == []
     assert row(service).status == OutboxStatus.unknown
+
+
+async def test_a_telegram_row_claimed_but_not_yet_started_is_sent_after_a_crash(
+    phones: Phones, service: Service
+) -> None:
+    """Rows wait for a rate-limit slot after being claimed; only a send that had begun is of unknown outcome."""
+    phone = phones.telegram()
+    push(service, phone, "ยังไม่ได้ส่ง")
+    with transaction(service.engine) as session:
+        session.exec(select(OutboxMessage)).one().status = OutboxStatus.sending
+    service.outbox.recover(immediately=True)
+    await service.drain()
+    assert phone.texts == ["ยังไม่ได้ส่ง"]
+    assert row(service).status == OutboxStatus.sent
 
 
 async def test_a_telegram_timeout_is_recorded_unknown_not_repeated(phones: Phones, service: Service) -> None:

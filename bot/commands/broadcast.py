@@ -1,0 +1,219 @@
+"""`coordbot broadcast send|status ID|cancel ID`: announcements from the shell.
+
+`send` shows the preview (recipients per platform, LINE messages against the quota left) and changes nothing
+unless `--yes` is given; the running service's dispatcher then sends what this command queued.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from collections.abc import Callable
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from bot.cli import _engine, _settings
+from bot.commands import Add, Subparsers
+from bot.commands.deadlines import with_scheduler
+from bot.config import Settings
+from bot.errors import DomainError
+from bot.i18n import format_datetime, parse_datetime
+from handlers.broadcast import BadUrl, BadWhen, Draft, describe, line_quota, parse_segment, send_time, start_sending
+from scheduler.broadcast import cancel_send, plan_send
+from storage.broadcast import (
+    PLATFORMS,
+    STATES,
+    Broadcast,
+    BroadcastStatus,
+    LineMode,
+    acknowledgements,
+    create_broadcast,
+    delivery,
+    get_broadcast,
+    resolve,
+    set_status,
+)
+from storage.db import transaction, utcnow
+from storage.models import Person, Role
+
+
+def register(sub: Subparsers, add: Add) -> None:
+    group = add("broadcast", lambda a: 2, "admin announcements to a segment, on LINE and Telegram")
+    actions = group.add_subparsers(dest="action", required=True)
+    send = add("send", cmd_send, "preview an announcement; with --yes, send it (or schedule it with --at)", actions)
+    send.add_argument("--text", required=True)
+    send.add_argument("--role", action="append", default=[], help="admin, deputy_governor, coordinator, guest")
+    send.add_argument("--province", action="append", default=[], help="Thai or English name; repeatable")
+    send.add_argument("--cluster", action="append", default=[], help="cluster number or name; repeatable")
+    send.add_argument("--region", action="append", default=[], help="ภาค, e.g. ภาคเหนือ or North")
+    send.add_argument("--platform", action="append", default=[], choices=["line", "telegram"])
+    send.add_argument("--at", help="local time, e.g. '2569-03-05 09:00' (Buddhist Era) or '2026-03-05 09:00'")
+    send.add_argument("--image", help="https:// URL of an image sent after the text")
+    send.add_argument("--link", help="https:// URL behind a link button")
+    send.add_argument("--ack", action="store_true", help="ask recipients to press รับทราบ")
+    send.add_argument("--quiet", action="store_true", help="respect quiet hours (off by default for announcements)")
+    send.add_argument("--line-mode", choices=[m.value for m in LineMode], default=LineMode.all.value,
+                      help="over LINE's quota: telegram_only or partial")
+    send.add_argument("--author", type=int, help="person id of the admin sending it (default: the first admin)")
+    send.add_argument("--yes", action="store_true", help="confirm: without it nothing is stored or sent")
+    status = add("status", cmd_status, "delivery counts per platform with a progress bar", actions)
+    status.add_argument("id", type=int)
+    cancel = add("cancel", cmd_cancel, "cancel a scheduled announcement that has not started", actions)
+    cancel.add_argument("id", type=int)
+
+
+def progress_bar(done: int, total: int, width: int = 30) -> str:
+    percent = 100 if not total else done * 100 // total
+    filled = width * percent // 100
+    return f"[{'#' * filled}{'.' * (width - filled)}] {percent}% ({done}/{total})"
+
+
+def cmd_send(args: argparse.Namespace) -> int:
+    return _disposing(_send, args)
+
+
+def _disposing(command: Callable[[argparse.Namespace, Settings, Engine], int], args: argparse.Namespace) -> int:
+    settings = _settings()
+    engine = _engine(settings)
+    try:
+        return command(args, settings, engine)
+    finally:
+        engine.dispose()
+
+
+def _draft(args: argparse.Namespace, settings: Settings) -> Draft:
+    """The same understanding of roles, places and times as the chat command."""
+    segment = parse_segment({"role": args.role, "province": args.province, "cluster": args.cluster,
+                             "region": args.region, "platform": args.platform})
+    draft = Draft(text=args.text.strip(), segment=segment, ask_ack=args.ack, quiet_hours=args.quiet)
+    if not draft.text:
+        raise ValueError("the text is empty")
+    if args.at:
+        try:
+            draft.send_at = parse_datetime(args.at.replace("T", " "), settings.tz)
+        except ValueError as exc:
+            raise BadWhen(text=args.at) from exc
+        if draft.send_at <= utcnow():
+            raise BadWhen(text=args.at)
+    for url in (args.image, args.link):
+        if url and not url.startswith("https://"):
+            raise BadUrl(url=url)
+    draft.image_url, draft.link_url = args.image or "", args.link or ""
+    return draft
+
+
+def _author(session: Session, wanted: int | None) -> Person:
+    query = select(Person).where(Person.role == Role.admin).order_by(col(Person.id))
+    if wanted is not None:
+        query = query.where(Person.id == wanted)
+    author = session.exec(query).first()
+    if author is None:
+        raise LookupError("no such admin" if wanted is not None else "no admin exists to send it as")
+    return author
+
+
+def _send(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
+    now = utcnow()
+    try:
+        draft = _draft(args, settings)
+        with transaction(engine) as session:
+            author = _author(session, args.author)
+            audience = resolve(session=session, segment=draft.segment)
+    except (DomainError, ValueError, LookupError) as exc:
+        print(f"cannot send: {exc}", file=sys.stderr)
+        return 2
+    line, telegram = audience.count("line"), audience.count("telegram")
+    left, known = line_quota(settings)
+    print(f"to: {describe(draft.segment, 'en')}")
+    print(f"recipients: LINE {line}, Telegram {telegram}, unreachable {len(audience.unreachable)}")
+    print(f"LINE messages: {line} (quota left: {left if left is not None else 'unlimited' if known else 'unknown'})")
+    print(f"text: 📢 {draft.text}")
+    over = left is not None and line > left
+    if over and args.line_mode == LineMode.all.value:
+        print("over LINE's quota: choose --line-mode telegram_only or partial", file=sys.stderr)
+        return 2
+    if not args.yes:
+        print("preview only; add --yes to send")
+        return 0
+    with transaction(engine) as session:
+        assert author.id is not None
+        broadcast = create_broadcast(session=session, author_id=author.id, text=draft.text, segment=draft.segment,
+                                     now=now, image_url=draft.image_url, link_url=draft.link_url,
+                                     link_label="เปิดลิงก์" if draft.link_url else "", ask_ack=draft.ask_ack,
+                                     quiet_hours=draft.quiet_hours, send_at=draft.send_at)
+        broadcast.line_mode = LineMode(args.line_mode if over else LineMode.all)
+        broadcast.line_limit = left if broadcast.line_mode == LineMode.partial else None
+        broadcast_id = broadcast.id
+        assert broadcast_id is not None
+        if draft.send_at is None:
+            session.flush()
+            queued = start_sending(session=session, broadcast_id=broadcast_id, now=now, settings=settings)
+        else:
+            broadcast.status = BroadcastStatus.scheduled
+    if draft.send_at is not None:
+        at = draft.send_at
+        with_scheduler(settings, engine, lambda scheduler: plan_send(scheduler, broadcast_id, at))
+        when = format_datetime(send_time(broadcast, settings, at), "en", settings.tz)
+        print(f"broadcast #{broadcast_id} scheduled for {when}")
+    else:
+        print(f"broadcast #{broadcast_id} queued for {queued} people; the running service sends it")
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    return _disposing(_status, args)
+
+
+def _status(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
+    with transaction(engine) as session:
+        broadcast = get_broadcast(session=session, broadcast_id=args.id)
+        if broadcast is None:
+            print(f"no broadcast #{args.id}", file=sys.stderr)
+            return 2
+        counts = delivery(session=session, broadcast_id=args.id)
+        acked, waiting = acknowledgements(session=session, broadcast_id=args.id)
+    print(status_text(broadcast, counts, settings))
+    if broadcast.ask_ack:
+        print(f"acknowledged: {len(acked)}/{len(acked) + len(waiting)}"
+              + (f"; not yet: {', '.join(p.name or f'#{p.id}' for p in waiting[:20])}" if waiting else ""))
+    return 0
+
+
+def status_text(broadcast: Broadcast, counts: dict[str, Counter[str]], settings: Settings) -> str:
+    total = sum(sum(c.values()) for c in counts.values())
+    done = total - sum(c["queued"] for c in counts.values())
+    when = broadcast.send_at or broadcast.started_at or broadcast.created_at
+    lines = [f"broadcast #{broadcast.id}: {broadcast.status} ({format_datetime(when, 'en', settings.tz)})",
+             f"text: {broadcast.text[:70]}"]
+    for platform in PLATFORMS:
+        c = counts.get(platform, Counter())
+        cells = ", ".join(f"{state} {c[state]}" for state in [*STATES, "unknown", "skipped"]
+                          if state in STATES or c[state])
+        lines.append(f"  {platform:<9} {cells}")
+    lines.append("  " + progress_bar(done, total))
+    if broadcast.line_stopped:
+        lines.append("  LINE stopped: monthly message limit reached")
+    return "\n".join(lines)
+
+
+def cmd_cancel(args: argparse.Namespace) -> int:
+    return _disposing(_cancel, args)
+
+
+def _cancel(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
+    with transaction(engine) as session:
+        broadcast = get_broadcast(session=session, broadcast_id=args.id)
+        if broadcast is None:
+            print(f"no broadcast #{args.id}", file=sys.stderr)
+            return 2
+        status = broadcast.status
+        cancelled = set_status(session=session, broadcast_id=args.id,
+                               frm=[BroadcastStatus.draft, BroadcastStatus.scheduled], to=BroadcastStatus.cancelled)
+    if not cancelled:
+        print(f"broadcast #{args.id} is {status}; only a scheduled one can be cancelled", file=sys.stderr)
+        return 2
+    with_scheduler(settings, engine, lambda scheduler: cancel_send(scheduler, args.id))
+    print(f"broadcast #{args.id} cancelled; nothing was sent")
+    return 0

@@ -1,0 +1,72 @@
+"""`coordbot broadcast send|status|cancel`: preview without --yes, queue or schedule with it, report, cancel."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from bot.cli import main
+from storage.db import make_engine, transaction
+from storage.migrations import upgrade
+from storage.models import Role
+from storage.people import ensure_account
+
+
+@pytest.fixture
+def shell_env(database_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("COORDBOT_DATABASE_URL", database_url)
+    engine = make_engine(database_url)
+    upgrade(engine)
+    with transaction(engine) as session:
+        for n, (platform, role, province) in enumerate([("line", Role.admin, None),
+                                                        ("line", Role.coordinator, "TH-50"),
+                                                        ("telegram", Role.coordinator, "TH-50"),
+                                                        ("telegram", Role.coordinator, "TH-40")]):
+            user = f"U{n:032x}" if platform == "line" else str(700 + n)
+            _, person = ensure_account(session=session, platform=platform, user_id=user, chat_id=user)
+            person.role, person.province_iso, person.name = role, province, f"คน {n}"
+    engine.dispose()
+    return database_url
+
+
+def planned_jobs(database_url: str) -> list[str]:
+    engine = make_engine(database_url)
+    with engine.connect() as conn:
+        jobs = [row[0] for row in conn.execute(text("SELECT id FROM apscheduler_jobs ORDER BY id"))]
+    engine.dispose()
+    return jobs
+
+
+def test_send_previews_then_queues_and_status_shows_progress(
+    shell_env: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["broadcast", "send", "--text", "ประชุม", "--province", "เชียงใหม่", "--role", "coordinator"]) == 0
+    out = capsys.readouterr().out
+    assert "recipients: LINE 1, Telegram 1, unreachable 0" in out and "preview only" in out
+    assert main(["broadcast", "status", "1"]) == 2
+    capsys.readouterr()
+
+    assert main(["broadcast", "send", "--text", "ประชุม", "--province", "Chiang Mai", "--yes"]) == 0
+    assert "broadcast #1 queued for 2 people" in capsys.readouterr().out
+    assert main(["broadcast", "status", "1"]) == 0
+    status = capsys.readouterr().out
+    assert "broadcast #1: sending" in status
+    assert "line      queued 1, sent 0, failed 0, unreachable 0" in status
+    assert "[..............................] 0% (0/2)" in status
+    assert main(["broadcast", "cancel", "1"]) == 2
+    assert "only a scheduled one can be cancelled" in capsys.readouterr().err
+
+
+def test_a_scheduled_send_is_planned_and_cancel_removes_its_job(
+    shell_env: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["broadcast", "send", "--text", "ล่วงหน้า", "--at", "2580-01-05 09:00", "--ack", "--yes"]) == 0
+    assert "broadcast #1 scheduled for 5 Jan 2037 09:00" in capsys.readouterr().out
+    assert planned_jobs(shell_env) == ["bc:1"]
+    assert main(["broadcast", "cancel", "1"]) == 0
+    assert planned_jobs(shell_env) == []
+
+
+def test_unknown_places_are_refused(shell_env: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["broadcast", "send", "--text", "x", "--province", "Atlantis", "--yes"]) == 2
+    assert "Atlantis" in capsys.readouterr().err
