@@ -68,6 +68,8 @@ class WindowStatus(Payload):
 DEADLINES = Text("กำหนดส่งแผนที่เปิดอยู่", "open plan-submission deadlines")
 SUBMITTED_CMD = Text("แจ้งว่าจังหวัดส่งแผนแล้ว", "tell us your province has submitted")
 WINDOW_CMD = Text("จัดการรอบส่งแผน (ผู้ดูแล)", "manage submission windows (admins)")
+PRESS_HINT = Text("กดปุ่มด้านล่างเมื่อจังหวัดส่งแผนแล้ว หรือเพื่อดูสถานะ",
+                  "Press a button below when your province has submitted, or to see a status.")
 NONE_OPEN = Text("ขณะนี้ไม่มีรอบส่งแผนที่เปิดอยู่", "No submission window is open now.")
 CLOSES = Text("ปิดรับ {when} ({left})", "Closes {when} ({left})")
 LEFT_DAYS = Text("อีก {d} วัน {h} ชั่วโมง", "{d} days {h} hours left")
@@ -201,7 +203,7 @@ def show_deadlines(msg: Incoming, ctx: Context) -> list[Reply]:
             buttons.append(Button(label=ctx.t(STATUS_BUTTON, id=window.id), payload=WindowStatus(window.id).pack()))
         cards.append(Card(title=title(window, ctx.lang), lines=lines,
                           progress=round(100 * len(done) / len(window.provinces))))
-    return [Reply(text=ctx.t(DEADLINES), cards=cards, buttons=buttons)]
+    return [Reply(text=ctx.t(PRESS_HINT) if buttons else "", cards=cards, buttons=buttons)]
 
 
 @router.command("submitted", "ส่งแล้ว", roles=SUBMITTERS, summary=SUBMITTED_CMD)

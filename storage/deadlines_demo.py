@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
 from sqlmodel import select
@@ -10,6 +11,13 @@ from sqlmodel import select
 from storage import reference
 from storage.db import transaction, utcnow
 from storage.deadlines import PlanLevel, SubmissionWindow, create_window, submit
+
+BANGKOK = ZoneInfo("Asia/Bangkok")
+
+
+def _at_half_past_four(day: datetime) -> datetime:
+    """Windows close at the end of the working day, 16:30 Bangkok time."""
+    return day.astimezone(BANGKOK).replace(hour=16, minute=30, second=0, microsecond=0)
 
 
 def seed_windows(engine: Engine) -> int:
@@ -22,7 +30,7 @@ def seed_windows(engine: Engine) -> int:
         provincial = create_window(
             session=session, title_th="เสนอโครงการ วทน. เข้าแผนพัฒนาจังหวัด ปี 2571",
             title_en="STI projects for the 2571 provincial development plan", plan_level=PlanLevel.provincial,
-            fiscal_year=2571, opens_at=now - timedelta(days=20), closes_at=now + timedelta(days=10, hours=6),
+            fiscal_year=2571, opens_at=now - timedelta(days=20), closes_at=_at_half_past_four(now + timedelta(days=10)),
             provinces=everyone, scope="all", link="https://example.org/plan-2571",
             description="ส่งผ่านระบบ eMENSCR และแจ้งในแชตนี้เมื่อส่งแล้ว",
         )
@@ -31,12 +39,12 @@ def seed_windows(engine: Engine) -> int:
         create_window(
             session=session, title_th="แผนพัฒนากลุ่มจังหวัดภาคเหนือตอนบน 1 ปี 2571",
             title_en="Upper North 1 cluster plan 2571", plan_level=PlanLevel.cluster, fiscal_year=2571,
-            opens_at=now - timedelta(days=5), closes_at=now + timedelta(days=2, hours=3),
+            opens_at=now - timedelta(days=5), closes_at=_at_half_past_four(now + timedelta(days=2)),
             provinces=list(cluster_north.members), scope=cluster_north.name_th,
         )
         create_window(
             session=session, title_th="แผนพัฒนาท้องถิ่น (อปท.) ปี 2571", title_en="Local government plans 2571",
             plan_level=PlanLevel.local, fiscal_year=2571, opens_at=now + timedelta(days=30),
-            closes_at=now + timedelta(days=75), provinces=everyone, scope="all",
+            closes_at=_at_half_past_four(now + timedelta(days=75)), provinces=everyone, scope="all",
         )
     return 3
