@@ -116,7 +116,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--mode", choices=["split", "single"], default="split")
     parser.add_argument("--database-url", help="defaults to a fresh SQLite file")
-    parser.add_argument("--drain-timeout", type=float, default=90.0)
+    parser.add_argument("--drain-timeout", type=float, default=100.0)
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="coordbot-bench-"))

@@ -67,7 +67,7 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utcnow) -> Fa
     app = FastAPI(title="coordbot", lifespan=lifespan)
     app.state.settings = settings
     app.state.engine = engine
-    app.include_router(webhooks.router)
+    app.router.routes.extend(webhooks.routes)
     app.include_router(files.router)
 
     @app.get("/healthz")

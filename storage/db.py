@@ -26,10 +26,10 @@ def normalize_url(url: str) -> str:
 
 
 def make_engine(url: str) -> Engine:
-    """An engine tuned for the backend: SQLite in WAL mode with a busy timeout, PostgreSQL pooled."""
+    """An engine tuned for the backend: SQLite in WAL mode with writers queued, PostgreSQL pooled."""
     url = normalize_url(url)
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_S})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 0})
         event.listen(engine, "connect", _sqlite_pragmas)
         _serialize_writers(engine)
         return engine
@@ -39,10 +39,11 @@ def make_engine(url: str) -> Engine:
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     dbapi_conn.isolation_level = None  # let the "begin" listener above control transactions
     cur = dbapi_conn.cursor()
+    cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")  # opening may wait for another process
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")
+    cur.execute("PRAGMA busy_timeout=0")  # from now on only BEGIN waits, in `_begin_immediate`
     cur.close()
 
 
@@ -73,20 +74,17 @@ def _serialize_writers(engine: Engine) -> None:
 
 def _begin_immediate(raw: sqlite3.Connection) -> None:
     """BEGIN IMMEDIATE (the driver opens transactions lazily; reads inside a write must stay consistent),
-    retried every 0.2 ms while another process writes, for up to SQLITE_BUSY_TIMEOUT_S."""
-    raw.execute("PRAGMA busy_timeout=0")
+    retried every 0.2 ms while another process writes, for up to SQLITE_BUSY_TIMEOUT_S. Every statement runs
+    inside such a transaction, and in WAL mode only BEGIN waits for a lock, so SQLite's own busy timeout is 0."""
     deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_S
-    try:
-        while True:
-            try:
-                raw.execute("BEGIN IMMEDIATE")
-                return
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) or time.monotonic() > deadline:
-                    raise
-                time.sleep(0.0002)
-    finally:
-        raw.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")
+    while True:
+        try:
+            raw.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.0002)
 
 
 def is_sqlite(engine: Engine) -> bool:
