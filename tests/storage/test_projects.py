@@ -105,6 +105,9 @@ def test_query_parsing() -> None:
     q = parse_query("จ.เชียงใหม่ ปี 2569 กำลังดำเนินการ")
     assert (q.province_iso, q.filters) == ("TH-50", Filters(ProjectStatus.in_progress, 2569))
     assert parse_query("เชียงใหม่ กาแฟ").keyword == "กาแฟ"
+    assert (parse_query("จ.เชียงใหม่กาแฟ").province_iso, parse_query("เชียงใหม่กาแฟ").keyword) == ("TH-50", "กาแฟ")
+    assert parse_query("โครงการเกษตร").keyword == "เกษตร"
+    assert (parse_query("น่านน้ำ").province_iso, parse_query("น่านน้ำ").keyword) == (None, "น่านน้ำ")
     assert parse_query("cluster 5").cluster_no == 5
     assert parse_query("fy2026").filters.fiscal_year == 2569
     assert parse_query("เชียงใหม่ ปี ๒๕๖๙").filters.fiscal_year == 2569
