@@ -386,3 +386,18 @@ async def test_an_import_tells_each_watcher_once_about_the_projects_it_changed(
     [told] = await watcher.settle()
     assert "An import changed 12 project(s) you watch" in told.text and "(+2)" in told.text
     assert stored(service, "CMI-2569-0003").progress == 20
+
+
+async def test_an_empty_lookup_lists_the_own_province_or_for_admins_everything(
+    phones: Phones, service: Service
+) -> None:
+    seed(service, [project("CMI-2569-0001"), project("KKN-2569-0001", province="TH-40")])
+    coordinator, admin = phones.line(1), phones.telegram(2)
+    register(coordinator, Role.coordinator, "TH-40")
+    register(admin, Role.admin, lang="en")
+    own = await ask(coordinator, "โครงการ")
+    assert "KKN-2569-0001" in own and "CMI-2569-0001" not in own
+    everything = await ask(admin, "/projects")
+    assert "KKN-2569-0001" in everything and "CMI-2569-0001" in everything
+    national = await ask(admin, "/summary")
+    assert "nationwide" in national and "2 projects" in national and "By region:" in national
