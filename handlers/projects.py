@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.context import Context
-from bot.errors import DomainError, NotAllowed, UsageError
+from bot.errors import BadButton, DomainError, NotAllowed, UsageError
 from bot.i18n import Text, format_datetime
 from bot.messages import Button, Card, Incoming, Reply
 from bot.payloads import Cmd, Payload
@@ -489,14 +489,19 @@ def more_payload(query: Query, last: str) -> ProjectMore | None:
 
 @router.button(ProjectMore, roles=MEMBERS)
 def more(msg: Incoming, ctx: Context, data: ProjectMore) -> list[Reply]:
-    status = list(ProjectStatus)[int(data.status)] if data.status else None
-    filters = Filters(status=status, fiscal_year=data.year or None)
-    place: dict[str, Any] = {}
-    if data.place.startswith("G"):
-        place["cluster_no"] = int(data.place[1:])
-    elif data.place:
-        place["province_iso"] = data.place
-    query = Query(keyword=unpack_keyword(data.keyword) or None, filters=filters, **place)
+    try:
+        status = list(ProjectStatus)[int(data.status)] if data.status else None
+        place: dict[str, Any] = {}
+        if data.place.startswith("G"):
+            place["cluster_no"] = reference.cluster(int(data.place[1:])).no
+        elif data.place:
+            place["province_iso"] = reference.province(data.place).iso
+        keyword = unpack_keyword(data.keyword) or None
+        if keyword:
+            int(data.before)  # keyword pages continue from an id
+    except (ValueError, IndexError, KeyError) as exc:
+        raise BadButton() from exc
+    query = Query(keyword=keyword, filters=Filters(status=status, fiscal_year=data.year or None), **place)
     return list_page(ctx, query, before=data.before)
 
 

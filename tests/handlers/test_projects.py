@@ -148,6 +148,14 @@ async def test_long_results_are_paged_with_a_more_button(phones: Phones, service
     assert "CMI-2569-0001" in last and not phone.screen[-1].buttons
 
 
+@pytest.mark.parametrize("forged", ["pjm:TH-99::::X", "pjm:::9:0:X", "pjm:G77:::0:X", "pjm::~a:::notanid"])
+async def test_a_forged_more_button_is_refused_politely(phones: Phones, service: Service, forged: str) -> None:
+    phone = phones.line()
+    register(phone, Role.coordinator, "TH-50")
+    await phone.press_data(forged)
+    assert "ปุ่มนี้หมดอายุหรือไม่ถูกต้อง" in phone.screen[-1].text
+
+
 async def test_unknown_code_says_not_found_and_offers_nearest_codes(phones: Phones, service: Service) -> None:
     seed(service, [project("CMI-2569-0012"), project("CMI-2569-0013"), project("KKN-2569-0001", province="TH-40")])
     phone = phones.line()
