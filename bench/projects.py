@@ -185,8 +185,8 @@ def run_pg(url: str, csv_path: Path, n: int, lookups: int, log: Callable[[str], 
     try:
         figures = run("postgresql", engine, csv_path, n, lookups, log)
         with engine.connect() as conn:
-            trigram = conn.execute(text("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_project_title_trgm'"
-                                        )).scalar_one()
+            trigram = conn.execute(text("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_project_title_trgm' "
+                                        "AND schemaname = current_schema()")).scalar_one()
         log(f"postgresql title index: {'pg_trgm GIN' if 'gin' in trigram else 'plain (no pg_trgm)'}")
         print(f"projects-pg n={n} code_p99_ms={figures.p('code', 99):.2f} "
               f"province_p99_ms={figures.p('province', 99):.2f} keyword_p99_ms={figures.p('keyword', 99):.2f} "

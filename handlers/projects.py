@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.context import Context
-from bot.errors import DomainError, NotAllowed, UsageError
+from bot.errors import BadButton, DomainError, NotAllowed, UsageError
 from bot.i18n import Text, format_datetime
 from bot.messages import Button, Card, Incoming, Reply
 from bot.payloads import Cmd, Payload
@@ -62,6 +62,7 @@ PAGE = 5
 MAX_QUERY = 100
 MAX_NOTE = 500
 MIN_KEYWORD = 2
+MIN_JOINED_NAME = 5
 
 STATUS_NAMES: dict[ProjectStatus, Text] = {
     ProjectStatus.proposed: Text("เสนอโครงการ", "proposed"),
@@ -319,10 +320,28 @@ def parse_query(text: str) -> Query:
         return Query(province_iso=province.iso, filters=filters)
     if len(rest) > 1 and (province := reference.find_province(rest[0])) is not None:
         return Query(province_iso=province.iso, keyword=_keyword(" ".join(rest[1:])), filters=filters)
+    if (joined := _province_then_words(target)) is not None:
+        return Query(province_iso=joined[0], keyword=_keyword(joined[1]), filters=filters)
     return Query(keyword=_keyword(target), filters=filters)
 
 
+def _province_then_words(text: str) -> tuple[str, str] | None:
+    """Thai without spaces: "เชียงใหม่กาแฟ" (or "จ.เชียงใหม่กาแฟ") is a province followed by a keyword.
+
+    Short names are left out: "ตาก" (Tak) is also "to dry", and "น่าน" starts "น่านน้ำ" (waters).
+    """
+    bare = text.removeprefix("จังหวัด").removeprefix("จ.").strip()
+    for province in sorted(reference.provinces(), key=lambda p: -len(p.name_th)):
+        name = province.name_th
+        if len(name) >= MIN_JOINED_NAME and bare.startswith(name) and len(bare) - len(name) >= MIN_KEYWORD:
+            return province.iso, bare[len(name):].strip()
+    return None
+
+
 def _keyword(text: str) -> str:
+    """Every title starts with "โครงการ", so a leading "โครงการ" would only stop words inside from matching."""
+    if text.startswith("โครงการ") and len(text) - len("โครงการ") >= MIN_KEYWORD:
+        text = text.removeprefix("โครงการ").strip()
     if len(text) < MIN_KEYWORD:
         raise KeywordTooShort(query=text, min=MIN_KEYWORD)
     return text
@@ -470,14 +489,19 @@ def more_payload(query: Query, last: str) -> ProjectMore | None:
 
 @router.button(ProjectMore, roles=MEMBERS)
 def more(msg: Incoming, ctx: Context, data: ProjectMore) -> list[Reply]:
-    status = list(ProjectStatus)[int(data.status)] if data.status else None
-    filters = Filters(status=status, fiscal_year=data.year or None)
-    place: dict[str, Any] = {}
-    if data.place.startswith("G"):
-        place["cluster_no"] = int(data.place[1:])
-    elif data.place:
-        place["province_iso"] = data.place
-    query = Query(keyword=unpack_keyword(data.keyword) or None, filters=filters, **place)
+    try:
+        status = list(ProjectStatus)[int(data.status)] if data.status else None
+        place: dict[str, Any] = {}
+        if data.place.startswith("G"):
+            place["cluster_no"] = reference.cluster(int(data.place[1:])).no
+        elif data.place:
+            place["province_iso"] = reference.province(data.place).iso
+        keyword = unpack_keyword(data.keyword) or None
+        if keyword:
+            int(data.before)  # keyword pages continue from an id
+    except (ValueError, IndexError, KeyError) as exc:
+        raise BadButton() from exc
+    query = Query(keyword=keyword, filters=Filters(status=status, fiscal_year=data.year or None), **place)
     return list_page(ctx, query, before=data.before)
 
 

@@ -70,6 +70,7 @@ FIELDS = ("title_th", "title_en", "province_iso", "cluster_no", "plan_level", "f
           "budget_satang", "status", "progress", "last_note")
 MAX_BUDGET_SATANG = 10**15
 CHUNK = 2000
+HEADER_SEARCH_ROWS = 10
 
 
 class ImportFileError(ValueError):
@@ -127,25 +128,40 @@ def read_table(path: Path) -> tuple[list[str | None], list[tuple[int, list[str]]
     elif suffix in (".xlsx", ".xlsm"):
         from openpyxl import load_workbook
 
-        sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
-        table = sheet.iter_rows(values_only=True)
+        book = load_workbook(path, read_only=True, data_only=True)
+        try:
+            table = iter(list(book.worksheets[0].iter_rows(values_only=True)))
+        finally:
+            book.close()  # read-only workbooks keep the file open until closed
     else:
         raise ImportFileError(f"unknown file type {suffix!r}: use .csv or .xlsx")
-    header = next(table, None)
-    if header is None:
-        raise ImportFileError("the file is empty")
-    columns = [HEADERS.get(_header_key(str(h or ""))) for h in header]
+    columns, first = _find_header(table)
     missing = [th for name, th in COLUMNS if name in ("code", "title_th", "fiscal_year") and name not in columns]
     if missing:
         raise ImportFileError(f"missing column(s): {', '.join(missing)}")
     if "province" not in columns and "cluster" not in columns:
         raise ImportFileError("missing column: จังหวัด or กลุ่มจังหวัด")
     rows = []
-    for number, values in enumerate(table, start=2):
+    for number, values in enumerate(table, start=first + 1):
         cells = ["" if v is None else _cell(v) for v in values]
         if any(cells):
             rows.append((number, cells))
     return columns, rows
+
+
+def _find_header(table: Iterator[Sequence[Any]]) -> tuple[list[str | None], int]:
+    """The header row and its row number: ministry sheets often open with a title or date rows above it."""
+    first: list[str | None] | None = None
+    for number, header in enumerate(table, start=1):
+        columns = [HEADERS.get(_header_key(str(h or ""))) for h in header]
+        if "code" in columns:
+            return columns, number
+        first = columns if first is None else first
+        if number == HEADER_SEARCH_ROWS:
+            break
+    if first is None:
+        raise ImportFileError("the file is empty")
+    return first, 1  # no code column anywhere: the caller names what is missing
 
 
 def _cell(value: Any) -> str:

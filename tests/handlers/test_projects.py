@@ -148,6 +148,14 @@ async def test_long_results_are_paged_with_a_more_button(phones: Phones, service
     assert "CMI-2569-0001" in last and not phone.screen[-1].buttons
 
 
+@pytest.mark.parametrize("forged", ["pjm:TH-99::::X", "pjm:::9:0:X", "pjm:G77:::0:X", "pjm::~a:::notanid"])
+async def test_a_forged_more_button_is_refused_politely(phones: Phones, service: Service, forged: str) -> None:
+    phone = phones.line()
+    register(phone, Role.coordinator, "TH-50")
+    await phone.press_data(forged)
+    assert "ปุ่มนี้หมดอายุหรือไม่ถูกต้อง" in phone.screen[-1].text
+
+
 async def test_unknown_code_says_not_found_and_offers_nearest_codes(phones: Phones, service: Service) -> None:
     seed(service, [project("CMI-2569-0012"), project("CMI-2569-0013"), project("KKN-2569-0001", province="TH-40")])
     phone = phones.line()
@@ -386,3 +394,18 @@ async def test_an_import_tells_each_watcher_once_about_the_projects_it_changed(
     [told] = await watcher.settle()
     assert "An import changed 12 project(s) you watch" in told.text and "(+2)" in told.text
     assert stored(service, "CMI-2569-0003").progress == 20
+
+
+async def test_an_empty_lookup_lists_the_own_province_or_for_admins_everything(
+    phones: Phones, service: Service
+) -> None:
+    seed(service, [project("CMI-2569-0001"), project("KKN-2569-0001", province="TH-40")])
+    coordinator, admin = phones.line(1), phones.telegram(2)
+    register(coordinator, Role.coordinator, "TH-40")
+    register(admin, Role.admin, lang="en")
+    own = await ask(coordinator, "โครงการ")
+    assert "KKN-2569-0001" in own and "CMI-2569-0001" not in own
+    everything = await ask(admin, "/projects")
+    assert "KKN-2569-0001" in everything and "CMI-2569-0001" in everything
+    national = await ask(admin, "/summary")
+    assert "nationwide" in national and "2 projects" in national and "By region:" in national

@@ -22,7 +22,7 @@ from storage.projects import (
     normalize_code,
     summary,
 )
-from storage.projects_demo import demo_rows, generate
+from storage.projects_demo import demo_rows, generate, seed_projects
 
 
 @pytest.fixture
@@ -53,6 +53,13 @@ def test_generated_codes_are_unique_and_deterministic() -> None:
     assert len(set(codes)) == 5000 and codes == [r["code"] for r in generate(5000)]
     assert len({r["code"] for r in demo_rows()}) == len(demo_rows()) >= 300
     assert "CMI-2569-0012" in {r["code"] for r in demo_rows()}
+
+
+def test_demo_seeding_is_idempotent(database_url: str) -> None:
+    engine = make_engine(database_url)
+    upgrade(engine)
+    assert seed_projects(engine) == len(demo_rows()) and seed_projects(engine) == 0
+    engine.dispose()
 
 
 def test_keyset_pages_cover_every_match_once(engine: Engine) -> None:
@@ -105,6 +112,9 @@ def test_query_parsing() -> None:
     q = parse_query("จ.เชียงใหม่ ปี 2569 กำลังดำเนินการ")
     assert (q.province_iso, q.filters) == ("TH-50", Filters(ProjectStatus.in_progress, 2569))
     assert parse_query("เชียงใหม่ กาแฟ").keyword == "กาแฟ"
+    assert (parse_query("จ.เชียงใหม่กาแฟ").province_iso, parse_query("เชียงใหม่กาแฟ").keyword) == ("TH-50", "กาแฟ")
+    assert parse_query("โครงการเกษตร").keyword == "เกษตร"
+    assert (parse_query("น่านน้ำ").province_iso, parse_query("น่านน้ำ").keyword) == (None, "น่านน้ำ")
     assert parse_query("cluster 5").cluster_no == 5
     assert parse_query("fy2026").filters.fiscal_year == 2569
     assert parse_query("เชียงใหม่ ปี ๒๕๖๙").filters.fiscal_year == 2569

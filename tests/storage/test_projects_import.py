@@ -105,6 +105,27 @@ def test_export_then_import_xlsx_round_trips_unchanged(engine: Engine, tmp_path:
     assert result.ok and (result.created, result.updated, result.unchanged) == (0, 0, 3)
 
 
+def test_title_rows_above_the_header_are_skipped_and_rows_keep_their_sheet_numbers(
+    engine: Engine, tmp_path: Path
+) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["บัญชีโครงการด้านวิทยาศาสตร์ เทคโนโลยีและนวัตกรรม ปีงบประมาณ 2569"])
+    sheet.append(["ข้อมูล ณ วันที่ 1 มีนาคม 2569"])
+    sheet.append(HEADER)
+    sheet.append([*GOOD[0][:6], 2569, GOOD[0][7], 12500000.5, GOOD[0][9], 45.0, GOOD[0][11]])
+    sheet.append([*GOOD[1][:6], 2569, GOOD[1][7], "ไม่ทราบ", *GOOD[1][9:]])
+    book.save(tmp_path / "sheet.xlsx")
+    result = run_import(engine, tmp_path / "sheet.xlsx")
+    assert [str(e) for e in result.errors] == ["row 5 (KKN-2569-0001): bad budget 'ไม่ทราบ'"]
+    sheet.delete_rows(5)
+    book.save(tmp_path / "sheet.xlsx")
+    assert run_import(engine, tmp_path / "sheet.xlsx").created == 1
+
+
 def test_missing_columns_are_reported_before_reading_rows(tmp_path: Path) -> None:
     path = tmp_path / "x.csv"
     path.write_text("ชื่อโครงการ,จังหวัด\nก,เชียงใหม่\n", encoding="utf-8")
