@@ -28,7 +28,7 @@ async def webhook(request: Request) -> JSONResponse:
     service: Service = request.app.state.service
     body = await request.body()
     try:
-        stored = service.accept(platform, body, request.headers)
+        stored = await service.accept(platform, body, request.headers)
     except LookupError:
         return JSONResponse({"detail": f"{platform} is not configured"}, status_code=404)
     except WebhookRejected as rejected:

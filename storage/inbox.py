@@ -14,24 +14,23 @@ from storage.models import InboxEvent, InboxStatus
 
 
 def store_events(
-    *, engine: Engine, platform: str, events: Sequence[tuple[str, dict[str, Any]]], now: datetime
-) -> int:
-    """Insert (event id, payload) pairs in one transaction, skipping ones already stored; returns how many are new."""
-    if not events:
-        return 0
+    *, engine: Engine, batch: Sequence[tuple[str, Sequence[tuple[str, dict[str, Any]]]]], now: datetime
+) -> list[int]:
+    """Insert each webhook's (event id, payload) pairs, all webhooks in one transaction, skipping events already
+    stored; returns how many of each webhook's events are new."""
     dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
     # One statement without values, executed per row: SQLAlchemy compiles it once and caches it.
     # (RETURNING tells a new row from a repeat; rowcount does not on PostgreSQL.)
     statement = (dialect.insert(InboxEvent).on_conflict_do_nothing(index_elements=["platform", "event_id"])
                  .returning(InboxEvent.id))
-    stored = 0
+    counts = []
     with engine.begin() as conn:
-        for event_id, payload in events:
-            stored += conn.execute(statement, {
+        for platform, events in batch:
+            counts.append(sum(conn.execute(statement, {
                 "platform": platform, "event_id": event_id, "payload": payload, "received_at": now,
                 "status": InboxStatus.pending, "attempts": 0, "error": "",
-            }).first() is not None
-    return stored
+            }).first() is not None for event_id, payload in events))
+    return counts
 
 
 def claim_next(*, session: Session) -> InboxEvent | None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import text
 from sqlmodel import Session, func, select
 
 from bot.emulator import events as ev
@@ -112,6 +114,33 @@ async def test_the_same_event_delivered_three_times_gets_one_reply(phones: Phone
         assert [(a.status_code, a.json()["stored"]) for a in answers] == [(200, 1), (200, 0), (200, 0)]
         received = await phone.settle()
         assert len(received) == 1, phone.platform
+
+
+async def test_an_event_that_cannot_be_stored_is_not_acknowledged_and_its_redelivery_is(phones: Phones) -> None:
+    """503 makes the platform deliver it again; nothing is half-stored in between."""
+    service = phones.service
+    phone = phones.telegram()
+    event = phone.event_for_text("/help")
+    with service.engine.begin() as conn:
+        conn.execute(text("ALTER TABLE inboxevent RENAME TO inboxevent_away"))
+    refused = await phone.post(event)
+    with service.engine.begin() as conn:
+        conn.execute(text("ALTER TABLE inboxevent_away RENAME TO inboxevent"))
+    assert refused.status_code == 503
+    assert inbox_count(service) == 0
+
+    redelivered = await phone.post(event)
+    assert (redelivered.status_code, redelivered.json()["stored"]) == (200, 1)
+    assert len(await phone.settle()) == 1
+
+
+async def test_webhooks_arriving_together_are_each_stored_once_and_answered(phones: Phones) -> None:
+    """They share commits (group commit), but each is acknowledged with its own count."""
+    phone = phones.line()
+    events = [phone.event_for_text(f"/help {i}") for i in range(20)]
+    answers = await asyncio.gather(*(phone.post(event) for event in events + events[:5]))
+    assert sorted(a.json()["stored"] for a in answers) == [0] * 5 + [1] * 20
+    assert inbox_count(phones.service) == 20
 
 
 async def test_event_stored_before_a_crash_is_handled_after_restart(
