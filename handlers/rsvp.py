@@ -834,7 +834,8 @@ FORM_USAGE = Text(
     "กำหนดการ=ทบทวนแผนพัฒนากลุ่มจังหวัด\nบทบาท=รองผู้ว่า,ผู้ประสานงาน\nกลุ่ม=1\nที่นั่ง=30\nต่อจังหวัด=2\n\n"
     "ต้องมี: ชื่อ เริ่ม สิ้นสุด ตอบรับภายใน (เวลากรุงเทพฯ ปี พ.ศ. หรือ ค.ศ.) ที่เหลือไม่บังคับ: "
     "จังหวัด= กลุ่ม= ภาค= (ไม่ใส่ = ทุกจังหวัด), บทบาท= (ไม่ใส่ = รองผู้ว่าฯ และผู้ประสานงาน), "
-    "ที่นั่ง= ต่อจังหวัด= (ไม่ใส่ = ไม่จำกัด), เตือน=3d,1d (ก่อนเริ่ม) กำหนดการยาวต่อบรรทัดถัดไปได้",
+    "ที่นั่ง= ต่อจังหวัด= (ไม่ใส่ = ไม่จำกัด), เตือน=3d,1d (ก่อนเริ่ม) กำหนดการยาวต่อบรรทัดถัดไปได้ "
+    "จะพิมพ์ในบรรทัดเดียวโดยคั่นหัวข้อด้วย | ก็ได้",
     "/newworkshop: send one message, one field a line, e.g.\n"
     "/newworkshop\n"
     "title=ประชุมเชิงปฏิบัติการกลุ่มจังหวัดภาคเหนือตอนบน 1\n"
@@ -846,7 +847,7 @@ FORM_USAGE = Text(
     "Required: title, start, end, deadline (Bangkok time, Buddhist Era or Gregorian years). Optional: "
     "province= cluster= region= (none = every province), roles= (none = deputy governors and coordinators), "
     "capacity= per_province= (none = no limit), reminders=3d,1d (before the start). A long agenda may go on "
-    "to the next lines.",
+    "to the next lines. Fields may also be separated by | on one line.",
 )
 FORM_PREVIEW = Text("ตัวอย่างคำเชิญที่ผู้ได้รับเชิญจะเห็น (ยังไม่ได้บันทึกและยังไม่ได้ส่ง):",
                     "Preview of the invitation as invitees will see it (nothing stored or sent yet):")
@@ -913,10 +914,11 @@ def _key_name(field: str, lang: str) -> str:
 
 
 def _form_fields(form: str, lang: str) -> dict[str, str]:
-    """`key=value` lines into fields; lines without `=` continue the agenda."""
+    """`key=value` lines (or parts between `|`, as in /delegate) into fields; parts without `=` continue the
+    agenda."""
     values: dict[str, str] = {}
     last = ""
-    for raw in form.splitlines():
+    for raw in form.replace("|", "\n").splitlines():
         line = raw.strip()
         if not line:
             continue

@@ -109,9 +109,11 @@ async def test_english_form_with_gregorian_dates_provinces_and_cancel(phones: Ph
     assert "nothing stored or sent yet" in preview and "Two-province workshop" in preview
     assert "20 Apr 2026 09:00" in preview and "Invitees: 2" in preview and "Khon Kaen, Chiang Mai" in preview
     assert "Agenda: 09:00 opening\n13:00 groups" in preview
+    one_line = " | ".join(form(command="/newworkshop", fields=english).splitlines())  # as typed in a terminal
+    assert "Invitees: 2" in shown(await admin.send(admin.event_for_text(one_line)))
     [cancelled] = await admin.press("Cancel")
     assert "Cancelled; nothing was stored or sent." in cancelled
-    [still] = await admin.press_data("wsc:1")
+    [still] = await admin.press_data("wsc:2")
     assert "Cancelled" in still
     assert workshops(service) == []
     [example] = await admin.say("/newworkshop")
