@@ -214,7 +214,8 @@ def cmd_checkin(args: argparse.Namespace) -> int:
             print(f"no confirmed seat has the code {args.code!r}", file=sys.stderr)
             return 2
         if not check_in(session=session, row=row, by=None, now=utcnow()):
-            print(f"already checked in at {row.checked_in_at}")
+            assert row.checked_in_at is not None
+            print(f"already checked in at {format_datetime(row.checked_in_at, 'en', settings.tz)} (Bangkok time)")
             return 0
         audit(session=session, person_id=None, action="workshop_checkin", workshop=row.workshop_id, rsvp=row.id,
               via="cli")
