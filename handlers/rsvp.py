@@ -947,7 +947,7 @@ def _form_date(values: dict[str, str], field: str, lang: str, settings: Settings
 
 
 def _form_seats(value: str | None) -> int | None:
-    if value is None or not value:
+    if not value:
         return None
     if not value.isdigit():  # Thai digits count too: int("๓๐") == 30
         raise BadWorkshop("seats", value)
@@ -991,15 +991,20 @@ def workshop_from_form(form: str, *, lang: str, settings: Settings, now: datetim
         raise BadForm(problem=PROBLEMS[exc.reason].render(lang)) from exc
 
 
+def _example_dates(ctx: Context) -> dict[str, str]:
+    """The example's dates, a month ahead and in the reader's era, so that a copied example works as it is."""
+    start = (ctx.now + timedelta(days=30)).astimezone(ctx.settings.tz).replace(hour=9, minute=0)
+    moments = {"start": start, "end": start + timedelta(days=1, hours=7, minutes=30),
+               "deadline": start - timedelta(days=10) + timedelta(hours=7, minutes=30)}
+    era = 543 if ctx.lang == "th" else 0
+    return {name: f"{moment.year + era}{moment:-%m-%d %H:%M}" for name, moment in moments.items()}
+
+
 @router.command("newworkshop", "สร้างสัมมนา", roles={Role.admin}, summary=NEW_WORKSHOP_CMD)
 def new_workshop_command(msg: Incoming, ctx: Context) -> list[Reply]:
     """Without a form: an example to copy. With one: the preview and the confirmation button."""
     if not msg.args:
-        start = (ctx.now + timedelta(days=30)).astimezone(ctx.settings.tz).replace(hour=9, minute=0)
-        example = {name: f"{moment.year + 543 if ctx.lang == 'th' else moment.year}{moment:-%m-%d %H:%M}"
-                   for name, moment in (("start", start), ("end", start + timedelta(days=1, hours=7, minutes=30)),
-                                        ("deadline", start - timedelta(days=10) + timedelta(hours=7, minutes=30)))}
-        return [Reply(text=ctx.t(FORM_USAGE, **example))]
+        return [Reply(text=ctx.t(FORM_USAGE, **_example_dates(ctx)))]
     assert ctx.person.id is not None
     workshop = workshop_from_form(msg.args, lang=ctx.lang, settings=ctx.settings, now=ctx.now, by=ctx.person.id)
     draft = WorkshopDraft(person_id=ctx.person.id, form=msg.args, created_at=ctx.now)
@@ -1037,7 +1042,7 @@ def confirm_workshop(msg: Incoming, ctx: Context, data: CreateConfirm) -> list[R
         return [Reply(text=ctx.t(FORM_CANCELLED))]
     workshop = workshop_from_form(draft.form, lang=ctx.lang, settings=ctx.settings, now=ctx.now, by=ctx.person.id)
     invited, queued = open_workshop(session=ctx.session, workshop=workshop, settings=ctx.settings, now=ctx.now,
-                              by=ctx.person.id, via="chat")
+                                    by=ctx.person.id, via="chat")
     assert workshop.id is not None
     draft.done_at, draft.workshop_id = ctx.now, workshop.id
     if ctx.scheduler is not None:
