@@ -3,15 +3,17 @@
 Commands: /workshops (สัมมนา) my workshops; /rsvp ID [yes|no|maybe] (ตอบรับ) details or an answer;
 /delegate ID NAME | POSITION | CONTACT (ผู้แทน) a deputy governor names a delegate, /delegate CODE the delegate
 confirms; /checkin (เช็คอิน) my QR code, /checkin CODE staff (admins) mark an arrival; /attendees ID
-(ผู้เข้าร่วม) admins: counts per province and cluster, silent provinces, nudge, exports, `seats N [PER_PROVINCE]`.
-Buttons: attend / decline / maybe, details, accept or pass on an offered seat, my QR, nudge the silent, export.
+(ผู้เข้าร่วม) admins: counts per province and cluster, silent provinces, nudge, exports, `seats N [PER_PROVINCE]`;
+/newworkshop (สร้างสัมมนา) admins: a `key=value` form, a preview with the number of invitees, then confirm.
+Buttons: attend / decline / maybe, details, accept or pass on an offered seat, my QR, nudge the silent, export,
+create or cancel a previewed workshop.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import ClassVar
 
 from sqlmodel import Session
@@ -20,26 +22,32 @@ from bot.config import Settings
 from bot.context import Context
 from bot.errors import BadButton, DomainError, NotAllowed, UsageError
 from bot.files import export_url, ics_url, qr_url
-from bot.i18n import Text, format_datetime
+from bot.i18n import Text, format_datetime, parse_datetime
 from bot.messages import Button, Card, Incoming, Location, Reply
 from bot.payloads import Payload
 from bot.router import ROLE_NAMES, Router
+from handlers.broadcast import describe, parse_segment
 from storage import reference
 from storage.models import Person, Role
 from storage.outbox import enqueue_to_person
 from storage.people import audit
 from storage.rsvp import (
     SEATED,
+    BadWorkshop,
     Change,
     Rsvp,
     RsvpStatus,
     Workshop,
+    WorkshopDraft,
     answer,
     check_in,
     confirm_delegate,
     counts,
     get_workshop,
+    invite,
+    invitees,
     name_delegate,
+    new_workshop,
     rsvp_by_code,
     rsvp_of,
     rsvps_of_person,
@@ -51,6 +59,8 @@ from storage.rsvp import (
 )
 
 router = Router("rsvp")
+
+DEFAULT_ROLES = (Role.deputy_governor, Role.coordinator)
 
 CHOICES = {"yes": RsvpStatus.yes, "no": RsvpStatus.no, "maybe": RsvpStatus.maybe,
            "ไป": RsvpStatus.yes, "เข้าร่วม": RsvpStatus.yes, "ไม่ไป": RsvpStatus.no, "ไม่เข้าร่วม": RsvpStatus.no,
@@ -305,13 +315,15 @@ def details_replies(workshop: Workshop, row: Rsvp | None, lang: str, settings: S
 
 
 def invitation_replies(workshop: Workshop, person: Person, settings: Settings, now: datetime,
-                       text: Text = INVITATION) -> list[Reply]:
-    """What an invitee receives (and a nudge, with another opening line): the card, the answers, the map."""
+                       text: Text = INVITATION, preview: bool = False) -> list[Reply]:
+    """What an invitee receives (and a nudge, with another opening line): the card, the answers, the map.
+
+    The admin's `preview`, shown before the workshop exists, has no buttons: there is nothing to answer yet."""
     lang = person.lang
     intro = text.render(lang, title=workshop.title(lang),
                         deadline=format_datetime(workshop.rsvp_deadline, lang, settings.tz))
-    buttons = [*answer_buttons(workshop, lang),
-               Button(label=CALENDAR_BUTTON.render(lang), url=ics_url(settings, workshop))]
+    buttons = [] if preview else [*answer_buttons(workshop, lang),
+                                  Button(label=CALENDAR_BUTTON.render(lang), url=ics_url(settings, workshop))]
     replies = [Reply(text=intro, cards=[card(workshop, None, lang, settings)], buttons=buttons)]
     if (where := location(workshop)) is not None:
         replies.append(Reply(location=where))
@@ -329,6 +341,39 @@ def send_invitations(*, session: Session, workshop: Workshop, rows: list[Rsvp], 
                                   replies=invitation_replies(workshop, person, settings, now), now=now,
                                   tag=f"workshop:{workshop.id}")
     return sent
+
+
+def invited_places(*, roles: list[str], provinces: list[str], clusters: list[str], regions: list[str]
+                   ) -> tuple[list[Role], list[str], str]:
+    """Who a workshop invites, from names typed in chat or on the command line (Thai or English):
+    (roles, province ISO codes, scope for display). No role means deputy governors and coordinators; no place,
+    every province. Unknown names are refused with the same errors as a broadcast's segment."""
+    everywhere = ("all", "ทั้งหมด", "ทุกจังหวัด")
+    places = {"province": provinces, "cluster": clusters, "region": regions}
+    options = {k: [v.strip() for v in values if v.strip() and v.strip().lower() not in everywhere]
+               for k, values in places.items()}
+    segment = parse_segment({"role": [r for r in roles if r.strip()], **options})
+    chosen = [Role(r) for r in segment.roles] or list(DEFAULT_ROLES)
+    isos = segment.province_isos()
+    if isos is None:
+        return chosen, [p.iso for p in reference.provinces()], "all"
+    return chosen, sorted(isos), describe(dataclasses.replace(segment, roles=()), "th")
+
+
+def open_workshop(*, session: Session, workshop: Workshop, settings: Settings, now: datetime, by: int | None,
+                  via: str, invite_now: bool = True) -> tuple[int, int]:
+    """Store a checked workshop, invite everyone it selects and queue their invitations: the one path behind
+    `coordbot workshop create` and the admins' chat flow. Returns (invited, invitations queued); the caller
+    plans the reminders once this is committed (the job store writes on its own connection)."""
+    session.add(workshop)
+    session.flush()
+    invited = queued = 0
+    if invite_now:
+        rows = invite(session=session, workshop=workshop, people=invitees(session=session, workshop=workshop))
+        invited = len(rows)
+        queued = send_invitations(session=session, workshop=workshop, rows=rows, settings=settings, now=now)
+    audit(session=session, person_id=by, action="workshop_created", workshop=workshop.id, via=via, invited=invited)
+    return invited, queued
 
 
 def send_offers(*, session: Session, workshop: Workshop, offered: list[Rsvp], settings: Settings,
@@ -744,3 +789,279 @@ def export(msg: Incoming, ctx: Context, data: Export) -> list[Reply]:
           format=data.fmt, contacts=data.contacts, via="chat")
     return [Reply(text=ctx.t(EXPORT_READY, title=workshop.title(ctx.lang), fmt=data.fmt.upper()),
                   document_url=url, document_name=f"workshop-{workshop.id}-attendees.{data.fmt}")]
+
+
+# Admins create a workshop in chat: one message, one `key=value` line per field; a preview with the number of
+# invitees; a confirmation button. Only the typed form is kept (a draft) until the button is pressed.
+
+@dataclasses.dataclass(frozen=True)
+class CreateConfirm(Payload):
+    prefix: ClassVar[str] = "wsc"
+    draft: int
+
+
+@dataclasses.dataclass(frozen=True)
+class CreateCancel(Payload):
+    prefix: ClassVar[str] = "wsx"
+    draft: int
+
+
+NEW_WORKSHOP_CMD = Text("สร้างสัมมนาและส่งคำเชิญ (ผู้ดูแล)", "create a workshop and invite (admins)")
+FORM_KEYS = {
+    "ชื่อ": "title_th", "ชื่อสัมมนา": "title_th", "title": "title_th", "title_th": "title_th",
+    "ชื่ออังกฤษ": "title_en", "ชื่อภาษาอังกฤษ": "title_en", "title_en": "title_en",
+    "เริ่ม": "start", "start": "start", "สิ้นสุด": "end", "จบ": "end", "end": "end",
+    "ตอบรับภายใน": "deadline", "ปิดรับ": "deadline", "deadline": "deadline", "rsvp": "deadline",
+    "สถานที่": "venue", "venue": "venue", "ที่อยู่": "address", "address": "address",
+    "แผนที่": "map", "พิกัด": "map", "map": "map", "location": "map",
+    "กำหนดการ": "agenda", "agenda": "agenda",
+    "บทบาท": "role", "role": "role", "roles": "role",
+    "จังหวัด": "province", "province": "province", "provinces": "province",
+    "กลุ่ม": "cluster", "กลุ่มจังหวัด": "cluster", "cluster": "cluster", "clusters": "cluster",
+    "ภาค": "region", "region": "region",
+    "ที่นั่ง": "capacity", "capacity": "capacity", "seats": "capacity",
+    "ต่อจังหวัด": "per_province", "ที่นั่งต่อจังหวัด": "per_province", "per_province": "per_province",
+    "เตือน": "reminders", "reminders": "reminders",
+}
+REQUIRED = ("title_th", "start", "end", "deadline")
+FORM_USAGE = Text(
+    "สร้างสัมมนา: ส่งข้อความเดียว บรรทัดละหนึ่งหัวข้อ เช่น\n"
+    "สร้างสัมมนา\n"
+    "ชื่อ=ประชุมเชิงปฏิบัติการกลุ่มจังหวัดภาคเหนือตอนบน 1\n"
+    "ชื่ออังกฤษ=Upper North 1 cluster workshop\n"
+    "เริ่ม={start}\nสิ้นสุด={end}\nตอบรับภายใน={deadline}\n"
+    "สถานที่=ศาลากลางจังหวัดเชียงใหม่\nที่อยู่=ถนนโชตนา อำเภอเมือง เชียงใหม่ 50300\nแผนที่=18.8390,98.9660\n"
+    "กำหนดการ=ทบทวนแผนพัฒนากลุ่มจังหวัด\nบทบาท=รองผู้ว่า,ผู้ประสานงาน\nกลุ่ม=1\nที่นั่ง=30\nต่อจังหวัด=2\n\n"
+    "ต้องมี: ชื่อ เริ่ม สิ้นสุด ตอบรับภายใน (เวลากรุงเทพฯ ปี พ.ศ. หรือ ค.ศ.) ที่เหลือไม่บังคับ: "
+    "จังหวัด= กลุ่ม= ภาค= (ไม่ใส่ = ทุกจังหวัด), บทบาท= (ไม่ใส่ = รองผู้ว่าฯ และผู้ประสานงาน), "
+    "ที่นั่ง= ต่อจังหวัด= (ไม่ใส่ = ไม่จำกัด), เตือน=3d,1d (ก่อนเริ่ม) กำหนดการยาวต่อบรรทัดถัดไปได้ "
+    "จะพิมพ์ในบรรทัดเดียวโดยคั่นหัวข้อด้วย | ก็ได้",
+    "/newworkshop: send one message, one field a line, e.g.\n"
+    "/newworkshop\n"
+    "title=ประชุมเชิงปฏิบัติการกลุ่มจังหวัดภาคเหนือตอนบน 1\n"
+    "title_en=Upper North 1 cluster workshop\n"
+    "start={start}\nend={end}\ndeadline={deadline}\n"
+    "venue=Chiang Mai City Hall\naddress=Chotana Road, Mueang, Chiang Mai 50300\nmap=18.8390,98.9660\n"
+    "agenda=Review of the cluster development plan\nroles=deputy_governor,coordinator\ncluster=1\n"
+    "capacity=30\nper_province=2\n\n"
+    "Required: title, start, end, deadline (Bangkok time, Buddhist Era or Gregorian years). Optional: "
+    "province= cluster= region= (none = every province), roles= (none = deputy governors and coordinators), "
+    "capacity= per_province= (none = no limit), reminders=3d,1d (before the start). A long agenda may go on "
+    "to the next lines. Fields may also be separated by | on one line.",
+)
+FORM_PREVIEW = Text("ตัวอย่างคำเชิญที่ผู้ได้รับเชิญจะเห็น (ยังไม่ได้บันทึกและยังไม่ได้ส่ง):",
+                    "Preview of the invitation as invitees will see it (nothing stored or sent yet):")
+FORM_SUMMARY = Text("สร้างสัมมนาใหม่?", "Create this workshop?")
+FORM_INVITEES = Text("ผู้ได้รับเชิญ {n} คน: {roles} · {scope}", "Invitees: {n} ({roles} · {scope})")
+ALL_PROVINCES = Text("ทุกจังหวัด", "every province")
+FORM_SEATS = Text("ที่นั่ง {capacity} · ต่อจังหวัด {per_province}", "Seats {capacity} · per province {per_province}")
+FORM_REMINDERS = Text("เตือนผู้เข้าร่วมก่อนเริ่ม {reminders} · ปุ่มคำเชิญ: เข้าร่วม / ไม่เข้าร่วม / ไม่แน่ใจ / ลงปฏิทิน",
+                      "Reminders before the start: {reminders} · invitation buttons: Attend / Decline / Maybe / "
+                      "Add to calendar")
+CREATE_BUTTON = Text("ยืนยัน ส่งคำเชิญ", "Confirm and invite")
+CANCEL_BUTTON = Text("ยกเลิก", "Cancel")
+CREATED = Text("✅ สร้างสัมมนา #{id} \"{title}\" แล้ว เชิญ {n} คน (ส่งคำเชิญ {queued} ข้อความ) "
+               "ดูคำตอบได้ด้วย /attendees {id}",
+               "✅ Workshop #{id} \"{title}\" created: {n} people invited ({queued} invitations queued). Follow "
+               "the answers with /attendees {id}.")
+ALREADY_CREATED = Text("สร้างสัมมนา #{id} จากแบบฟอร์มนี้ไปแล้ว ไม่มีการสร้างซ้ำ",
+                       "This form already created workshop #{id}; nothing was created again.")
+FORM_CANCELLED = Text("ยกเลิกแล้ว ไม่มีการบันทึกหรือส่งคำเชิญ", "Cancelled; nothing was stored or sent.")
+ANSWERS_BUTTON = Text("ดูคำตอบ", "See the answers")
+PROBLEMS = {
+    "ends_before_start": Text("เวลาสิ้นสุดต้องอยู่หลังเวลาเริ่ม", "the end must be after the start"),
+    "deadline_after_start": Text("วันปิดรับคำตอบต้องไม่อยู่หลังเวลาเริ่ม", "the RSVP deadline must not be after the start"),
+    "nobody": Text("ต้องเชิญอย่างน้อยหนึ่งบทบาทในอย่างน้อยหนึ่งจังหวัด", "invite at least one role in one province"),
+    "seats": Text("ที่นั่งและที่นั่งต่อจังหวัดต้องเป็นจำนวนเต็มตั้งแต่ 1 ขึ้นไป",
+                  "seats and seats per province must be whole numbers of at least 1"),
+    "offset": Text("เวลาเตือนต้องเป็นแบบ 3d, 1d หรือ 2h", "reminders must look like 3d, 1d or 2h"),
+    "deadline_past": Text("วันปิดรับคำตอบผ่านไปแล้ว", "the RSVP deadline has already passed"),
+}
+
+
+class BadForm(DomainError):
+    text = Text("สร้างสัมมนาไม่ได้: {problem} ไม่มีการบันทึกใด ๆ", "Cannot create the workshop: {problem}. Nothing "
+                "was stored.")
+
+
+class UnknownField(DomainError):
+    text = Text("ไม่รู้จักหัวข้อ \"{key}\" ใช้ได้: {keys}", "Unknown field \"{key}\"; use: {keys}")
+
+
+class FormLine(DomainError):
+    text = Text("ไม่เข้าใจบรรทัด \"{line}\" (บรรทัดละหนึ่งหัวข้อ แบบ หัวข้อ=ค่า)",
+                "Cannot read the line \"{line}\" (one field a line, as key=value).")
+
+
+class MissingFields(DomainError):
+    text = Text("ยังขาด: {names} (พิมพ์ สร้างสัมมนา เพื่อดูตัวอย่าง)", "Missing: {names} (send /newworkshop for an "
+                "example).")
+
+
+class BadFormDate(DomainError):
+    text = Text("อ่านวันเวลา {key}=\"{value}\" ไม่ได้ ใช้รูปแบบ 2569-03-19 09:00",
+                "Cannot read {key}=\"{value}\"; use 2026-03-19 09:00.")
+
+
+class BadMapPoint(DomainError):
+    text = Text("แผนที่=\"{value}\" ต้องเป็น ละติจูด,ลองจิจูด เช่น 13.8663,100.5718",
+                "map=\"{value}\" must be latitude,longitude, e.g. 13.8663,100.5718.")
+
+
+def _key_name(field: str, lang: str) -> str:
+    """The first key of a field in the reader's language: `ชื่อ` or `title`."""
+    return next(k for k, f in FORM_KEYS.items() if f == field and k.isascii() == (lang == "en"))
+
+
+def _form_fields(form: str, lang: str) -> dict[str, str]:
+    """`key=value` lines (or parts between `|`, as in /delegate) into fields; parts without `=` continue the
+    agenda."""
+    values: dict[str, str] = {}
+    last = ""
+    for raw in form.replace("|", "\n").splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        key, sep, value = line.partition("=")
+        if not sep:
+            if last != "agenda":
+                raise FormLine(line=line[:60])
+            values["agenda"] += "\n" + line
+            continue
+        field = FORM_KEYS.get(key.strip().lower())
+        if field is None:
+            keys = ", ".join(k for k in FORM_KEYS if k.isascii() == (lang == "en"))
+            raise UnknownField(key=key.strip()[:40], keys=keys)
+        values[field], last = value.strip(), field
+    missing = [_key_name(f, lang) for f in REQUIRED if not values.get(f)]
+    if missing:
+        raise MissingFields(names=", ".join(missing))
+    return values
+
+
+def _form_date(values: dict[str, str], field: str, lang: str, settings: Settings) -> datetime:
+    try:
+        return parse_datetime(values[field], settings.tz)
+    except ValueError as exc:
+        raise BadFormDate(key=_key_name(field, lang), value=values[field][:40]) from exc
+
+
+def _form_seats(value: str | None) -> int | None:
+    if not value:
+        return None
+    if not value.isdigit():  # Thai digits count too: int("๓๐") == 30
+        raise BadWorkshop("seats", value)
+    return int(value)
+
+
+def _form_point(value: str) -> tuple[float | None, float | None]:
+    if not value:
+        return None, None
+    try:
+        lat, lon = (float(part) for part in value.replace(" ", "").split(","))
+    except ValueError as exc:
+        raise BadMapPoint(value=value[:40]) from exc
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise BadMapPoint(value=value[:40])
+    return lat, lon
+
+
+def workshop_from_form(form: str, *, lang: str, settings: Settings, now: datetime, by: int | None) -> Workshop:
+    """The admin's chat form as a checked workshop, not stored; every mistake is a clear refusal."""
+    values = _form_fields(form, lang)
+
+    def listed(field: str) -> list[str]:
+        return values.get(field, "").split(",")
+
+    roles, provinces, scope = invited_places(roles=listed("role"), provinces=listed("province"),
+                                             clusters=listed("cluster"), regions=listed("region"))
+    starts, ends, deadline = (_form_date(values, f, lang, settings) for f in ("start", "end", "deadline"))
+    latitude, longitude = _form_point(values.get("map", ""))
+    try:
+        if deadline <= now:
+            raise BadWorkshop("deadline_past", "the RSVP deadline has already passed")
+        return new_workshop(
+            title_th=values["title_th"], title_en=values.get("title_en", ""), starts_at=starts, ends_at=ends,
+            rsvp_deadline=deadline, roles=roles, provinces=provinces, scope=scope, venue=values.get("venue", ""),
+            address=values.get("address", ""), latitude=latitude, longitude=longitude,
+            agenda=values.get("agenda", ""), capacity=_form_seats(values.get("capacity")),
+            per_province=_form_seats(values.get("per_province")),
+            reminders=[r.strip() for r in listed("reminders") if r.strip()] or None, created_by=by)
+    except BadWorkshop as exc:
+        raise BadForm(problem=PROBLEMS[exc.reason].render(lang)) from exc
+
+
+def _example_dates(ctx: Context) -> dict[str, str]:
+    """The example's dates, a month ahead and in the reader's era, so that a copied example works as it is."""
+    start = (ctx.now + timedelta(days=30)).astimezone(ctx.settings.tz).replace(hour=9, minute=0)
+    moments = {"start": start, "end": start + timedelta(days=1, hours=7, minutes=30),
+               "deadline": start - timedelta(days=10) + timedelta(hours=7, minutes=30)}
+    era = 543 if ctx.lang == "th" else 0
+    return {name: f"{moment.year + era}{moment:-%m-%d %H:%M}" for name, moment in moments.items()}
+
+
+@router.command("newworkshop", "สร้างสัมมนา", roles={Role.admin}, summary=NEW_WORKSHOP_CMD)
+def new_workshop_command(msg: Incoming, ctx: Context) -> list[Reply]:
+    """Without a form: an example to copy. With one: the preview and the confirmation button."""
+    if not msg.args:
+        return [Reply(text=ctx.t(FORM_USAGE, **_example_dates(ctx)))]
+    assert ctx.person.id is not None
+    workshop = workshop_from_form(msg.args, lang=ctx.lang, settings=ctx.settings, now=ctx.now, by=ctx.person.id)
+    draft = WorkshopDraft(person_id=ctx.person.id, form=msg.args, created_at=ctx.now)
+    ctx.session.add(draft)
+    ctx.session.flush()
+    assert draft.id is not None
+    invited = len(invitees(session=ctx.session, workshop=workshop))
+    scope = ctx.t(ALL_PROVINCES) if workshop.scope == "all" else \
+        ", ".join(province_name(iso, ctx.lang) for iso in workshop.provinces)
+    lines = [ctx.t(FORM_INVITEES, n=invited, roles=", ".join(ctx.t(ROLE_NAMES[Role(r)]) for r in workshop.roles),
+                   scope=scope if len(scope) <= 300 else scope[:299] + "…"),
+             ctx.t(FORM_SEATS, capacity=workshop.capacity or ctx.t(UNLIMITED),
+                   per_province=workshop.per_province or ctx.t(UNLIMITED)),
+             ctx.t(FORM_REMINDERS, reminders=", ".join(workshop.reminders) or "-")]
+    buttons = [Button(label=ctx.t(CREATE_BUTTON), payload=CreateConfirm(draft.id).pack()),
+               Button(label=ctx.t(CANCEL_BUTTON), payload=CreateCancel(draft.id).pack())]
+    return [Reply(text=ctx.t(FORM_PREVIEW)),
+            *invitation_replies(workshop, ctx.person, ctx.settings, ctx.now, preview=True),
+            Reply(cards=[Card(title=ctx.t(FORM_SUMMARY), lines=lines)], buttons=buttons)]
+
+
+def _draft(ctx: Context, draft_id: int) -> WorkshopDraft:
+    draft = ctx.session.get(WorkshopDraft, draft_id, with_for_update=True)
+    if draft is None or draft.person_id != ctx.person.id:
+        raise BadButton()
+    return draft
+
+
+@router.button(CreateConfirm, roles={Role.admin})
+def confirm_workshop(msg: Incoming, ctx: Context, data: CreateConfirm) -> list[Reply]:
+    draft = _draft(ctx, data.draft)
+    if draft.workshop_id is not None:
+        return [Reply(text=ctx.t(ALREADY_CREATED, id=draft.workshop_id))]
+    if draft.done_at is not None:
+        return [Reply(text=ctx.t(FORM_CANCELLED))]
+    workshop = workshop_from_form(draft.form, lang=ctx.lang, settings=ctx.settings, now=ctx.now, by=ctx.person.id)
+    invited, queued = open_workshop(session=ctx.session, workshop=workshop, settings=ctx.settings, now=ctx.now,
+                                    by=ctx.person.id, via="chat")
+    assert workshop.id is not None
+    draft.done_at, draft.workshop_id = ctx.now, workshop.id
+    if ctx.scheduler is not None:
+        from scheduler.rsvp import plan_workshop
+
+        scheduler, now = ctx.scheduler, ctx.now
+
+        def plan() -> None:
+            plan_workshop(scheduler, workshop, now)
+
+        ctx.after_commit.append(plan)
+    return [Reply(text=ctx.t(CREATED, id=workshop.id, title=workshop.title(ctx.lang), n=invited, queued=queued),
+                  buttons=[Button(label=ctx.t(ANSWERS_BUTTON), payload=AdminView(workshop.id).pack())])]
+
+
+@router.button(CreateCancel, roles={Role.admin})
+def cancel_workshop(msg: Incoming, ctx: Context, data: CreateCancel) -> list[Reply]:
+    draft = _draft(ctx, data.draft)
+    if draft.workshop_id is not None:
+        return [Reply(text=ctx.t(ALREADY_CREATED, id=draft.workshop_id))]
+    draft.done_at = draft.done_at or ctx.now
+    return [Reply(text=ctx.t(FORM_CANCELLED))]

@@ -14,9 +14,10 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import UniqueConstraint, func
+from sqlalchemy import Column, Text, UniqueConstraint, func
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from storage import reference
@@ -110,6 +111,18 @@ class Rsvp(SQLModel, table=True):
     checked_in_by: int | None = Field(default=None, foreign_key="person.id")
 
 
+class WorkshopDraft(SQLModel, table=True):
+    """A workshop typed in chat by an admin, waiting for the confirmation button (the form does not fit in a
+    payload). Nothing else is stored until it is confirmed; `workshop_id` says what the confirmation created."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    form: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = when()
+    done_at: datetime | None = when(nullable=True)
+    workshop_id: int | None = Field(default=None, foreign_key="workshop.id")
+
+
 def new_code() -> str:
     raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
     return f"{raw[:4]}-{raw[4:]}"
@@ -120,24 +133,36 @@ def normalize_code(text: str) -> str:
     return f"{cleaned[:4]}-{cleaned[4:]}" if len(cleaned) == 8 else text.strip().upper()
 
 
-def create_workshop(
-    *, session: Session, title_th: str, starts_at: datetime, ends_at: datetime, rsvp_deadline: datetime,
-    roles: list[Role], provinces: list[str], scope: str, title_en: str = "", venue: str = "", address: str = "",
+class BadWorkshop(ValueError):
+    """A workshop that cannot be created; `reason` lets the chat say why in the reader's language."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+def new_workshop(
+    *, title_th: str, starts_at: datetime, ends_at: datetime, rsvp_deadline: datetime, roles: list[Role],
+    provinces: list[str], scope: str, title_en: str = "", venue: str = "", address: str = "",
     latitude: float | None = None, longitude: float | None = None, agenda: str = "", capacity: int | None = None,
     per_province: int | None = None, reminders: list[str] | None = None, nudges: list[str] | None = None,
     offer_hours: int = DEFAULT_OFFER_HOURS, created_by: int | None = None,
 ) -> Workshop:
+    """A checked workshop, not stored yet: the chat previews it before anything is saved."""
     if ends_at <= starts_at:
-        raise ValueError("a workshop must end after it starts")
+        raise BadWorkshop("ends_before_start", "a workshop must end after it starts")
     if rsvp_deadline > starts_at:
-        raise ValueError("the RSVP deadline must not be after the start")
+        raise BadWorkshop("deadline_after_start", "the RSVP deadline must not be after the start")
     if not roles or not provinces:
-        raise ValueError("invite at least one role in at least one province")
+        raise BadWorkshop("nobody", "invite at least one role in at least one province")
     if (capacity is not None and capacity < 1) or (per_province is not None and per_province < 1):
-        raise ValueError("capacity and seats per province must be at least 1")
+        raise BadWorkshop("seats", "capacity and seats per province must be at least 1")
     for offset in [*(reminders or []), *(nudges or [])]:
-        parse_offset(offset)
-    workshop = Workshop(
+        try:
+            parse_offset(offset)
+        except ValueError as exc:
+            raise BadWorkshop("offset", f"bad reminder offset {offset!r}") from exc
+    return Workshop(
         title_th=title_th, title_en=title_en, starts_at=starts_at, ends_at=ends_at, rsvp_deadline=rsvp_deadline,
         roles=[str(r) for r in roles], provinces=sorted(set(provinces)), scope=scope, venue=venue, address=address,
         latitude=latitude, longitude=longitude, agenda=agenda, capacity=capacity, per_province=per_province,
@@ -145,6 +170,11 @@ def create_workshop(
         nudges=list(nudges if nudges is not None else DEFAULT_NUDGES), offer_hours=offer_hours,
         created_by=created_by,
     )
+
+
+def create_workshop(*, session: Session, **fields: Any) -> Workshop:
+    """Check and store a workshop (see `new_workshop` for the fields)."""
+    workshop = new_workshop(**fields)
     session.add(workshop)
     session.flush()
     return workshop

@@ -17,23 +17,22 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from bot.config import Settings
+from bot.errors import DomainError
 from bot.files import render_export
 from bot.i18n import format_datetime, parse_datetime
 from scheduler import Runtime, Scheduler
 from scheduler.rsvp import plan_workshop
-from storage import reference
 from storage.db import transaction, utcnow
-from storage.models import Role
 from storage.people import audit
 from storage.rsvp import (
     Workshop,
     all_workshops,
     check_in,
     counts,
-    create_workshop,
     get_workshop,
     invite,
     invitees,
+    new_workshop,
     rsvp_by_code,
 )
 
@@ -104,28 +103,6 @@ def _disposing(command: Callable[[argparse.Namespace], int]) -> Callable[[argpar
     return run
 
 
-def _provinces(args: argparse.Namespace) -> tuple[list[str], str]:
-    if args.provinces:
-        isos = []
-        for name in args.provinces.split(","):
-            province = reference.find_province(name)
-            if province is None:
-                hints = ", ".join(p.name_th for p in reference.suggest_provinces(name))
-                raise ValueError(f"unknown province {name!r}" + (f"; did you mean: {hints}" if hints else ""))
-            isos.append(province.iso)
-        return isos, ", ".join(reference.province(i).name_th for i in isos)
-    if args.clusters:
-        isos, names = [], []
-        for name in args.clusters.split(","):
-            cluster = reference.cluster(int(name)) if name.strip().isdigit() else reference.find_cluster(name)
-            if cluster is None:
-                raise ValueError(f"unknown cluster {name!r}")
-            isos += cluster.members
-            names.append(cluster.name_th)
-        return isos, ", ".join(names)
-    return [p.iso for p in reference.provinces()], "all"
-
-
 def _plan(engine: Engine, settings: Settings, workshop: Workshop) -> list[tuple[str, datetime]]:
     """Plan through a paused scheduler: the jobs land in the job store, and the service's leader runs them."""
 
@@ -140,36 +117,34 @@ def _plan(engine: Engine, settings: Settings, workshop: Workshop) -> list[tuple[
     return asyncio.run(plan())
 
 
+def _names(value: str | None) -> list[str]:
+    return value.split(",") if value else []
+
+
 @_disposing
 def cmd_create(args: argparse.Namespace) -> int:
-    from handlers.rsvp import send_invitations
+    from handlers.rsvp import invited_places, open_workshop
 
     settings = Settings()
     tz = settings.tz
     try:
         starts, ends, deadline = (parse_datetime(args.start, tz), parse_datetime(args.end, tz),
                                   parse_datetime(args.deadline, tz))
-        provinces, scope = _provinces(args)
-        roles = [Role(r.strip()) for r in args.roles.split(",")]
-        engine = _engine(settings)
-        with transaction(engine) as session:
-            workshop = create_workshop(
-                session=session, title_th=args.title_th, title_en=args.title_en, starts_at=starts, ends_at=ends,
-                rsvp_deadline=deadline, roles=roles, provinces=provinces, scope=scope, venue=args.venue,
-                address=args.address, latitude=args.lat, longitude=args.lon, agenda=args.agenda,
-                capacity=args.capacity, per_province=args.per_province,
-                reminders=[r for r in args.reminders.split(",") if r], nudges=[n for n in args.nudges.split(",") if n],
-                offer_hours=args.offer_hours)
-            invited = sent = 0
-            if not args.no_invite:
-                rows = invite(session=session, workshop=workshop, people=invitees(session=session, workshop=workshop))
-                invited = len(rows)
-                sent = send_invitations(session=session, workshop=workshop, rows=rows, settings=settings,
-                                        now=utcnow())
-            audit(session=session, person_id=None, action="workshop_created", workshop=workshop.id, via="cli")
-    except ValueError as exc:
+        roles, provinces, scope = invited_places(roles=_names(args.roles), provinces=_names(args.provinces),
+                                                 clusters=_names(args.clusters), regions=[])
+        workshop = new_workshop(
+            title_th=args.title_th, title_en=args.title_en, starts_at=starts, ends_at=ends, rsvp_deadline=deadline,
+            roles=roles, provinces=provinces, scope=scope, venue=args.venue, address=args.address,
+            latitude=args.lat, longitude=args.lon, agenda=args.agenda, capacity=args.capacity,
+            per_province=args.per_province, reminders=[r for r in args.reminders.split(",") if r],
+            nudges=[n for n in args.nudges.split(",") if n], offer_hours=args.offer_hours)
+    except (ValueError, DomainError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    engine = _engine(settings)
+    with transaction(engine) as session:
+        invited, sent = open_workshop(session=session, workshop=workshop, settings=settings, now=utcnow(), by=None,
+                                      via="cli", invite_now=not args.no_invite)
     planned = _plan(engine, settings, workshop)
     print(f"workshop #{workshop.id} {workshop.title_th}")
     print(f"  {format_datetime(starts, 'th', tz)} - {format_datetime(ends, 'th', tz)}, "
@@ -239,7 +214,8 @@ def cmd_checkin(args: argparse.Namespace) -> int:
             print(f"no confirmed seat has the code {args.code!r}", file=sys.stderr)
             return 2
         if not check_in(session=session, row=row, by=None, now=utcnow()):
-            print(f"already checked in at {row.checked_in_at}")
+            assert row.checked_in_at is not None
+            print(f"already checked in at {format_datetime(row.checked_in_at, 'en', settings.tz)} (Bangkok time)")
             return 0
         audit(session=session, person_id=None, action="workshop_checkin", workshop=row.workshop_id, rsvp=row.id,
               via="cli")

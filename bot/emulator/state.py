@@ -142,7 +142,8 @@ class EmulatorState:
             self.quota_used = 0
             self._line_message_id = 470_000_000_000_000_000
             self._tg_message_ids: dict[str, int] = defaultdict(int)
-            self._update_id = 100_000
+            # From the clock: a restarted emulator must not reuse ids the service's inbox already holds as handled.
+            self._update_id = int(time.time()) * 1000
             self.telegram_webhook: dict[str, Any] = {"url": "", "secret_token": None}
             self.telegram_commands: list[dict[str, str]] = []
 

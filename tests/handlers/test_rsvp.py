@@ -303,3 +303,32 @@ def test_workshop_table_rejects_bad_dates(service: Service) -> None:
                         rsvp_deadline=now, roles=[Role.coordinator], provinces=["TH-50"], scope="")
     with Session(service.engine) as session:
         assert session.get(Workshop, 1) is None
+
+
+@pytest.mark.parametrize("platform", ["line", "telegram"])
+async def test_in_english_my_workshops_change_of_answer_and_the_delegate_told(
+    phones: Phones, service: Service, platform: str
+) -> None:
+    principal, delegate = phone_on(phones, platform, 1), phone_on(phones, platform, 2)
+    principal_id = register(principal, Role.deputy_governor, "TH-90", name="Hasan Doloh", lang="en")
+    register(delegate, Role.guest, name="Malee Jaidee", lang="en")
+    workshop = make_workshop(service)
+    await principal.settle()
+    [yes] = await principal.press("Attend")
+    assert "Recorded: you will attend \"Deputy governors' workshop\"" in yes and "12 Mar 2026 10:00" in yes
+    listing = shown(await principal.send(principal.event_for_text("/workshops")))
+    assert "my workshops" in listing and "Your answer: attending ✅" in listing and "Answer by 7 Mar 2026" in listing
+    [no] = await principal.say(f"/rsvp {workshop} no")
+    assert "you will not attend" in no and "7 Mar 2026" in no
+    [same] = await principal.press_data(f"rv:{workshop}:no")
+    assert "Your answer is already \"not attending\"; nothing changed." in same
+    [named] = await principal.say(f"/delegate {workshop} Malee Jaidee | Deputy permanent secretary")
+    assert "Delegate recorded: Malee Jaidee" in named and "Songkhla" in named
+    code = row_of(service, workshop, principal_id).code
+    [confirmed, *_] = await delegate.say(f"/delegate {code}")
+    assert "Confirmed: you represent Hasan Doloh at \"Deputy governors' workshop\"" in confirmed
+    [told] = await principal.settle()
+    assert told.text == "✅ Your delegate Malee Jaidee has confirmed for \"Deputy governors' workshop\"."
+    phones.clock.advance(days=6)
+    [closed] = await principal.press_data(f"rv:{workshop}:maybe")
+    assert "Answers for \"Deputy governors' workshop\" closed at 7 Mar 2026" in closed and "nothing changed" in closed
