@@ -26,7 +26,7 @@ from bot.errors import DomainError, UnknownProvince, UsageError
 from bot.i18n import Text, parse_datetime
 from bot.line import quota_left
 from bot.messages import Button, Card, Incoming, Reply
-from bot.outbox import SETTLED
+from bot.outbox import AT_LEAST_ONCE, SETTLED
 from bot.payloads import Payload
 from bot.router import ROLE_NAMES, Router
 from scheduler.broadcast import cancel_send, plan_send
@@ -425,6 +425,7 @@ def settle(session: Session, tag: str, now: datetime) -> None:
 
 
 SETTLED["broadcast:"] = settle
+AT_LEAST_ONCE.add("broadcast:")
 
 
 def _broadcast(ctx: Context, broadcast_id: int) -> Broadcast:

@@ -210,19 +210,11 @@ def fan_out(*, session: Session, broadcast: Broadcast, replies: Sequence[Reply],
         {"broadcast_id": broadcast.id, "person_id": p, "platform": platform, "user_id": "", "outbox_key": "",
          "note": "unreachable"} for p, platform in audience.unreachable
     ]
-    line: list[Target] = []
-    for target in audience.targets:
-        if target.platform == "line":
-            line.append(target)
-            continue
-        key = f"bc:{broadcast.id}:tg:{target.person_id}"
-        enqueue(session=session, key=key, platform=target.platform, user_id=target.user_id,
-                chat_id=target.chat_id, replies=replies, now=now, tag=tag, not_before=not_before)
-        ledger.append({"broadcast_id": broadcast.id, "person_id": target.person_id, "platform": target.platform,
-                       "user_id": target.user_id, "outbox_key": key, "note": ""})
+    line = [t for t in audience.targets if t.platform == "line"]
     allowed = {LineMode.all: len(line), LineMode.telegram_only: 0,
                LineMode.partial: broadcast.line_limit or 0}[broadcast.line_mode]
     sending, skipped = line[:allowed], line[allowed:]
+    # LINE batches first: a handful of calls reaches half the audience while Telegram goes chat by chat.
     for n, start in enumerate(range(0, len(sending), LINE_BATCH)):
         batch = sending[start:start + LINE_BATCH]
         key = f"bc:{broadcast.id}:line:{n}"
@@ -232,6 +224,14 @@ def fan_out(*, session: Session, broadcast: Broadcast, replies: Sequence[Reply],
                     "user_id": t.user_id, "outbox_key": key, "note": ""} for t in batch]
     ledger += [{"broadcast_id": broadcast.id, "person_id": t.person_id, "platform": "line", "user_id": t.user_id,
                 "outbox_key": "", "note": "skipped"} for t in skipped]
+    for target in audience.targets:
+        if target.platform == "line":
+            continue
+        key = f"bc:{broadcast.id}:tg:{target.person_id}"
+        enqueue(session=session, key=key, platform=target.platform, user_id=target.user_id,
+                chat_id=target.chat_id, replies=replies, now=now, tag=tag, not_before=not_before)
+        ledger.append({"broadcast_id": broadcast.id, "person_id": target.person_id, "platform": target.platform,
+                       "user_id": target.user_id, "outbox_key": key, "note": ""})
     if ledger:
         session.execute(insert(BroadcastRecipient), ledger)
     return audience
