@@ -19,16 +19,16 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select, update
+from sqlmodel import Session, col, update
 
 from bot.config import Settings
 from bot.messages import Platform, Reply
 from bot.platform import Adapter, Failure, SendFailed
 from bot.ratelimit import RateLimiter
 from storage.db import transaction
-from storage.models import Account, OutboxMessage, OutboxStatus
+from storage.models import OutboxMessage, OutboxStatus
 from storage.outbox import cancel_pending, claim_due, recover_abandoned
-from storage.people import set_reachable
+from storage.people import set_reachable, unreachable_among
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +87,9 @@ class Outbox:
         """Send every row due now; returns how many rows were attempted."""
         with transaction(self.engine) as session:
             rows = claim_due(session=session, now=self.clock(), limit=BATCH, lease=self.lease)
-        await asyncio.gather(*(self._deliver(row) for row in rows))
+            unreachable = unreachable_among(session=session, accounts=[(row.platform, row.user_id) for row in rows
+                                                                       if not row.recipients])
+        await asyncio.gather(*(self._deliver(row, (row.platform, row.user_id) not in unreachable) for row in rows))
         self._settle({row.tag for row in rows if row.tag})
         return len(rows)
 
@@ -98,19 +100,19 @@ class Outbox:
                     with transaction(self.engine) as session:
                         hook(session, tag, self.clock())
 
-    async def _deliver(self, row: OutboxMessage) -> None:
+    async def _deliver(self, row: OutboxMessage, reachable: bool) -> None:
         assert row.id is not None
         self.delivering.add(row.id)
         try:
-            await self._send(row)
+            await self._send(row, reachable)
         finally:
             self.delivering.discard(row.id)
 
-    async def _send(self, row: OutboxMessage) -> None:
+    async def _send(self, row: OutboxMessage, reachable: bool) -> None:
         # A Telegram row holds one of few slots from its send-start mark until its outcome is recorded.
         in_flight = self.telegram_slots if row.platform == Platform.telegram else contextlib.nullcontext()
         async with self.slots, in_flight:
-            if not row.recipients and not self._reachable(row):
+            if not reachable:
                 self._finish(row, OutboxStatus.unreachable, "account unreachable")
                 return
             platform = Platform(row.platform)
@@ -136,13 +138,6 @@ class Outbox:
                 self._failed(row, failed)
                 return
             self._finish(row, OutboxStatus.sent, parts_sent=len(parts))
-
-    def _reachable(self, row: OutboxMessage) -> bool:
-        with transaction(self.engine) as session:
-            account = session.exec(
-                select(Account).where(Account.platform == row.platform, Account.user_id == row.user_id)
-            ).first()
-            return account is None or account.reachable
 
     def _progress(self, row: OutboxMessage, parts_sent: int) -> None:
         row.parts_sent = parts_sent
