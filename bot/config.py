@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     )
     telegram_rate_per_s: float = Field(25.0, validation_alias=_env("TELEGRAM_RATE_PER_S"))
     telegram_per_chat_per_s: float = Field(1.0, validation_alias=_env("TELEGRAM_PER_CHAT_PER_S"))
+    telegram_max_in_flight: int = Field(16, validation_alias=_env("TELEGRAM_MAX_IN_FLIGHT"))
+    """Telegram sends under way at once. Telegram has no idempotency key, so this is also the most messages a
+    crash can deliver twice (a broadcast resends what was under way); 16 covers 1,000 messages/s at 16 ms."""
 
     send_timeout_s: float = Field(10.0, validation_alias=_env("COORDBOT_SEND_TIMEOUT_S"))
     max_send_attempts: int = Field(8, validation_alias=_env("COORDBOT_MAX_SEND_ATTEMPTS"))

@@ -2,14 +2,16 @@
 
 Every row is sent part by part; progress is committed after each part, so a crash resumes where it
 stopped. LINE pushes and multicasts carry the row's retry key (409 means already delivered); Telegram has no
-such key, so the start of each send is committed first, and a send with an unknown outcome is recorded, not
-repeated. Features may register a hook per tag prefix (`SETTLED`) that runs after rows of such a tag were
+such key, so the start of each send is committed first, and a send with an unknown outcome (a timeout, or a
+crash between that mark and the answer) is recorded, not repeated, except for tags registered in
+`AT_LEAST_ONCE`. Features may register a hook per tag prefix (`SETTLED`) that runs after rows of such a tag were
 attempted, e.g. to report a finished broadcast.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 import uuid
@@ -17,16 +19,16 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select, update
+from sqlmodel import Session, col, update
 
 from bot.config import Settings
 from bot.messages import Platform, Reply
 from bot.platform import Adapter, Failure, SendFailed
 from bot.ratelimit import RateLimiter
 from storage.db import transaction
-from storage.models import Account, OutboxMessage, OutboxStatus
+from storage.models import OutboxMessage, OutboxStatus
 from storage.outbox import cancel_pending, claim_due, recover_abandoned
-from storage.people import set_reachable
+from storage.people import set_reachable, unreachable_among
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +38,10 @@ MAX_BACKOFF_S = 300.0
 
 SETTLED: dict[str, Callable[[Session, str, datetime], None]] = {}
 """Tag prefix -> hook(session, tag, now), run after rows with such a tag were attempted."""
+
+AT_LEAST_ONCE: set[str] = set()
+"""Tag prefixes whose Telegram sends of unknown outcome are sent again: for an announcement a rare duplicate (at
+most the sends in flight at a crash) is better than someone silently left out."""
 
 
 def part_key(retry_key: str, index: int) -> str:
@@ -64,21 +70,26 @@ class Outbox:
         self.rate_streak: dict[Platform, int] = {platform: 0 for platform in Platform}
         """429s in a row per platform: LINE gives no retry-after, so its back-off grows with this."""
         self.slots = asyncio.Semaphore(CONCURRENCY)
+        self.telegram_slots = asyncio.Semaphore(settings.telegram_max_in_flight)
         self.lease = timedelta(seconds=settings.send_timeout_s * 3)
+        self.delivering: set[int] = set()
+        """Rows this process is sending now: never "abandoned", however long they wait for a rate-limit slot."""
 
     def recover(self, *, immediately: bool) -> None:
         """Deal with rows a dead process left in `sending`; with SQLite no other process can own them."""
         with transaction(self.engine) as session:
-            retried, unknown = recover_abandoned(session=session, now=self.clock(), whole=immediately)
+            retried, unknown = recover_abandoned(session=session, now=self.clock(), whole=immediately,
+                                                 resend_tags=tuple(sorted(AT_LEAST_ONCE)), exclude=self.delivering)
         if retried or unknown:
-            log.warning("outbox recovery: %d LINE sends retried, %d Telegram sends of unknown outcome",
-                        retried, unknown)
+            log.warning("outbox recovery: %d sends go again, %d Telegram sends of unknown outcome", retried, unknown)
 
     async def dispatch_due(self) -> int:
         """Send every row due now; returns how many rows were attempted."""
         with transaction(self.engine) as session:
             rows = claim_due(session=session, now=self.clock(), limit=BATCH, lease=self.lease)
-        await asyncio.gather(*(self._deliver(row) for row in rows))
+            unreachable = unreachable_among(session=session, accounts=[(row.platform, row.user_id) for row in rows
+                                                                       if not row.recipients])
+        await asyncio.gather(*(self._deliver(row, (row.platform, row.user_id) not in unreachable) for row in rows))
         self._settle({row.tag for row in rows if row.tag})
         return len(rows)
 
@@ -89,9 +100,19 @@ class Outbox:
                     with transaction(self.engine) as session:
                         hook(session, tag, self.clock())
 
-    async def _deliver(self, row: OutboxMessage) -> None:
-        async with self.slots:
-            if not row.recipients and not self._reachable(row):
+    async def _deliver(self, row: OutboxMessage, reachable: bool) -> None:
+        assert row.id is not None
+        self.delivering.add(row.id)
+        try:
+            await self._send(row, reachable)
+        finally:
+            self.delivering.discard(row.id)
+
+    async def _send(self, row: OutboxMessage, reachable: bool) -> None:
+        # A Telegram row holds one of few slots from its send-start mark until its outcome is recorded.
+        in_flight = self.telegram_slots if row.platform == Platform.telegram else contextlib.nullcontext()
+        async with self.slots, in_flight:
+            if not reachable:
                 self._finish(row, OutboxStatus.unreachable, "account unreachable")
                 return
             platform = Platform(row.platform)
@@ -117,13 +138,6 @@ class Outbox:
                 self._failed(row, failed)
                 return
             self._finish(row, OutboxStatus.sent, parts_sent=len(parts))
-
-    def _reachable(self, row: OutboxMessage) -> bool:
-        with transaction(self.engine) as session:
-            account = session.exec(
-                select(Account).where(Account.platform == row.platform, Account.user_id == row.user_id)
-            ).first()
-            return account is None or account.reachable
 
     def _progress(self, row: OutboxMessage, parts_sent: int) -> None:
         row.parts_sent = parts_sent
@@ -163,6 +177,9 @@ class Outbox:
                     set_reachable(session=session, platform=row.platform, user_id=row.user_id, reachable=False,
                                   reason=failed.detail)
                 self._finish(row, OutboxStatus.unreachable, failed.detail)
+            case Failure.outcome_unknown if (row.tag.startswith(tuple(AT_LEAST_ONCE))
+                                             and row.attempts < self.settings.max_send_attempts):
+                self._retry_later(row, backoff(row.attempts), failed.detail)
             case Failure.outcome_unknown:
                 self._finish(row, OutboxStatus.unknown, failed.detail)
             case _:

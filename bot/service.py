@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 
@@ -175,8 +176,14 @@ class Service:
             self.inbox_wake.clear()
 
     async def _outbox_loop(self) -> None:
+        # Sends a process killed mid-way left in `sending` are taken back once their lease expires; on PostgreSQL
+        # that may be long after this process started.
+        next_recovery = time.monotonic()
         while True:
             try:
+                if time.monotonic() >= next_recovery:
+                    self.outbox.recover(immediately=False)
+                    next_recovery = time.monotonic() + self.settings.send_timeout_s
                 if await self.outbox.dispatch_due():
                     continue
             except Exception:

@@ -39,8 +39,10 @@ class TelegramAdapter:
         self.bot: Bot | None = None
 
     async def start(self) -> None:
-        request = HTTPXRequest(connection_pool_size=128, read_timeout=self.settings.send_timeout_s,
-                               write_timeout=self.settings.send_timeout_s, pool_timeout=self.settings.send_timeout_s)
+        # Every send holds one of `telegram_max_in_flight` slots; a larger pool would only be scanned per request.
+        timeout = self.settings.send_timeout_s
+        request = HTTPXRequest(connection_pool_size=self.settings.telegram_max_in_flight, read_timeout=timeout,
+                               write_timeout=timeout, pool_timeout=timeout)
         self.bot = Bot(self.settings.telegram_bot_token.get_secret_value(),
                        base_url=self.settings.telegram_api_base_url, request=request)
 

@@ -1,9 +1,11 @@
 """Admin announcements: compose, preview with recipient counts and LINE quota, confirm, schedule, report.
 
 Commands (admins): /broadcast (ประกาศ) `[options] | TEXT` composes and previews; options are `role=`,
-`province=`, `cluster=`, `region=`, `platform=` (comma lists; kinds combine with AND), `at=2569-03-05 09:00`,
-`image=URL`, `link=URL`, `ack` (ask for "รับทราบ") and `quiet` (respect quiet hours); Thai keys work too
-(บทบาท= จังหวัด= กลุ่ม= ภาค= แพลตฟอร์ม= เวลา= รูป= ลิงก์= รับทราบ เวลาเงียบ). `/broadcast status ID`,
+`province=`, `cluster=`, `region=`, `platform=`, `workshop=ID attending|silent` (who said yes, who has not
+answered), `window=ID` (provinces that have not submitted; `unsubmitted` may follow) (comma lists; kinds combine
+with AND), `at=2569-03-05 09:00`, `image=URL`, `link=URL`, `ack` (ask for "รับทราบ") and `quiet` (respect quiet
+hours); Thai keys work too (บทบาท= จังหวัด= กลุ่ม= ภาค= แพลตฟอร์ม= สัมมนา= ตอบรับ|ยังไม่ตอบ รอบ= ยังไม่ส่ง
+เวลา= รูป= ลิงก์= รับทราบ เวลาเงียบ). `/broadcast status ID`,
 `/broadcast cancel ID`, `/broadcast acks ID`, and `/broadcast` alone lists recent ones.
 Buttons: confirm (all / Telegram only / partial when LINE's quota is short), cancel, status, who acknowledged;
 for recipients, "รับทราบ" (acknowledge).
@@ -26,9 +28,11 @@ from bot.errors import DomainError, UnknownProvince, UsageError
 from bot.i18n import Text, parse_datetime
 from bot.line import quota_left
 from bot.messages import Button, Card, Incoming, Reply
-from bot.outbox import SETTLED
+from bot.outbox import AT_LEAST_ONCE, SETTLED
 from bot.payloads import Payload
 from bot.router import ROLE_NAMES, Router
+from handlers.deadlines import WindowNotFound
+from handlers.rsvp import WorkshopNotFound
 from scheduler.broadcast import cancel_send, plan_send
 from scheduler.deadlines import quiet_shift
 from storage import reference
@@ -51,9 +55,11 @@ from storage.broadcast import (
     set_status,
     unfinished_rows,
 )
+from storage.deadlines import get_window
 from storage.models import Person, Role
 from storage.outbox import enqueue_to_person
 from storage.people import audit
+from storage.rsvp import get_workshop
 
 log = logging.getLogger(__name__)
 router = Router("broadcast")
@@ -97,10 +103,12 @@ class Ack(Payload):
 SUMMARY = Text("ส่งประกาศถึงกลุ่มเป้าหมาย (ผู้ดูแล)", "send an announcement to a segment (admins)")
 USAGE = Text(
     "/ประกาศ จังหวัด=เชียงใหม่ บทบาท=ผู้ประสานงาน เวลา=2569-03-05 09:00 รับทราบ | ข้อความ\n"
-    "ตัวเลือก: บทบาท= จังหวัด= กลุ่ม= ภาค= แพลตฟอร์ม= เวลา= รูป= ลิงก์= รับทราบ เวลาเงียบ\n"
+    "ตัวเลือก: บทบาท= จังหวัด= กลุ่ม= ภาค= แพลตฟอร์ม= สัมมนา=ID ตอบรับ|ยังไม่ตอบ รอบ=ID ยังไม่ส่ง "
+    "เวลา= รูป= ลิงก์= รับทราบ เวลาเงียบ\n"
     "/ประกาศ สถานะ ID | /ประกาศ ยกเลิก ID | /ประกาศ ผู้รับทราบ ID",
     "/broadcast province=Chiang Mai role=coordinator at=2026-03-05 09:00 ack | TEXT\n"
-    "options: role= province= cluster= region= platform= at= image= link= ack quiet\n"
+    "options: role= province= cluster= region= platform= workshop=ID attending|silent window=ID unsubmitted "
+    "at= image= link= ack quiet\n"
     "/broadcast status ID | /broadcast cancel ID | /broadcast acks ID",
 )
 PREVIEW = Text("ตัวอย่างประกาศ #{id} (ยังไม่ได้ส่ง)", "Preview of announcement #{id} (not sent yet)")
@@ -135,6 +143,9 @@ PLACE_SEG = Text("จังหวัด {v}", "provinces {v}")
 CLUSTER_SEG = Text("กลุ่มจังหวัด {v}", "clusters {v}")
 REGION_SEG = Text("ภาค {v}", "region {v}")
 PLATFORM_SEG = Text("แพลตฟอร์ม {v}", "platform {v}")
+ATTENDING_SEG = Text("ผู้ตอบรับสัมมนา #{v}", "attending workshop #{v}")
+SILENT_SEG = Text("ผู้ยังไม่ตอบสัมมนา #{v}", "not yet answered workshop #{v}")
+UNSUBMITTED_SEG = Text("จังหวัดที่ยังไม่ส่งรอบ #{v}", "provinces not yet submitted to window #{v}")
 STATE_NAMES = {
     "queued": Text("รอส่ง", "queued"), "sent": Text("ส่งแล้ว", "sent"), "failed": Text("ไม่สำเร็จ", "failed"),
     "unreachable": Text("ติดต่อไม่ได้", "unreachable"), "unknown": Text("ไม่ทราบผล", "unknown"),
@@ -187,6 +198,11 @@ class BadUrl(DomainError):
     text = Text("ลิงก์ \"{url}\" ต้องขึ้นต้นด้วย https://", "\"{url}\" must start with https://.")
 
 
+class NoAnswerKind(DomainError):
+    text = Text("ระบุ \"ตอบรับ\" หรือ \"ยังไม่ตอบ\" ต่อจาก สัมมนา=ID",
+                "Follow workshop=ID with \"attending\" or \"silent\".")
+
+
 class NotARecipient(DomainError):
     text = Text("ประกาศนี้ไม่ได้ส่งถึงคุณ", "This announcement was not sent to you.")
 
@@ -196,9 +212,13 @@ KEYS = {
     "จังหวัด": "province", "cluster": "cluster", "clusters": "cluster", "กลุ่ม": "cluster",
     "กลุ่มจังหวัด": "cluster", "region": "region", "ภาค": "region", "platform": "platform",
     "แพลตฟอร์ม": "platform", "at": "at", "เวลา": "at", "image": "image", "รูป": "image", "link": "link",
-    "ลิงก์": "link",
+    "ลิงก์": "link", "workshop": "workshop", "สัมมนา": "workshop", "window": "window", "รอบ": "window",
+    "รอบส่งแผน": "window",
 }
-FLAGS = {"ack": "ack", "รับทราบ": "ack", "quiet": "quiet", "เวลาเงียบ": "quiet"}
+FLAGS = {"ack": "ack", "รับทราบ": "ack", "quiet": "quiet", "เวลาเงียบ": "quiet", "attending": "attending",
+         "ตอบรับ": "attending", "silent": "silent", "ยังไม่ตอบ": "silent", "unsubmitted": "unsubmitted",
+         "ยังไม่ส่ง": "unsubmitted"}
+ANSWERS = ("attending", "silent")
 ROLE_WORDS = {
     "admin": Role.admin, "ผู้ดูแล": Role.admin, "deputy_governor": Role.deputy_governor, "dg": Role.deputy_governor,
     "รองผู้ว่า": Role.deputy_governor, "รองผู้ว่าราชการจังหวัด": Role.deputy_governor,
@@ -225,7 +245,9 @@ class Draft:
 
 
 def parse_segment(options: dict[str, list[str]]) -> Segment:
-    """Option values (comma lists) as a segment; unknown names are refused, not guessed."""
+    """Option values (comma lists) as a segment; unknown names are refused, not guessed.
+
+    `workshop` ids need `answer` (attending or silent); `window` ids mean the provinces it still waits for."""
     roles, provinces, clusters, regions, platforms = [], [], [], [], []
     for value in options.get("role", []):
         role = ROLE_WORDS.get(value.lower())
@@ -252,9 +274,37 @@ def parse_segment(options: dict[str, list[str]]) -> Segment:
         if value.lower() not in PLATFORM_WORDS:
             raise UnknownPlace(query=value)
         platforms.append(PLATFORM_WORDS[value.lower()])
+    workshops = _ids(options.get("workshop", []))
+    answer = (options.get("answer") or [""])[-1]
+    if workshops and answer not in ANSWERS:
+        raise NoAnswerKind()
     return Segment(roles=tuple(dict.fromkeys(roles)), provinces=tuple(dict.fromkeys(provinces)),
                    clusters=tuple(dict.fromkeys(clusters)), regions=tuple(dict.fromkeys(regions)),
-                   platforms=tuple(dict.fromkeys(platforms)))
+                   platforms=tuple(dict.fromkeys(platforms)),
+                   attending=workshops if answer == "attending" else (),
+                   silent=workshops if answer == "silent" else (),
+                   unsubmitted=_ids(options.get("window", [])))
+
+
+def _ids(values: list[str]) -> tuple[int, ...]:
+    """Workshop or window ids as typed (`3`, `#3`); anything else is a usage error."""
+    ids = []
+    for value in values:
+        digits = value.strip().lstrip("#")
+        if not digits.isdigit():
+            raise UsageError(usage="")
+        ids.append(int(digits))
+    return tuple(dict.fromkeys(ids))
+
+
+def check_segment(session: Session, segment: Segment) -> None:
+    """Refuse a segment naming a workshop or window that does not exist, rather than preview nobody."""
+    for workshop_id in segment.attending + segment.silent:
+        if get_workshop(session=session, workshop_id=workshop_id) is None:
+            raise WorkshopNotFound(id=workshop_id)
+    for window_id in segment.unsubmitted:
+        if get_window(session=session, window_id=window_id) is None:
+            raise WindowNotFound(id=window_id)
 
 
 def parse_draft(args: str, settings: Settings, now: datetime) -> Draft:
@@ -272,7 +322,10 @@ def parse_draft(args: str, settings: Settings, now: datetime) -> Draft:
             flag = FLAGS.get(match["flag"].lower())
             if flag is None:
                 break
-            setattr(draft, {"ack": "ask_ack", "quiet": "quiet_hours"}[flag], True)
+            if flag in ANSWERS:
+                options.setdefault("answer", []).append(flag)
+            elif flag in ("ack", "quiet"):
+                setattr(draft, {"ack": "ask_ack", "quiet": "quiet_hours"}[flag], True)
         pos = match.end()
     rest = args[pos:].strip()
     draft.text = rest.removeprefix("|").strip()
@@ -318,6 +371,10 @@ def describe(segment: Segment, lang: str) -> str:
         parts.append(REGION_SEG.render(lang, v=", ".join(segment.regions)))
     if segment.platforms:
         parts.append(PLATFORM_SEG.render(lang, v=", ".join(segment.platforms)))
+    for ids, text in ((segment.attending, ATTENDING_SEG), (segment.silent, SILENT_SEG),
+                      (segment.unsubmitted, UNSUBMITTED_SEG)):
+        if ids:
+            parts.append(text.render(lang, v=", #".join(str(i) for i in ids)))
     return " + ".join(parts) or EVERYONE.render(lang)
 
 
@@ -425,6 +482,7 @@ def settle(session: Session, tag: str, now: datetime) -> None:
 
 
 SETTLED["broadcast:"] = settle
+AT_LEAST_ONCE.add("broadcast:")
 
 
 def _broadcast(ctx: Context, broadcast_id: int) -> Broadcast:
@@ -453,6 +511,7 @@ def broadcast_command(msg: Incoming, ctx: Context) -> list[Reply]:
         if not args:
             return recent(ctx)
         draft = parse_draft(args, ctx.settings, ctx.now)
+        check_segment(ctx.session, draft.segment)
     except UsageError as err:
         raise UsageError(usage="\n" + ctx.t(USAGE)) from err
     assert ctx.person.id is not None

@@ -22,8 +22,10 @@ from sqlmodel import Field, Session, SQLModel, col, select, update
 from bot.messages import Reply
 from storage import reference
 from storage.db import utcnow
+from storage.deadlines import get_window, missing_provinces
 from storage.models import Account, OutboxMessage, OutboxStatus, Person, Role, json_field, when
 from storage.outbox import enqueue
+from storage.rsvp import Rsvp, RsvpStatus
 
 LINE_BATCH = 500
 """LINE's multicast takes at most 500 user ids per call."""
@@ -100,15 +102,25 @@ class Segment:
     clusters: tuple[int, ...] = ()
     regions: tuple[str, ...] = ()
     platforms: tuple[str, ...] = ()
+    attending: tuple[int, ...] = ()
+    """Workshop ids: people who answered yes."""
+    silent: tuple[int, ...] = ()
+    """Workshop ids: invitees who have not answered."""
+    unsubmitted: tuple[int, ...] = ()
+    """Submission window ids: people of provinces that window is waiting for."""
 
     def to_json(self) -> dict[str, Any]:
         return {k: list(v) for k, v in self.__dict__.items() if v}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Segment:
+        def ints(name: str) -> tuple[int, ...]:
+            return tuple(int(v) for v in data.get(name, ()))
+
         return cls(roles=tuple(data.get("roles", ())), provinces=tuple(data.get("provinces", ())),
-                   clusters=tuple(int(c) for c in data.get("clusters", ())), regions=tuple(data.get("regions", ())),
-                   platforms=tuple(data.get("platforms", ())))
+                   clusters=ints("clusters"), regions=tuple(data.get("regions", ())),
+                   platforms=tuple(data.get("platforms", ())), attending=ints("attending"), silent=ints("silent"),
+                   unsubmitted=ints("unsubmitted"))
 
     def province_isos(self) -> set[str] | None:
         """Provinces named directly or through a cluster or region; None when no place was given."""
@@ -154,6 +166,15 @@ def resolve(*, session: Session, segment: Segment) -> Audience:
         query = query.where(col(Person.province_iso).in_(sorted(isos)))
     if segment.platforms:
         query = query.where(col(Account.platform).in_(segment.platforms))
+    for workshops, status in ((segment.attending, RsvpStatus.yes), (segment.silent, RsvpStatus.invited)):
+        if workshops:
+            query = query.where(col(Person.id).in_(sa_select(col(Rsvp.person_id)).where(
+                col(Rsvp.workshop_id).in_(workshops), col(Rsvp.status) == status)))
+    if segment.unsubmitted:
+        waiting = {iso for window_id in segment.unsubmitted
+                   if (window := get_window(session=session, window_id=window_id)) is not None
+                   for iso in missing_provinces(session=session, window=window)}
+        query = query.where(col(Person.province_iso).in_(sorted(waiting)))
     audience = Audience()
     chosen: dict[int, Target] = {}
     first_platform: dict[int, str] = {}
@@ -210,19 +231,11 @@ def fan_out(*, session: Session, broadcast: Broadcast, replies: Sequence[Reply],
         {"broadcast_id": broadcast.id, "person_id": p, "platform": platform, "user_id": "", "outbox_key": "",
          "note": "unreachable"} for p, platform in audience.unreachable
     ]
-    line: list[Target] = []
-    for target in audience.targets:
-        if target.platform == "line":
-            line.append(target)
-            continue
-        key = f"bc:{broadcast.id}:tg:{target.person_id}"
-        enqueue(session=session, key=key, platform=target.platform, user_id=target.user_id,
-                chat_id=target.chat_id, replies=replies, now=now, tag=tag, not_before=not_before)
-        ledger.append({"broadcast_id": broadcast.id, "person_id": target.person_id, "platform": target.platform,
-                       "user_id": target.user_id, "outbox_key": key, "note": ""})
+    line = [t for t in audience.targets if t.platform == "line"]
     allowed = {LineMode.all: len(line), LineMode.telegram_only: 0,
                LineMode.partial: broadcast.line_limit or 0}[broadcast.line_mode]
     sending, skipped = line[:allowed], line[allowed:]
+    # LINE batches first: a handful of calls reaches half the audience while Telegram goes chat by chat.
     for n, start in enumerate(range(0, len(sending), LINE_BATCH)):
         batch = sending[start:start + LINE_BATCH]
         key = f"bc:{broadcast.id}:line:{n}"
@@ -232,6 +245,14 @@ def fan_out(*, session: Session, broadcast: Broadcast, replies: Sequence[Reply],
                     "user_id": t.user_id, "outbox_key": key, "note": ""} for t in batch]
     ledger += [{"broadcast_id": broadcast.id, "person_id": t.person_id, "platform": "line", "user_id": t.user_id,
                 "outbox_key": "", "note": "skipped"} for t in skipped]
+    for target in audience.targets:
+        if target.platform == "line":
+            continue
+        key = f"bc:{broadcast.id}:tg:{target.person_id}"
+        enqueue(session=session, key=key, platform=target.platform, user_id=target.user_id,
+                chat_id=target.chat_id, replies=replies, now=now, tag=tag, not_before=not_before)
+        ledger.append({"broadcast_id": broadcast.id, "person_id": target.person_id, "platform": target.platform,
+                       "user_id": target.user_id, "outbox_key": key, "note": ""})
     if ledger:
         session.execute(insert(BroadcastRecipient), ledger)
     return audience

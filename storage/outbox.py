@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import func
@@ -74,17 +74,23 @@ def claim_due(*, session: Session, now: datetime, limit: int, lease: timedelta) 
     return rows
 
 
-def recover_abandoned(*, session: Session, now: datetime, whole: bool) -> tuple[int, int]:
+def recover_abandoned(*, session: Session, now: datetime, whole: bool,
+                      resend_tags: tuple[str, ...] = (), exclude: Collection[int] = ()) -> tuple[int, int]:
     """Rows left in `sending` by a dead dispatcher (lease expired, or all of them when `whole`): LINE goes
     again (its retry key makes that safe); so does a Telegram row whose send had not started; one that had
-    started has no retry key, so its outcome is recorded as unknown."""
+    started has no retry key, so its outcome is recorded as unknown, unless its tag starts with one of
+    `resend_tags` (rows where a rare duplicate is better than a gap): those go again too. Rows in `exclude`
+    are the caller's own sends in progress.
+    Returns (sent again, recorded unknown)."""
     query = select(OutboxMessage).where(OutboxMessage.status == OutboxStatus.sending)
     if not whole:
         query = query.where(col(OutboxMessage.next_attempt_at) <= now)
+    if exclude:
+        query = query.where(col(OutboxMessage.id).not_in(list(exclude)))
     rows = session.exec(query.with_for_update(skip_locked=True)).all()
     retried = unknown = 0
     for row in rows:
-        if row.platform == "line" or row.started_at is None:
+        if row.platform == "line" or row.started_at is None or row.tag.startswith(resend_tags):
             row.status = OutboxStatus.pending
             row.next_attempt_at = now
             retried += 1

@@ -22,6 +22,16 @@ def account_for(*, session: Session, platform: str, user_id: str) -> Account | N
     ).first()
 
 
+def unreachable_among(*, session: Session, accounts: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Which of these (platform, user id) accounts are known to be unreachable, in one query."""
+    wanted = set(accounts)
+    if not wanted:
+        return set()
+    rows = session.exec(select(Account.platform, Account.user_id).where(
+        col(Account.reachable).is_(False), col(Account.user_id).in_(sorted({user for _, user in wanted}))))
+    return {(platform, user) for platform, user in rows if (platform, user) in wanted}
+
+
 def ensure_account(
     *, session: Session, platform: str, user_id: str, chat_id: str, display_name: str = "", lang: str = "th"
 ) -> tuple[Account, Person]:

@@ -20,7 +20,17 @@ from bot.commands.deadlines import with_scheduler
 from bot.config import Settings
 from bot.errors import DomainError
 from bot.i18n import format_datetime, parse_datetime
-from handlers.broadcast import BadUrl, BadWhen, Draft, describe, line_quota, parse_segment, send_time, start_sending
+from handlers.broadcast import (
+    BadUrl,
+    BadWhen,
+    Draft,
+    check_segment,
+    describe,
+    line_quota,
+    parse_segment,
+    send_time,
+    start_sending,
+)
 from scheduler.broadcast import cancel_send, plan_send
 from storage.broadcast import (
     PLATFORMS,
@@ -49,6 +59,14 @@ def register(sub: Subparsers, add: Add) -> None:
     send.add_argument("--cluster", action="append", default=[], help="cluster number or name; repeatable")
     send.add_argument("--region", action="append", default=[], help="ภาค, e.g. ภาคเหนือ or North")
     send.add_argument("--platform", action="append", default=[], choices=["line", "telegram"])
+    send.add_argument("--workshop", action="append", default=[], help="workshop id, with --attending or --silent")
+    answer = send.add_mutually_exclusive_group()
+    answer.add_argument("--attending", dest="answer", action="store_const", const="attending",
+                        help="the workshop's invitees who answered yes")
+    answer.add_argument("--silent", dest="answer", action="store_const", const="silent",
+                        help="the workshop's invitees who have not answered")
+    send.add_argument("--window", action="append", default=[],
+                      help="submission window id: people of provinces that have not submitted")
     send.add_argument("--at", help="local time, e.g. '2569-03-05 09:00' (Buddhist Era) or '2026-03-05 09:00'")
     send.add_argument("--image", help="https:// URL of an image sent after the text")
     send.add_argument("--link", help="https:// URL behind a link button")
@@ -86,7 +104,8 @@ def _disposing(command: Callable[[argparse.Namespace, Settings, Engine], int], a
 def _draft(args: argparse.Namespace, settings: Settings) -> Draft:
     """The same understanding of roles, places and times as the chat command."""
     segment = parse_segment({"role": args.role, "province": args.province, "cluster": args.cluster,
-                             "region": args.region, "platform": args.platform})
+                             "region": args.region, "platform": args.platform, "workshop": args.workshop,
+                             "answer": [args.answer] if args.answer else [], "window": args.window})
     draft = Draft(text=args.text.strip(), segment=segment, ask_ack=args.ack, quiet_hours=args.quiet)
     if not draft.text:
         raise ValueError("the text is empty")
@@ -120,6 +139,7 @@ def _send(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
         draft = _draft(args, settings)
         with transaction(engine) as session:
             author = _author(session, args.author)
+            check_segment(session, draft.segment)
             audience = resolve(session=session, segment=draft.segment)
     except (DomainError, ValueError, LookupError) as exc:
         print(f"cannot send: {exc}", file=sys.stderr)

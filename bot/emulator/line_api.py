@@ -164,6 +164,7 @@ async def _checked_request(state: EmulatorState, request: Request, endpoint: str
         raise LineError(401, AUTH_REQUIRED)
     if not secrets.compare_digest(auth.removeprefix("Bearer ").encode(), state.line_access_token.encode()):
         raise LineError(401, AUTH_FAILED)
+    raw = await request.body() if request.method == "POST" else b""  # all of it arrived before LINE is slow
     generation = state.generation
     fault = state.take_fault(LINE, endpoint)
     if fault is not None:
@@ -183,7 +184,7 @@ async def _checked_request(state: EmulatorState, request: Request, endpoint: str
     if request.method != "POST":
         return {}
     try:
-        body = json.loads(await request.body())
+        body = json.loads(raw)
     except ValueError as exc:
         raise LineError(400, "The request body could not be parsed as JSON") from exc
     if not isinstance(body, dict):

@@ -70,3 +70,40 @@ def test_a_scheduled_send_is_planned_and_cancel_removes_its_job(
 def test_unknown_places_are_refused(shell_env: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["broadcast", "send", "--text", "x", "--province", "Atlantis", "--yes"]) == 2
     assert "Atlantis" in capsys.readouterr().err
+
+
+def test_workshop_answers_and_unsubmitted_windows_narrow_the_preview(
+    shell_env: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from datetime import timedelta
+
+    from sqlmodel import select
+
+    from storage.db import utcnow
+    from storage.deadlines import create_window, submit
+    from storage.models import Person
+    from storage.rsvp import RsvpStatus, create_workshop, invite
+
+    engine = make_engine(shell_env)
+    now = utcnow()
+    with transaction(engine) as session:
+        coordinators = list(session.exec(select(Person).where(Person.role == Role.coordinator)))
+        workshop = create_workshop(session=session, title_th="สัมมนา", starts_at=now + timedelta(days=9),
+                                   ends_at=now + timedelta(days=10), rsvp_deadline=now + timedelta(days=5),
+                                   roles=[Role.coordinator], provinces=["TH-50", "TH-40"], scope="")
+        invite(session=session, workshop=workshop, people=coordinators)[0].status = RsvpStatus.yes  # LINE, TH-50
+        window = create_window(session=session, title_th="แผน", fiscal_year=2569, opens_at=now,
+                               closes_at=now + timedelta(days=30), provinces=["TH-50", "TH-40"], scope="")
+        submit(session=session, window=window, province_iso="TH-50", person_id=None, now=now)
+    engine.dispose()
+
+    assert main(["broadcast", "send", "--text", "x", "--workshop", "1", "--attending"]) == 0
+    assert "recipients: LINE 1, Telegram 0" in capsys.readouterr().out
+    assert main(["broadcast", "send", "--text", "x", "--workshop", "1", "--silent"]) == 0
+    assert "recipients: LINE 0, Telegram 2" in capsys.readouterr().out
+    assert main(["broadcast", "send", "--text", "x", "--window", "1", "--role", "coordinator"]) == 0
+    out = capsys.readouterr().out
+    assert "to: role provincial coordinators + provinces not yet submitted to window #1" in out
+    assert "recipients: LINE 0, Telegram 1" in out
+    assert main(["broadcast", "send", "--text", "x", "--window", "7"]) == 2
+    assert "There is no submission window #7" in capsys.readouterr().err

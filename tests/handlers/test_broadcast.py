@@ -203,3 +203,45 @@ async def test_blocked_recipients_are_counted_unreachable_and_not_retried(phones
     assert counts["line"] == {"sent": 2, "unreachable": 1}
     assert counts["telegram"] == {"sent": 1, "unreachable": 1}
     assert len([c for c in phones.state.calls("telegram", "sendMessage") if c.status == 403]) == 1
+
+
+async def test_workshop_non_responders_and_unsubmitted_provinces_get_it_and_preview_equals_sent(
+    phones: Phones, service: Service
+) -> None:
+    from datetime import timedelta
+
+    from storage.deadlines import create_window, submit
+    from storage.models import Person
+    from storage.rsvp import RsvpStatus, create_workshop, invite
+
+    admin = admin_phone(phones)
+    people = members(phones)
+    now = phones.clock()
+    with transaction(service.engine) as session:
+        coordinators = list(session.exec(select(Person).where(Person.role == Role.coordinator)))
+        workshop = create_workshop(session=session, title_th="สัมมนา", starts_at=now + timedelta(days=9),
+                                   ends_at=now + timedelta(days=10), rsvp_deadline=now + timedelta(days=5),
+                                   roles=[Role.coordinator], provinces=["TH-50", "TH-40"], scope="")
+        rows = invite(session=session, workshop=workshop, people=coordinators)
+        next(r for r in rows if r.province_iso == "TH-50").status = RsvpStatus.yes  # สมชาย said yes
+        window = create_window(session=session, title_th="แผน", fiscal_year=2569, opens_at=now,
+                               closes_at=now + timedelta(days=30), provinces=["TH-50", "TH-40", "TH-90"], scope="")
+        submit(session=session, window=window, province_iso="TH-40", person_id=None, now=now)
+
+    shown = "\n".join(await admin.say("/ประกาศ สัมมนา=1 ยังไม่ตอบ | กรุณาตอบรับสัมมนา"))
+    assert "ถึง: ผู้ยังไม่ตอบสัมมนา #1" in shown and "LINE 0 · Telegram 2" in shown
+    await admin.press("ยืนยันส่ง")
+    await admin.settle()
+    assert [k for k, p in people.items() if got(p, "กรุณาตอบรับสัมมนา")] == ["cmi-tg", "kkn-tg"]
+
+    shown = "\n".join(await admin.say("/broadcast window=1 unsubmitted role=coordinator | ส่งแผนด้วย"))
+    assert "LINE 1 · Telegram 1" in shown
+    await admin.press("ยืนยันส่ง")
+    await admin.settle()
+    assert [k for k, p in people.items() if got(p, "ส่งแผนด้วย")] == ["cmi-line", "cmi-tg"]
+    with transaction(service.engine) as session:
+        assert delivery(session=session, broadcast_id=2)["line"]["sent"] == 1
+        assert delivery(session=session, broadcast_id=2)["telegram"]["sent"] == 1
+
+    assert "ไม่พบสัมมนา #9" in "\n".join(await admin.say("/ประกาศ สัมมนา=9 ตอบรับ | x"))
+    assert "ตอบรับ" in "\n".join(await admin.say("/ประกาศ สัมมนา=1 | x"))  # says which answer to pick

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from bot.config import Settings
 from bot.errors import UnknownProvince
-from handlers.broadcast import parse_draft
+from handlers.broadcast import NoAnswerKind, parse_draft
 from storage.broadcast import Segment, resolve
 from storage.db import make_engine, transaction, utcnow
 from storage.migrations import upgrade
@@ -101,3 +101,53 @@ def test_chat_options_in_thai_and_english_make_the_same_segment() -> None:
     assert when == datetime(2026, 3, 5, 2, 0, tzinfo=UTC)
     with pytest.raises(UnknownProvince):
         parse_draft("province=Atlantis | x", settings, NOW)
+
+
+def workshop_and_window(session: Session) -> tuple[int, int]:
+    """Workshop 1 invites the northern coordinators and Khon Kaen: cmi-coord says yes, cri-coord declines,
+    kkn-coord has not answered. Window 1 waits for Chiang Mai, Chiang Rai and Khon Kaen; Chiang Rai submitted."""
+    from sqlmodel import select
+
+    from storage.deadlines import create_window, submit
+    from storage.models import Person
+    from storage.rsvp import RsvpStatus, create_workshop, invite
+
+    people = {p.name: p for p in session.exec(select(Person))}
+    workshop = create_workshop(session=session, title_th="สัมมนา", starts_at=NOW + timedelta(days=9),
+                               ends_at=NOW + timedelta(days=10), rsvp_deadline=NOW + timedelta(days=5),
+                               roles=[Role.coordinator], provinces=["TH-50", "TH-57", "TH-40"], scope="")
+    rows = invite(session=session, workshop=workshop,
+                  people=[people["cmi-coord"], people["cri-coord"], people["kkn-coord"]])
+    rows[0].status, rows[1].status = RsvpStatus.yes, RsvpStatus.no
+    window = create_window(session=session, title_th="แผน", fiscal_year=2569, opens_at=NOW,
+                           closes_at=NOW + timedelta(days=30), provinces=["TH-50", "TH-57", "TH-40"], scope="")
+    submit(session=session, window=window, province_iso="TH-57", person_id=None, now=NOW)
+    session.flush()
+    assert workshop.id is not None and window.id is not None
+    return workshop.id, window.id
+
+
+def test_attendees_and_non_responders_of_a_workshop(session: Session) -> None:
+    workshop, _ = workshop_and_window(session)
+    assert [n for n, _ in names(session, Segment(attending=(workshop,)))] == ["cmi-coord"]
+    assert [n for n, _ in names(session, Segment(silent=(workshop,)))] == ["kkn-coord"]
+    assert names(session, Segment(silent=(workshop,), regions=("ภาคเหนือ",))) == []
+
+
+def test_provinces_that_have_not_submitted_combine_with_role_and_region(session: Session) -> None:
+    _, window = workshop_and_window(session)
+    assert [n for n, _ in names(session, Segment(unsubmitted=(window,)))] == ["cmi-coord", "cmi-dg", "kkn-coord"]
+    # Coordinators in northern clusters who have not submitted (Chiang Rai has).
+    northern = Segment(roles=("coordinator",), clusters=(1, 2), unsubmitted=(window,))
+    assert [n for n, _ in names(session, northern)] == ["cmi-coord"]
+    assert Segment.from_json(northern.to_json()) == northern
+
+
+def test_workshop_and_window_options_in_thai_and_english() -> None:
+    settings = Settings(_env_file=None)
+    thai = parse_draft("สัมมนา=3 ตอบรับ รอบ=2 ยังไม่ส่ง บทบาท=ผู้ประสานงาน | ข้อความ", settings, NOW)
+    english = parse_draft("workshop=3 attending window=#2 unsubmitted role=coordinator | ข้อความ", settings, NOW)
+    assert thai.segment == english.segment == Segment(roles=("coordinator",), attending=(3,), unsubmitted=(2,))
+    assert parse_draft("workshop=3 silent | x", settings, NOW).segment == Segment(silent=(3,))
+    with pytest.raises(NoAnswerKind):
+        parse_draft("workshop=3 | x", settings, NOW)
