@@ -32,7 +32,6 @@ from bot.outbox import AT_LEAST_ONCE, SETTLED
 from bot.payloads import Payload
 from bot.router import ROLE_NAMES, Router
 from handlers.deadlines import WindowNotFound
-from handlers.rsvp import WorkshopNotFound
 from scheduler.broadcast import cancel_send, plan_send
 from scheduler.deadlines import quiet_shift
 from storage import reference
@@ -299,6 +298,8 @@ def _ids(values: list[str]) -> tuple[int, ...]:
 
 def check_segment(session: Session, segment: Segment) -> None:
     """Refuse a segment naming a workshop or window that does not exist, rather than preview nobody."""
+    from handlers.rsvp import WorkshopNotFound  # handlers.rsvp writes its invitees in this module's segments
+
     for workshop_id in segment.attending + segment.silent:
         if get_workshop(session=session, workshop_id=workshop_id) is None:
             raise WorkshopNotFound(id=workshop_id)
