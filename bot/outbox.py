@@ -26,6 +26,7 @@ from bot.messages import Platform, Reply
 from bot.platform import Adapter, Failure, SendFailed
 from bot.ratelimit import RateLimiter
 from storage.db import transaction
+from storage.groupcommit import GroupCommit
 from storage.models import OutboxMessage, OutboxStatus
 from storage.outbox import cancel_pending, claim_due, recover_abandoned
 from storage.people import set_reachable, unreachable_among
@@ -72,6 +73,7 @@ class Outbox:
         self.slots = asyncio.Semaphore(CONCURRENCY)
         self.telegram_slots = asyncio.Semaphore(settings.telegram_max_in_flight)
         self.lease = timedelta(seconds=settings.send_timeout_s * 3)
+        self.writes = GroupCommit(engine, "outbox-writer")
         self.delivering: set[int] = set()
         """Rows this process is sending now: never "abandoned", however long they wait for a rate-limit slot."""
 
@@ -113,7 +115,7 @@ class Outbox:
         in_flight = self.telegram_slots if row.platform == Platform.telegram else contextlib.nullcontext()
         async with self.slots, in_flight:
             if not reachable:
-                self._finish(row, OutboxStatus.unreachable, "account unreachable")
+                await self._finish(row, OutboxStatus.unreachable, "account unreachable")
                 return
             platform = Platform(row.platform)
             adapter = self.adapters[platform]
@@ -129,63 +131,64 @@ class Outbox:
                     else:
                         await self.limiters[platform].acquire(row.chat_id)
                         if platform == Platform.telegram:  # no retry key: a crash from here on is "unknown"
-                            self._update(row.id, started_at=self.clock())
+                            await self._update(row.id, started_at=self.clock())
                         await adapter.send(row.chat_id, parts[index], first=index == 0, token=token, retry_key=key)
                     self.rate_streak[platform] = 0
                     if index + 1 < len(parts):  # the last part's progress is written with the final status
-                        self._progress(row, index + 1)
+                        await self._progress(row, index + 1)
             except SendFailed as failed:
-                self._failed(row, failed)
+                await self._failed(row, failed)
                 return
-            self._finish(row, OutboxStatus.sent, parts_sent=len(parts))
+            await self._finish(row, OutboxStatus.sent, parts_sent=len(parts))
 
-    def _progress(self, row: OutboxMessage, parts_sent: int) -> None:
+    async def _progress(self, row: OutboxMessage, parts_sent: int) -> None:
         row.parts_sent = parts_sent
-        self._update(row.id, parts_sent=parts_sent)
+        await self._update(row.id, parts_sent=parts_sent)
 
-    def _finish(self, row: OutboxMessage, status: OutboxStatus, error: str = "", **extra: object) -> None:
+    async def _finish(self, row: OutboxMessage, status: OutboxStatus, error: str = "", **extra: object) -> None:
         values: dict[str, object] = {"status": status, "last_error": error, **extra}
         if status == OutboxStatus.sent:
             values["sent_at"] = self.clock()
-        self._update(row.id, **values)
+        await self._update(row.id, **values)
 
-    def _retry_later(self, row: OutboxMessage, delay: float, error: str, **extra: object) -> None:
-        self._update(row.id, status=OutboxStatus.pending, last_error=error,
+    async def _retry_later(self, row: OutboxMessage, delay: float, error: str, **extra: object) -> None:
+        await self._update(row.id, status=OutboxStatus.pending, last_error=error,
                      next_attempt_at=self.clock() + timedelta(seconds=delay), **extra)
 
-    def _failed(self, row: OutboxMessage, failed: SendFailed) -> None:
+    async def _failed(self, row: OutboxMessage, failed: SendFailed) -> None:
         platform = Platform(row.platform)
         match failed.failure:
             case Failure.invalid_reply_token:
                 # The token was used or expired: send the same messages by push instead.
-                self._retry_later(row, 0, failed.detail, reply_token=None, attempts=row.attempts - 1)
+                await self._retry_later(row, 0, failed.detail, reply_token=None, attempts=row.attempts - 1)
             case Failure.rate_limited:
                 self.rate_streak[platform] += 1
                 delay = failed.retry_after if failed.retry_after is not None else backoff(self.rate_streak[platform])
                 (self.multicast_limiter if row.recipients else self.limiters[platform]).pause(delay)
-                self._retry_later(row, delay, failed.detail, attempts=row.attempts - 1)
+                await self._retry_later(row, delay, failed.detail, attempts=row.attempts - 1)
             case Failure.quota_exhausted:
                 # LINE's monthly limit: every other send of this tag on LINE would be refused too.
-                self._finish(row, OutboxStatus.failed, failed.detail)
+                await self._finish(row, OutboxStatus.failed, failed.detail)
                 if row.tag:
                     with transaction(self.engine) as session:
                         cancel_pending(session=session, tag=row.tag, platform=row.platform, reason=failed.detail)
             case Failure.transient if row.attempts < self.settings.max_send_attempts:
-                self._retry_later(row, backoff(row.attempts), failed.detail)
+                await self._retry_later(row, backoff(row.attempts), failed.detail)
             case Failure.unreachable:
                 with transaction(self.engine) as session:
                     set_reachable(session=session, platform=row.platform, user_id=row.user_id, reachable=False,
                                   reason=failed.detail)
-                self._finish(row, OutboxStatus.unreachable, failed.detail)
+                await self._finish(row, OutboxStatus.unreachable, failed.detail)
             case Failure.outcome_unknown if (row.tag.startswith(tuple(AT_LEAST_ONCE))
                                              and row.attempts < self.settings.max_send_attempts):
-                self._retry_later(row, backoff(row.attempts), failed.detail)
+                await self._retry_later(row, backoff(row.attempts), failed.detail)
             case Failure.outcome_unknown:
-                self._finish(row, OutboxStatus.unknown, failed.detail)
+                await self._finish(row, OutboxStatus.unknown, failed.detail)
             case _:
                 log.error("outbox row %s failed for good: %s", row.id, failed)
-                self._finish(row, OutboxStatus.failed, failed.detail)
+                await self._finish(row, OutboxStatus.failed, failed.detail)
 
-    def _update(self, row_id: int | None, **values: object) -> None:
-        with transaction(self.engine) as session:
-            session.exec(update(OutboxMessage).where(col(OutboxMessage.id) == row_id).values(**values))
+    async def _update(self, row_id: int | None, **values: object) -> None:
+        """Committed together with the other rows' updates of the moment (one transaction, not one each)."""
+        statement = update(OutboxMessage).where(col(OutboxMessage.id) == row_id).values(**values)
+        await self.writes.run(lambda conn: conn.execute(statement))

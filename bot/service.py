@@ -8,6 +8,7 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
+from functools import partial
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -15,14 +16,14 @@ from sqlmodel import Session
 from bot.config import Settings
 from bot.context import Context
 from bot.errors import APOLOGY
-from bot.inbox import InboxWriter
 from bot.messages import Incoming, Platform, Reply
 from bot.outbox import Outbox
 from bot.platform import Adapter
 from bot.router import Routes
 from scheduler import Scheduler
 from storage.db import is_sqlite, transaction, utcnow
-from storage.inbox import claim_next
+from storage.groupcommit import GroupCommit
+from storage.inbox import claim_next, store_events
 from storage.models import InboxEvent, InboxStatus
 from storage.outbox import enqueue
 from storage.people import ensure_account
@@ -32,6 +33,9 @@ log = logging.getLogger(__name__)
 IDLE_POLL_S = 0.25
 """How often an idle worker looks for work stored by another process (`coordbot work` beside web-only servers)."""
 HANDLE_BATCH = 20
+OUTBOX_LOOPS = 2
+"""Dispatch loops per process: while one claims its next batch or settles its last, the other keeps sending
+(within the same rate limits), so the platforms' limits are used without gaps between batches."""
 
 
 class Service:
@@ -47,7 +51,7 @@ class Service:
         self.scheduler = scheduler
         self.after_commit: list[Callable[[], None]] = []
         self.outbox = Outbox(engine, adapters, settings, clock)
-        self.inbox = InboxWriter(engine, clock)
+        self.inbox = GroupCommit(engine, "inbox-writer")
         self.inbox_wake = asyncio.Event()
         self.outbox_wake = asyncio.Event()
         self.tasks: list[asyncio.Task[None]] = []
@@ -60,7 +64,8 @@ class Service:
         if background:
             # Only a process that sends may recover sends; on SQLite it is the only such process.
             self.outbox.recover(immediately=is_sqlite(self.engine))
-            self.tasks = [asyncio.create_task(self._inbox_loop()), asyncio.create_task(self._outbox_loop())]
+            self.tasks = [asyncio.create_task(self._inbox_loop()),
+                          *(asyncio.create_task(self._outbox_loop()) for _ in range(OUTBOX_LOOPS))]
 
     async def stop(self) -> None:
         for task in self.tasks:
@@ -70,6 +75,7 @@ class Service:
         for adapter in self.adapters.values():
             await adapter.stop()
         self.inbox.close()
+        self.outbox.writes.close()
 
     async def accept(self, platform: Platform, body: bytes, headers: Mapping[str, str]) -> int:
         """Verify and store a webhook; only after this returns may the platform be answered."""
@@ -79,7 +85,7 @@ class Service:
         events = adapter.read_webhook(body, headers)
         if not events:
             return 0  # LINE's verify call
-        stored = await self.inbox.store(platform, events)
+        stored = await self.inbox.run(partial(store_events, platform=platform, events=events, now=self.clock()))
         if stored:
             self.inbox_wake.set()
         return stored

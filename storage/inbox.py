@@ -7,30 +7,24 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, select
 
 from storage.models import InboxEvent, InboxStatus
 
 
-def store_events(
-    *, engine: Engine, batch: Sequence[tuple[str, Sequence[tuple[str, dict[str, Any]]]]], now: datetime
-) -> list[int]:
-    """Insert each webhook's (event id, payload) pairs, all webhooks in one transaction, skipping events already
-    stored; returns how many of each webhook's events are new."""
-    dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
+def store_events(conn: Connection, *, platform: str, events: Sequence[tuple[str, dict[str, Any]]],
+                 now: datetime) -> int:
+    """Insert (event id, payload) pairs, skipping ones already stored; returns how many are new."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     # One statement without values, executed per row: SQLAlchemy compiles it once and caches it.
     # (RETURNING tells a new row from a repeat; rowcount does not on PostgreSQL.)
     statement = (dialect.insert(InboxEvent).on_conflict_do_nothing(index_elements=["platform", "event_id"])
                  .returning(InboxEvent.id))
-    counts = []
-    with engine.begin() as conn:
-        for platform, events in batch:
-            counts.append(sum(conn.execute(statement, {
-                "platform": platform, "event_id": event_id, "payload": payload, "received_at": now,
-                "status": InboxStatus.pending, "attempts": 0, "error": "",
-            }).first() is not None for event_id, payload in events))
-    return counts
+    return sum(conn.execute(statement, {
+        "platform": platform, "event_id": event_id, "payload": payload, "received_at": now,
+        "status": InboxStatus.pending, "attempts": 0, "error": "",
+    }).first() is not None for event_id, payload in events)
 
 
 def claim_next(*, session: Session) -> InboxEvent | None:
