@@ -14,11 +14,11 @@ from typing import Any
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
-from telegram.request import HTTPXRequest
 
 from bot.config import Settings
 from bot.messages import Button, Card, Incoming, Kind, Platform, Reply
 from bot.platform import Failure, SendFailed, WebhookRejected
+from bot.telegram_http import AiohttpRequest
 
 # Opt in to python-telegram-bot's timedelta durations (e.g. RetryAfter.retry_after) instead of deprecated ints.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
@@ -39,10 +39,8 @@ class TelegramAdapter:
         self.bot: Bot | None = None
 
     async def start(self) -> None:
-        # Every send holds one of `telegram_max_in_flight` slots; a larger pool would only be scanned per request.
-        timeout = self.settings.send_timeout_s
-        request = HTTPXRequest(connection_pool_size=self.settings.telegram_max_in_flight, read_timeout=timeout,
-                               write_timeout=timeout, pool_timeout=timeout)
+        # Every send holds one of `telegram_max_in_flight` slots, so that many connections are enough.
+        request = AiohttpRequest(pool_size=self.settings.telegram_max_in_flight, timeout=self.settings.send_timeout_s)
         self.bot = Bot(self.settings.telegram_bot_token.get_secret_value(),
                        base_url=self.settings.telegram_api_base_url, request=request)
 
