@@ -16,6 +16,9 @@ from storage.demo import persona
 
 WAIT_S = 4.0
 POLL_S = 0.2
+QUIET_S = 1.5
+"""A reply is complete when nothing new arrived for this long: Telegram parts go 1 a second per chat."""
+LONGEST_S = 20.0
 
 
 class Phone:
@@ -44,17 +47,21 @@ class Phone:
         return status
 
     def new_messages(self) -> list[dict[str, Any]]:
-        """Wait until the bot's answer arrives (or a few seconds pass) and return what is new."""
-        deadline = time.monotonic() + WAIT_S
-        while time.monotonic() < deadline:
+        """Wait until the bot's answer arrives (or a few seconds pass), then for all its parts; return what is new."""
+        start = last_change = time.monotonic()
+        seen = self.seen
+        while True:
             time.sleep(POLL_S)
-            screen = self.screen()
-            if len(screen) > self.seen:
-                time.sleep(POLL_S)  # a reply may have several parts
-                screen = self.screen()
-                fresh, self.seen = screen[self.seen:], len(screen)
-                return fresh
-        return []
+            now = time.monotonic()
+            count = len(self.screen())
+            if count > seen:
+                seen, last_change = count, now
+            enough = QUIET_S if seen > self.seen else WAIT_S
+            if now - last_change > enough or now - start > LONGEST_S:
+                break
+        screen = self.screen()
+        fresh, self.seen = screen[self.seen:], len(screen)
+        return fresh
 
 
 def show(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:

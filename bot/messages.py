@@ -59,8 +59,10 @@ class Button(BaseModel):
 
 
 class Location(BaseModel):
-    title: str
-    address: str
+    """A map point; LINE and Telegram both require its title and address."""
+
+    title: str = Field(min_length=1)
+    address: str = Field(min_length=1)
     latitude: float
     longitude: float
 

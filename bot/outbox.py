@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, update
 
 from bot.config import Settings
@@ -119,10 +120,10 @@ class Outbox:
                 return
             platform = Platform(row.platform)
             adapter = self.adapters[platform]
-            parts = adapter.render([Reply.model_validate(m) for m in row.messages])
             expires = row.reply_token_expires_at
             token = row.reply_token if expires is None or expires > self.clock() else None
             try:
+                parts = adapter.render([Reply.model_validate(m) for m in row.messages])
                 for index in range(row.parts_sent, len(parts)):
                     key = part_key(row.retry_key, index)
                     if row.recipients:
@@ -138,6 +139,12 @@ class Outbox:
                         await self._progress(row, index + 1)
             except SendFailed as failed:
                 await self._failed(row, failed)
+                return
+            except SQLAlchemyError:
+                raise  # the row stays claimed and is taken back when its lease expires
+            except Exception as exc:  # a message the SDK refuses to build: this row fails, the others go on
+                log.exception("outbox row %s cannot be sent", row.id)
+                await self._finish(row, OutboxStatus.failed, f"{type(exc).__name__}: {exc}"[:2000])
                 return
             await self._finish(row, OutboxStatus.sent, parts_sent=len(parts))
 

@@ -296,7 +296,9 @@ def answer_buttons(workshop: Workshop, lang: str) -> list[Button]:
 def location(workshop: Workshop) -> Location | None:
     if workshop.latitude is None or workshop.longitude is None:
         return None
-    return Location(title=workshop.venue or workshop.title_th, address=workshop.address or workshop.venue,
+    # Both platforms refuse a location without a title and an address; the coordinates stand in for a missing one.
+    address = workshop.address or workshop.venue or f"{workshop.latitude:.5f}, {workshop.longitude:.5f}"
+    return Location(title=workshop.venue or workshop.title_th, address=address,
                     latitude=workshop.latitude, longitude=workshop.longitude)
 
 

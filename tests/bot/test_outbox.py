@@ -151,3 +151,22 @@ async def test_long_text_is_split_within_platform_limits(phones: Phones, service
     line, telegram = phones.both()
     assert sum(len(t) for t in line.texts) == 9000 and len(line.texts) == 2
     assert sum(len(t) for t in telegram.texts) == 9000 and len(telegram.texts) == 3
+
+
+async def test_a_message_the_sdk_refuses_to_build_fails_alone_and_the_others_go(
+    phones: Phones, service: Service
+) -> None:
+    """A stored row that no platform would accept (a map point without a title) does not stop the dispatcher."""
+    for phone in phones.both():
+        push(service, phone, "ก่อน", key=f"before:{phone.platform}")
+        with transaction(service.engine) as session:
+            enqueue(session=session, key=f"bad:{phone.platform}", platform=phone.platform, user_id=phone.user_id,
+                    chat_id=phone.user_id, replies=[Reply(text="แผนที่")], now=service.clock())
+            bad = session.exec(select(OutboxMessage).where(OutboxMessage.key == f"bad:{phone.platform}")).one()
+            bad.messages = [{"location": {"title": "", "address": "", "latitude": 18.8, "longitude": 98.9}}]
+        push(service, phone, "หลัง", key=f"after:{phone.platform}")
+    await service.drain()
+    for phone in phones.both():
+        assert sorted(phone.texts) == sorted(["ก่อน", "หลัง"]), phone.platform
+        failed = row(service, f"bad:{phone.platform}")
+        assert (failed.status, failed.last_error.split(":")[0]) == (OutboxStatus.failed, "ValidationError")

@@ -82,6 +82,18 @@ async def test_invitation_arrives_with_answer_buttons_and_the_map(phones: Phones
 
 
 @pytest.mark.parametrize("platform", ["line", "telegram"])
+async def test_a_map_point_without_venue_or_address_still_arrives_as_a_location(
+    phones: Phones, service: Service, platform: str
+) -> None:
+    phone = phone_on(phones, platform)
+    register(phone, Role.deputy_governor, "TH-50", name="ประเสริฐ")
+    make_workshop(service, venue="", address="")
+    received = await phone.settle()
+    assert [r.kind for r in received if r.kind in ("location", "venue")] == ["location" if platform == "line"
+                                                                             else "venue"]
+
+
+@pytest.mark.parametrize("platform", ["line", "telegram"])
 async def test_answer_change_and_the_same_answer_twice(phones: Phones, service: Service, platform: str) -> None:
     phone = phone_on(phones, platform)
     person = register(phone, Role.coordinator, "TH-40", name="อรทัย")
