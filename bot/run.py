@@ -14,7 +14,7 @@ from bot.app import create_app
 from bot.config import Settings
 from bot.emulator import EmulatorServer, EmulatorState, serve_emulator
 from storage.db import make_engine
-from storage.demo import seed_all
+from storage.demo import PERSONAS, seed_all
 from storage.migrations import upgrade
 
 log = logging.getLogger("coordbot")
@@ -38,8 +38,9 @@ BANNER = """
 
 
 def demo_state(service_url: str) -> EmulatorState:
-    """An emulator that expects the demo credentials and posts user events to the service."""
-    return EmulatorState(
+    """An emulator that expects the demo credentials, posts user events to the service, and knows the demo
+    people's phones (as if each had added the bot), so announcements and reminders reach them on both platforms."""
+    state = EmulatorState(
         line_channel_secret=DEMO_CREDENTIALS["line_channel_secret"],
         line_access_token=DEMO_CREDENTIALS["line_channel_access_token"],
         telegram_token=DEMO_CREDENTIALS["telegram_bot_token"],
@@ -47,6 +48,10 @@ def demo_state(service_url: str) -> EmulatorState:
         line_webhook_url=service_url.rstrip("/") + "/webhooks/line",
         telegram_webhook_url=service_url.rstrip("/") + "/webhooks/telegram",
     )
+    for person in PERSONAS:
+        state.add_user("line", person.line_user_id, person.name)
+        state.add_user("telegram", person.telegram_id, person.name)
+    return state
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
