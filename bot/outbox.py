@@ -92,7 +92,16 @@ class Outbox:
             rows = claim_due(session=session, now=self.clock(), limit=BATCH, lease=self.lease)
             unreachable = unreachable_among(session=session, accounts=[(row.platform, row.user_id) for row in rows
                                                                        if not row.recipients])
-        await asyncio.gather(*(self._deliver(row, (row.platform, row.user_id) not in unreachable) for row in rows))
+        chats: dict[tuple[str, str], list[OutboxMessage]] = {}
+        for row in rows:
+            chats.setdefault((row.platform, row.chat_id), []).append(row)
+
+        async def in_order(chat_rows: list[OutboxMessage]) -> None:
+            """One chat's messages one after another, so they arrive in the order they were written."""
+            for row in chat_rows:
+                await self._deliver(row, (row.platform, row.user_id) not in unreachable)
+
+        await asyncio.gather(*(in_order(chat_rows) for chat_rows in chats.values()))
         self._settle({row.tag for row in rows if row.tag})
         return len(rows)
 

@@ -167,6 +167,15 @@ async def test_a_message_the_sdk_refuses_to_build_fails_alone_and_the_others_go(
         push(service, phone, "หลัง", key=f"after:{phone.platform}")
     await service.drain()
     for phone in phones.both():
-        assert sorted(phone.texts) == sorted(["ก่อน", "หลัง"]), phone.platform
+        assert phone.texts == ["ก่อน", "หลัง"], phone.platform
         failed = row(service, f"bad:{phone.platform}")
         assert (failed.status, failed.last_error.split(":")[0]) == (OutboxStatus.failed, "ValidationError")
+
+
+async def test_messages_to_one_person_arrive_in_the_order_they_were_written(phones: Phones, service: Service) -> None:
+    for phone in phones.both():
+        for i in range(6):
+            push(service, phone, f"ข้อความ {i}", key=f"order:{phone.platform}:{i}")
+    await service.drain()
+    for phone in phones.both():
+        assert phone.texts == [f"ข้อความ {i}" for i in range(6)], phone.platform
