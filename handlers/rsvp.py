@@ -140,7 +140,8 @@ STATUS_NAMES = {
 ATTEND = Text("เข้าร่วม", "Attend")
 DECLINE = Text("ไม่เข้าร่วม", "Decline")
 MAYBE = Text("ไม่แน่ใจ", "Maybe")
-DETAILS_BUTTON = Text("รายละเอียด: {title}", "Details: {title}")
+DETAILS_BUTTON = Text("{day} {title}", "{day} {title}")
+"""A workshop's details button: its day first, since LINE cuts a label at 20 characters and titles start alike."""
 CALENDAR_BUTTON = Text("📅 ลงปฏิทิน", "📅 Add to calendar")
 QR_BUTTON = Text("QR เช็คอิน", "Check-in QR")
 RECORDED = {
@@ -486,9 +487,14 @@ def my_workshops(msg: Incoming, ctx: Context) -> list[Reply]:
     if not mine:
         return [Reply(text=ctx.t(NONE_INVITED))]
     cards = [card(w, r, ctx.lang, ctx.settings) for w, r in mine[:10]]
-    buttons = [Button(label=ctx.t(DETAILS_BUTTON, title=w.title(ctx.lang)[:24]), payload=Details(w.id).pack())
-               for w, _ in mine[:10] if w.id is not None]
+    buttons = [Button(label=ctx.t(DETAILS_BUTTON, title=w.title(ctx.lang)[:24], day=_day(w, ctx)),
+                      payload=Details(w.id).pack()) for w, _ in mine[:10] if w.id is not None]
     return [Reply(text=ctx.t(MY_WORKSHOPS), cards=cards, buttons=buttons)]
+
+
+def _day(workshop: Workshop, ctx: Context) -> str:
+    """`16 ธ.ค.` / `16 Dec`: the start date without the year."""
+    return format_datetime(workshop.starts_at, ctx.lang, ctx.settings.tz, with_time=False).rsplit(" ", 1)[0]
 
 
 @router.button(Details)

@@ -130,6 +130,8 @@ def cmd_create(args: argparse.Namespace) -> int:
     try:
         starts, ends, deadline = (parse_datetime(args.start, tz), parse_datetime(args.end, tz),
                                   parse_datetime(args.deadline, tz))
+        if deadline <= utcnow():
+            raise ValueError("the RSVP deadline has already passed")
         roles, provinces, scope = invited_places(roles=_names(args.roles), provinces=_names(args.provinces),
                                                  clusters=_names(args.clusters), regions=[])
         workshop = new_workshop(

@@ -166,7 +166,8 @@ async def test_my_workshops_and_details_with_location_and_calendar_file(
     await phone.press("เข้าร่วม")
     listing = shown(await phone.send(phone.event_for_text("สัมมนา")))
     assert "สัมมนารองผู้ว่าฯ" in listing and "เข้าร่วม ✅" in listing
-    await phone.press("รายละเอียด")
+    assert phone.last_buttons[0][0].startswith("12 มี.ค. สัมมนา"), phone.last_buttons
+    await phone.press("12 มี.ค.")
     screen = phone.screen[-3:]
     assert any(r.kind in ("location", "venue") for r in screen)
     [ics] = [data for label, data in phone.last_buttons if "ลงปฏิทิน" in label]

@@ -4,7 +4,7 @@ staff, the admins' counts, nudge button and exports, the CLI, and one whole conv
 from __future__ import annotations
 
 import io
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 import httpx
@@ -171,17 +171,22 @@ def test_cli_creates_lists_exports_and_checks_in(database_url: str, monkeypatch:
     engine = make_engine(database_url)
     upgrade(engine)
     seed_all(engine)
+    year = datetime.now(UTC).year + 543 + 1  # next year, Buddhist Era: the CLI refuses deadlines already past
     assert main(["workshop", "create", "--title-th", "สัมมนากลุ่มจังหวัด", "--title-en", "Cluster workshop",
-                 "--start", "2570-01-20 09:00", "--end", "2570-01-20 16:30", "--deadline", "2570-01-10 16:30",
+                 "--start", f"{year}-01-20 09:00", "--end", f"{year}-01-20 16:30", "--deadline", f"{year}-01-10 16:30",
                  "--venue", "ศาลากลางจังหวัดเชียงใหม่", "--lat", "18.84", "--lon", "98.97",
                  "--clusters", "1", "--capacity", "30", "--per-province", "2", "--reminders", "3d,1d,2h"]) == 0
     out = capsys.readouterr().out
-    assert "invited 2 (2 invitations queued)" in out and "20 ม.ค. 2570 09:00 น." in out
+    assert "invited 2 (2 invitations queued)" in out and f"20 ม.ค. {year} 09:00 น." in out
     assert "4 reminder/nudge jobs planned" in out
-    assert main(["workshop", "create", "--title-th", "x", "--start", "2570-01-20 09:00", "--end", "2570-01-19 09:00",
-                 "--deadline", "2570-01-10 16:30"]) == 2
-    assert main(["workshop", "create", "--title-th", "x", "--start", "2570-01-20 09:00", "--end", "2570-01-21 09:00",
-                 "--deadline", "2570-01-10 16:30", "--provinces", "เชียงใหม, ฝรั่งเศส"]) == 2
+    assert main(["workshop", "create", "--title-th", "x", "--start", f"{year}-01-20 09:00",
+                 "--end", f"{year}-01-19 09:00", "--deadline", f"{year}-01-10 16:30"]) == 2
+    assert main(["workshop", "create", "--title-th", "x", "--start", f"{year}-01-20 09:00",
+                 "--end", f"{year}-01-21 09:00", "--deadline", f"{year}-01-10 16:30",
+                 "--provinces", "เชียงใหม, ฝรั่งเศส"]) == 2
+    assert main(["workshop", "create", "--title-th", "x", "--start", f"{year}-01-20 09:00", "--end",
+                 f"{year}-01-21 09:00", "--deadline", f"{year - 2}-01-10 16:30"]) == 2
+    assert "the RSVP deadline has already passed" in capsys.readouterr().err
     assert main(["workshop", "list"]) == 0
     assert "สัมมนากลุ่มจังหวัด" in capsys.readouterr().out
     with transaction(engine) as session:
