@@ -9,13 +9,11 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import Counter
-from collections.abc import Callable
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from bot.cli import _engine, _settings
-from bot.commands import Add, Subparsers
+from bot.commands import Add, Subparsers, with_database
 from bot.commands.deadlines import with_scheduler
 from bot.config import Settings
 from bot.errors import DomainError
@@ -88,17 +86,6 @@ def progress_bar(done: int, total: int, width: int = 30) -> str:
     return f"[{'#' * filled}{'.' * (width - filled)}] {percent}% ({done}/{total})"
 
 
-def cmd_send(args: argparse.Namespace) -> int:
-    return _disposing(_send, args)
-
-
-def _disposing(command: Callable[[argparse.Namespace, Settings, Engine], int], args: argparse.Namespace) -> int:
-    settings = _settings()
-    engine = _engine(settings)
-    try:
-        return command(args, settings, engine)
-    finally:
-        engine.dispose()
 
 
 def _draft(args: argparse.Namespace, settings: Settings) -> Draft:
@@ -133,7 +120,8 @@ def _author(session: Session, wanted: int | None) -> Person:
     return author
 
 
-def _send(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
+@with_database
+def cmd_send(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
     now = utcnow()
     try:
         draft = _draft(args, settings)
@@ -182,11 +170,8 @@ def _send(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
     return 0
 
 
-def cmd_status(args: argparse.Namespace) -> int:
-    return _disposing(_status, args)
-
-
-def _status(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
+@with_database
+def cmd_status(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
     with transaction(engine) as session:
         broadcast = get_broadcast(session=session, broadcast_id=args.id)
         if broadcast is None:
@@ -218,11 +203,8 @@ def status_text(broadcast: Broadcast, counts: dict[str, Counter[str]], settings:
     return "\n".join(lines)
 
 
-def cmd_cancel(args: argparse.Namespace) -> int:
-    return _disposing(_cancel, args)
-
-
-def _cancel(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
+@with_database
+def cmd_cancel(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
     with transaction(engine) as session:
         broadcast = get_broadcast(session=session, broadcast_id=args.id)
         if broadcast is None:

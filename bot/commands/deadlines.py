@@ -11,8 +11,7 @@ from datetime import datetime
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from bot.cli import _engine, _settings
-from bot.commands import Add, Subparsers
+from bot.commands import Add, Subparsers, with_database
 from bot.config import Settings
 from bot.i18n import format_datetime, parse_datetime
 from scheduler import Runtime, Scheduler
@@ -47,14 +46,6 @@ def with_scheduler(settings: Settings, engine: Engine, work: Callable[[Scheduler
     asyncio.run(run())
 
 
-def _disposing(command: Callable[[argparse.Namespace, Settings, Engine], int], args: argparse.Namespace) -> int:
-    """Run a command with an upgraded engine, and close its connections afterwards."""
-    settings = _settings()
-    engine = _engine(settings)
-    try:
-        return command(args, settings, engine)
-    finally:
-        engine.dispose()
 
 
 def _provinces(args: argparse.Namespace) -> tuple[list[str], str]:
@@ -78,11 +69,8 @@ def _provinces(args: argparse.Namespace) -> tuple[list[str], str]:
     return isos, ", ".join(scope)
 
 
-def cmd_create(args: argparse.Namespace) -> int:
-    return _disposing(_create, args)
-
-
-def _create(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
+@with_database
+def cmd_create(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
     try:
         closes = parse_datetime(args.closes, settings.tz)
         opens = parse_datetime(args.opens, settings.tz) if args.opens else utcnow()
@@ -104,11 +92,8 @@ def _create(args: argparse.Namespace, settings: Settings, engine: Engine) -> int
     return 0
 
 
-def cmd_list(args: argparse.Namespace) -> int:
-    return _disposing(_list, args)
-
-
-def _list(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
+@with_database
+def cmd_list(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
     with transaction(engine) as session:
         windows = all_windows(session=session)
         done = {w.id: len(submissions(session=session, window_id=w.id)) for w in windows if w.id is not None}
@@ -121,11 +106,8 @@ def _list(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
     return 0
 
 
-def cmd_move(args: argparse.Namespace) -> int:
-    return _disposing(_move, args)
-
-
-def _move(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
+@with_database
+def cmd_move(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
     try:
         closes = parse_datetime(args.closes, settings.tz)
         with transaction(engine) as session:
@@ -139,11 +121,8 @@ def _move(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
     return 0
 
 
-def cmd_delete(args: argparse.Namespace) -> int:
-    return _disposing(_delete, args)
-
-
-def _delete(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
+@with_database
+def cmd_delete(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
     try:
         with transaction(engine) as session:
             delete_window(session=session, window=_existing(session, args.id))

@@ -9,13 +9,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy.engine import Engine
 
+from bot.commands import Add, Subparsers, with_database
 from bot.config import Settings
 from bot.errors import DomainError
 from bot.files import render_export
@@ -36,10 +35,8 @@ from storage.rsvp import (
     rsvp_by_code,
 )
 
-Add = Callable[..., argparse.ArgumentParser]
 
-
-def register(sub: Any, add: Add) -> None:
+def register(sub: Subparsers, add: Add) -> None:
     workshop = add("workshop", lambda a: 2, "workshops: create, list, invite, export, check-in")
     actions = workshop.add_subparsers(dest="action", required=True)
 
@@ -79,30 +76,6 @@ def register(sub: Any, add: Add) -> None:
     checkin.add_argument("code")
 
 
-_engines: list[Engine] = []
-
-
-def _engine(settings: Settings) -> Engine:
-    from bot.cli import _engine as upgraded
-
-    engine: Engine = upgraded(settings)
-    _engines.append(engine)
-    return engine
-
-
-def _disposing(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
-    """Close the command's database connections when it ends, so none is left for the garbage collector."""
-
-    def run(args: argparse.Namespace) -> int:
-        try:
-            return command(args)
-        finally:
-            while _engines:
-                _engines.pop().dispose()
-
-    return run
-
-
 def _plan(engine: Engine, settings: Settings, workshop: Workshop) -> list[tuple[str, datetime]]:
     """Plan through a paused scheduler: the jobs land in the job store, and the service's leader runs them."""
 
@@ -121,11 +94,10 @@ def _names(value: str | None) -> list[str]:
     return value.split(",") if value else []
 
 
-@_disposing
-def cmd_create(args: argparse.Namespace) -> int:
+@with_database
+def cmd_create(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
     from handlers.rsvp import invited_places, open_workshop
 
-    settings = Settings()
     tz = settings.tz
     try:
         starts, ends, deadline = (parse_datetime(args.start, tz), parse_datetime(args.end, tz),
@@ -143,7 +115,6 @@ def cmd_create(args: argparse.Namespace) -> int:
     except (ValueError, DomainError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    engine = _engine(settings)
     with transaction(engine) as session:
         invited, sent = open_workshop(session=session, workshop=workshop, settings=settings, now=utcnow(), by=None,
                                       via="cli", invite_now=not args.no_invite)
@@ -157,10 +128,9 @@ def cmd_create(args: argparse.Namespace) -> int:
     return 0
 
 
-@_disposing
-def cmd_list(args: argparse.Namespace) -> int:
-    settings = Settings()
-    with transaction(_engine(settings)) as session:
+@with_database
+def cmd_list(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
+    with transaction(engine) as session:
         workshops = all_workshops(session=session)
         if not workshops:
             print("no workshops yet")
@@ -172,12 +142,11 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
-@_disposing
-def cmd_invite(args: argparse.Namespace) -> int:
+@with_database
+def cmd_invite(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
     from handlers.rsvp import send_invitations
 
-    settings = Settings()
-    with transaction(_engine(settings)) as session:
+    with transaction(engine) as session:
         workshop = get_workshop(session=session, workshop_id=args.id)
         if workshop is None:
             print(f"no workshop #{args.id}", file=sys.stderr)
@@ -188,10 +157,9 @@ def cmd_invite(args: argparse.Namespace) -> int:
     return 0
 
 
-@_disposing
-def cmd_export(args: argparse.Namespace) -> int:
-    settings = Settings()
-    with transaction(_engine(settings)) as session:
+@with_database
+def cmd_export(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
+    with transaction(engine) as session:
         workshop = get_workshop(session=session, workshop_id=args.id)
         if workshop is None:
             print(f"no workshop #{args.id}", file=sys.stderr)
@@ -205,12 +173,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-@_disposing
-def cmd_checkin(args: argparse.Namespace) -> int:
+@with_database
+def cmd_checkin(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
     from handlers.rsvp import welcome
 
-    settings = Settings()
-    with transaction(_engine(settings)) as session:
+    with transaction(engine) as session:
         row = rsvp_by_code(session=session, code=args.code)
         if row is None or row.status != "yes":
             print(f"no confirmed seat has the code {args.code!r}", file=sys.stderr)
