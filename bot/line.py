@@ -37,6 +37,7 @@ from linebot.v3.webhooks import (
     FollowEvent,
     JoinEvent,
     LeaveEvent,
+    LocationMessageContent,
     MessageEvent,
     PostbackEvent,
     TextMessageContent,
@@ -105,7 +106,7 @@ class LineAdapter:
         return Incoming(
             platform=Platform.line, event_id=raw["webhookEventId"], kind=kind, user_id=user_id,
             chat_id=chat_id, text=text, payload=payload, reply_token=getattr(event, "reply_token", None),
-            received_at=received_at, standby=raw.get("mode") == "standby",
+            received_at=received_at, standby=raw.get("mode") == "standby", point=_point(event),
         )
 
     def render(self, replies: Sequence[Reply]) -> list[Any]:
@@ -158,6 +159,8 @@ def _kind_of(event: Event) -> tuple[Kind, str, str]:
     if isinstance(event, MessageEvent):
         if isinstance(event.message, TextMessageContent):
             return Kind.text, event.message.text, ""
+        if isinstance(event.message, LocationMessageContent):
+            return Kind.location, event.message.title or "", ""
         return Kind.other, "", ""
     if isinstance(event, PostbackEvent):
         return Kind.button, "", event.postback.data
@@ -166,6 +169,11 @@ def _kind_of(event: Event) -> tuple[Kind, str, str]:
         if isinstance(event, event_type):
             return kind, "", ""
     return Kind.other, "", ""
+
+
+def _point(event: Event) -> tuple[float, float] | None:
+    message = getattr(event, "message", None)
+    return (message.latitude, message.longitude) if isinstance(message, LocationMessageContent) else None
 
 
 def _classify(exc: ApiException) -> None:

@@ -18,6 +18,7 @@ class Kind(StrEnum):
 
     text = "text"
     button = "button"
+    location = "location"
     follow = "follow"
     unfollow = "unfollow"
     joined = "joined"
@@ -42,6 +43,8 @@ class Incoming(BaseModel):
     callback_id: str | None = None
     standby: bool = False
     """LINE's standby mode: another channel owns the chat, so we must not reply."""
+    point: tuple[float, float] | None = None
+    """A shared location's latitude and longitude (`text` holds its title when the platform gives one)."""
 
     @property
     def args(self) -> str:

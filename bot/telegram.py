@@ -67,11 +67,13 @@ class TelegramAdapter:
         common: dict[str, Any] = {"platform": Platform.telegram, "event_id": str(update.update_id),
                                   "received_at": received_at}
         if update.message and update.message.from_user:
-            user = update.message.from_user
-            return Incoming(**common, kind=Kind.text if update.message.text else Kind.other,
-                            user_id=str(user.id), chat_id=str(update.message.chat.id),
-                            text=update.message.text or "", display_name=user.full_name,
-                            language_code=user.language_code)
+            message, user = update.message, update.message.from_user
+            spot = message.location or (message.venue.location if message.venue else None)
+            kind = Kind.text if message.text else Kind.location if spot else Kind.other
+            return Incoming(**common, kind=kind, user_id=str(user.id), chat_id=str(message.chat.id),
+                            text=message.text or (message.venue.title if message.venue else ""),
+                            point=(spot.latitude, spot.longitude) if spot else None,
+                            display_name=user.full_name, language_code=user.language_code)
         if update.callback_query:
             query = update.callback_query
             chat = query.message.chat.id if query.message else query.from_user.id

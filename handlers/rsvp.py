@@ -23,7 +23,7 @@ from bot.context import Context
 from bot.errors import BadButton, DomainError, NotAllowed, UsageError
 from bot.files import export_url, ics_url, qr_url
 from bot.i18n import Text, format_datetime, parse_datetime
-from bot.messages import Button, Card, Incoming, Location, Reply
+from bot.messages import Button, Card, Incoming, Kind, Location, Reply
 from bot.payloads import Payload
 from bot.router import ROLE_NAMES, Router
 from handlers.broadcast import describe, parse_segment
@@ -46,6 +46,7 @@ from storage.rsvp import (
     get_workshop,
     invite,
     invitees,
+    latest_open_draft,
     name_delegate,
     new_workshop,
     rsvp_by_code,
@@ -874,6 +875,10 @@ CREATED = Text("✅ สร้างสัมมนา #{id} \"{title}\" แล�
                "the answers with /attendees {id}.")
 ALREADY_CREATED = Text("สร้างสัมมนา #{id} จากแบบฟอร์มนี้ไปแล้ว ไม่มีการสร้างซ้ำ",
                        "This form already created workshop #{id}; nothing was created again.")
+POINT_RECEIVED = Text("ได้รับตำแหน่ง {point} แล้ว (ใช้ในแบบฟอร์มสร้างสัมมนาได้ด้วย แผนที่={point})",
+                      "Location received: {point} (for a workshop form: map={point})")
+DRAFT_FRESH = timedelta(hours=1)
+"""How long after typing a workshop form a shared location is taken as its map point."""
 FORM_CANCELLED = Text("ยกเลิกแล้ว ไม่มีการบันทึกหรือส่งคำเชิญ", "Cancelled; nothing was stored or sent.")
 ANSWERS_BUTTON = Text("ดูคำตอบ", "See the answers")
 PROBLEMS = {
@@ -1039,6 +1044,23 @@ def _draft(ctx: Context, draft_id: int) -> WorkshopDraft:
     if draft is None or draft.person_id != ctx.person.id:
         raise BadButton()
     return draft
+
+
+@router.event(Kind.location)
+def shared_location(msg: Incoming, ctx: Context) -> list[Reply]:
+    """A location shared in chat becomes the map point (and, if the form has none, the venue) of the person's
+    workshop form waiting for confirmation, and the preview is shown again; otherwise its coordinates are echoed.
+    Only admins have such forms (the command that makes them is theirs)."""
+    assert msg.point is not None and ctx.person.id is not None
+    point = ",".join(f"{x:.6f}" for x in msg.point)
+    draft = latest_open_draft(session=ctx.session, person_id=ctx.person.id, since=ctx.now - DRAFT_FRESH)
+    if draft is None:
+        return [Reply(text=ctx.t(POINT_RECEIVED, point=point))]
+    form = f"{draft.form}\nmap={point}"
+    if msg.text and not _form_fields(draft.form, ctx.lang).get("venue"):
+        form += f"\nvenue={msg.text}"
+    draft.done_at = ctx.now  # replaced by the form with the map point; its buttons now say so
+    return new_workshop_command(msg.model_copy(update={"kind": Kind.text, "text": f"/newworkshop {form}"}), ctx)
 
 
 @router.button(CreateConfirm, roles={Role.admin})

@@ -455,3 +455,10 @@ def seed_demo(*, session: Session, now: datetime) -> int:
         added += 1
     session.flush()
     return added
+
+
+def latest_open_draft(*, session: Session, person_id: int, since: datetime) -> WorkshopDraft | None:
+    """The person's newest workshop form, typed after `since`, still waiting for its confirmation."""
+    return session.exec(select(WorkshopDraft).where(
+        WorkshopDraft.person_id == person_id, col(WorkshopDraft.done_at).is_(None), WorkshopDraft.created_at >= since,
+    ).order_by(col(WorkshopDraft.id).desc()).limit(1)).first()

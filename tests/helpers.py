@@ -80,6 +80,13 @@ class Phone:
             return ev.line_text_event(self.user_id, text, reply_token=state.issue_reply_token(self.user_id))
         return ev.tg_message_update(int(self.user_id), text, update_id=next(_ids))
 
+    def event_for_location(self, latitude: float, longitude: float, title: str = "") -> dict[str, Any]:
+        """A shared map point; LINE may name the place, a Telegram location has no name."""
+        if self.platform == "line":
+            return ev.line_location_event(self.user_id, latitude, longitude, title=title,
+                                          reply_token=self.phones.state.issue_reply_token(self.user_id))
+        return ev.tg_location_update(int(self.user_id), latitude, longitude, update_id=next(_ids))
+
     async def say(self, text: str) -> list[str]:
         return [r.text for r in await self.send(self.event_for_text(text))]
 

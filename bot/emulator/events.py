@@ -49,6 +49,16 @@ def line_text_event(user_id: str, text: str, *, reply_token: str, redelivery: bo
                        message=message)
 
 
+def line_location_event(user_id: str, latitude: float, longitude: float, *, reply_token: str, title: str = "",
+                        address: str = "") -> dict[str, Any]:
+    """The user shared a map point (LINE's location message; title and address are optional)."""
+    message: dict[str, Any] = {"type": "location", "id": str(secrets.randbelow(10**18)), "latitude": latitude,
+                               "longitude": longitude}
+    message.update({k: v for k, v in (("title", title), ("address", address)) if v})
+    return _line_event("message", user_id, reply_token=reply_token, redelivery=False, timestamp=None,
+                       message=message)
+
+
 def line_postback_event(user_id: str, data: str, *, reply_token: str, redelivery: bool = False,
                         timestamp: int | None = None) -> dict[str, Any]:
     """The user pressed a postback button carrying `data`."""
@@ -107,6 +117,14 @@ def tg_message_update(chat_id: int, text: str, *, update_id: int, message_id: in
     if text.startswith("/"):
         command = text.split(maxsplit=1)[0] if text.strip() else text
         message["entities"] = [{"type": "bot_command", "offset": 0, "length": _utf16_len(command)}]
+    return {"update_id": update_id, "message": message}
+
+
+def tg_location_update(chat_id: int, latitude: float, longitude: float, *, update_id: int,
+                       message_id: int = 1) -> dict[str, Any]:
+    """The user shared a location in their private chat with the bot."""
+    message = {"message_id": message_id, "from": tg_user(chat_id), "chat": tg_private_chat(chat_id),
+               "date": int(time.time()), "location": {"latitude": latitude, "longitude": longitude}}
     return {"update_id": update_id, "message": message}
 
 

@@ -166,3 +166,34 @@ async def test_non_admins_are_refused_and_the_refusal_is_logged(
     with Session(service.engine) as session:
         refusals = audit_entries(session=session, action="refused")
     assert [e.detail["command"] for e in refusals] == ["newworkshop", "wsc"]
+
+
+@pytest.mark.parametrize("platform", ["line", "telegram"])
+async def test_a_location_shared_after_the_form_becomes_its_map_point(
+    phones: Phones, service: Service, platform: str
+) -> None:
+    admin = phone_on(phones, platform, 9)
+    register(admin, Role.admin, name="สุนีย์")
+    await invitees_and_outsider(phones, platform)
+    first = await admin.send(admin.event_for_text(form({"แผนที่": "-", "สถานที่": "-"})))
+    assert not any(r.kind in ("location", "venue") for r in first)
+    old_confirm = next(data for label, data in admin.last_buttons if "ยืนยัน" in label)
+
+    again = await admin.send(admin.event_for_location(18.839, 98.966, title="ศาลากลางจังหวัดเชียงใหม่"))
+    assert "ยังไม่ได้บันทึกและยังไม่ได้ส่ง" in shown(again)
+    assert any(r.kind in ("location", "venue") for r in again)
+    [created] = await admin.press("ยืนยัน")
+    assert "สร้างสัมมนา #1" in created
+    [workshop] = workshops(service)
+    assert (workshop.latitude, workshop.longitude) == (18.839, 98.966)
+    assert workshop.venue == ("ศาลากลางจังหวัดเชียงใหม่" if platform == "line" else "")
+    [stale] = await admin.press_data(old_confirm)  # the form without the map point was replaced
+    assert "ยกเลิกแล้ว" in stale and len(workshops(service)) == 1
+
+
+async def test_a_location_shared_without_a_form_is_echoed_and_changes_nothing(phones: Phones, service: Service) -> None:
+    coordinator = phones.line()
+    register(coordinator, Role.coordinator, "TH-50")
+    [echo] = await coordinator.send(coordinator.event_for_location(13.7563, 100.5018))
+    assert "13.756300,100.501800" in echo.text
+    assert workshops(service) == [] and drafts(service) == []
