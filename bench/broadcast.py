@@ -16,7 +16,6 @@ until the author's summary arrived, and the worker's peak memory (RSS).
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import subprocess
 import sys
@@ -32,9 +31,10 @@ from sqlmodel import select
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchkit import emulator_state, service_env  # noqa: E402
+
 from bot.config import Settings  # noqa: E402
-from bot.emulator import EmulatorServer, EmulatorState  # noqa: E402
-from bot.run import DEMO_CREDENTIALS  # noqa: E402
+from bot.emulator import EmulatorServer  # noqa: E402
 from handlers.broadcast import start_sending  # noqa: E402
 from storage import reference  # noqa: E402
 from storage.broadcast import Segment, create_broadcast  # noqa: E402
@@ -104,10 +104,7 @@ def main() -> None:
 
     workdir = Path(tempfile.mkdtemp(prefix="coordbot-broadcast-"))
     db_url = args.database_url or f"sqlite:///{workdir}/bench.db"
-    state = EmulatorState(line_channel_secret=DEMO_CREDENTIALS["line_channel_secret"],
-                          line_access_token=DEMO_CREDENTIALS["line_channel_access_token"],
-                          telegram_token=DEMO_CREDENTIALS["telegram_bot_token"],
-                          telegram_secret_token=DEMO_CREDENTIALS["telegram_webhook_secret"])
+    state = emulator_state()
     state.set_rate_limit("telegram", args.rate, per_chat_per_second=1)
     state.set_rate_limit("line", MULTICAST_PER_S, endpoint="multicast")
     audience = recipients(args.people)
@@ -116,14 +113,9 @@ def main() -> None:
             state.add_user(platform, user)
 
     with EmulatorServer(state) as emulator:
-        env = {**os.environ, "COORDBOT_DATABASE_URL": db_url, "COORDBOT_AUTO_MIGRATE": "false",
-               "COORDBOT_SCHEDULER": "false", "LINE_CHANNEL_SECRET": DEMO_CREDENTIALS["line_channel_secret"],
-               "LINE_CHANNEL_ACCESS_TOKEN": DEMO_CREDENTIALS["line_channel_access_token"],
-               "LINE_API_BASE_URL": emulator.line_base_url,
-               "TELEGRAM_BOT_TOKEN": DEMO_CREDENTIALS["telegram_bot_token"],
-               "TELEGRAM_WEBHOOK_SECRET": DEMO_CREDENTIALS["telegram_webhook_secret"],
-               "TELEGRAM_API_BASE_URL": emulator.telegram_base_url, "TELEGRAM_RATE_PER_S": str(args.rate),
-               "TELEGRAM_PER_CHAT_PER_S": "1", "LINE_MULTICAST_RATE_PER_S": str(MULTICAST_PER_S)}
+        env = service_env(emulator, db_url, COORDBOT_AUTO_MIGRATE="false", COORDBOT_SCHEDULER="false",
+                          TELEGRAM_RATE_PER_S=str(args.rate), TELEGRAM_PER_CHAT_PER_S="1",
+                          LINE_MULTICAST_RATE_PER_S=str(MULTICAST_PER_S))
         settings = Settings(database_url=db_url, _env_file=None)  # type: ignore[call-arg]
         engine = make_engine(db_url)
         upgrade(engine)

@@ -14,9 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import shutil
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -26,23 +24,17 @@ import time
 from pathlib import Path
 
 import aiohttp
-import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchkit import emulator_state, free_port, service_env, wait_for_service  # noqa: E402
+
 from bot.emulator import EmulatorServer, EmulatorState  # noqa: E402
 from bot.emulator import events as ev  # noqa: E402
-from bot.run import DEMO_CREDENTIALS  # noqa: E402
 
 USERS = 1000
 REPLY_ENDPOINTS = {"reply", "push", "sendMessage"}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def build_requests(state: EmulatorState, n: int) -> list[tuple[str, bytes, dict[str, str]]]:
@@ -91,20 +83,6 @@ async def post_all(base: str, requests: list[tuple[str, bytes, dict[str, str]]],
     return latencies, failures, elapsed
 
 
-def wait_for_service(base: str, proc: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit("the service exited during start-up")
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    raise SystemExit("the service did not start")
-
-
 def replies(state: EmulatorState) -> int:
     """Distinct users answered per event: count successful reply-carrying calls."""
     return sum(1 for c in state.calls() if c.endpoint in REPLY_ENDPOINTS and c.status == 200)
@@ -122,20 +100,11 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="coordbot-bench-"))
     db_url = args.database_url or f"sqlite:///{workdir}/bench.db"
     port = free_port()
-    state = EmulatorState(
-        line_channel_secret=DEMO_CREDENTIALS["line_channel_secret"],
-        line_access_token=DEMO_CREDENTIALS["line_channel_access_token"],
-        telegram_token=DEMO_CREDENTIALS["telegram_bot_token"],
-        telegram_secret_token=DEMO_CREDENTIALS["telegram_webhook_secret"],
-    )
+    state = emulator_state()
     with EmulatorServer(state) as emulator:
-        env = {**os.environ, "COORDBOT_DATABASE_URL": db_url, "COORDBOT_SCHEDULER": "false",
-               "LINE_CHANNEL_SECRET": state.line_channel_secret, "LINE_CHANNEL_ACCESS_TOKEN": state.line_access_token,
-               "LINE_API_BASE_URL": emulator.line_base_url, "TELEGRAM_BOT_TOKEN": state.telegram_token,
-               "TELEGRAM_WEBHOOK_SECRET": state.telegram_secret_token,
-               "TELEGRAM_API_BASE_URL": emulator.telegram_base_url,
-               "COORDBOT_BACKGROUND_WORKERS": "false" if args.mode == "split" else "true",
-               "TELEGRAM_RATE_PER_S": "5000", "TELEGRAM_PER_CHAT_PER_S": "100", "LINE_RATE_PER_S": "5000"}
+        env = service_env(emulator, db_url, COORDBOT_SCHEDULER="false",
+                          COORDBOT_BACKGROUND_WORKERS="false" if args.mode == "split" else "true",
+                          TELEGRAM_RATE_PER_S="5000", TELEGRAM_PER_CHAT_PER_S="100", LINE_RATE_PER_S="5000")
         base = f"http://127.0.0.1:{port}"
         coordbot = str(ROOT / ".venv/bin/coordbot")
         proc = subprocess.Popen([coordbot, "serve", "--port", str(port), "--log-level", "warning"],

@@ -19,10 +19,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import random
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -32,15 +30,15 @@ from datetime import timedelta
 from pathlib import Path
 
 import aiohttp
-import httpx
 from sqlmodel import col, func, select
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchkit import emulator_state, free_port, service_env, wait_for_service  # noqa: E402
+
 from bot.emulator import EmulatorServer, EmulatorState  # noqa: E402
 from bot.emulator import events as ev  # noqa: E402
-from bot.run import DEMO_CREDENTIALS  # noqa: E402
 from storage import reference  # noqa: E402
 from storage.db import make_engine, transaction, utcnow  # noqa: E402
 from storage.migrations import upgrade  # noqa: E402
@@ -49,26 +47,6 @@ from storage.rsvp import Rsvp, RsvpStatus, create_workshop, invite, seats_taken 
 
 REDELIVERED = 0.05
 """Share of answers the platform delivers twice (same event id): they must be stored and handled once."""
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_for_service(base: str, proc: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit("the service exited during start-up")
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    raise SystemExit("the service did not start")
 
 
 def seed(db_url: str, invitees: int, capacity: int) -> tuple[int, list[tuple[str, str]]]:
@@ -162,21 +140,12 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="coordbot-bench-rsvp-"))
     db_url = args.database_url or f"sqlite:///{workdir}/bench.db"
     workshop_id, users = seed(db_url, args.invitees, args.capacity)
-    state = EmulatorState(
-        line_channel_secret=DEMO_CREDENTIALS["line_channel_secret"],
-        line_access_token=DEMO_CREDENTIALS["line_channel_access_token"],
-        telegram_token=DEMO_CREDENTIALS["telegram_bot_token"],
-        telegram_secret_token=DEMO_CREDENTIALS["telegram_webhook_secret"],
-    )
+    state = emulator_state()
     port = free_port()
     with EmulatorServer(state) as emulator:
-        env = {**os.environ, "COORDBOT_DATABASE_URL": db_url, "COORDBOT_SCHEDULER": "false",
-               "LINE_CHANNEL_SECRET": state.line_channel_secret, "LINE_CHANNEL_ACCESS_TOKEN": state.line_access_token,
-               "LINE_API_BASE_URL": emulator.line_base_url, "TELEGRAM_BOT_TOKEN": state.telegram_token,
-               "TELEGRAM_WEBHOOK_SECRET": state.telegram_secret_token,
-               "TELEGRAM_API_BASE_URL": emulator.telegram_base_url,
-               "COORDBOT_BACKGROUND_WORKERS": "false" if args.mode == "split" else "true",
-               "TELEGRAM_RATE_PER_S": "5000", "TELEGRAM_PER_CHAT_PER_S": "100", "LINE_RATE_PER_S": "5000"}
+        env = service_env(emulator, db_url, COORDBOT_SCHEDULER="false",
+                          COORDBOT_BACKGROUND_WORKERS="false" if args.mode == "split" else "true",
+                          TELEGRAM_RATE_PER_S="5000", TELEGRAM_PER_CHAT_PER_S="100", LINE_RATE_PER_S="5000")
         base = f"http://127.0.0.1:{port}"
         coordbot = str(ROOT / ".venv/bin/coordbot")
         proc = subprocess.Popen([coordbot, "serve", "--port", str(port), "--log-level", "warning"],

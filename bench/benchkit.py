@@ -1,0 +1,53 @@
+"""What the benchmarks share: the emulator with the demo credentials, a service's environment pointed at it, and
+starting the service on a free port."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+
+import httpx
+
+from bot.emulator import EmulatorServer, EmulatorState
+from bot.run import DEMO_CREDENTIALS
+
+
+def emulator_state() -> EmulatorState:
+    return EmulatorState(
+        line_channel_secret=DEMO_CREDENTIALS["line_channel_secret"],
+        line_access_token=DEMO_CREDENTIALS["line_channel_access_token"],
+        telegram_token=DEMO_CREDENTIALS["telegram_bot_token"],
+        telegram_secret_token=DEMO_CREDENTIALS["telegram_webhook_secret"],
+    )
+
+
+def service_env(emulator: EmulatorServer, db_url: str, **settings: str) -> dict[str, str]:
+    """This process's environment plus the service's database, the demo credentials, the emulator's URLs and
+    `settings` (environment names)."""
+    state = emulator.state
+    return {**os.environ, "COORDBOT_DATABASE_URL": db_url, "LINE_CHANNEL_SECRET": state.line_channel_secret,
+            "LINE_CHANNEL_ACCESS_TOKEN": state.line_access_token, "LINE_API_BASE_URL": emulator.line_base_url,
+            "TELEGRAM_BOT_TOKEN": state.telegram_token, "TELEGRAM_WEBHOOK_SECRET": state.telegram_secret_token,
+            "TELEGRAM_API_BASE_URL": emulator.telegram_base_url, **settings}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_for_service(base: str, proc: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit("the service exited during start-up")
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    raise SystemExit("the service did not start")
