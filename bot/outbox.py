@@ -169,7 +169,7 @@ class Outbox:
 
     async def _retry_later(self, row: OutboxMessage, delay: float, error: str, **extra: object) -> None:
         await self._update(row.id, status=OutboxStatus.pending, last_error=error,
-                     next_attempt_at=self.clock() + timedelta(seconds=delay), **extra)
+                           next_attempt_at=self.clock() + timedelta(seconds=delay), **extra)
 
     async def _failed(self, row: OutboxMessage, failed: SendFailed) -> None:
         platform = Platform(row.platform)

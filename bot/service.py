@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from functools import partial
@@ -64,7 +63,7 @@ class Service:
         if background:
             # Only a process that sends may recover sends; on SQLite it is the only such process.
             self.outbox.recover(immediately=is_sqlite(self.engine))
-            self.tasks = [asyncio.create_task(self._inbox_loop()),
+            self.tasks = [asyncio.create_task(self._inbox_loop()), asyncio.create_task(self._recovery_loop()),
                           *(asyncio.create_task(self._outbox_loop()) for _ in range(OUTBOX_LOOPS))]
 
     async def stop(self) -> None:
@@ -181,15 +180,20 @@ class Service:
                 await asyncio.wait_for(self.inbox_wake.wait(), IDLE_POLL_S)
             self.inbox_wake.clear()
 
+    async def _recovery_loop(self) -> None:
+        """Sends a process killed mid-way left in `sending` are taken back once their lease expires; on PostgreSQL
+        that may be long after this process started."""
+        while True:
+            await asyncio.sleep(self.settings.send_timeout_s)
+            try:
+                self.outbox.recover(immediately=False)
+            except Exception:
+                log.exception("outbox recovery error")
+            self.outbox_wake.set()
+
     async def _outbox_loop(self) -> None:
-        # Sends a process killed mid-way left in `sending` are taken back once their lease expires; on PostgreSQL
-        # that may be long after this process started.
-        next_recovery = time.monotonic()
         while True:
             try:
-                if time.monotonic() >= next_recovery:
-                    self.outbox.recover(immediately=False)
-                    next_recovery = time.monotonic() + self.settings.send_timeout_s
                 if await self.outbox.dispatch_due():
                     continue
             except Exception:
