@@ -46,6 +46,7 @@ from storage.projects import (
     nearest_codes,
     normalize_code,
     provinces_of,
+    snapshot,
     summary,
     unwatch,
     watch,
@@ -429,6 +430,15 @@ def lookup(msg: Incoming, ctx: Context) -> list[Reply]:
     return list_page(ctx, query, before=None)
 
 
+def _project(ctx: Context, code: str) -> Project:
+    """The project with this code, or a refusal naming the nearest codes."""
+    project = by_code(session=ctx.session, code=code)
+    if project is None:
+        near = nearest_codes(session=ctx.session, code=code)
+        raise ProjectNotFound(code=code, hint=ctx.t(NEAREST, codes=", ".join(near)) if near else "")
+    return project
+
+
 def show_project(ctx: Context, code: str) -> list[Reply]:
     project = by_code(session=ctx.session, code=code)
     if project is None:
@@ -627,10 +637,7 @@ def propose_update(msg: Incoming, ctx: Context) -> list[Reply]:
     code = normalize_code(code_text)
     if code is None:
         raise UsageError(usage=ctx.t(UPDATE_USAGE))
-    project = by_code(session=ctx.session, code=code)
-    if project is None:
-        near = nearest_codes(session=ctx.session, code=code)
-        raise ProjectNotFound(code=code, hint=ctx.t(NEAREST, codes=", ".join(near)) if near else "")
+    project = _project(ctx, code)
     check_may_update(ctx, project)
     if not rest.strip():
         choices = [Button(label=ctx.t(STATUS_NAMES[s]), payload=Cmd("update", f"{project.code} {s.value}").pack())
@@ -643,7 +650,7 @@ def propose_update(msg: Incoming, ctx: Context) -> list[Reply]:
     draft = create_draft(session=ctx.session, project=project, person_id=ctx.person.id, changes=changes,
                          now=ctx.now)
     assert draft.id is not None
-    old = {k: getattr(project, k) for k in changes}
+    old = snapshot(project, changes)
     text = ctx.t(CONFIRM_UPDATE, code=project.code, changes=describe_changes(ctx.lang, old, changes))
     return [Reply(text=text, buttons=[Button(label=ctx.t(CONFIRM), payload=ProjectConfirm(draft.id).pack()),
                                       Button(label=ctx.t(CANCEL), payload=ProjectCancel(draft.id).pack())])]
@@ -752,10 +759,7 @@ def show_history(msg: Incoming, ctx: Context) -> list[Reply]:
 def _watch_target(ctx: Context, text: str) -> tuple[dict[str, Any], str]:
     code = normalize_code(text)
     if code is not None:
-        project = by_code(session=ctx.session, code=code)
-        if project is None:
-            near = nearest_codes(session=ctx.session, code=code)
-            raise ProjectNotFound(code=code, hint=ctx.t(NEAREST, codes=", ".join(near)) if near else "")
+        project = _project(ctx, code)
         return {"project_id": project.id}, ctx.t(Text("โครงการ {c}", "project {c}"), c=project.code)
     if not clean(text):
         raise UsageError(usage=ctx.t(WATCH_USAGE))

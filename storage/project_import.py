@@ -22,7 +22,7 @@ from sqlalchemy import insert, text, update
 from sqlmodel import Session, col, select
 
 from storage import reference
-from storage.projects import PlanLevel, Project, ProjectHistory, ProjectStatus, normalize_code
+from storage.projects import PlanLevel, Project, ProjectHistory, ProjectStatus, code_prefix, normalize_code
 
 Progress = Callable[[str, int, int], None]
 """(phase, done, total): called now and then, for a progress bar."""
@@ -240,7 +240,7 @@ def check_row(values: dict[str, str], places: _Places) -> tuple[dict[str, Any], 
     out["last_note"] = values.get("last_note", "")
     if code and not reasons:
         prefix, code_year = code.split("-")[0], int(code.split("-")[1])
-        expected = reference.province(out["province_iso"]).code if out["province_iso"] else f"G{out['cluster_no']:02d}"
+        expected = code_prefix(province_iso=out["province_iso"], cluster_no=out["cluster_no"])
         if prefix != expected:
             reasons.append(f"code starts with {prefix} but the project is in {expected}")
         if code_year != out["fiscal_year"]:

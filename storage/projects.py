@@ -368,8 +368,10 @@ def watchers(*, session: Session, project: Project) -> list[int]:
 
 def watched_changes(*, session: Session, project_ids: Sequence[int]) -> dict[int, list[str]]:
     """For a batch of changed projects (an import): each watcher and the codes of the changes they watch."""
+    if not project_ids:
+        return {}
     watches = list(session.exec(select(Watch)))
-    if not watches or not project_ids:
+    if not watches:
         return {}
     by_project: dict[int, set[int]] = {}
     by_province: dict[str, set[int]] = {}

@@ -9,7 +9,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bot.commands import Add, Subparsers
+from sqlalchemy.engine import Engine
+
+from bot.commands import Add, Subparsers, with_database
+from bot.config import Settings
 from bot.errors import DomainError
 from bot.i18n import Text
 from storage.db import transaction, utcnow
@@ -73,19 +76,15 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_export(args: argparse.Namespace) -> int:
-    from bot.cli import _engine, _settings
-
+@with_database
+def cmd_export(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
     path = Path(args.file)
-    engine = _engine(_settings())
     try:
         with transaction(engine) as session:
             count = write_table(path, export_rows(session=session))
     except ImportFileError as exc:
         print(f"cannot export: {exc}", file=sys.stderr)
         return 2
-    finally:
-        engine.dispose()
     print(f"exported {count:,} projects to {path}")
     return 0
 
@@ -101,22 +100,24 @@ def cmd_find(args: argparse.Namespace) -> int:
         print(err.text.render("en", **err.params), file=sys.stderr)
         return 2
     engine = _engine(_settings())
-    with transaction(engine) as session:
-        if query.code is not None:
-            project = by_code(session=session, code=query.code)
-            found = [project] if project else []
-            if not found:
-                near = nearest_codes(session=session, code=query.code)
-                print(f"no project {query.code}" + (f"; nearest: {', '.join(near)}" if near else ""),
-                      file=sys.stderr)
-        else:
-            found = listing(session=session, province_isos=[query.province_iso] if query.province_iso else None,
-                            cluster_no=query.cluster_no, keyword=query.keyword, filters=query.filters,
-                            limit=args.limit)[:args.limit]
-        show: Callable[[Text], str] = (lambda t: t.en) if args.en else (lambda t: t.th)
-        for p in found:
-            print(f"{p.code}  {show(STATUS_NAMES[p.status]):<16} {p.progress:>3}%  {p.title_th}")
-    engine.dispose()
+    try:
+        with transaction(engine) as session:
+            if query.code is not None:
+                project = by_code(session=session, code=query.code)
+                found = [project] if project else []
+                if not found:
+                    near = nearest_codes(session=session, code=query.code)
+                    print(f"no project {query.code}" + (f"; nearest: {', '.join(near)}" if near else ""),
+                          file=sys.stderr)
+            else:
+                found = listing(session=session, province_isos=[query.province_iso] if query.province_iso else None,
+                                cluster_no=query.cluster_no, keyword=query.keyword, filters=query.filters,
+                                limit=args.limit)[:args.limit]
+            show: Callable[[Text], str] = (lambda t: t.en) if args.en else (lambda t: t.th)
+            for p in found:
+                print(f"{p.code}  {show(STATUS_NAMES[p.status]):<16} {p.progress:>3}%  {p.title_th}")
+    finally:
+        engine.dispose()
     if not found:
         if query.code is None:
             print("no projects found", file=sys.stderr)
