@@ -17,7 +17,7 @@ import dataclasses
 import logging
 import re
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import ClassVar
 
 from sqlmodel import Session
@@ -383,7 +383,7 @@ def send_time(broadcast: Broadcast, settings: Settings, now: datetime) -> dateti
     """When sending may begin: the scheduled time (or now), out of quiet hours only if the author asked."""
     due = max(broadcast.send_at or now, now)
     if broadcast.quiet_hours:
-        due = quiet_shift(due, due + timedelta(days=2), settings)
+        due = quiet_shift(due, None, settings)
     return due
 
 

@@ -36,8 +36,9 @@ def _clock(text: str) -> time:
     return time(int(hour), int(minute))
 
 
-def quiet_shift(due: datetime, closes_at: datetime, settings: Settings) -> datetime:
-    """Move a nudge out of quiet hours: to their end, or to their start when the end is not before the close."""
+def quiet_shift(due: datetime, closes_at: datetime | None, settings: Settings) -> datetime:
+    """Move a nudge out of quiet hours: to their end, or to their start when the end is not before the close
+    (a send with no close, e.g. an announcement, always waits for the end)."""
     start, end = _clock(settings.quiet_start), _clock(settings.quiet_end)
     if start == end:
         return due
@@ -55,7 +56,7 @@ def quiet_shift(due: datetime, closes_at: datetime, settings: Settings) -> datet
         quiet_from, quiet_to = datetime.combine(day, start, tz), datetime.combine(day, end, tz)
     else:
         return due
-    return quiet_to if quiet_to < closes_at else quiet_from
+    return quiet_to if closes_at is None or quiet_to < closes_at else quiet_from
 
 
 def job_prefix(window_id: int) -> str:

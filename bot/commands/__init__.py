@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import functools
 from collections.abc import Callable
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from sqlalchemy.engine import Engine
 
 from bot.config import Settings
+from scheduler import Runtime, Scheduler
+from storage.db import utcnow
+
+T = TypeVar("T")
 
 Subparsers = argparse._SubParsersAction  # type: ignore[type-arg]
 
@@ -39,3 +44,17 @@ def with_database(
             engine.dispose()
 
     return run
+
+
+def with_scheduler(settings: Settings, engine: Engine, work: Callable[[Scheduler], T]) -> T:
+    """Plan jobs into the job store the running service reads, through a scheduler that never runs them."""
+
+    async def run() -> T:
+        scheduler = Scheduler(Runtime(engine, settings, utcnow, lambda: None))
+        await scheduler.start(lead=False)
+        try:
+            return work(scheduler)
+        finally:
+            await scheduler.stop()
+
+    return asyncio.run(run())

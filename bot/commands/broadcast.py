@@ -13,8 +13,7 @@ from collections import Counter
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from bot.commands import Add, Subparsers, with_database
-from bot.commands.deadlines import with_scheduler
+from bot.commands import Add, Subparsers, with_database, with_scheduler
 from bot.config import Settings
 from bot.errors import DomainError
 from bot.i18n import format_datetime, parse_datetime

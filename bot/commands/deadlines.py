@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
-from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from bot.commands import Add, Subparsers, with_database
+from bot.commands import Add, Subparsers, with_database, with_scheduler
 from bot.config import Settings
 from bot.i18n import format_datetime, parse_datetime
-from scheduler import Runtime, Scheduler
 from scheduler.deadlines import job_prefix, plan_window
 from storage import reference
 from storage.db import transaction, utcnow
@@ -32,22 +29,6 @@ from storage.deadlines import (
 )
 
 
-def with_scheduler(settings: Settings, engine: Engine, work: Callable[[Scheduler], None]) -> None:
-    """Plan jobs into the job store the running service reads; this process never runs them."""
-
-    async def run() -> None:
-        scheduler = Scheduler(Runtime(engine, settings, utcnow, lambda: None))
-        await scheduler.start(lead=False)
-        try:
-            work(scheduler)
-        finally:
-            await scheduler.stop()
-
-    asyncio.run(run())
-
-
-
-
 def _provinces(args: argparse.Namespace) -> tuple[list[str], str]:
     """ISO codes and a description from --provinces / --clusters; all provinces when neither is given."""
     isos: list[str] = []
@@ -59,7 +40,7 @@ def _provinces(args: argparse.Namespace) -> tuple[list[str], str]:
         isos.append(province.iso)
         scope.append(province.name_th)
     for name in filter(None, (args.clusters or "").split(",")):
-        cluster = reference.cluster(int(name)) if name.strip().isdigit() else reference.find_cluster(name)
+        cluster = reference.find_cluster(name)
         if cluster is None:
             raise ValueError(f"unknown cluster {name.strip()!r}")
         isos += cluster.members

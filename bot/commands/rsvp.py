@@ -7,24 +7,20 @@ the outbox, so a running service sends them) and plans the reminders and nudges 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
-from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from bot.commands import Add, Subparsers, with_database
+from bot.commands import Add, Subparsers, with_database, with_scheduler
 from bot.config import Settings
 from bot.errors import DomainError
 from bot.files import render_export
 from bot.i18n import format_datetime, parse_datetime
-from scheduler import Runtime, Scheduler
 from scheduler.rsvp import plan_workshop
 from storage.db import transaction, utcnow
 from storage.people import audit
 from storage.rsvp import (
-    Workshop,
     all_workshops,
     check_in,
     counts,
@@ -76,20 +72,6 @@ def register(sub: Subparsers, add: Add) -> None:
     checkin.add_argument("code")
 
 
-def _plan(engine: Engine, settings: Settings, workshop: Workshop) -> list[tuple[str, datetime]]:
-    """Plan through a paused scheduler: the jobs land in the job store, and the service's leader runs them."""
-
-    async def plan() -> list[tuple[str, datetime]]:
-        scheduler = Scheduler(Runtime(engine, settings, utcnow, lambda: None))
-        await scheduler.start(lead=False)
-        try:
-            return plan_workshop(scheduler, workshop, utcnow())
-        finally:
-            await scheduler.stop()
-
-    return asyncio.run(plan())
-
-
 def _names(value: str | None) -> list[str]:
     return value.split(",") if value else []
 
@@ -118,7 +100,7 @@ def cmd_create(args: argparse.Namespace, settings: Settings, engine: Engine) -> 
     with transaction(engine) as session:
         invited, sent = open_workshop(session=session, workshop=workshop, settings=settings, now=utcnow(), by=None,
                                       via="cli", invite_now=not args.no_invite)
-    planned = _plan(engine, settings, workshop)
+    planned = with_scheduler(settings, engine, lambda scheduler: plan_workshop(scheduler, workshop, utcnow()))
     print(f"workshop #{workshop.id} {workshop.title_th}")
     print(f"  {format_datetime(starts, 'th', tz)} - {format_datetime(ends, 'th', tz)}, "
           f"answers until {format_datetime(deadline, 'th', tz)}")
