@@ -751,9 +751,10 @@ def admin_view(msg: Incoming, ctx: Context, data: AdminView) -> list[Reply]:
         by_cluster.setdefault(no, Counter()).update(tally_p)
     lines.append(ctx.t(CLUSTERS_HEAD))
     for no in sorted(by_cluster):
-        name = reference.cluster(no).name_en if ctx.lang == "en" else reference.cluster(no).name_th
-        if not no:
+        if not no:  # Bangkok belongs to no cluster
             name = province_name("TH-10", ctx.lang)
+        else:
+            name = reference.cluster(no).name_en if ctx.lang == "en" else reference.cluster(no).name_th
         c = by_cluster[no]
         lines.append(f"• {name}: {c[RsvpStatus.yes] + c[RsvpStatus.offered]}/{sum(c.values())}")
     lines.append(ctx.t(PROVINCES_HEAD))

@@ -23,7 +23,7 @@ from sqlmodel import Field, Session, SQLModel, col, select
 from storage import reference
 from storage.deadlines import parse_offset
 from storage.models import Person, Role, json_field, utcnow, when
-from storage.people import CODE_ALPHABET, people_in
+from storage.people import new_code, normalize_code, people_in
 
 DEFAULT_REMINDERS = ("3d", "1d")
 DEFAULT_NUDGES = ("2d",)
@@ -121,16 +121,6 @@ class WorkshopDraft(SQLModel, table=True):
     created_at: datetime = when()
     done_at: datetime | None = when(nullable=True)
     workshop_id: int | None = Field(default=None, foreign_key="workshop.id")
-
-
-def new_code() -> str:
-    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
-    return f"{raw[:4]}-{raw[4:]}"
-
-
-def normalize_code(text: str) -> str:
-    cleaned = "".join(ch for ch in text.upper() if ch.isalnum())
-    return f"{cleaned[:4]}-{cleaned[4:]}" if len(cleaned) == 8 else text.strip().upper()
 
 
 class BadWorkshop(ValueError):

@@ -164,6 +164,18 @@ async def test_admin_counts_silent_provinces_nudge_and_exports(
     assert (await client.get(last_document(service))).status_code == 410
 
 
+async def test_admin_counts_include_bangkok_which_is_in_no_cluster(phones: Phones, service: Service) -> None:
+    admin = phones.telegram(9)
+    register(admin, Role.admin, name="สุนีย์")
+    bkk = phones.line(1)
+    register(bkk, Role.coordinator, "TH-10", name="วรรณา สุขใจ")
+    workshop = make_workshop(service, provinces=["TH-10", "TH-50"])
+    await bkk.settle()
+    await bkk.press("เข้าร่วม")
+    [view] = await admin.say(f"/attendees {workshop}")
+    assert "• กรุงเทพมหานคร: 1/1" in view
+
+
 def test_cli_creates_lists_exports_and_checks_in(database_url: str, monkeypatch: pytest.MonkeyPatch,
                                                  tmp_path: object, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("COORDBOT_DATABASE_URL", database_url)
