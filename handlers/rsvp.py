@@ -438,6 +438,17 @@ def nudge_replies(workshop: Workshop, person: Person, settings: Settings, now: d
     return invitation_replies(workshop, person, settings, now, text=NUDGE)
 
 
+def queue_nudges(*, session: Session, workshop: Workshop, stage: str, settings: Settings, now: datetime) -> int:
+    """Nudge everyone still silent; the key (workshop, stage, person) makes a second run of one stage send nothing."""
+    queued = 0
+    for row, person in silent_people(session=session, workshop=workshop):
+        queued += enqueue_to_person(session=session, person_id=row.person_id,
+                                    key=f"rv:nudge:{workshop.id}:{stage}:{row.person_id}",
+                                    replies=nudge_replies(workshop, person, settings, now), now=now,
+                                    tag=f"workshop:{workshop.id}")
+    return queued
+
+
 def _plan_offers(ctx: Context, workshop: Workshop, offered: list[Rsvp]) -> None:
     """Offers are planned to expire after the handler commits: the job store writes on its own connection."""
     if offered and ctx.scheduler is not None:
@@ -776,13 +787,9 @@ def admin_view(msg: Incoming, ctx: Context, data: AdminView) -> list[Reply]:
 def nudge_silent(msg: Incoming, ctx: Context, data: NudgeSilent) -> list[Reply]:
     workshop = _workshop(ctx, data.workshop)
     _open_for_answers(ctx, workshop)
-    sent = 0
     stamp = int(ctx.now.timestamp()) // 3600  # pressed twice within the hour: nobody is nudged twice
-    for row, person in silent_people(session=ctx.session, workshop=workshop):
-        sent += enqueue_to_person(session=ctx.session, person_id=row.person_id,
-                                  key=f"rv:nudge:{workshop.id}:manual{stamp}:{row.person_id}",
-                                  replies=nudge_replies(workshop, person, ctx.settings, ctx.now), now=ctx.now,
-                                  tag=f"workshop:{workshop.id}")
+    sent = queue_nudges(session=ctx.session, workshop=workshop, stage=f"manual{stamp}", settings=ctx.settings,
+                        now=ctx.now)
     audit(session=ctx.session, person_id=ctx.person.id, action="workshop_nudge", workshop=workshop.id, sent=sent)
     return [Reply(text=ctx.t(NUDGED, n=sent))]
 

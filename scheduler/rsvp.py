@@ -18,7 +18,7 @@ from storage.db import transaction
 from storage.deadlines import parse_offset
 from storage.models import Person
 from storage.outbox import enqueue_to_person
-from storage.rsvp import RsvpStatus, Workshop, expire_offers, get_workshop, rsvps, silent_people, upcoming_workshops
+from storage.rsvp import RsvpStatus, Workshop, expire_offers, get_workshop, rsvps, upcoming_workshops
 
 
 def job_prefix(workshop_id: int) -> str:
@@ -89,20 +89,15 @@ def remind(workshop_id: int, stage: str) -> int:
 
 def nudge(workshop_id: int, stage: str) -> int:
     """Nudge invitees who have not answered (or said maybe) while answers are still open."""
-    from handlers.rsvp import nudge_replies
+    from handlers.rsvp import queue_nudges
 
     runtime = current()
     now = runtime.clock()
-    queued = 0
     with transaction(runtime.engine) as session:
         workshop = get_workshop(session=session, workshop_id=workshop_id)
         if workshop is None or now >= workshop.rsvp_deadline:
             return 0
-        for row, person in silent_people(session=session, workshop=workshop):
-            queued += enqueue_to_person(
-                session=session, person_id=row.person_id, key=f"rv:nudge:{workshop_id}:{stage}:{row.person_id}",
-                replies=nudge_replies(workshop, person, runtime.settings, now), now=now,
-                tag=f"workshop:{workshop_id}")
+        queued = queue_nudges(session=session, workshop=workshop, stage=stage, settings=runtime.settings, now=now)
     runtime.wake_outbox()
     return queued
 
