@@ -365,7 +365,7 @@ def describe(segment: Segment, lang: str) -> str:
         parts.append(ROLE_SEG.render(lang, v=", ".join(ROLE_NAMES[Role(r)].render(lang) for r in segment.roles)))
     if segment.provinces:
         names = [reference.province(iso) for iso in segment.provinces]
-        parts.append(PLACE_SEG.render(lang, v=", ".join(p.name_en if lang == "en" else p.name_th for p in names)))
+        parts.append(PLACE_SEG.render(lang, v=", ".join(p.name(lang) for p in names)))
     if segment.clusters:
         parts.append(CLUSTER_SEG.render(lang, v=", ".join(str(no) for no in segment.clusters)))
     if segment.regions:

@@ -38,6 +38,7 @@ from storage.deadlines import (
 from storage.models import Person, Role
 from storage.outbox import enqueue_to_person
 from storage.people import audit
+from storage.reference import province_name
 
 router = Router("deadlines")
 
@@ -143,11 +144,6 @@ def title(window: SubmissionWindow, lang: str) -> str:
     return window.title_en if lang == "en" and window.title_en else window.title_th
 
 
-def province_name(iso: str, lang: str) -> str:
-    province = reference.province(iso)
-    return province.name_en if lang == "en" else province.name_th
-
-
 def time_left(until: datetime, now: datetime, lang: str) -> str:
     left = max(until - now, timedelta(0))
     days, rest = divmod(int(left.total_seconds()), 86400)
@@ -164,7 +160,7 @@ def nudge_reply(window: SubmissionWindow, person: Person, now: datetime, setting
     link = f"\n{window.link}" if window.link else ""
     text = NUDGE.render(lang, title=title(window, lang), when=format_datetime(window.closes_at, lang, settings.tz),
                         left=time_left(window.closes_at, now, lang),
-                        province=province_name(person.province_iso or "", lang) if person.province_iso else "",
+                        province=province_name(person.province_iso, lang) if person.province_iso else "",
                         link=link)
     short = title(window, lang)[:30]
     return Reply(text=text, buttons=[

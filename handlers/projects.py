@@ -360,8 +360,7 @@ def place_name(lang: str, *, province_iso: str | None = None, cluster_no: int | 
         p = reference.province(province_iso)
         return p.name_en if lang == "en" else ("" if p.iso == "TH-10" else "จังหวัด") + p.name_th
     if cluster_no is not None:
-        c = reference.cluster(cluster_no)
-        return c.name_en if lang == "en" else c.name_th
+        return reference.cluster(cluster_no).name(lang)
     return ""
 
 

@@ -199,7 +199,7 @@ def invite(msg: Incoming, ctx: Context) -> list[Reply]:
     if len(words) > 1:
         province = reference.find_province(words[1])
         if province is None:
-            hints = [p.name_th if ctx.lang == "th" else p.name_en for p in reference.suggest_provinces(words[1])]
+            hints = [p.name(ctx.lang) for p in reference.suggest_provinces(words[1])]
             raise UnknownProvince(query=words[1], hint=_hint(ctx, hints))
         name = " ".join(words[2:])
     made = create_invite(session=ctx.session, role=role, province_iso=province.iso if province else None,

@@ -31,6 +31,7 @@ from storage import reference
 from storage.models import Person, Role
 from storage.outbox import enqueue_to_person
 from storage.people import audit
+from storage.reference import province_name
 from storage.rsvp import (
     SEATED,
     BadWorkshop,
@@ -253,13 +254,6 @@ class NotSeated(DomainError):
 class NoDelegateNamed(DomainError):
     text = Text("รหัสนี้ยังไม่มีการแต่งตั้งผู้แทน หรือผู้แทนยืนยันไปแล้ว",
                 "No delegate is waiting to confirm with this code, or they already have.")
-
-
-def province_name(iso: str | None, lang: str) -> str:
-    if not iso:
-        return "-"
-    province = reference.province(iso)
-    return province.name_en if lang == "en" else province.name_th
 
 
 def when_range(workshop: Workshop, lang: str, settings: Settings) -> str:
@@ -762,10 +756,8 @@ def admin_view(msg: Incoming, ctx: Context, data: AdminView) -> list[Reply]:
         by_cluster.setdefault(no, Counter()).update(tally_p)
     lines.append(ctx.t(CLUSTERS_HEAD))
     for no in sorted(by_cluster):
-        if not no:  # Bangkok belongs to no cluster
-            name = province_name("TH-10", ctx.lang)
-        else:
-            name = reference.cluster(no).name_en if ctx.lang == "en" else reference.cluster(no).name_th
+        # Bangkok belongs to no cluster
+        name = reference.cluster(no).name(ctx.lang) if no else province_name("TH-10", ctx.lang)
         c = by_cluster[no]
         lines.append(f"• {name}: {c[RsvpStatus.yes] + c[RsvpStatus.offered]}/{sum(c.values())}")
     lines.append(ctx.t(PROVINCES_HEAD))

@@ -34,6 +34,9 @@ class Province:
     region_en: str | None
     cluster: int | None  # cluster number; None for Bangkok
 
+    def name(self, lang: str) -> str:
+        return self.name_en if lang == "en" else self.name_th
+
 
 @dataclass(frozen=True)
 class Cluster:
@@ -46,6 +49,9 @@ class Cluster:
     region_en: str
     members: tuple[str, ...]  # ISO codes
     operations_centre: str | None  # ISO code; None where no source names it
+
+    def name(self, lang: str) -> str:
+        return self.name_en if lang == "en" else self.name_th
 
 
 @dataclass(frozen=True)
@@ -148,6 +154,11 @@ def _provinces_by_iso() -> dict[str, Province]:
 def province(iso: str) -> Province:
     """The province with this ISO code (KeyError if unknown): stored ids are trusted, unlike typed text."""
     return _provinces_by_iso()[iso]
+
+
+def province_name(iso: str | None, lang: str) -> str:
+    """A stored province in the reader's language; "-" for a person or row with none."""
+    return province(iso).name(lang) if iso else "-"
 
 
 def cluster(no: int) -> Cluster:
