@@ -41,8 +41,8 @@ from storage import reference  # noqa: E402
 from storage.db import make_engine, transaction  # noqa: E402
 from storage.migrations import upgrade  # noqa: E402
 from storage.models import Account, Person, Role  # noqa: E402
-from storage.project_import import COLUMNS, LEVEL_TH, STATUS_TH, import_rows, read_table  # noqa: E402
-from storage.projects import Project  # noqa: E402
+from storage.project_import import COLUMNS, import_rows, read_table  # noqa: E402
+from storage.projects import LEVEL_TH, STATUS_TH, Project  # noqa: E402
 from storage.projects_demo import generate  # noqa: E402
 
 PG_URL = "postgresql://root@127.0.0.1:5432/test"

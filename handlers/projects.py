@@ -31,6 +31,8 @@ from storage.outbox import enqueue_to_person
 from storage.people import audit
 from storage.projects import (
     FINAL,
+    LEVEL_TH,
+    STATUS_TH,
     Filters,
     PlanLevel,
     Project,
@@ -65,16 +67,7 @@ MAX_NOTE = 500
 MIN_KEYWORD = 2
 MIN_JOINED_NAME = 5
 
-STATUS_NAMES: dict[ProjectStatus, Text] = {
-    ProjectStatus.proposed: Text("เสนอโครงการ", "proposed"),
-    ProjectStatus.in_plan: Text("บรรจุในแผน", "in plan"),
-    ProjectStatus.approved: Text("อนุมัติแล้ว", "approved"),
-    ProjectStatus.funded: Text("ได้รับงบประมาณ", "funded"),
-    ProjectStatus.in_progress: Text("กำลังดำเนินการ", "in progress"),
-    ProjectStatus.completed: Text("แล้วเสร็จ", "completed"),
-    ProjectStatus.on_hold: Text("ระงับชั่วคราว", "on hold"),
-    ProjectStatus.cancelled: Text("ยกเลิก", "cancelled"),
-}
+STATUS_NAMES = {s: Text(STATUS_TH[s], s.value.replace("_", " ")) for s in ProjectStatus}
 STATUS_WORDS: dict[str, ProjectStatus] = {
     **{s.value: s for s in ProjectStatus},
     **{s.value.replace("_", ""): s for s in ProjectStatus},
@@ -86,11 +79,7 @@ STATUS_WORDS: dict[str, ProjectStatus] = {
     "ระงับ": ProjectStatus.on_hold, "ชะลอ": ProjectStatus.on_hold, "hold": ProjectStatus.on_hold,
     "onhold": ProjectStatus.on_hold, "canceled": ProjectStatus.cancelled,
 }
-LEVEL_NAMES = {
-    PlanLevel.provincial: Text("แผนพัฒนาจังหวัด", "provincial plan"),
-    PlanLevel.cluster: Text("แผนพัฒนากลุ่มจังหวัด", "cluster plan"),
-    PlanLevel.local: Text("แผนพัฒนาท้องถิ่น", "local plan"),
-}
+LEVEL_NAMES = {level: Text(LEVEL_TH[level], f"{level.value} plan") for level in PlanLevel}
 NATIONAL_WORDS = {"ทั้งประเทศ", "ประเทศ", "national", "all", "ทั้งหมด", "country"}
 STATUS_KEYS = {"status", "สถานะ"}
 PROGRESS_KEYS = {"progress", "ความก้าวหน้า", "ความคืบหน้า", "คืบหน้า", "ก้าวหน้า"}

@@ -22,7 +22,16 @@ from sqlalchemy import insert, text, update
 from sqlmodel import Session, col, select
 
 from storage import reference
-from storage.projects import PlanLevel, Project, ProjectHistory, ProjectStatus, code_prefix, normalize_code
+from storage.projects import (
+    LEVEL_TH,
+    STATUS_TH,
+    PlanLevel,
+    Project,
+    ProjectHistory,
+    ProjectStatus,
+    code_prefix,
+    normalize_code,
+)
 
 Progress = Callable[[str, int, int], None]
 """(phase, done, total): called now and then, for a progress bar."""
@@ -55,12 +64,6 @@ LEVEL_WORDS = {
     "cluster": PlanLevel.cluster, "กลุ่มจังหวัด": PlanLevel.cluster, "แผนพัฒนากลุ่มจังหวัด": PlanLevel.cluster,
     "local": PlanLevel.local, "ท้องถิ่น": PlanLevel.local, "แผนพัฒนาท้องถิ่น": PlanLevel.local,
 }
-LEVEL_TH = {PlanLevel.provincial: "แผนพัฒนาจังหวัด", PlanLevel.cluster: "แผนพัฒนากลุ่มจังหวัด",
-            PlanLevel.local: "แผนพัฒนาท้องถิ่น"}
-STATUS_TH = {ProjectStatus.proposed: "เสนอโครงการ", ProjectStatus.in_plan: "บรรจุในแผน",
-             ProjectStatus.approved: "อนุมัติแล้ว", ProjectStatus.funded: "ได้รับงบประมาณ",
-             ProjectStatus.in_progress: "กำลังดำเนินการ", ProjectStatus.completed: "แล้วเสร็จ",
-             ProjectStatus.on_hold: "ระงับชั่วคราว", ProjectStatus.cancelled: "ยกเลิก"}
 STATUS_WORDS = {**{s.value: s for s in ProjectStatus}, **{v: k for k, v in STATUS_TH.items()},
                 "อนุมัติ": ProjectStatus.approved, "ดำเนินการ": ProjectStatus.in_progress,
                 "เสร็จสิ้น": ProjectStatus.completed, "ระงับ": ProjectStatus.on_hold,

@@ -51,6 +51,15 @@ class PlanLevel(StrEnum):
     local = "local"
 
 
+# The Thai words ministry spreadsheets and provincial plans use; the chat's names and the import's both read these.
+STATUS_TH = {ProjectStatus.proposed: "เสนอโครงการ", ProjectStatus.in_plan: "บรรจุในแผน",
+             ProjectStatus.approved: "อนุมัติแล้ว", ProjectStatus.funded: "ได้รับงบประมาณ",
+             ProjectStatus.in_progress: "กำลังดำเนินการ", ProjectStatus.completed: "แล้วเสร็จ",
+             ProjectStatus.on_hold: "ระงับชั่วคราว", ProjectStatus.cancelled: "ยกเลิก"}
+LEVEL_TH = {PlanLevel.provincial: "แผนพัฒนาจังหวัด", PlanLevel.cluster: "แผนพัฒนากลุ่มจังหวัด",
+            PlanLevel.local: "แผนพัฒนาท้องถิ่น"}
+
+
 class ProjectBase(SQLModel):
     code: str = Field(max_length=16)
     title_th: str = Field(sa_column=Column(Text, nullable=False))
