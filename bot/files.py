@@ -8,14 +8,11 @@ asked and expire; every download is written to the audit log.
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import UTC, datetime, timedelta
 
-import segno
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
-from openpyxl import Workbook
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -25,6 +22,7 @@ from storage.db import transaction
 from storage.models import Role
 from storage.people import accounts_of, audit
 from storage.rsvp import Rsvp, Workshop, attendees, get_workshop
+from storage.tables import write_table
 
 router = APIRouter(prefix="/files/ws")
 
@@ -98,6 +96,8 @@ def ics_text(workshop: Workshop, public_url: str, stamp: datetime) -> str:
 
 
 def qr_png(code: str) -> bytes:
+    import segno  # loaded on the first picture rather than at every service start
+
     buffer = io.BytesIO()
     segno.make(code, error="m").save(buffer, kind="png", scale=8, border=4)
     return buffer.getvalue()
@@ -121,28 +121,10 @@ def export_rows(*, session: Session, workshop: Workshop, contacts: bool) -> list
     return rows
 
 
-def csv_bytes(rows: list[list[str]]) -> bytes:
-    """UTF-8 with a byte-order mark: without it Excel guesses the legacy code page and garbles Thai."""
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
-    return buffer.getvalue().encode("utf-8-sig")
-
-
-def xlsx_bytes(rows: list[list[str]], title: str) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = title[:31] or "attendees"
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
 def render_export(*, session: Session, workshop: Workshop, fmt: str, contacts: bool) -> bytes:
-    rows = export_rows(session=session, workshop=workshop, contacts=contacts)
-    return csv_bytes(rows) if fmt == "csv" else xlsx_bytes(rows, "attendees")
+    buffer = io.BytesIO()
+    write_table(buffer, export_rows(session=session, workshop=workshop, contacts=contacts), fmt=fmt, sheet="attendees")
+    return buffer.getvalue()
 
 
 def _engine(request: Request) -> Engine:

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import insert, text, update
 from sqlmodel import Session, col, select
 
-from storage import reference
+from storage import reference, tables
 from storage.projects import (
     LEVEL_TH,
     STATUS_TH,
@@ -362,23 +362,9 @@ def export_rows(*, session: Session, batch: int = CHUNK) -> Iterator[list[str]]:
 
 
 def write_table(path: Path, rows: Iterable[list[str]]) -> int:
-    """Write CSV (UTF-8 with BOM, so Excel shows Thai) or XLSX; returns the number of data rows."""
-    count = -1
-    if path.suffix.lower() == ".csv":
-        with path.open("w", encoding="utf-8-sig", newline="") as out:
-            writer = csv.writer(out)
-            for row in rows:
-                writer.writerow(row)
-                count += 1
-        return count
-    if path.suffix.lower() != ".xlsx":
+    """Write CSV or XLSX as the file name says; returns the number of data rows."""
+    fmt = path.suffix.lower().lstrip(".")
+    if fmt not in tables.FORMATS:
         raise ImportFileError(f"unknown file type {path.suffix!r}: use .csv or .xlsx")
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("projects")
-    for row in rows:
-        sheet.append(row)
-        count += 1
-    book.save(path)
-    return count
+    with path.open("wb") as out:
+        return tables.write_table(out, rows, fmt=fmt, sheet="projects")
