@@ -334,18 +334,29 @@ def parse_draft(args: str, settings: Settings, now: datetime) -> Draft:
         raise UsageError(usage="")
     draft.segment = parse_segment(options)
     for when in options.get("at", [])[:1]:
-        try:
-            draft.send_at = parse_datetime(when.replace("T", " "), settings.tz)
-        except ValueError as exc:
-            raise BadWhen(text=when) from exc
-        if draft.send_at <= now:
-            raise BadWhen(text=when)
+        draft.send_at = parse_send_at(when, settings, now)
     for name in ("image", "link"):
         for url in options.get(name, [])[:1]:
-            if not url.startswith("https://"):
-                raise BadUrl(url=url)
-            setattr(draft, f"{name}_url", url)
+            setattr(draft, f"{name}_url", check_url(url))
     return draft
+
+
+def parse_send_at(text: str, settings: Settings, now: datetime) -> datetime:
+    """A Bangkok date and time still to come (`2026-03-19 09:00`; a `T` between them is fine too)."""
+    try:
+        when = parse_datetime(text.replace("T", " "), settings.tz)
+    except ValueError as exc:
+        raise BadWhen(text=text) from exc
+    if when <= now:
+        raise BadWhen(text=text)
+    return when
+
+
+def check_url(url: str) -> str:
+    """Only https: LINE refuses any other image or button link."""
+    if not url.startswith("https://"):
+        raise BadUrl(url=url)
+    return url
 
 
 def announcement(broadcast: Broadcast) -> Reply:

@@ -16,15 +16,15 @@ from sqlmodel import Session, col, select
 from bot.commands import Add, Subparsers, with_database, with_scheduler
 from bot.config import Settings
 from bot.errors import DomainError
-from bot.i18n import format_datetime, parse_datetime
+from bot.i18n import format_datetime
 from handlers.broadcast import (
-    BadUrl,
-    BadWhen,
     Draft,
     check_segment,
+    check_url,
     describe,
     line_quota,
     parse_segment,
+    parse_send_at,
     send_time,
     start_sending,
 )
@@ -96,16 +96,9 @@ def _draft(args: argparse.Namespace, settings: Settings) -> Draft:
     if not draft.text:
         raise ValueError("the text is empty")
     if args.at:
-        try:
-            draft.send_at = parse_datetime(args.at.replace("T", " "), settings.tz)
-        except ValueError as exc:
-            raise BadWhen(text=args.at) from exc
-        if draft.send_at <= utcnow():
-            raise BadWhen(text=args.at)
-    for url in (args.image, args.link):
-        if url and not url.startswith("https://"):
-            raise BadUrl(url=url)
-    draft.image_url, draft.link_url = args.image or "", args.link or ""
+        draft.send_at = parse_send_at(args.at, settings, utcnow())
+    draft.image_url = check_url(args.image) if args.image else ""
+    draft.link_url = check_url(args.link) if args.link else ""
     return draft
 
 

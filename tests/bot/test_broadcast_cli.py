@@ -72,6 +72,13 @@ def test_unknown_places_are_refused(shell_env: str, capsys: pytest.CaptureFixtur
     assert "Atlantis" in capsys.readouterr().err
 
 
+def test_a_past_time_or_a_plain_http_image_is_refused(shell_env: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["broadcast", "send", "--text", "x", "--at", "2020-01-01 09:00", "--yes"]) == 2
+    assert "2020-01-01 09:00" in capsys.readouterr().err
+    assert main(["broadcast", "send", "--text", "x", "--image", "http://example.org/a.png", "--yes"]) == 2
+    assert "must start with https://" in capsys.readouterr().err
+
+
 def test_workshop_answers_and_unsubmitted_windows_narrow_the_preview(
     shell_env: str, capsys: pytest.CaptureFixture[str]
 ) -> None:

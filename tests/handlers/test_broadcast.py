@@ -92,6 +92,18 @@ async def test_cancel_before_confirming_sends_nothing(phones: Phones, service: S
         assert session.exec(select(OutboxMessage).where(OutboxMessage.tag == "broadcast:1")).all() == []
 
 
+async def test_a_past_time_or_a_plain_http_link_is_refused_and_nothing_is_drafted(
+    phones: Phones, service: Service
+) -> None:
+    admin = admin_phone(phones)
+    past = "\n".join(await admin.say("/broadcast at=2020-01-01T09:00 | ประชุม"))
+    assert "เวลา \"2020-01-01T09:00\" ใช้ไม่ได้" in past
+    http = "\n".join(await admin.say("/broadcast link=http://example.org | ประชุม"))
+    assert "ลิงก์ \"http://example.org\" ต้องขึ้นต้นด้วย https://" in http
+    with transaction(service.engine) as session:
+        assert session.exec(select(Broadcast)).all() == []
+
+
 @pytest.mark.parametrize("platform", ["line", "telegram"])
 async def test_non_admins_are_refused_and_it_is_logged(phones: Phones, service: Service, platform: str) -> None:
     phone = phones.line(5) if platform == "line" else phones.telegram(5)
