@@ -52,6 +52,7 @@ from storage.broadcast import (
     recent_broadcasts,
     resolve,
     set_status,
+    tag_of,
     unfinished_rows,
 )
 from storage.deadlines import get_window
@@ -286,7 +287,7 @@ def parse_segment(options: dict[str, list[str]]) -> Segment:
 
 
 def _ids(values: list[str]) -> tuple[int, ...]:
-    """Workshop or window ids as typed (`3`, `#3`); anything else is a usage error."""
+    """Broadcast, workshop or window ids as typed (`3`, `#3`); anything else is a usage error."""
     ids = []
     for value in values:
         digits = value.strip().lstrip("#")
@@ -409,10 +410,11 @@ def line_quota(settings: Settings) -> tuple[int | None, bool]:
 
 def preview(broadcast: Broadcast, ctx: Context) -> list[Reply]:
     assert broadcast.id is not None
-    audience = resolve(session=ctx.session, segment=Segment.from_json(broadcast.segment))
+    segment = Segment.from_json(broadcast.segment)
+    audience = resolve(session=ctx.session, segment=segment)
     line, telegram = audience.count("line"), audience.count("telegram")
     left, known = line_quota(ctx.settings)
-    lines = [ctx.t(TO, segment=describe(Segment.from_json(broadcast.segment), ctx.lang)),
+    lines = [ctx.t(TO, segment=describe(segment, ctx.lang)),
              ctx.t(COUNTS, line=line, telegram=telegram, unreachable=len(audience.unreachable)),
              ctx.t(CONSUMES, n=line, left=left if left is not None else ctx.t(UNLIMITED if known else QUOTA_UNKNOWN))]
     due = send_time(broadcast, ctx.settings, ctx.now)
@@ -464,7 +466,7 @@ def start_sending(*, session: Session, broadcast_id: int, now: datetime, setting
     due = send_time(broadcast, settings, now)
     audience = fan_out(session=session, broadcast=broadcast, replies=[announcement(broadcast)], now=now,
                        not_before=due if due > now else None)
-    settle(session, f"broadcast:{broadcast_id}", now)  # nobody to send to: finished at once
+    settle(session, tag_of(broadcast_id), now)  # nobody to send to: finished at once
     return len(audience.targets)
 
 
@@ -504,13 +506,6 @@ def _broadcast(ctx: Context, broadcast_id: int) -> Broadcast:
     return broadcast
 
 
-def _id(text: str) -> int:
-    digits = text.strip().lstrip("#")
-    if not digits.isdigit():
-        raise UsageError(usage="")
-    return int(digits)
-
-
 @router.command("broadcast", "ประกาศ", roles={Role.admin}, summary=SUMMARY)
 def broadcast_command(msg: Incoming, ctx: Context) -> list[Reply]:
     args = msg.args
@@ -518,7 +513,7 @@ def broadcast_command(msg: Incoming, ctx: Context) -> list[Reply]:
     sub = SUBCOMMANDS.get(words[0].lower()) if words else None
     try:
         if sub is not None:
-            target = _id(words[1] if len(words) > 1 else "")
+            [target] = _ids([words[1] if len(words) > 1 else ""])
             return {"status": status_view, "cancel": cancel_broadcast, "acks": acks_view}[sub](ctx, target)
         if not args:
             return recent(ctx)

@@ -143,8 +143,9 @@ def nudge(window_id: int, stage: str) -> int:
         window = get_window(session=session, window_id=window_id)
         if window is None or now >= window.closes_at:
             return 0
-        stages = [name for name, _ in nudge_times(window)]
-        later = nudge_times(window)[stages.index(stage) + 1:] if stage in stages else []
+        times = nudge_times(window)
+        stages = [name for name, _ in times]
+        later = times[stages.index(stage) + 1:] if stage in stages else []
         if any(quiet_shift(at, window.closes_at, runtime.settings) <= now for _, at in later):
             return 0  # caught up after downtime: only the latest missed stage is sent
         people = nudge_recipients(session=session, window=window, due=window.closes_at - parse_offset(stage))
