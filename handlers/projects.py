@@ -749,9 +749,10 @@ def _watch_target(ctx: Context, text: str) -> tuple[dict[str, Any], str]:
     if code is not None:
         project = _project(ctx, code)
         return {"project_id": project.id}, ctx.t(Text("โครงการ {c}", "project {c}"), c=project.code)
-    if not clean(text):
+    name = clean(text)
+    if not name:
         raise UsageError(usage=ctx.t(WATCH_USAGE))
-    province = reference.find_province(clean(text)) if len(text) <= MAX_QUERY else None
+    province = reference.find_province(name) if len(text) <= MAX_QUERY else None
     if province is None:
         raise UsageError(usage=ctx.t(WATCH_USAGE))
     what = ctx.t(Text("โครงการทั้งหมดของ{p}", "every project of {p}"),

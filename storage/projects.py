@@ -18,7 +18,7 @@ from enum import StrEnum
 from typing import Any
 
 from rapidfuzz.distance import Levenshtein
-from sqlalchemy import JSON, BigInteger, Column, ColumnElement, Index, Text, UniqueConstraint, func, or_
+from sqlalchemy import JSON, BigInteger, Column, ColumnElement, Index, Text, UniqueConstraint, func, or_, true
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from storage import reference
@@ -27,6 +27,7 @@ from storage.models import when
 
 CODE_SHAPE = re.compile(r"^\s*([A-Za-z]{3}|[Gg]\d{2})\s*-?\s*(\d{4})\s*-?\s*(\d{1,4})\s*$")
 MAX_PAGE = 20
+IN_BATCH = 2000  # ids per IN (...) list: SQLite allows 32,766 parameters, this stays well under
 
 
 class ProjectStatus(StrEnum):
@@ -194,15 +195,7 @@ def listing(
     and PostgreSQL answers from its trigram index. `province_isos` with `cluster_no` means either (a cluster's
     own projects and its provinces'). Asks for one row more than `limit`, so the caller knows if there is more.
     """
-    query = select(Project)
-    where: list[ColumnElement[bool]] = []
-    if province_isos is not None:
-        where.append(col(Project.province_iso) == province_isos[0] if len(province_isos) == 1
-                     else col(Project.province_iso).in_(list(province_isos)))
-    if cluster_no is not None:
-        where.append(col(Project.cluster_no) == cluster_no)
-    if where:
-        query = query.where(or_(*where))
+    query = select(Project).where(_in_place(province_isos, cluster_no))
     if filters.status is not None:
         query = query.where(Project.status == filters.status)
     if filters.fiscal_year is not None:
@@ -216,6 +209,17 @@ def listing(
     if before is not None:
         query = query.where(col(Project.code) < before)
     return list(session.exec(query.order_by(col(Project.code).desc()).limit(size)))
+
+
+def _in_place(province_isos: Sequence[str] | None, cluster_no: int | None) -> ColumnElement[bool]:
+    """Projects of these provinces or of this cluster (either matches); both None means everywhere."""
+    where: list[ColumnElement[bool]] = []
+    if province_isos is not None:
+        where.append(col(Project.province_iso) == province_isos[0] if len(province_isos) == 1
+                     else col(Project.province_iso).in_(list(province_isos)))
+    if cluster_no is not None:
+        where.append(col(Project.cluster_no) == cluster_no)
+    return or_(*where) if where else true()
 
 
 def cursor(project: Project, keyword: str | None) -> str:
@@ -251,13 +255,7 @@ def summary(
     """Counts by status, total budget and average progress; no place given means the whole country."""
     query = select(Project.status, func.count(), func.coalesce(func.sum(Project.budget_satang), 0),
                    func.coalesce(func.sum(Project.progress), 0)).group_by(Project.status)
-    where: list[ColumnElement[bool]] = []
-    if province_isos is not None:
-        where.append(col(Project.province_iso).in_(list(province_isos)))
-    if cluster_no is not None:
-        where.append(col(Project.cluster_no) == cluster_no)
-    if where:
-        query = query.where(or_(*where))
+    query = query.where(_in_place(province_isos, cluster_no))
     if fiscal_year is not None:
         query = query.where(Project.fiscal_year == fiscal_year)
     counts: dict[ProjectStatus, int] = {}
@@ -342,10 +340,7 @@ def create_draft(*, session: Session, project: Project, person_id: int, changes:
 def watch(*, session: Session, person_id: int, project_id: int | None = None,
           province_iso: str | None = None) -> bool:
     """Start watching; False if already watching."""
-    query = select(Watch).where(Watch.person_id == person_id)
-    query = query.where(Watch.project_id == project_id) if project_id is not None else \
-        query.where(Watch.province_iso == province_iso)
-    if session.exec(query).first() is not None:
+    if _watch_of(session, person_id, project_id, province_iso) is not None:
         return False
     session.add(Watch(person_id=person_id, project_id=project_id, province_iso=province_iso))
     session.flush()
@@ -354,14 +349,18 @@ def watch(*, session: Session, person_id: int, project_id: int | None = None,
 
 def unwatch(*, session: Session, person_id: int, project_id: int | None = None,
             province_iso: str | None = None) -> bool:
-    query = select(Watch).where(Watch.person_id == person_id)
-    query = query.where(Watch.project_id == project_id) if project_id is not None else \
-        query.where(Watch.province_iso == province_iso)
-    found = session.exec(query).first()
+    found = _watch_of(session, person_id, project_id, province_iso)
     if found is None:
         return False
     session.delete(found)
     return True
+
+
+def _watch_of(session: Session, person_id: int, project_id: int | None, province_iso: str | None) -> Watch | None:
+    query = select(Watch).where(Watch.person_id == person_id)
+    query = query.where(Watch.project_id == project_id) if project_id is not None else \
+        query.where(Watch.province_iso == province_iso)
+    return session.exec(query).first()
 
 
 def watches_of(*, session: Session, person_id: int) -> list[Watch]:
@@ -390,8 +389,8 @@ def watched_changes(*, session: Session, project_ids: Sequence[int]) -> dict[int
         elif w.province_iso is not None:
             by_province.setdefault(w.province_iso, set()).add(w.person_id)
     out: dict[int, list[str]] = {}
-    for start in range(0, len(project_ids), 2000):
-        chunk = list(project_ids[start:start + 2000])
+    for start in range(0, len(project_ids), IN_BATCH):
+        chunk = list(project_ids[start:start + IN_BATCH])
         for project in session.exec(select(Project).where(col(Project.id).in_(chunk)).order_by(col(Project.code))):
             people = set(by_project.get(project.id or 0, ()))
             for iso in provinces_of(project):
