@@ -95,12 +95,16 @@ class Scheduler:
 
         A standby instance tries again every `scheduler_poll_s`, so that is how long a takeover can take.
         """
+        standing_by = False
         while True:
-            if not self.is_leader and self._take_lock():
+            if self.is_leader:
+                self.aps.wakeup()
+            elif self._take_lock():
                 log.info("this instance now runs the scheduler")
                 self.aps.resume()
-            elif self.is_leader:
-                self.aps.wakeup()
+            elif not standing_by:
+                log.info("another instance runs the scheduler; this one stands by to take over")
+                standing_by = True
             await asyncio.sleep(self.runtime.settings.scheduler_poll_s)
 
     def _take_lock(self) -> bool:

@@ -116,7 +116,8 @@ def start_worker(seeded: str, tmp_path: Path) -> Iterator[Callable[[], subproces
         proc.wait(timeout=10)
 
 
-def wait_until(condition: Callable[[], bool], what: str, timeout: float = 30.0) -> None:
+def wait_until(condition: Callable[[], bool], what: str, timeout: float = 180.0) -> None:
+    """Generous: a loaded CI machine can take many seconds just to start a process."""
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, f"timed out waiting for {what}"
@@ -156,15 +157,15 @@ def test_a_broadcast_killed_twice_mid_way_finishes_and_nobody_gets_it_twice_on_l
 
     # Kill 2: half way through the Telegram chats.
     second = start_worker()
-    wait_until(lambda: tg_calls() >= PEOPLE // 4, "half the Telegram chats", timeout=60)
+    wait_until(lambda: tg_calls() >= PEOPLE // 4, "half the Telegram chats")
     in_flight.append(kill(second, seeded))
     tg_at_kill = tg_calls()
 
     third = start_worker()
     wait_until(lambda: any("ส่งประกาศ #1 เสร็จแล้ว" in r.text for r in state.screen("line", ADMIN)),
-               "the author's summary", timeout=60)
+               "the author's summary")
     third.send_signal(signal.SIGTERM)
-    assert third.wait(timeout=10) == 0
+    assert third.wait(timeout=60) == 0
 
     got = Counter({(p, u): sum(TEXT in r.text for r in state.screen(p, u))
                    for p, u in [("line", ADMIN)] + [("line", line_user(n)) for n in range(0, PEOPLE, 2)]
