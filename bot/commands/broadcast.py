@@ -52,8 +52,8 @@ def register(sub: Subparsers, add: Add) -> None:
     send = add("send", cmd_send, "preview an announcement; with --yes, send it (or schedule it with --at)", actions)
     send.add_argument("--text", required=True)
     send.add_argument("--role", action="append", default=[], help="admin, deputy_governor, coordinator, guest")
-    send.add_argument("--province", action="append", default=[], help="Thai or English name; repeatable")
-    send.add_argument("--cluster", action="append", default=[], help="cluster number or name; repeatable")
+    send.add_argument("--province", action="append", default=[], help="Thai or English names; commas or repeated")
+    send.add_argument("--cluster", action="append", default=[], help="cluster numbers or names; commas or repeated")
     send.add_argument("--region", action="append", default=[], help="ภาค, e.g. ภาคเหนือ or North")
     send.add_argument("--platform", action="append", default=[], choices=["line", "telegram"])
     send.add_argument("--workshop", action="append", default=[], help="workshop id, with --attending or --silent")
@@ -87,11 +87,17 @@ def progress_bar(done: int, total: int, width: int = 30) -> str:
 
 
 
+def _each(values: list[str]) -> list[str]:
+    """Repeated options and comma lists alike (`--province เชียงใหม่,ขอนแก่น`), as the other commands take them."""
+    return [v.strip() for value in values for v in value.split(",") if v.strip()]
+
+
 def _draft(args: argparse.Namespace, settings: Settings) -> Draft:
     """The same understanding of roles, places and times as the chat command."""
-    segment = parse_segment({"role": args.role, "province": args.province, "cluster": args.cluster,
-                             "region": args.region, "platform": args.platform, "workshop": args.workshop,
-                             "answer": [args.answer] if args.answer else [], "window": args.window})
+    segment = parse_segment({"role": _each(args.role), "province": _each(args.province),
+                             "cluster": _each(args.cluster), "region": _each(args.region), "platform": args.platform,
+                             "workshop": _each(args.workshop), "answer": [args.answer] if args.answer else [],
+                             "window": _each(args.window)})
     draft = Draft(text=args.text.strip(), segment=segment, ask_ack=args.ack, quiet_hours=args.quiet)
     if not draft.text:
         raise ValueError("the text is empty")

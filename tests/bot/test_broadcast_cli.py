@@ -67,6 +67,13 @@ def test_a_scheduled_send_is_planned_and_cancel_removes_its_job(
     assert planned_jobs(shell_env) == []
 
 
+def test_places_can_be_a_comma_list_or_repeated(shell_env: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["broadcast", "send", "--text", "x", "--province", "เชียงใหม่,Khon Kaen"]) == 0
+    assert "recipients: LINE 1, Telegram 2, unreachable 0" in capsys.readouterr().out
+    assert main(["broadcast", "send", "--text", "x", "--province", "เชียงใหม่", "--province", "Khon Kaen"]) == 0
+    assert "recipients: LINE 1, Telegram 2, unreachable 0" in capsys.readouterr().out
+
+
 def test_unknown_places_are_refused(shell_env: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["broadcast", "send", "--text", "x", "--province", "Atlantis", "--yes"]) == 2
     assert "Atlantis" in capsys.readouterr().err
