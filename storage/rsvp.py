@@ -299,17 +299,20 @@ def promote(*, session: Session, workshop: Workshop, now: datetime) -> list[Rsvp
         return []
     waiting = session.exec(select(Rsvp).where(Rsvp.workshop_id == workshop.id, Rsvp.status == RsvpStatus.waitlist)
                            .order_by(col(Rsvp.waitlisted_at), col(Rsvp.id))).all()
-    offered = []
+    offered: list[Rsvp] = []
+    taken = seats_taken(session=session, workshop_id=workshop.id)  # an offer holds a seat: counted as we go
     for row in waiting:
-        if workshop.capacity is not None and seats_taken(session=session, workshop_id=workshop.id) >= workshop.capacity:
+        if workshop.capacity is not None and taken >= workshop.capacity:
             break
-        if not has_seat_for(session=session, workshop=workshop, province_iso=row.province_iso):
+        if workshop.per_province is not None and row.province_iso is not None and seats_taken(
+                session=session, workshop_id=workshop.id, province_iso=row.province_iso) >= workshop.per_province:
             continue
         row.status = RsvpStatus.offered
         row.offer_expires_at = min(now + timedelta(hours=workshop.offer_hours), workshop.starts_at)
         session.add(row)
         session.flush()
         offered.append(row)
+        taken += 1
     return offered
 
 
