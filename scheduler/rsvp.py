@@ -34,16 +34,15 @@ def plan_workshop(scheduler: Scheduler, workshop: Workshop, now: datetime) -> li
         if not job_id.startswith(f"{prefix}offers:"):
             scheduler.cancel(job_id)
     planned = []
-    for stage in workshop.reminders:
-        run_at = quiet_shift(workshop.starts_at - parse_offset(stage), workshop.starts_at, settings)
-        if run_at > now:
-            scheduler.plan(f"{prefix}remind:{stage}", remind, run_at, workshop_id=workshop.id, stage=stage)
-            planned.append((f"{prefix}remind:{stage}", run_at))
-    for stage in workshop.nudges:
-        run_at = quiet_shift(workshop.rsvp_deadline - parse_offset(stage), workshop.rsvp_deadline, settings)
-        if run_at > now:
-            scheduler.plan(f"{prefix}nudge:{stage}", nudge, run_at, workshop_id=workshop.id, stage=stage)
-            planned.append((f"{prefix}nudge:{stage}", run_at))
+    kinds = (("remind", remind, workshop.reminders, workshop.starts_at),
+             ("nudge", nudge, workshop.nudges, workshop.rsvp_deadline))
+    for kind, job, stages, before in kinds:
+        for stage in stages:
+            run_at = quiet_shift(before - parse_offset(stage), before, settings)
+            if run_at > now:
+                job_id = f"{prefix}{kind}:{stage}"
+                scheduler.plan(job_id, job, run_at, workshop_id=workshop.id, stage=stage)
+                planned.append((job_id, run_at))
     return planned
 
 
@@ -55,7 +54,8 @@ def plan_missing(scheduler: Scheduler, engine: Engine, now: datetime) -> int:
     """At start-up: plan upcoming workshops that have no jobs at all (e.g. seeded demo data). Returns how many."""
     with transaction(engine) as session:
         workshops = upcoming_workshops(session=session, now=now)
-    unplanned = [w for w in workshops if w.id is not None and not scheduler.planned(job_prefix(w.id))]
+    jobs = [job_id for job_id, _ in scheduler.planned("ws:")]  # one read of the job store, not one per workshop
+    unplanned = [w for w in workshops if w.id is not None and not any(j.startswith(job_prefix(w.id)) for j in jobs)]
     for workshop in unplanned:
         plan_workshop(scheduler, workshop, now)
     return len(unplanned)

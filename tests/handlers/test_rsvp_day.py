@@ -38,6 +38,18 @@ def last_document(service: Service) -> str:
     return local_path(urls[0])
 
 
+async def test_workshops_without_jobs_are_planned_at_start_up_and_only_once(phones: Phones, service: Service) -> None:
+    assert service.scheduler is not None
+    planned, unplanned = make_workshop(service), make_workshop(service)  # stored straight into the database
+    with Session(service.engine) as session:
+        workshop = get_workshop(session=session, workshop_id=planned)
+    assert workshop is not None
+    jobs.plan_workshop(service.scheduler, workshop, phones.clock())
+    assert jobs.plan_missing(service.scheduler, service.engine, phones.clock()) == 1
+    assert service.scheduler.planned(f"ws:{unplanned}:")
+    assert jobs.plan_missing(service.scheduler, service.engine, phones.clock()) == 0
+
+
 async def test_reminders_are_planned_and_fire_once_with_venue_and_map(phones: Phones, service: Service) -> None:
     going, silent = phones.line(1), phones.telegram(2)
     register(going, Role.coordinator, "TH-50")
