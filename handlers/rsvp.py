@@ -443,8 +443,10 @@ def queue_nudges(*, session: Session, workshop: Workshop, stage: str, settings: 
     return queued
 
 
-def _plan_offers(ctx: Context, workshop: Workshop, offered: list[Rsvp]) -> None:
-    """Offers are planned to expire after the handler commits: the job store writes on its own connection."""
+def _offer_seats(ctx: Context, workshop: Workshop, offered: list[Rsvp]) -> None:
+    """Tell those offered a freed seat, and plan the offers' expiry after the handler commits (the job store
+    writes on its own connection)."""
+    send_offers(session=ctx.session, workshop=workshop, offered=offered, settings=ctx.settings, now=ctx.now)
     if offered and ctx.scheduler is not None:
         from scheduler.rsvp import plan_offer_expiry
 
@@ -550,8 +552,7 @@ def _after_change(ctx: Context, workshop: Workshop, change: Change) -> list[Repl
         if row.status == RsvpStatus.waitlist:
             return [Reply(text=ctx.t(STILL_WAITING, position=waitlist_position(session=ctx.session, row=row)))]
         return [Reply(text=ctx.t(NO_CHANGE, status=ctx.t(STATUS_NAMES[row.status])))]
-    send_offers(session=ctx.session, workshop=workshop, offered=change.offered, settings=ctx.settings, now=ctx.now)
-    _plan_offers(ctx, workshop, change.offered)
+    _offer_seats(ctx, workshop, change.offered)
     if row.status == RsvpStatus.waitlist:
         return [Reply(text=ctx.t(WAITLISTED, title=title, position=waitlist_position(session=ctx.session, row=row)))]
     text = ctx.t(RECORDED[row.status], title=title, when=ctx.when(workshop.starts_at),
@@ -604,8 +605,7 @@ def _name_delegate(ctx: Context, workshop_id: int, rest: str) -> list[Reply]:
                            contact=parts[2] if len(parts) == 3 else "", now=ctx.now)
     audit(session=ctx.session, person_id=ctx.person.id, action="workshop_delegate", workshop=workshop_id,
           delegate=parts[0])
-    send_offers(session=ctx.session, workshop=workshop, offered=change.offered, settings=ctx.settings, now=ctx.now)
-    _plan_offers(ctx, workshop, change.offered)
+    _offer_seats(ctx, workshop, change.offered)
     text = ctx.t(DELEGATE_NAMED, name=parts[0], position=parts[1], province=province_name(row.province_iso, ctx.lang),
                  code=row.code)
     if row.status == RsvpStatus.waitlist:
@@ -730,8 +730,7 @@ def _set_seats(ctx: Context, workshop_id: int, capacity: int, per_province: int 
                            now=ctx.now)
     audit(session=ctx.session, person_id=ctx.person.id, action="workshop_seats", workshop=workshop_id,
           capacity=capacity, per_province=per_province)
-    send_offers(session=ctx.session, workshop=workshop, offered=offered, settings=ctx.settings, now=ctx.now)
-    _plan_offers(ctx, workshop, offered)
+    _offer_seats(ctx, workshop, offered)
     return Reply(text=ctx.t(SEATS_SET, capacity=capacity,
                             per_province=per_province if per_province is not None else ctx.t(UNLIMITED),
                             n=len(offered)))
