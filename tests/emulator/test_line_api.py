@@ -232,9 +232,9 @@ async def test_multicast_is_limited_to_500_recipients(emu: EmulatorServer) -> No
 
 
 async def test_a_hanging_call_times_out_the_client(line: AsyncMessagingApi, state: EmulatorState) -> None:
-    state.inject_fault("line", "push", delay=0.5)
+    state.inject_fault("line", "push", delay=1.5)
     with pytest.raises(TimeoutError):
-        await line.push_message(push(ALICE, "ช้า"), _request_timeout=0.1)
+        await line.push_message(push(ALICE, "ช้า"), _request_timeout=0.5)
     assert len(state.calls("line", "push")) == 1
 
 
