@@ -23,6 +23,9 @@ ENTITY_TYPES = {
 SPLITTABLE = frozenset(("bold", "italic", "underline", "strikethrough", "spoiler"))
 BLOCKQUOTES = frozenset(("blockquote", "expandable_blockquote"))
 PRE = frozenset(("code", "pre", "date_time"))
+# MessageEntity::get_type_priority: among entities with the same span, the lower comes first (and is kept).
+PRIORITY = {"blockquote": 0, "expandable_blockquote": 0, "pre": 11, "code": 20, "date_time": 30, "text_link": 49,
+            "bold": 90, "italic": 91, "underline": 92, "strikethrough": 93, "spoiler": 94, "custom_emoji": 99}
 DATE_FORMAT = re.compile(r"[rR]|[tTdDwW]*")  # FormattedDate::get_date_flags (the page: `r|w?[dD]?[tT]?`)
 NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 NAME_TOKEN = re.compile(r"[A-Za-z0-9.\-]*")
@@ -148,7 +151,7 @@ def _outermost(entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _fix_nesting(entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Drop what the nesting rules forbid, as tdlib's fix_entities does, instead of refusing the message."""
-    entities.sort(key=lambda e: (e["offset"], -e["length"]))
+    entities.sort(key=_order)
     quotes = _outermost([e for e in entities if e["type"] in BLOCKQUOTES])
     whole = [e for e in _outermost([e for e in entities if e["type"] not in SPLITTABLE | BLOCKQUOTES])
              if all(_inside(e, q) or not _overlap(e, q) for q in quotes)]
@@ -163,8 +166,13 @@ def _fix_nesting(entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if end > start:
             styled.append({**entity, "offset": start, "length": end - start})
     fixed = quotes + whole + styled
-    fixed.sort(key=lambda e: (e["offset"], -e["length"]))
+    fixed.sort(key=_order)
     return fixed
+
+
+def _order(entity: dict[str, Any]) -> tuple[int, int, int]:
+    """tdlib's order of entities: by offset, the longer first, then by type priority."""
+    return entity["offset"], -entity["length"], PRIORITY[entity["type"]]
 
 
 def parse_html(markup: str) -> tuple[str, list[dict[str, Any]]]:
