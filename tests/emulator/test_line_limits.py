@@ -73,7 +73,7 @@ async def test_what_line_refuses_is_refused_with_the_property(
 
 
 async def test_what_line_accepts_is_accepted(emu: EmulatorServer) -> None:
-    messages = [
+    messages: list[dict[str, Any]] = [
         {"type": "text", "text": "📢 " + "ก" * 4997},  # 5,000 UTF-16 units
         {"type": "textV2", "text": "สวัสดี {name}", "substitution": {
             "name": {"type": "mention", "mentionee": {"type": "user", "userId": ALICE}}}},
