@@ -140,7 +140,7 @@ def _keyboard(buttons: Sequence[Button]) -> InlineKeyboardMarkup | None:
         return None
     rows = []
     for button in buttons:
-        label = textsplit.label(button.label, MAX_TEXT, len)  # an empty text is BUTTON_TEXT_INVALID
+        label = textsplit.label(button.label)  # an empty text is BUTTON_TEXT_INVALID
         if button.url:
             rows.append([InlineKeyboardButton(label, url=button.url)])
         else:

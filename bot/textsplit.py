@@ -54,21 +54,22 @@ def cut(text: str, limit: int, measure: Measure = grapheme_len, *, mark: str = E
     return "".join(kept) + mark
 
 
-def label(text: str, limit: int, measure: Measure = grapheme_len) -> str:
-    """A button label: never empty (both platforms refuse one), cut to `limit` with an ellipsis."""
-    return cut(" ".join(text.split()) or ELLIPSIS, limit, measure)
+def label(text: str, limit: int | None = None, measure: Measure = grapheme_len) -> str:
+    """A button label on one line and never empty (both platforms refuse one), cut to `limit` with an ellipsis."""
+    text = " ".join(text.split()) or ELLIPSIS
+    return text if limit is None else cut(text, limit, measure)
 
 
 def _thai(char: str) -> bool:
     return "\u0e00" <= char <= "\u0e7f"
 
 
-def _at_line(before: str, after: str) -> bool:
-    return before in ("\n", "\r\n")
+def _is_line_break(cluster: str) -> bool:
+    return cluster in ("\n", "\r\n")
 
 
-def _at_space(before: str, after: str) -> bool:
-    return before.isspace()
+def _is_space(cluster: str) -> bool:
+    return cluster.isspace()
 
 
 def _at_thai_syllable(before: str, after: str) -> bool:
@@ -81,14 +82,14 @@ def _at_thai_letter(before: str, after: str) -> bool:
     return before[-1] not in THAI_LEADING and after[0] not in THAI_FOLLOWING
 
 
-# Where a split may fall, best first; the separator a split falls on (a line break, a space) is dropped.
-PREFERENCES: tuple[tuple[Callable[[str, str], bool], bool], ...] = (
-    (_at_line, True), (_at_space, True), (_at_thai_syllable, False), (_at_thai_letter, False))
+# Where a split may fall, best first: on a separator (dropped from both pieces), else between two clusters.
+SEPARATORS: tuple[Callable[[str], bool], ...] = (_is_line_break, _is_space)
+BOUNDARIES: tuple[Callable[[str, str], bool], ...] = (_at_thai_syllable, _at_thai_letter)
 
 
 def split(text: str, limit: int, measure: Measure = len) -> list[str]:
-    """`text` in pieces of at most `limit`, each break between grapheme clusters at the best place in the last
-    half of the piece (see PREFERENCES); `[""]` for an empty text."""
+    """`text` in pieces of at most `limit`, each break between grapheme clusters at the best place in the second
+    half of the piece (see SEPARATORS and BOUNDARIES); `[""]` for an empty text."""
     clusters = graphemes(text)
     pieces: list[str] = []
     start = 0
@@ -112,13 +113,16 @@ def split(text: str, limit: int, measure: Measure = len) -> list[str]:
 
 
 def _best_break(clusters: list[str], start: int, end: int) -> tuple[int, int]:
-    """Where to end the piece `clusters[start:end]` early, and how many separator clusters to drop after it."""
+    """Where to end a piece that could run from `start` to `end`, and how many separator clusters to drop after
+    it: the last place of the best kind in the piece's second half (a separator may be the cluster at `end`)."""
     floor = start + max(1, (end - start) // 2)
-    for fits, drop in PREFERENCES:
+    for is_separator in SEPARATORS:
         for at in range(end, floor - 1, -1):
-            if drop and at > start and fits(clusters[at - 1], clusters[at] if at < len(clusters) else ""):
-                return at - 1, 1
-            if not drop and at < len(clusters) and fits(clusters[at - 1], clusters[at]):
+            if is_separator(clusters[at]):
+                return at, 1
+    for fits in BOUNDARIES:
+        for at in range(end, floor - 1, -1):
+            if fits(clusters[at - 1], clusters[at]):
                 return at, 0
     return end, 0
 

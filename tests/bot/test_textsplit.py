@@ -21,6 +21,7 @@ def test_a_label_is_cut_between_whole_characters_and_is_never_empty() -> None:
 
 @pytest.mark.parametrize(("text", "limit", "pieces"), [
     ("บรรทัดแรก ยาว\nบรรทัดสอง", 16, ["บรรทัดแรก ยาว", "บรรทัดสอง"]),  # a line break first
+    ("สวัสดี\nครับ ท่าน", 6, ["สวัสดี", "ครับ", "ท่าน"]),  # even one just past the limit
     ("ประชุม วันจันทร์ เวลาเก้าโมง", 20, ["ประชุม วันจันทร์", "เวลาเก้าโมง"]),  # then a space
     ("ประชุมวันจันทร์เวลาเก้าโมง", 20, ["ประชุมวันจันทร์เวลา", "เก้าโมง"]),  # then before a leading vowel
     ("น้ำน้ำน้ำ", 4, ["น้ำ", "น้ำ", "น้ำ"]),  # never between a letter and its marks
