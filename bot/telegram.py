@@ -163,7 +163,7 @@ Block = tuple[str, int]
 def _card_blocks(card: Card) -> list[Block]:
     """A card as one block, or, past the length limit, as several that each repeat its bold title."""
     bar = [progress_bar(card.progress)] if card.progress is not None else []
-    title = textsplit.cut(card.title, MAX_TEXT // 4, len)
+    title = textsplit.cut(card.title, MAX_TEXT // 4, len)  # so that some of the lines fit beside it
     room = MAX_TEXT - len(title) - 1 - sum(len(line) + 1 for line in bar)
     lines = [piece for line in card.lines for piece in textsplit.split(line, room, len)]
     groups = textsplit.pack(lines, room, len, gap=1) or [[]]
