@@ -44,18 +44,25 @@ from linebot.v3.webhooks import (
     UnfollowEvent,
 )
 
+from bot import textsplit
 from bot.config import Settings
 from bot.messages import Button, Card, Incoming, Kind, Platform, Reply
 from bot.platform import Failure, SendFailed, WebhookRejected
 
 log = logging.getLogger(__name__)
 
+# LINE's limits (developers.line.biz/en/reference/messaging-api), text counted as LINE counts it (bot/textsplit.py).
 MAX_MESSAGES = 5
-MAX_TEXT = 5000
+MAX_TEXT = 5000  # UTF-16 code units
+MAX_ALT_TEXT = 1500  # UTF-16 code units
+MAX_LOCATION_TEXT = 100  # title and address, UTF-16 code units
 MAX_QUICK_REPLIES = 13
-MAX_LABEL = 20
-MAX_POSTBACK = 300
+MAX_LABEL = 20  # grapheme clusters
+MAX_DISPLAY_TEXT = 300  # grapheme clusters
+MAX_POSTBACK = 300  # UTF-16 code units
 MAX_BUBBLES = 12
+MAX_BUBBLE_BYTES = 30 * 1024  # "Max size: 30 KB" of a bubble's JSON
+MAX_CAROUSEL_BYTES = 50 * 1024
 
 
 class LineAdapter:
@@ -192,33 +199,27 @@ def _classify(exc: ApiException) -> None:
     raise SendFailed(Failure.rejected, f"{status} {body}")
 
 
-def _label(text: str) -> str:
-    return text if len(text) <= MAX_LABEL else text[:MAX_LABEL - 1] + "…"
-
-
 def _action(button: Button) -> PostbackAction | URIAction:
+    label = textsplit.label(button.label, MAX_LABEL)
     if button.url:
-        return URIAction(label=_label(button.label), uri=button.url)
+        return URIAction(label=label, uri=button.url)
     data = button.payload or ""
-    if len(data) > MAX_POSTBACK:
+    if textsplit.utf16_len(data) > MAX_POSTBACK:
         raise ValueError(f"postback data over {MAX_POSTBACK} characters")
-    return PostbackAction(label=_label(button.label), data=data, displayText=button.label)
-
-
-def _chunks(text: str, size: int) -> list[str]:
-    return [text[i:i + size] for i in range(0, len(text), size)] or [""]
+    return PostbackAction(label=label, data=data, displayText=textsplit.label(button.label, MAX_DISPLAY_TEXT))
 
 
 def _messages(reply: Reply) -> list[Message]:
     """One neutral reply as LINE messages; its buttons ride on the last one as quick replies."""
     out: list[Message] = []
     if reply.cards:
-        out.append(FlexMessage(altText=_alt_text(reply), contents=FlexContainer.from_dict(_flex(reply.cards))))
+        alt_text = _alt_text(reply)
+        out += [FlexMessage(altText=alt_text, contents=FlexContainer.from_dict(flex)) for flex in _flex(reply.cards)]
     if reply.text:
-        out += [TextMessage(text=chunk) for chunk in _chunks(reply.text, MAX_TEXT)]
+        out += [TextMessage(text=chunk) for chunk in textsplit.split(reply.text, MAX_TEXT, textsplit.utf16_len)]
     if reply.location:
         loc = reply.location
-        out.append(LocationMessage(title=loc.title[:100], address=loc.address[:100], latitude=loc.latitude,
+        out.append(LocationMessage(title=_short(loc.title), address=_short(loc.address), latitude=loc.latitude,
                                    longitude=loc.longitude))
     if reply.image_url:
         out.append(ImageMessage(originalContentUrl=reply.image_url, previewImageUrl=reply.image_url))
@@ -232,8 +233,13 @@ def _messages(reply: Reply) -> list[Message]:
     return out
 
 
+def _short(text: str) -> str:
+    return textsplit.cut(text, MAX_LOCATION_TEXT, textsplit.utf16_len)
+
+
 def _alt_text(reply: Reply) -> str:
-    return (reply.text or " / ".join(card.title for card in reply.cards))[:400] or "-"
+    text = reply.text or " / ".join(card.title for card in reply.cards)
+    return textsplit.cut(text, MAX_ALT_TEXT, textsplit.utf16_len) if text.strip() else "-"
 
 
 def _progress_bar(percent: int) -> dict[str, Any]:
@@ -243,15 +249,43 @@ def _progress_bar(percent: int) -> dict[str, Any]:
                           "backgroundColor": "#1DB446", "height": "6px"}]}
 
 
-def _bubble(card: Card) -> dict[str, Any]:
-    body: list[dict[str, Any]] = [{"type": "text", "text": card.title, "weight": "bold", "wrap": True}]
-    body += [{"type": "text", "text": line, "size": "sm", "wrap": True, "color": "#555555"} for line in card.lines]
-    if card.progress is not None:
-        body += [_progress_bar(card.progress),
-                 {"type": "text", "text": f"{card.progress}%", "size": "xs", "align": "end"}]
+def _size(node: Any) -> int:
+    """Bytes of a Flex object's JSON, as LINE measures its 30 KB and 50 KB limits."""
+    return len(json.dumps(node, ensure_ascii=False, separators=(",", ":")).encode())
+
+
+def _line_text(line: str) -> dict[str, Any]:
+    return {"type": "text", "text": line, "size": "sm", "wrap": True, "color": "#555555"}
+
+
+def _bubble(title: str, lines: Sequence[str], progress: int | None) -> dict[str, Any]:
+    body: list[dict[str, Any]] = [{"type": "text", "text": title, "weight": "bold", "wrap": True}]
+    body += [_line_text(line) for line in lines]
+    if progress is not None:
+        body += [_progress_bar(progress), {"type": "text", "text": f"{progress}%", "size": "xs", "align": "end"}]
     return {"type": "bubble", "body": {"type": "box", "layout": "vertical", "spacing": "sm", "contents": body}}
 
 
-def _flex(cards: Sequence[Card]) -> dict[str, Any]:
-    bubbles = [_bubble(card) for card in cards[:MAX_BUBBLES]]
-    return bubbles[0] if len(bubbles) == 1 else {"type": "carousel", "contents": bubbles}
+def _bubbles(card: Card) -> list[dict[str, Any]]:
+    """A card as one bubble, or, past 30 KB, as several that each repeat its title (progress on the last)."""
+    whole = _bubble(card.title, card.lines, card.progress)
+    if _size(whole) <= MAX_BUBBLE_BYTES:
+        return [whole]
+    room = MAX_BUBBLE_BYTES - _size(_bubble(card.title, [], card.progress))
+    line_room = room - _size(_line_text("")) - 1
+
+    def text_bytes(text: str) -> int:
+        return _size(text) - 2  # without the quotes
+
+    lines = [piece for line in card.lines for piece in textsplit.split(line, line_room, text_bytes)]
+    groups = textsplit.pack(lines, room, lambda line: _size(_line_text(line)), gap=1)
+    return [_bubble(card.title, group, card.progress if i == len(groups) - 1 else None)
+            for i, group in enumerate(groups)]
+
+
+def _flex(cards: Sequence[Card]) -> list[dict[str, Any]]:
+    """The cards' bubbles as Flex contents, one bubble or a carousel each, within LINE's count and size limits."""
+    bubbles = [bubble for card in cards for bubble in _bubbles(card)]
+    room = MAX_CAROUSEL_BYTES - _size({"type": "carousel", "contents": []})
+    groups = textsplit.pack(bubbles, room, _size, most=MAX_BUBBLES, gap=1)
+    return [group[0] if len(group) == 1 else {"type": "carousel", "contents": group} for group in groups]

@@ -15,6 +15,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
+from bot import textsplit
 from bot.config import Settings
 from bot.messages import Button, Card, Incoming, Kind, Platform, Reply
 from bot.platform import Failure, SendFailed, WebhookRejected
@@ -23,7 +24,7 @@ from bot.telegram_http import AiohttpRequest
 # Opt in to python-telegram-bot's timedelta durations (e.g. RetryAfter.retry_after) instead of deprecated ints.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
-MAX_TEXT = 4096
+MAX_TEXT = 4096  # "1-4096 characters after entities parsing": code points, as tdlib counts them (utf8_length)
 MAX_CALLBACK_BYTES = 64
 BLOCKED_STATUSES = ("kicked", "left")
 
@@ -139,13 +140,14 @@ def _keyboard(buttons: Sequence[Button]) -> InlineKeyboardMarkup | None:
         return None
     rows = []
     for button in buttons:
+        label = textsplit.label(button.label)  # an empty text is BUTTON_TEXT_INVALID
         if button.url:
-            rows.append([InlineKeyboardButton(button.label, url=button.url)])
+            rows.append([InlineKeyboardButton(label, url=button.url)])
         else:
             data = button.payload or ""
             if not 1 <= len(data.encode()) <= MAX_CALLBACK_BYTES:
                 raise ValueError(f"callback_data must be 1-{MAX_CALLBACK_BYTES} bytes: {data!r}")
-            rows.append([InlineKeyboardButton(button.label, callback_data=data)])
+            rows.append([InlineKeyboardButton(label, callback_data=data)])
     return InlineKeyboardMarkup(rows)
 
 
@@ -154,26 +156,32 @@ def progress_bar(percent: int, width: int = 10) -> str:
     return "▓" * filled + "░" * (width - filled) + f" {percent}%"
 
 
-def _card_html(card: Card) -> str:
-    lines = [f"<b>{html.escape(card.title)}</b>", *(html.escape(line) for line in card.lines)]
-    if card.progress is not None:
-        lines.append(progress_bar(card.progress))
-    return "\n".join(lines)
+Block = tuple[str, int]
+"""A piece of a message: its HTML and its length once Telegram has parsed the entities."""
+
+
+def _card_blocks(card: Card) -> list[Block]:
+    """A card as one block, or, past the length limit, as several that each repeat its bold title."""
+    bar = [progress_bar(card.progress)] if card.progress is not None else []
+    title = textsplit.cut(card.title, MAX_TEXT // 4, len)  # so that some of the lines fit beside it
+    room = MAX_TEXT - len(title) - 1 - sum(len(line) + 1 for line in bar)
+    lines = [piece for line in card.lines for piece in textsplit.split(line, room, len)]
+    groups = textsplit.pack(lines, room, len, gap=1) or [[]]
+    blocks = []
+    for i, group in enumerate(groups):
+        shown = group + bar if i == len(groups) - 1 else group
+        markup = "\n".join([f"<b>{html.escape(title)}</b>", *(html.escape(line) for line in shown)])
+        blocks.append((markup, len("\n".join([title, *shown]))))
+    return blocks
 
 
 def _text_chunks(reply: Reply) -> list[str]:
-    """HTML chunks under the length limit; split on block boundaries, never inside a tag."""
-    blocks = [_card_html(card) for card in reply.cards]
+    """HTML chunks under the length limit; cards and text are split between whole blocks, never inside a tag."""
+    blocks = [block for card in reply.cards for block in _card_blocks(card)]
     if reply.text:
-        text = reply.text
-        blocks += [html.escape(text[i:i + MAX_TEXT - 100]) for i in range(0, len(text), MAX_TEXT - 100)]
-    chunks: list[str] = []
-    for block in blocks:
-        if chunks and len(chunks[-1]) + len(block) + 2 <= MAX_TEXT:
-            chunks[-1] += "\n\n" + block
-        else:
-            chunks.append(block)
-    return chunks
+        blocks += [(html.escape(piece), len(piece)) for piece in textsplit.split(reply.text, MAX_TEXT, len)]
+    groups = textsplit.pack(blocks, MAX_TEXT, lambda block: block[1], gap=2)
+    return ["\n\n".join(markup for markup, _ in group) for group in groups]
 
 
 def _parts(reply: Reply) -> list[Part]:

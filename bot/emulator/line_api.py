@@ -26,6 +26,9 @@ AUTH_REQUIRED = "Authorization header required. Must follow the scheme, 'Authori
 AUTH_FAILED = "Authentication failed. Confirm that the access token in the authorization header is valid."
 RATE_LIMITED = "The API rate limit has been exceeded. Try again later."
 MONTHLY_LIMIT = "You have reached your monthly limit."
+# "Retrying a failed API request" (docs/messaging-api/retrying-api-request): the retry key is accepted only by the
+# push, multicast, narrowcast and broadcast endpoints; any other endpoint answers 400.
+RETRY_KEY_ENDPOINTS = ("push", "multicast", "narrowcast", "broadcast")
 
 
 class LineError(Exception):
@@ -177,7 +180,7 @@ async def _checked_request(state: EmulatorState, request: Request, endpoint: str
     if state.take_rate(LINE, endpoint) is not None:
         raise LineError(429, RATE_LIMITED)
     if retry_key is not None:
-        if endpoint == "reply":
+        if endpoint not in RETRY_KEY_ENDPOINTS:
             raise LineError(400, "The X-Line-Retry-Key header cannot be used with this endpoint")
         if not RETRY_KEY.match(retry_key):
             raise LineError(400, "The value for the 'X-Line-Retry-Key' header is invalid")
