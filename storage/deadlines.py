@@ -31,6 +31,8 @@ class PlanLevel(StrEnum):
 class SubmissionWindow(SQLModel, table=True):
     """A period in which provinces must submit a plan; `provinces` lists the ISO codes it concerns."""
 
+    __table_args__ = {"sqlite_autoincrement": True}  # a deleted window's id is never handed out again
+
     id: int | None = Field(default=None, primary_key=True)
     title_th: str
     title_en: str = ""

@@ -289,3 +289,12 @@ async def test_a_buddhist_era_leap_day_is_a_date(phones: Phones, service: Servic
     service.clock.advance(days=-800)  # type: ignore[attr-defined]
     [text] = await admin.say("/window add 2567-02-29 09:00 แผนวันอธิกสุรทิน")
     assert "29 ก.พ. 2567 09:00 น." in text
+
+
+async def test_a_deleted_windows_id_is_never_given_to_a_new_window(phones: Phones, service: Service) -> None:
+    admin = phones.line(29)
+    register(admin, Role.admin)
+    first, second = make_window(service), make_window(service)
+    await admin.say(f"/window delete {second}")
+    await admin.press("ยืนยัน ลบรอบ")
+    assert make_window(service) == second + 1 and first == second - 1
