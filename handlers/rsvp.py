@@ -48,6 +48,7 @@ from storage.rsvp import (
     invite,
     invitees,
     latest_open_draft,
+    most_seated_province,
     name_delegate,
     new_workshop,
     rsvp_by_code,
@@ -101,6 +102,16 @@ class MyQr(Payload):
 class AdminView(Payload):
     prefix: ClassVar[str] = "wsa"
     workshop: int
+
+
+@dataclasses.dataclass(frozen=True)
+class LowerSeats(Payload):
+    """An admin's confirmation of seats below those already taken; `per_province` 0 means no limit."""
+
+    prefix: ClassVar[str] = "wsl"
+    workshop: int
+    capacity: int
+    per_province: int = 0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -222,6 +233,14 @@ NO_WORKSHOPS = Text("ยังไม่มีสัมมนา สร้าง�
 SEATS_SET = Text("ตั้งที่นั่ง {capacity} (ต่อจังหวัด {per_province}) แล้ว เสนอที่นั่งให้รายชื่อสำรอง {n} คน",
                  "Seats set to {capacity} ({per_province} per province); {n} waitlisted people offered a seat.")
 UNLIMITED = Text("ไม่จำกัด", "no limit")
+SEATS_BELOW = Text("⚠️ ตอบรับแล้ว {taken} ที่นั่ง แต่ที่นั่งใหม่คือ {capacity}", "⚠️ {taken} seats are taken, but the new "
+                   "total is {capacity}.")
+SEATS_BELOW_PROVINCE = Text("⚠️ จังหวัด{province}ตอบรับแล้ว {taken} ที่นั่ง แต่ที่นั่งต่อจังหวัดใหม่คือ {per_province}",
+                            "⚠️ {province} has {taken} seats, but the new limit per province is {per_province}.")
+SEATS_KEPT = Text("ผู้ที่ตอบรับแล้วยังคงมีที่นั่ง จะไม่มีการเสนอที่นั่งเพิ่มจนกว่าจำนวนจะลดลงต่ำกว่าที่กำหนด ยืนยัน?",
+                  "Everyone who said yes keeps their seat; no new seat is offered until fewer are taken. Confirm?")
+SEATS_YES = Text("ยืนยัน ตั้งที่นั่ง", "Yes, set the seats")
+SEATS_NO = Text("ยกเลิก", "Cancel")
 
 
 class WorkshopNotFound(DomainError):
@@ -704,8 +723,14 @@ def attendees_command(msg: Incoming, ctx: Context) -> list[Reply]:
     if len(words) == 1:
         return admin_view(msg, ctx, AdminView(workshop_id))
     if words[1].lower() in ("seats", "ที่นั่ง") and 3 <= len(words) <= 4 and all(w.isdigit() for w in words[2:]):
-        return [_set_seats(ctx, workshop_id, int(words[2]), int(words[3]) if len(words) == 4 else None)]
+        return [_set_seats(ctx, workshop_id, int(words[2]), int(words[3]) if len(words) == 4 else None,
+                           confirmed=False)]
     raise UsageError(usage=ctx.t(ATTENDEES_USAGE))
+
+
+@router.button(LowerSeats, roles={Role.admin})
+def lower_seats(msg: Incoming, ctx: Context, data: LowerSeats) -> list[Reply]:
+    return [_set_seats(ctx, data.workshop, data.capacity, data.per_province or None, confirmed=True)]
 
 
 def _list_workshops(ctx: Context) -> Reply:
@@ -722,10 +747,17 @@ def _list_workshops(ctx: Context) -> Reply:
                                                  for w in workshops[:10] if w.id is not None])
 
 
-def _set_seats(ctx: Context, workshop_id: int, capacity: int, per_province: int | None) -> Reply:
+def _set_seats(ctx: Context, workshop_id: int, capacity: int, per_province: int | None, confirmed: bool) -> Reply:
+    """Set the seats; below the seats already taken it first asks, since nobody loses a seat by it."""
     if capacity < 1 or (per_province is not None and per_province < 1):
         raise UsageError(usage=ctx.t(ATTENDEES_USAGE))
     workshop = _workshop(ctx, workshop_id, lock=True)
+    if not confirmed:
+        warnings = _seats_below(ctx, workshop_id, capacity, per_province)
+        if warnings:
+            return Reply(text="\n".join([*warnings, ctx.t(SEATS_KEPT)]), buttons=[
+                Button(label=ctx.t(SEATS_YES), payload=LowerSeats(workshop_id, capacity, per_province or 0).pack()),
+                Button(label=ctx.t(SEATS_NO), payload=AdminView(workshop_id).pack())])
     offered = set_capacity(session=ctx.session, workshop=workshop, capacity=capacity, per_province=per_province,
                            now=ctx.now)
     audit(session=ctx.session, person_id=ctx.person.id, action="workshop_seats", workshop=workshop_id,
@@ -734,6 +766,18 @@ def _set_seats(ctx: Context, workshop_id: int, capacity: int, per_province: int 
     return Reply(text=ctx.t(SEATS_SET, capacity=capacity,
                             per_province=per_province if per_province is not None else ctx.t(UNLIMITED),
                             n=len(offered)))
+
+
+def _seats_below(ctx: Context, workshop_id: int, capacity: int, per_province: int | None) -> list[str]:
+    warnings = []
+    taken = seats_taken(session=ctx.session, workshop_id=workshop_id)
+    if taken > capacity:
+        warnings.append(ctx.t(SEATS_BELOW, taken=taken, capacity=capacity))
+    iso, most = most_seated_province(session=ctx.session, workshop_id=workshop_id)
+    if per_province is not None and most > per_province:
+        warnings.append(ctx.t(SEATS_BELOW_PROVINCE, province=province_name(iso, ctx.lang), taken=most,
+                              per_province=per_province))
+    return warnings
 
 
 @router.button(AdminView, roles={Role.admin})

@@ -235,6 +235,15 @@ def seats_taken(*, session: Session, workshop_id: int, province_iso: str | None 
     return int(session.exec(query).one())
 
 
+def most_seated_province(*, session: Session, workshop_id: int) -> tuple[str | None, int]:
+    """The province holding the most seats, and how many: what a per-province limit is checked against."""
+    row = session.exec(
+        select(Rsvp.province_iso, func.count()).where(Rsvp.workshop_id == workshop_id, col(Rsvp.status).in_(SEATED))
+        .group_by(col(Rsvp.province_iso)).order_by(func.count().desc()).limit(1)
+    ).first()
+    return (row[0], int(row[1])) if row else (None, 0)
+
+
 def has_seat_for(*, session: Session, workshop: Workshop, province_iso: str | None) -> bool:
     assert workshop.id is not None
     if workshop.capacity is not None and seats_taken(session=session, workshop_id=workshop.id) >= workshop.capacity:
