@@ -462,6 +462,13 @@ def queue_nudges(*, session: Session, workshop: Workshop, stage: str, settings: 
     return queued
 
 
+def release_seat(ctx: Context, workshop_id: int, row: Rsvp) -> None:
+    """Give up a seat on someone's behalf (an admin retiring them); the waitlist is offered it as usual."""
+    workshop = _workshop(ctx, workshop_id, lock=True)
+    change = answer(session=ctx.session, workshop=workshop, row=row, choice=RsvpStatus.no, now=ctx.now)
+    _offer_seats(ctx, workshop, change.offered)
+
+
 def _offer_seats(ctx: Context, workshop: Workshop, offered: list[Rsvp]) -> None:
     """Tell those offered a freed seat, and plan the offers' expiry after the handler commits (the job store
     writes on its own connection)."""
