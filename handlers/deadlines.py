@@ -2,9 +2,9 @@
 
 Commands: /deadlines (กำหนดส่ง) for everyone; /submitted [ID] (ส่งแล้ว) for coordinators and deputy governors;
 /window (รอบส่ง) for admins: list, `status ID`, `add YYYY-MM-DD HH:MM TITLE`, `move ID YYYY-MM-DD HH:MM`,
-`delete ID` (with a confirmation). `add` takes `| จังหวัด=… | กลุ่ม=… | ปี=…` after the title to target provinces or
-clusters and set the fiscal year. Buttons: submitted (with a confirmation), remind me tomorrow, window status,
-delete (with a confirmation).
+`delete ID` (with a confirmation), `submit ID PROVINCE | REASON` (a submission that came by e-mail or letter).
+`add` takes `| จังหวัด=… | กลุ่ม=… | ปี=…` after the title to target provinces or clusters and set the fiscal year.
+Buttons: submitted (with a confirmation), remind me tomorrow, window status, delete (with a confirmation).
 """
 
 from __future__ import annotations
@@ -138,6 +138,10 @@ ASK_DELETE = Text("ลบรอบ #{id} \"{title}\"? การเตือน�
                   "Delete window #{id} \"{title}\"? Reminders still to come will stop ({nudges}), and the "
                   "submissions recorded will be deleted ({done}).")
 DELETE_YES = Text("ยืนยัน ลบรอบ", "Yes, delete it")
+SUBMIT_FOR_USAGE = Text("/window submit ID จังหวัด | เหตุผล (เช่น ได้รับทางอีเมล 3 ธ.ค.)",
+                        "/window submit ID PROVINCE | REASON (e.g. received by e-mail on 3 Dec)")
+RECORDED_FOR = Text("บันทึกแล้ว: จังหวัด{province}ส่ง \"{title}\" ({reason}) การเตือนจังหวัดนี้หยุดแล้ว",
+                    "Recorded: {province} submitted \"{title}\" ({reason}); its reminders stop.")
 MOVED = Text("เลื่อนปิดรอบ #{id} เป็น {when} และวางแผนการเตือนใหม่แล้ว",
              "Window #{id} now closes {when}; reminders re-planned.")
 DELETED = Text("ลบรอบ #{id} และการเตือนทั้งหมดแล้ว", "Window #{id} and its reminders are deleted.")
@@ -357,6 +361,8 @@ def manage_windows(msg: Incoming, ctx: Context) -> list[Reply]:
         return [_move_window(ctx, _window(ctx, int(words[1])), parse_local(" ".join(words[2:4]), ctx))]
     if action == "delete" and len(words) == 2 and words[1].isdigit():
         return ask_delete(msg, ctx, DeleteWindow(int(words[1])))
+    if action == "submit":
+        return [_submit_for(ctx, msg.args.split(maxsplit=1)[1] if len(words) > 1 else "")]
     raise UsageError(usage=ctx.t(WINDOW_USAGE))
 
 
@@ -466,6 +472,32 @@ def _move_window(ctx: Context, window: SubmissionWindow, closes_at: datetime) ->
           closes_at=closes_at.isoformat())
     _replan(ctx, window)
     return Reply(text=ctx.t(MOVED, id=window.id, when=ctx.when(window.closes_at)))
+
+
+def _submit_for(ctx: Context, text: str) -> Reply:
+    """Record on a province's behalf a submission that arrived by e-mail or letter; the reason is required."""
+    head, _, reason = text.partition("|")
+    words = head.split(maxsplit=1)
+    if len(words) != 2 or not words[0].lstrip("#").isdigit() or not reason.strip():
+        raise UsageError(usage=ctx.t(SUBMIT_FOR_USAGE))
+    window = _window(ctx, int(words[0].lstrip("#")))
+    province = reference.find_province(words[1])
+    if province is None:
+        hint = ", ".join(p.name(ctx.lang) for p in reference.suggest_provinces(words[1]))
+        raise UnknownProvince(query=words[1].strip(), hint=f" ({hint}?)" if hint else "")
+    if province.iso not in window.provinces:
+        raise NotConcerned()
+    done = submission(session=ctx.session, window_id=window.id or 0, province_iso=province.iso)
+    if done is not None:
+        raise AlreadySubmitted(province=province.name(ctx.lang), title=title(window, ctx.lang),
+                               when=ctx.when(done.submitted_at))
+    submit(session=ctx.session, window=window, province_iso=province.iso, person_id=ctx.person.id, now=ctx.now,
+           reference=reason.strip())
+    audit(session=ctx.session, person_id=ctx.person.id, action="window_submitted_for", window=window.id,
+          province=province.iso, reason=reason.strip())
+    _tell_admins(ctx, window, province.iso)
+    return Reply(text=ctx.t(RECORDED_FOR, province=province.name(ctx.lang), title=title(window, ctx.lang),
+                            reason=reason.strip()))
 
 
 def _delete_window(ctx: Context, window: SubmissionWindow) -> Reply:

@@ -298,3 +298,25 @@ async def test_a_deleted_windows_id_is_never_given_to_a_new_window(phones: Phone
     await admin.say(f"/window delete {second}")
     await admin.press("ยืนยัน ลบรอบ")
     assert make_window(service) == second + 1 and first == second - 1
+
+
+async def test_an_admin_records_a_submission_that_came_by_letter_with_a_reason(
+    phones: Phones, service: Service
+) -> None:
+    admin, other_admin = phones.line(30), phones.telegram(31)
+    admin_id = register(admin, Role.admin)
+    register(other_admin, Role.admin)
+    window_id = make_window(service)
+    [text] = await admin.say(f"/window submit {window_id} เชียงใหม่")
+    assert text.startswith("วิธีใช้: /window submit")  # the reason is required
+    assert submitted_provinces(service) == []
+    [text] = await admin.say(f"/window submit {window_id} เชียงใหม่ | ได้รับทางอีเมล 3 มี.ค.")
+    assert text == "บันทึกแล้ว: จังหวัดเชียงใหม่ส่ง \"แผนพัฒนาจังหวัด 2570\" (ได้รับทางอีเมล 3 มี.ค.) การเตือนจังหวัดนี้หยุดแล้ว"
+    assert submitted_provinces(service) == [CHIANG_MAI]
+    [told] = await other_admin.settle()
+    assert "เชียงใหม่" in told.text
+    with Session(service.engine) as session:
+        [entry] = audit_entries(session=session, action="window_submitted_for")
+    assert entry.person_id == admin_id and entry.detail["reason"] == "ได้รับทางอีเมล 3 มี.ค."
+    [text] = await admin.say(f"/window submit {window_id} เชียงใหม่ | อีกครั้ง")
+    assert "ไว้แล้ว" in text

@@ -11,7 +11,7 @@ from bot.service import Service
 from storage.db import transaction
 from storage.models import Invite, Person, Role
 from storage.people import create_invite, invite_by_code
-from storage.rsvp import RsvpStatus, answer, create_workshop, get_workshop, invite, invitees, rsvp_of
+from storage.rsvp import RsvpStatus, answer, create_workshop, invite, invitees, rsvp_of
 from tests.helpers import Phones, register
 
 CHIANG_MAI, KHON_KAEN = "TH-50", "TH-40"
