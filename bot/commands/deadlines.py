@@ -25,8 +25,11 @@ from storage.deadlines import (
     get_window,
     move_window,
     resolve_scope,
+    submission,
     submissions,
+    submit,
 )
+from storage.people import audit
 
 
 @with_database
@@ -96,6 +99,28 @@ def cmd_delete(args: argparse.Namespace, settings: Settings, engine: Engine) -> 
     return 0
 
 
+@with_database
+def cmd_submit(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
+    """Record on a province's behalf a submission that came by e-mail or letter (audited, with the reason)."""
+    try:
+        with transaction(engine) as session:
+            window = _existing(session, args.id)
+            [iso], _ = resolve_scope(provinces=[args.province], clusters=[])
+            if iso not in window.provinces:
+                raise LookupError(f"window #{args.id} does not concern {args.province}")
+            if submission(session=session, window_id=args.id, province_iso=iso) is not None:
+                raise LookupError(f"{args.province} has already submitted to window #{args.id}")
+            submit(session=session, window=window, province_iso=iso, person_id=None, now=utcnow(),
+                   reference=args.reason)
+            audit(session=session, person_id=None, action="window_submitted_for", window=args.id, province=iso,
+                  reason=args.reason)
+    except (ValueError, LookupError) as exc:
+        print(f"cannot record the submission: {exc}", file=sys.stderr)
+        return 2
+    print(f"window #{args.id}: {args.province} recorded as submitted ({args.reason}); its reminders stop")
+    return 0
+
+
 def _existing(session: Session, window_id: int) -> SubmissionWindow:
     window = get_window(session=session, window_id=window_id)
     if window is None:
@@ -129,3 +154,7 @@ def register(sub: Subparsers, add: Add) -> None:
     move.add_argument("--closes", required=True, help="Bangkok time, e.g. '2569-12-20 16:30'")
     delete = add("delete", cmd_delete, "delete a window and its reminders", actions)
     delete.add_argument("id", type=int)
+    record = add("submit", cmd_submit, "record a submission that came by e-mail or letter", actions)
+    record.add_argument("id", type=int)
+    record.add_argument("--province", required=True, help="Thai or English name")
+    record.add_argument("--reason", required=True, help="e.g. 'received by e-mail on 3 Dec'")
