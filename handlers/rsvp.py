@@ -36,6 +36,7 @@ from storage.rsvp import (
     SEATED,
     BadWorkshop,
     Change,
+    DeskClosed,
     Rsvp,
     RsvpStatus,
     Workshop,
@@ -205,6 +206,11 @@ PRINCIPAL_TOLD = Text("✅ ผู้แทนของคุณ {name} ยืน
 CHECKIN_QR = Text("แสดง QR นี้ต่อเจ้าหน้าที่ที่จุดลงทะเบียน \"{title}\" (รหัส {code})",
                   "Show this QR code at the \"{title}\" registration desk (code {code}).")
 NO_SEAT = Text("คุณยังไม่มีที่นั่งในสัมมนาที่กำลังจะมาถึง", "You have no seat at an upcoming workshop.")
+SEAT_WITH_DELEGATE = Text("ที่นั่งของคุณใน \"{title}\" อยู่กับผู้แทน {delegate} ผู้แทนแสดงรหัส {code} ที่จุดลงทะเบียน",
+                          "Your seat at \"{title}\" is with your delegate {delegate}, who shows the code {code} at the "
+                          "registration desk.")
+DELEGATE_ARRIVED = Text("ผู้แทนของคุณ {delegate} ลงทะเบียนที่ \"{title}\" แล้ว {when}",
+                        "Your delegate {delegate} checked in at \"{title}\" ({when}).")
 CHECKED_IN = Text("✅ ลงทะเบียนแล้ว: {name} ({province}) — {title}", "✅ Checked in: {name} ({province}), {title}")
 ALREADY_IN = Text("{name} ลงทะเบียนไว้แล้วเมื่อ {when} ไม่มีการเปลี่ยนแปลง",
                   "{name} already checked in at {when}; nothing changed.")
@@ -263,6 +269,11 @@ class Started(DomainError):
 
 class UnknownCode(DomainError):
     text = Text("ไม่พบรหัส \"{code}\" กรุณาตรวจสอบอีกครั้ง", "No seat has the code \"{code}\"; please check it.")
+
+
+class DeskNotOpen(DomainError):
+    text = Text("ยังเช็คอิน \"{title}\" ไม่ได้ จุดลงทะเบียนเปิด {opens} ถึง {closes}",
+                "Check-in for \"{title}\" is not open now: the desk is open from {opens} to {closes}.")
 
 
 class NotSeated(DomainError):
@@ -423,15 +434,23 @@ def send_lapsed(*, session: Session, workshop: Workshop, lapsed: list[Rsvp], now
 
 
 def welcome(*, session: Session, workshop: Workshop, row: Rsvp, settings: Settings, now: datetime) -> None:
-    """Confirm the check-in to whoever came: the confirmed delegate, or the invitee themselves."""
-    attendee_id = row.delegate_person_id if row.delegate_name else row.person_id
-    attendee = session.get(Person, attendee_id) if attendee_id is not None else None
-    if attendee is None or attendee.id is None:
-        return
-    text = WELCOME.render(attendee.lang, title=workshop.title(attendee.lang),
-                          when=format_datetime(now, attendee.lang, settings.tz))
-    enqueue_to_person(session=session, person_id=attendee.id, key=f"rv:checkin:{row.id}", replies=[Reply(text=text)],
-                      now=now, tag=f"workshop:{workshop.id}")
+    """Confirm the check-in to whoever came (the delegate, when one holds the seat and has confirmed in chat), and
+    tell a principal that their delegate arrived."""
+    principal = session.get(Person, row.person_id)
+    assert principal is not None
+    attendee = session.get(Person, row.delegate_person_id) if row.delegate_person_id is not None else None
+    if attendee is None and not row.delegate_name:
+        attendee = principal
+    if attendee is not None and attendee.id is not None:
+        text = WELCOME.render(attendee.lang, title=workshop.title(attendee.lang),
+                              when=format_datetime(now, attendee.lang, settings.tz))
+        enqueue_to_person(session=session, person_id=attendee.id, key=f"rv:checkin:{row.id}",
+                          replies=[Reply(text=text)], now=now, tag=f"workshop:{workshop.id}")
+    if row.delegate_name and principal.id is not None:
+        text = DELEGATE_ARRIVED.render(principal.lang, delegate=row.delegate_name, title=workshop.title(principal.lang),
+                                       when=format_datetime(now, principal.lang, settings.tz))
+        enqueue_to_person(session=session, person_id=principal.id, key=f"rv:checkin:{row.id}:principal",
+                          replies=[Reply(text=text)], now=now, tag=f"workshop:{workshop.id}")
 
 
 def reminder_replies(workshop: Workshop, person: Person, settings: Settings, now: datetime) -> list[Reply]:
@@ -676,7 +695,7 @@ def checkin(msg: Incoming, ctx: Context) -> list[Reply]:
               if w.ends_at > ctx.now and r.status == RsvpStatus.yes]
     if not seated:
         return [Reply(text=ctx.t(NO_SEAT))]
-    workshop = seated[0][0]
+    workshop = seated[0][0]  # the next one; a principal whose delegate holds the seat is told so there
     assert workshop.id is not None
     return my_qr(msg, ctx, MyQr(workshop.id))
 
@@ -691,13 +710,14 @@ def my_qr(msg: Incoming, ctx: Context, data: MyQr) -> list[Reply]:
     mine = [r for r in rows if r.delegate_person_id == ctx.person.id or
             (r.person_id == ctx.person.id and not r.delegate_name)]
     if not mine:
+        sent = [r for r in rows if r.person_id == ctx.person.id and r.delegate_name]
+        if sent:
+            return [Reply(text=ctx.t(SEAT_WITH_DELEGATE, title=workshop.title(ctx.lang),
+                                     delegate=sent[0].delegate_name, code=sent[0].code))]
         return [Reply(text=ctx.t(NO_SEAT))]
     row = mine[0]
-    url = qr_url(ctx.settings, workshop, row)
     text = ctx.t(CHECKIN_QR, title=workshop.title(ctx.lang), code=row.code)
-    if not url.startswith("https://"):  # LINE shows images from HTTPS only; without it, the link still works
-        return [Reply(text=f"{text}\n{url}")]
-    return [Reply(text=text, image_url=url)]
+    return [Reply(text=text, image_url=qr_url(ctx.settings, workshop, row))]
 
 
 def _staff_checkin(ctx: Context, code: str) -> list[Reply]:
@@ -710,7 +730,13 @@ def _staff_checkin(ctx: Context, code: str) -> list[Reply]:
     name = row.delegate_name or principal.name
     if row.status != RsvpStatus.yes:
         raise NotSeated(name=name, title=workshop.title(ctx.lang), status=ctx.t(STATUS_NAMES[row.status]))
-    if not check_in(session=ctx.session, row=row, by=ctx.person.id, now=ctx.now):
+    try:
+        arrived = check_in(session=ctx.session, workshop=workshop, row=row, by=ctx.person.id, now=ctx.now,
+                           tz=ctx.settings.tz, early=timedelta(hours=ctx.settings.checkin_early_hours))
+    except DeskClosed as closed:
+        raise DeskNotOpen(title=workshop.title(ctx.lang), opens=ctx.when(closed.opens),
+                          closes=ctx.when(closed.closes)) from closed
+    if not arrived:
         assert row.checked_in_at is not None
         return [Reply(text=ctx.t(ALREADY_IN, name=name, when=ctx.when(row.checked_in_at)))]
     audit(session=ctx.session, person_id=ctx.person.id, action="workshop_checkin", workshop=workshop.id, rsvp=row.id)
