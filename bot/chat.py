@@ -1,24 +1,53 @@
 """`coordbot chat --as PERSON`: talk to the running demo service from a terminal, over the real webhook path.
 
-Each line you type is sent by the emulator as a signed LINE or Telegram webhook from that person; the bot's
-answers are read back from the emulator's record of their phone. Type a button's number to press it.
+Each line you type is sent by the emulator as a signed LINE or Telegram webhook from that person; what the bot
+sends is read back from the emulator's record of their phone and printed as it arrives, pushes included
+(reminders, offers, announcements). Type a button's number to press it: numbers are never reused, so an old
+number presses the old button (which may answer that it expired), never a new one. A link button prints its
+address. `:location LAT,LON [name]` shares a map point, as the phone's location button would.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
+import sys
+import threading
 import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 
 from storage.demo import persona
 
-WAIT_S = 4.0
-POLL_S = 0.2
-QUIET_S = 1.5
-"""A reply is complete when nothing new arrived for this long: Telegram parts go 1 a second per chat."""
-LONGEST_S = 20.0
+POLL_S = 0.3
+LOCATION = re.compile(r"^:location\s+(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*(.*)$")
+
+
+@dataclass
+class Screen:
+    """What has been printed of a phone, and every button shown so far by its number."""
+
+    seen: int = 0
+    buttons: dict[int, dict[str, Any]] = field(default_factory=dict)
+
+    def render(self, messages: list[dict[str, Any]]) -> list[str]:
+        """Lines for new messages; each button gets the next number."""
+        lines = []
+        for message in messages:
+            lines.append(f"bot> {message.get('text') or '[' + message.get('kind', '?') + ']'}")
+            for button in message.get("buttons", []):
+                number = len(self.buttons) + 1
+                self.buttons[number] = button
+                link = f"  → {button['data']}" if is_link(button) else ""
+                lines.append(f"   [{number}] {button['label']}{link}")
+        return lines
+
+
+def is_link(button: dict[str, Any]) -> bool:
+    return str(button.get("data", "")).startswith(("http://", "https://"))
 
 
 class Phone:
@@ -28,74 +57,89 @@ class Phone:
         self.http = httpx.Client(base_url=emulator_url, timeout=10)
         self.platform = platform
         self.user_id = user_id
-        self.seen = len(self.screen())
-        self.buttons: list[dict[str, Any]] = []
 
-    def screen(self) -> list[dict[str, Any]]:
-        response = self.http.get(f"/_emulator/screen/{self.platform}/{self.user_id}")
+    def screen(self, after: int = 0) -> list[dict[str, Any]]:
+        response = self.http.get(f"/_emulator/screen/{self.platform}/{self.user_id}", params={"after": after})
         response.raise_for_status()
         result: list[dict[str, Any]] = response.json()
         return result
 
-    def send(self, text: str | None = None, data: str | None = None) -> int:
+    def close(self) -> None:
+        self.http.close()
+
+    def send(self, **action: Any) -> int:
+        """Post the person's action (`text`, `data` of a button, or `type="location"` with its point)."""
         path = "/_emulator/line/events" if self.platform == "line" else "/_emulator/telegram/updates"
-        body: dict[str, Any] = {"user_id": self.user_id}
-        body.update({"text": text} if data is None else {"data": data})
-        response = self.http.post(path, json=body)
+        response = self.http.post(path, json={"user_id": self.user_id, **action})
         response.raise_for_status()
         status: int = response.json()["status"]
         return status
 
-    def new_messages(self) -> list[dict[str, Any]]:
-        """Wait until the bot's answer arrives (or a few seconds pass), then for all its parts; return what is new."""
-        start = last_change = time.monotonic()
-        seen = self.seen
-        while True:
-            time.sleep(POLL_S)
-            now = time.monotonic()
-            count = len(self.screen())
-            if count > seen:
-                seen, last_change = count, now
-            enough = QUIET_S if seen > self.seen else WAIT_S
-            if now - last_change > enough or now - start > LONGEST_S:
-                break
-        screen = self.screen()
-        fresh, self.seen = screen[self.seen:], len(screen)
-        return fresh
+
+def action_for(line: str, screen: Screen) -> dict[str, Any] | str:
+    """What a typed line does: a dict to post, or a string to print instead (a link, an unknown number)."""
+    if line.isdigit():
+        button = screen.buttons.get(int(line))
+        if button is None:
+            return f"(there is no button [{line}])"
+        if is_link(button):
+            return f"open {button['data']}"
+        return {"data": button["data"]}
+    point = LOCATION.match(line)
+    if point:
+        return {"type": "location", "latitude": float(point[1]), "longitude": float(point[2]),
+                "title": point[3].strip() or None}
+    if line.startswith(":location"):
+        return "(usage: :location 18.7883,98.9853 ศาลากลางจังหวัดเชียงใหม่)"
+    return {"text": line}
 
 
-def show(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    buttons: list[dict[str, Any]] = []
-    for message in messages:
-        print(f"bot> {message.get('text') or '[' + message.get('kind', '?') + ']'}")
-        for button in message.get("buttons", []):
-            buttons.append(button)
-            print(f"   [{len(buttons)}] {button['label']}")
-    return buttons
+def watch(phone: Phone, screen: Screen, out: Callable[[list[str]], None], stop: threading.Event) -> None:
+    """Print what arrives on the phone as it arrives, until told to stop."""
+    while not stop.wait(POLL_S):
+        try:
+            fresh = phone.screen(after=screen.seen)
+        except httpx.HTTPError:
+            continue
+        if fresh:
+            screen.seen += len(fresh)
+            out(screen.render(fresh))
+
+
+def _print_above_prompt(lines: list[str]) -> None:
+    """Print between the prompt and what is being typed, then show the prompt again."""
+    sys.stdout.write("\r\x1b[K" + "\n".join(lines) + "\nyou> ")
+    sys.stdout.flush()
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
     who = persona(args.persona)
     user_id = who.line_user_id if args.platform == "line" else str(who.telegram_id)
     phone = Phone(args.emulator, args.platform, user_id)
+    screen = Screen(seen=len(phone.screen()))
     print(f"You are {who.name or 'a guest'} ({who.key}) on {args.platform}. Type /help; a number presses a "
-          "button; Ctrl-D quits.")
-    buttons: list[dict[str, Any]] = []
-    while True:
-        try:
-            line = input("you> ").strip()
-        except EOFError:
-            print()
-            return 0
-        if not line:
-            continue
-        if line.isdigit() and 1 <= int(line) <= len(buttons):
-            status = phone.send(data=buttons[int(line) - 1]["data"])
-        else:
-            status = phone.send(text=line)
-        if status != 200:
-            print(f"(the service answered the webhook with {status})")
-        fresh = phone.new_messages()
-        if not fresh:
-            print("(no answer yet)")
-        buttons = show(fresh) or buttons
+          "button; :location LAT,LON [name] shares a place; Ctrl-D quits.")
+    stop = threading.Event()
+    watcher = threading.Thread(target=watch, args=(phone, screen, _print_above_prompt, stop), daemon=True)
+    watcher.start()
+    try:
+        while True:
+            try:
+                line = input("you> ").strip()
+            except EOFError:
+                print()
+                return 0
+            if not line:
+                continue
+            action = action_for(line, screen)
+            if isinstance(action, str):
+                print(action)
+                continue
+            status = phone.send(**action)
+            if status != 200:
+                print(f"(the service answered the webhook with {status})")
+            time.sleep(POLL_S)
+    finally:
+        stop.set()
+        watcher.join()
+        phone.close()

@@ -15,6 +15,7 @@ from bot.config import Settings
 from storage import reference
 from storage.db import make_engine, transaction, utcnow
 from storage.demo import seed_all
+from storage.directory import InviteNotRevocable, revoke_invite
 from storage.migrations import upgrade
 from storage.models import Role
 from storage.people import create_invite, list_invites
@@ -73,6 +74,18 @@ def cmd_invite_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_invite_revoke(args: argparse.Namespace) -> int:
+    engine = _engine(_settings())
+    try:
+        with transaction(engine) as session:
+            invite = revoke_invite(session=session, code=args.code, by=None, now=utcnow())
+    except InviteNotRevocable:
+        print(f"there is no unused invite code {args.code!r}", file=sys.stderr)
+        return 2
+    print(f"{invite.code} revoked")
+    return 0
+
+
 def cmd_telegram_set_webhook(args: argparse.Namespace) -> int:
     from telegram import Bot
 
@@ -104,7 +117,7 @@ def parser() -> argparse.ArgumentParser:
         return p
 
     from bot import chat, run
-    from bot.commands import broadcast, deadlines, projects, rsvp
+    from bot.commands import broadcast, deadlines, people, projects, rsvp
 
     serve = add("serve", run.cmd_serve, "run the web service (with the built-in emulator when no tokens are set)")
     serve.add_argument("--host", default="127.0.0.1")
@@ -137,6 +150,8 @@ def parser() -> argparse.ArgumentParser:
     create.add_argument("--days", type=int, default=14, help="days until the code expires")
     listing = add("list", cmd_invite_list, "list open invite codes", invite)
     listing.add_argument("--all", action="store_true", help="include used codes")
+    revoke = add("revoke", cmd_invite_revoke, "stop an unused invite code at once (audited)", invite)
+    revoke.add_argument("code")
 
     tg = add("telegram", lambda a: 2, "Telegram set-up").add_subparsers(dest="action", required=True)
     hook = add("set-webhook", cmd_telegram_set_webhook, "register /webhooks/telegram with a secret token", tg)
@@ -149,6 +164,7 @@ def parser() -> argparse.ArgumentParser:
     deadlines.register(sub, add)
     rsvp.register(sub, add)
     broadcast.register(sub, add)
+    people.register(sub, add)
     return top
 
 

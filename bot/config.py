@@ -56,6 +56,9 @@ class Settings(BaseSettings):
 
     send_timeout_s: float = Field(10.0, validation_alias=_env("COORDBOT_SEND_TIMEOUT_S"))
     max_send_attempts: int = Field(8, validation_alias=_env("COORDBOT_MAX_SEND_ATTEMPTS"))
+    checkin_early_hours: float = Field(0.0, validation_alias=_env("COORDBOT_CHECKIN_EARLY_HOURS"))
+    """The check-in desk opens this long before midnight of a workshop's first day (e.g. 6 for the evening
+    before); it closes when the workshop ends."""
     quiet_start: str = Field("21:00", validation_alias=_env("COORDBOT_QUIET_START"))
     quiet_end: str = Field("07:00", validation_alias=_env("COORDBOT_QUIET_END"))
 

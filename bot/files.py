@@ -99,7 +99,9 @@ def qr_png(code: str) -> bytes:
     import segno  # loaded on the first picture rather than at every service start
 
     buffer = io.BytesIO()
-    segno.make(code, error="m").save(buffer, kind="png", scale=8, border=4)
+    # A regular QR code (segno would pick a Micro QR for data this short, which many phone scanners cannot read),
+    # with the standard quiet zone, about 300 pixels wide: easy to scan from a phone screen held at the desk.
+    segno.make_qr(code, error="m").save(buffer, kind="png", scale=12, border=4)
     return buffer.getvalue()
 
 

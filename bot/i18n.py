@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -30,7 +31,16 @@ def format_datetime(moment: datetime, lang: str, tz: ZoneInfo, with_time: bool =
     return f"{date} {local:%H:%M} น." if with_time else date
 
 
+ISO_LOCAL = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2}) +(\d{1,2}):(\d{2})")
+
+
 def parse_datetime(text: str, tz: ZoneInfo) -> datetime:
-    """`2569-12-15 16:30` (Buddhist Era) or `2026-12-15 16:30`, local time, as an aware datetime."""
-    moment = datetime.strptime(text.strip(), "%Y-%m-%d %H:%M").replace(tzinfo=tz)
-    return moment.replace(year=moment.year - 543) if moment.year > 2400 else moment
+    """`2569-12-15 16:30` (Buddhist Era) or `2026-12-15 16:30`, local time, as an aware datetime.
+
+    The year is converted before the date is built, so a Buddhist Era leap day (2567-02-29) reads.
+    """
+    match = ISO_LOCAL.fullmatch(text.strip())
+    if match is None:
+        raise ValueError(f"not a date and time like 2569-12-15 16:30: {text!r}")
+    year, month, day, hour, minute = (int(part) for part in match.groups())
+    return datetime(year - 543 if year > 2400 else year, month, day, hour, minute, tzinfo=tz)

@@ -221,8 +221,10 @@ def _messages(reply: Reply) -> list[Message]:
         loc = reply.location
         out.append(LocationMessage(title=_short(loc.title), address=_short(loc.address), latitude=loc.latitude,
                                    longitude=loc.longitude))
-    if reply.image_url:
+    if reply.image_url and reply.image_url.startswith("https://"):
         out.append(ImageMessage(originalContentUrl=reply.image_url, previewImageUrl=reply.image_url))
+    elif reply.image_url:  # LINE shows images from HTTPS addresses only (messaging-api.yml, ImageMessage)
+        out.append(TextMessage(text=reply.image_url))
     if reply.document_url:
         out.append(TextMessage(text=f"{reply.document_name or ''} {reply.document_url}".strip()))
     if reply.buttons and out:

@@ -2,7 +2,9 @@
 
 Commands: /deadlines (กำหนดส่ง) for everyone; /submitted [ID] (ส่งแล้ว) for coordinators and deputy governors;
 /window (รอบส่ง) for admins: list, `status ID`, `add YYYY-MM-DD HH:MM TITLE`, `move ID YYYY-MM-DD HH:MM`,
-`delete ID`. Buttons: submitted (with a confirmation), remind me tomorrow, window status.
+`delete ID` (with a confirmation), `submit ID PROVINCE | REASON` (a submission that came by e-mail or letter).
+`add` takes `| จังหวัด=… | กลุ่ม=… | ปี=…` after the title to target provinces or clusters and set the fiscal year.
+Buttons: submitted (with a confirmation), remind me tomorrow, window status, delete (with a confirmation).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import ClassVar
 
 from bot.config import Settings
 from bot.context import Context
-from bot.errors import DomainError, UsageError
+from bot.errors import DomainError, UnknownProvince, UsageError
 from bot.i18n import Text, format_datetime, parse_datetime
 from bot.messages import Button, Card, Incoming, Reply
 from bot.payloads import Cmd, Payload
@@ -22,15 +24,18 @@ from scheduler.deadlines import job_prefix, plan_snooze, plan_window, snooze_unt
 from storage import reference
 from storage.deadlines import (
     SubmissionWindow,
+    UnknownPlace,
     admins,
     all_windows,
     create_window,
+    default_fiscal_year,
     delete_window,
-    fiscal_year_of,
     get_window,
     missing_provinces,
     move_window,
+    nudge_times,
     open_windows,
+    resolve_scope,
     submission,
     submissions,
     submit,
@@ -63,6 +68,20 @@ class Snooze(Payload):
 @dataclasses.dataclass(frozen=True)
 class WindowStatus(Payload):
     prefix: ClassVar[str] = "dlw"
+    window: int
+
+
+@dataclasses.dataclass(frozen=True)
+class DeleteWindow(Payload):
+    """Ask to delete a window, showing what stops."""
+
+    prefix: ClassVar[str] = "dld"
+    window: int
+
+
+@dataclasses.dataclass(frozen=True)
+class ConfirmDelete(Payload):
+    prefix: ClassVar[str] = "dlx"
     window: int
 
 
@@ -102,11 +121,27 @@ ALL_DONE = Text("ครบทุกจังหวัด", "none")
 WINDOW_LINE = Text("#{id} {title} ปิด {when} — ส่งแล้ว {done}/{total}", "#{id} {title}, closes {when}: {done}/{total}")
 NO_WINDOWS = Text("ยังไม่มีรอบส่งแผน", "There are no submission windows yet.")
 WINDOW_USAGE = Text("/window | /window status ID | /window add 2569-12-15 16:30 ชื่อรอบ | "
-                    "/window move ID 2569-12-20 16:30 | /window delete ID",
+                    "/window move ID 2569-12-20 16:30 | /window delete ID\n"
+                    "เลือกจังหวัดหรือกลุ่มจังหวัด: /window add 2569-12-15 16:30 ชื่อรอบ | จังหวัด=เชียงใหม่,ขอนแก่น | "
+                    "กลุ่ม=1 | ปี=2571",
                     "/window | /window status ID | /window add 2026-12-15 16:30 TITLE | "
-                    "/window move ID 2026-12-20 16:30 | /window delete ID")
-CREATED = Text("สร้างรอบ #{id} \"{title}\" ปิด {when} แจ้งเตือน {nudges} ก่อนปิด",
-               "Window #{id} \"{title}\" created, closing {when}; reminders {nudges} before.")
+                    "/window move ID 2026-12-20 16:30 | /window delete ID\n"
+                    "To target provinces or clusters: /window add 2026-12-15 16:30 TITLE | "
+                    "provinces=Chiang Mai,Khon Kaen | cluster=1 | year=2571")
+CREATED = Text("สร้างรอบ #{id} \"{title}\" ปีงบประมาณ {year} ปิด {when} สำหรับ {scope} ({count} จังหวัด) "
+               "แจ้งเตือน {nudges} ก่อนปิด",
+               "Window #{id} \"{title}\" created for fiscal year {year}, closing {when}, for {scope} "
+               "({count} provinces); reminders {nudges} before.")
+EVERY_PROVINCE = Text("ทุกจังหวัด", "every province")
+ASK_DELETE = Text("ลบรอบ #{id} \"{title}\"? การเตือนที่ยังไม่ได้ส่ง {nudges} ครั้งจะหยุด และการส่งที่บันทึกไว้ "
+                  "{done} จังหวัดจะถูกลบ",
+                  "Delete window #{id} \"{title}\"? Reminders still to come will stop ({nudges}), and the "
+                  "submissions recorded will be deleted ({done}).")
+DELETE_YES = Text("ยืนยัน ลบรอบ", "Yes, delete it")
+SUBMIT_FOR_USAGE = Text("/window submit ID จังหวัด | เหตุผล (เช่น ได้รับทางอีเมล 3 ธ.ค.)",
+                        "/window submit ID PROVINCE | REASON (e.g. received by e-mail on 3 Dec)")
+RECORDED_FOR = Text("บันทึกแล้ว: จังหวัด{province}ส่ง \"{title}\" ({reason}) การเตือนจังหวัดนี้หยุดแล้ว",
+                    "Recorded: {province} submitted \"{title}\" ({reason}); its reminders stop.")
 MOVED = Text("เลื่อนปิดรอบ #{id} เป็น {when} และวางแผนการเตือนใหม่แล้ว",
              "Window #{id} now closes {when}; reminders re-planned.")
 DELETED = Text("ลบรอบ #{id} และการเตือนทั้งหมดแล้ว", "Window #{id} and its reminders are deleted.")
@@ -138,6 +173,19 @@ class AlreadySubmitted(DomainError):
 
 class BadDate(DomainError):
     text = Text("อ่านวันเวลา \"{text}\" ไม่ได้ ใช้รูปแบบ 2569-12-15 16:30", "Cannot read \"{text}\"; use 2026-12-15 16:30.")
+
+
+class DateInPast(DomainError):
+    text = Text("วันเวลา {when} ผ่านไปแล้ว กรุณาระบุเวลาในอนาคต", "{when} is in the past; please give a future time.")
+
+
+class CloseBeforeOpen(DomainError):
+    text = Text("รอบ #{id} เปิดรับเมื่อ {opens} จึงปิดก่อนหน้านั้นไม่ได้",
+                "Window #{id} opened at {opens}; it cannot close before that.")
+
+
+class BadYear(DomainError):
+    text = Text("ปีงบประมาณ \"{text}\" ไม่ถูกต้อง ใช้ปี พ.ศ. เช่น 2571", "\"{text}\" is not a fiscal year; use e.g. 2571.")
 
 
 def title(window: SubmissionWindow, lang: str) -> str:
@@ -303,13 +351,35 @@ def manage_windows(msg: Incoming, ctx: Context) -> list[Reply]:
         return [_list_windows(ctx)]
     if action == "status" and len(words) == 2 and words[1].isdigit():
         return status(msg, ctx, WindowStatus(int(words[1])))
-    if action == "add" and len(words) >= 4:
-        return [_add_window(ctx, parse_local(" ".join(words[1:3]), ctx), " ".join(words[3:]))]
+    if action == "add":
+        head, *options = msg.args.split("|")
+        head_words = head.split()
+        if len(head_words) >= 4:
+            return _add_window(ctx, parse_local(" ".join(head_words[1:3]), ctx), " ".join(head_words[3:]),
+                               _options(ctx, options))
     if action == "move" and len(words) == 4 and words[1].isdigit():
         return [_move_window(ctx, _window(ctx, int(words[1])), parse_local(" ".join(words[2:4]), ctx))]
     if action == "delete" and len(words) == 2 and words[1].isdigit():
-        return [_delete_window(ctx, _window(ctx, int(words[1])))]
+        return ask_delete(msg, ctx, DeleteWindow(int(words[1])))
+    if action == "submit":
+        return [_submit_for(ctx, msg.args.split(maxsplit=1)[1] if len(words) > 1 else "")]
     raise UsageError(usage=ctx.t(WINDOW_USAGE))
+
+
+@router.button(DeleteWindow, roles={Role.admin})
+def ask_delete(msg: Incoming, ctx: Context, data: DeleteWindow) -> list[Reply]:
+    """Say what a delete stops (reminders to come, submissions recorded) before doing it."""
+    window = _window(ctx, data.window)
+    to_come = sum(1 for _, due in nudge_times(window) if due > ctx.now)
+    done = len(submissions(session=ctx.session, window_id=data.window))
+    return [Reply(text=ctx.t(ASK_DELETE, id=window.id, title=title(window, ctx.lang), nudges=to_come, done=done),
+                  buttons=[Button(label=ctx.t(DELETE_YES), payload=ConfirmDelete(data.window).pack()),
+                           Button(label=ctx.t(CONFIRM_NO), payload=Cmd("window").pack())])]
+
+
+@router.button(ConfirmDelete, roles={Role.admin})
+def confirm_delete(msg: Incoming, ctx: Context, data: ConfirmDelete) -> list[Reply]:
+    return [_delete_window(ctx, _window(ctx, data.window))]
 
 
 @router.button(WindowStatus, roles={Role.admin})
@@ -330,6 +400,23 @@ def parse_local(text: str, ctx: Context) -> datetime:
         raise BadDate(text=text) from exc
 
 
+OPTION_KEYS = {"จังหวัด": "provinces", "province": "provinces", "provinces": "provinces",
+               "กลุ่ม": "clusters", "กลุ่มจังหวัด": "clusters", "cluster": "clusters", "clusters": "clusters",
+               "ปี": "year", "ปีงบประมาณ": "year", "year": "year", "fy": "year"}
+
+
+def _options(ctx: Context, parts: list[str]) -> dict[str, str]:
+    """`จังหวัด=เชียงใหม่,ขอนแก่น`, `กลุ่ม=1`, `ปี=2571` after the title; an unknown key shows the usage."""
+    options: dict[str, str] = {}
+    for part in filter(None, (p.strip() for p in parts)):
+        key, sep, value = part.partition("=")
+        name = OPTION_KEYS.get(key.strip().lower())
+        if not sep or name is None:
+            raise UsageError(usage=ctx.t(WINDOW_USAGE))
+        options[name] = value.strip()
+    return options
+
+
 def _list_windows(ctx: Context) -> Reply:
     windows = all_windows(session=ctx.session)
     if not windows:
@@ -345,27 +432,72 @@ def _list_windows(ctx: Context) -> Reply:
     return Reply(text="\n".join(lines), buttons=buttons)
 
 
-def _add_window(ctx: Context, closes_at: datetime, name: str) -> Reply:
+def _add_window(ctx: Context, closes_at: datetime, name: str, options: dict[str, str]) -> list[Reply]:
     if closes_at <= ctx.now:
-        raise BadDate(text=closes_at.strftime("%Y-%m-%d %H:%M"))
-    window = create_window(session=ctx.session, title_th=name, title_en=name, fiscal_year=fiscal_year_of(closes_at),
-                           opens_at=ctx.now, closes_at=closes_at, provinces=[p.iso for p in reference.provinces()],
-                           scope="all", created_by=ctx.person.id)
+        raise DateInPast(when=ctx.when(closes_at))
+    try:
+        isos, scope = resolve_scope(provinces=options.get("provinces", "").split(","),
+                                    clusters=options.get("clusters", "").split(","))
+    except UnknownPlace as exc:
+        hint = ", ".join(p.name(ctx.lang) for p in reference.suggest_provinces(exc.name))
+        raise UnknownProvince(query=exc.name, hint=f" ({hint}?)" if hint else "") from exc
+    year = _fiscal_year(options.get("year"), name, closes_at)
+    window = create_window(session=ctx.session, title_th=name, title_en=name, fiscal_year=year,
+                           opens_at=ctx.now, closes_at=closes_at, provinces=isos, scope=scope,
+                           created_by=ctx.person.id)
     audit(session=ctx.session, person_id=ctx.person.id, action="window_created", window=window.id)
     _replan(ctx, window)
-    return Reply(text=ctx.t(CREATED, id=window.id, title=name, when=ctx.when(window.closes_at),
-                            nudges=", ".join(window.nudges)))
+    return [Reply(text=ctx.t(CREATED, id=window.id, title=name, year=year, when=ctx.when(window.closes_at),
+                             scope=ctx.t(EVERY_PROVINCE) if scope == "all" else scope, count=len(isos),
+                             nudges=", ".join(window.nudges)))]
+
+
+def _fiscal_year(text: str | None, name: str, closes_at: datetime) -> int:
+    """The year the admin gave (Buddhist Era), else the one the title names, else that of the close."""
+    if not text:
+        return default_fiscal_year(name, closes_at)
+    if not text.isdigit() or not 2500 <= int(text) <= 2700:
+        raise BadYear(text=text)
+    return int(text)
 
 
 def _move_window(ctx: Context, window: SubmissionWindow, closes_at: datetime) -> Reply:
+    if closes_at <= ctx.now:
+        raise DateInPast(when=ctx.when(closes_at))
     try:
         move_window(session=ctx.session, window=window, closes_at=closes_at)
     except ValueError as exc:
-        raise BadDate(text=closes_at.strftime("%Y-%m-%d %H:%M")) from exc
+        raise CloseBeforeOpen(id=window.id, opens=ctx.when(window.opens_at)) from exc
     audit(session=ctx.session, person_id=ctx.person.id, action="window_moved", window=window.id,
           closes_at=closes_at.isoformat())
     _replan(ctx, window)
     return Reply(text=ctx.t(MOVED, id=window.id, when=ctx.when(window.closes_at)))
+
+
+def _submit_for(ctx: Context, text: str) -> Reply:
+    """Record on a province's behalf a submission that arrived by e-mail or letter; the reason is required."""
+    head, _, reason = text.partition("|")
+    words = head.split(maxsplit=1)
+    if len(words) != 2 or not words[0].lstrip("#").isdigit() or not reason.strip():
+        raise UsageError(usage=ctx.t(SUBMIT_FOR_USAGE))
+    window = _window(ctx, int(words[0].lstrip("#")))
+    province = reference.find_province(words[1])
+    if province is None:
+        hint = ", ".join(p.name(ctx.lang) for p in reference.suggest_provinces(words[1]))
+        raise UnknownProvince(query=words[1].strip(), hint=f" ({hint}?)" if hint else "")
+    if province.iso not in window.provinces:
+        raise NotConcerned()
+    done = submission(session=ctx.session, window_id=window.id or 0, province_iso=province.iso)
+    if done is not None:
+        raise AlreadySubmitted(province=province.name(ctx.lang), title=title(window, ctx.lang),
+                               when=ctx.when(done.submitted_at))
+    submit(session=ctx.session, window=window, province_iso=province.iso, person_id=ctx.person.id, now=ctx.now,
+           reference=reason.strip())
+    audit(session=ctx.session, person_id=ctx.person.id, action="window_submitted_for", window=window.id,
+          province=province.iso, reason=reason.strip())
+    _tell_admins(ctx, window, province.iso)
+    return Reply(text=ctx.t(RECORDED_FOR, province=province.name(ctx.lang), title=title(window, ctx.lang),
+                            reason=reason.strip()))
 
 
 def _delete_window(ctx: Context, window: SubmissionWindow) -> Reply:

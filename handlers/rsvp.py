@@ -36,6 +36,7 @@ from storage.rsvp import (
     SEATED,
     BadWorkshop,
     Change,
+    DeskClosed,
     Rsvp,
     RsvpStatus,
     Workshop,
@@ -48,6 +49,7 @@ from storage.rsvp import (
     invite,
     invitees,
     latest_open_draft,
+    most_seated_province,
     name_delegate,
     new_workshop,
     rsvp_by_code,
@@ -101,6 +103,16 @@ class MyQr(Payload):
 class AdminView(Payload):
     prefix: ClassVar[str] = "wsa"
     workshop: int
+
+
+@dataclasses.dataclass(frozen=True)
+class LowerSeats(Payload):
+    """An admin's confirmation of seats below those already taken; `per_province` 0 means no limit."""
+
+    prefix: ClassVar[str] = "wsl"
+    workshop: int
+    capacity: int
+    per_province: int = 0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -194,6 +206,11 @@ PRINCIPAL_TOLD = Text("✅ ผู้แทนของคุณ {name} ยืน
 CHECKIN_QR = Text("แสดง QR นี้ต่อเจ้าหน้าที่ที่จุดลงทะเบียน \"{title}\" (รหัส {code})",
                   "Show this QR code at the \"{title}\" registration desk (code {code}).")
 NO_SEAT = Text("คุณยังไม่มีที่นั่งในสัมมนาที่กำลังจะมาถึง", "You have no seat at an upcoming workshop.")
+SEAT_WITH_DELEGATE = Text("ที่นั่งของคุณใน \"{title}\" อยู่กับผู้แทน {delegate} ผู้แทนแสดงรหัส {code} ที่จุดลงทะเบียน",
+                          "Your seat at \"{title}\" is with your delegate {delegate}, who shows the code {code} at the "
+                          "registration desk.")
+DELEGATE_ARRIVED = Text("ผู้แทนของคุณ {delegate} ลงทะเบียนที่ \"{title}\" แล้ว {when}",
+                        "Your delegate {delegate} checked in at \"{title}\" ({when}).")
 CHECKED_IN = Text("✅ ลงทะเบียนแล้ว: {name} ({province}) — {title}", "✅ Checked in: {name} ({province}), {title}")
 ALREADY_IN = Text("{name} ลงทะเบียนไว้แล้วเมื่อ {when} ไม่มีการเปลี่ยนแปลง",
                   "{name} already checked in at {when}; nothing changed.")
@@ -222,6 +239,14 @@ NO_WORKSHOPS = Text("ยังไม่มีสัมมนา สร้าง�
 SEATS_SET = Text("ตั้งที่นั่ง {capacity} (ต่อจังหวัด {per_province}) แล้ว เสนอที่นั่งให้รายชื่อสำรอง {n} คน",
                  "Seats set to {capacity} ({per_province} per province); {n} waitlisted people offered a seat.")
 UNLIMITED = Text("ไม่จำกัด", "no limit")
+SEATS_BELOW = Text("⚠️ ตอบรับแล้ว {taken} ที่นั่ง แต่ที่นั่งใหม่คือ {capacity}", "⚠️ {taken} seats are taken, but the new "
+                   "total is {capacity}.")
+SEATS_BELOW_PROVINCE = Text("⚠️ จังหวัด{province}ตอบรับแล้ว {taken} ที่นั่ง แต่ที่นั่งต่อจังหวัดใหม่คือ {per_province}",
+                            "⚠️ {province} has {taken} seats, but the new limit per province is {per_province}.")
+SEATS_KEPT = Text("ผู้ที่ตอบรับแล้วยังคงมีที่นั่ง จะไม่มีการเสนอที่นั่งเพิ่มจนกว่าจำนวนจะลดลงต่ำกว่าที่กำหนด ยืนยัน?",
+                  "Everyone who said yes keeps their seat; no new seat is offered until fewer are taken. Confirm?")
+SEATS_YES = Text("ยืนยัน ตั้งที่นั่ง", "Yes, set the seats")
+SEATS_NO = Text("ยกเลิก", "Cancel")
 
 
 class WorkshopNotFound(DomainError):
@@ -244,6 +269,11 @@ class Started(DomainError):
 
 class UnknownCode(DomainError):
     text = Text("ไม่พบรหัส \"{code}\" กรุณาตรวจสอบอีกครั้ง", "No seat has the code \"{code}\"; please check it.")
+
+
+class DeskNotOpen(DomainError):
+    text = Text("ยังเช็คอิน \"{title}\" ไม่ได้ จุดลงทะเบียนเปิด {opens} ถึง {closes}",
+                "Check-in for \"{title}\" is not open now: the desk is open from {opens} to {closes}.")
 
 
 class NotSeated(DomainError):
@@ -404,15 +434,23 @@ def send_lapsed(*, session: Session, workshop: Workshop, lapsed: list[Rsvp], now
 
 
 def welcome(*, session: Session, workshop: Workshop, row: Rsvp, settings: Settings, now: datetime) -> None:
-    """Confirm the check-in to whoever came: the confirmed delegate, or the invitee themselves."""
-    attendee_id = row.delegate_person_id if row.delegate_name else row.person_id
-    attendee = session.get(Person, attendee_id) if attendee_id is not None else None
-    if attendee is None or attendee.id is None:
-        return
-    text = WELCOME.render(attendee.lang, title=workshop.title(attendee.lang),
-                          when=format_datetime(now, attendee.lang, settings.tz))
-    enqueue_to_person(session=session, person_id=attendee.id, key=f"rv:checkin:{row.id}", replies=[Reply(text=text)],
-                      now=now, tag=f"workshop:{workshop.id}")
+    """Confirm the check-in to whoever came (the delegate, when one holds the seat and has confirmed in chat), and
+    tell a principal that their delegate arrived."""
+    principal = session.get(Person, row.person_id)
+    assert principal is not None
+    attendee = session.get(Person, row.delegate_person_id) if row.delegate_person_id is not None else None
+    if attendee is None and not row.delegate_name:
+        attendee = principal
+    if attendee is not None and attendee.id is not None:
+        text = WELCOME.render(attendee.lang, title=workshop.title(attendee.lang),
+                              when=format_datetime(now, attendee.lang, settings.tz))
+        enqueue_to_person(session=session, person_id=attendee.id, key=f"rv:checkin:{row.id}",
+                          replies=[Reply(text=text)], now=now, tag=f"workshop:{workshop.id}")
+    if row.delegate_name and principal.id is not None:
+        text = DELEGATE_ARRIVED.render(principal.lang, delegate=row.delegate_name, title=workshop.title(principal.lang),
+                                       when=format_datetime(now, principal.lang, settings.tz))
+        enqueue_to_person(session=session, person_id=principal.id, key=f"rv:checkin:{row.id}:principal",
+                          replies=[Reply(text=text)], now=now, tag=f"workshop:{workshop.id}")
 
 
 def reminder_replies(workshop: Workshop, person: Person, settings: Settings, now: datetime) -> list[Reply]:
@@ -441,6 +479,13 @@ def queue_nudges(*, session: Session, workshop: Workshop, stage: str, settings: 
                                     replies=nudge_replies(workshop, person, settings, now), now=now,
                                     tag=f"workshop:{workshop.id}")
     return queued
+
+
+def release_seat(ctx: Context, workshop_id: int, row: Rsvp) -> None:
+    """Give up a seat on someone's behalf (an admin retiring them); the waitlist is offered it as usual."""
+    workshop = _workshop(ctx, workshop_id, lock=True)
+    change = answer(session=ctx.session, workshop=workshop, row=row, choice=RsvpStatus.no, now=ctx.now)
+    _offer_seats(ctx, workshop, change.offered)
 
 
 def _offer_seats(ctx: Context, workshop: Workshop, offered: list[Rsvp]) -> None:
@@ -650,7 +695,7 @@ def checkin(msg: Incoming, ctx: Context) -> list[Reply]:
               if w.ends_at > ctx.now and r.status == RsvpStatus.yes]
     if not seated:
         return [Reply(text=ctx.t(NO_SEAT))]
-    workshop = seated[0][0]
+    workshop = seated[0][0]  # the next one; a principal whose delegate holds the seat is told so there
     assert workshop.id is not None
     return my_qr(msg, ctx, MyQr(workshop.id))
 
@@ -665,13 +710,14 @@ def my_qr(msg: Incoming, ctx: Context, data: MyQr) -> list[Reply]:
     mine = [r for r in rows if r.delegate_person_id == ctx.person.id or
             (r.person_id == ctx.person.id and not r.delegate_name)]
     if not mine:
+        sent = [r for r in rows if r.person_id == ctx.person.id and r.delegate_name]
+        if sent:
+            return [Reply(text=ctx.t(SEAT_WITH_DELEGATE, title=workshop.title(ctx.lang),
+                                     delegate=sent[0].delegate_name, code=sent[0].code))]
         return [Reply(text=ctx.t(NO_SEAT))]
     row = mine[0]
-    url = qr_url(ctx.settings, workshop, row)
     text = ctx.t(CHECKIN_QR, title=workshop.title(ctx.lang), code=row.code)
-    if not url.startswith("https://"):  # LINE shows images from HTTPS only; without it, the link still works
-        return [Reply(text=f"{text}\n{url}")]
-    return [Reply(text=text, image_url=url)]
+    return [Reply(text=text, image_url=qr_url(ctx.settings, workshop, row))]
 
 
 def _staff_checkin(ctx: Context, code: str) -> list[Reply]:
@@ -684,7 +730,13 @@ def _staff_checkin(ctx: Context, code: str) -> list[Reply]:
     name = row.delegate_name or principal.name
     if row.status != RsvpStatus.yes:
         raise NotSeated(name=name, title=workshop.title(ctx.lang), status=ctx.t(STATUS_NAMES[row.status]))
-    if not check_in(session=ctx.session, row=row, by=ctx.person.id, now=ctx.now):
+    try:
+        arrived = check_in(session=ctx.session, workshop=workshop, row=row, by=ctx.person.id, now=ctx.now,
+                           tz=ctx.settings.tz, early=timedelta(hours=ctx.settings.checkin_early_hours))
+    except DeskClosed as closed:
+        raise DeskNotOpen(title=workshop.title(ctx.lang), opens=ctx.when(closed.opens),
+                          closes=ctx.when(closed.closes)) from closed
+    if not arrived:
         assert row.checked_in_at is not None
         return [Reply(text=ctx.t(ALREADY_IN, name=name, when=ctx.when(row.checked_in_at)))]
     audit(session=ctx.session, person_id=ctx.person.id, action="workshop_checkin", workshop=workshop.id, rsvp=row.id)
@@ -704,8 +756,14 @@ def attendees_command(msg: Incoming, ctx: Context) -> list[Reply]:
     if len(words) == 1:
         return admin_view(msg, ctx, AdminView(workshop_id))
     if words[1].lower() in ("seats", "ที่นั่ง") and 3 <= len(words) <= 4 and all(w.isdigit() for w in words[2:]):
-        return [_set_seats(ctx, workshop_id, int(words[2]), int(words[3]) if len(words) == 4 else None)]
+        return [_set_seats(ctx, workshop_id, int(words[2]), int(words[3]) if len(words) == 4 else None,
+                           confirmed=False)]
     raise UsageError(usage=ctx.t(ATTENDEES_USAGE))
+
+
+@router.button(LowerSeats, roles={Role.admin})
+def lower_seats(msg: Incoming, ctx: Context, data: LowerSeats) -> list[Reply]:
+    return [_set_seats(ctx, data.workshop, data.capacity, data.per_province or None, confirmed=True)]
 
 
 def _list_workshops(ctx: Context) -> Reply:
@@ -722,10 +780,17 @@ def _list_workshops(ctx: Context) -> Reply:
                                                  for w in workshops[:10] if w.id is not None])
 
 
-def _set_seats(ctx: Context, workshop_id: int, capacity: int, per_province: int | None) -> Reply:
+def _set_seats(ctx: Context, workshop_id: int, capacity: int, per_province: int | None, confirmed: bool) -> Reply:
+    """Set the seats; below the seats already taken it first asks, since nobody loses a seat by it."""
     if capacity < 1 or (per_province is not None and per_province < 1):
         raise UsageError(usage=ctx.t(ATTENDEES_USAGE))
     workshop = _workshop(ctx, workshop_id, lock=True)
+    if not confirmed:
+        warnings = _seats_below(ctx, workshop_id, capacity, per_province)
+        if warnings:
+            return Reply(text="\n".join([*warnings, ctx.t(SEATS_KEPT)]), buttons=[
+                Button(label=ctx.t(SEATS_YES), payload=LowerSeats(workshop_id, capacity, per_province or 0).pack()),
+                Button(label=ctx.t(SEATS_NO), payload=AdminView(workshop_id).pack())])
     offered = set_capacity(session=ctx.session, workshop=workshop, capacity=capacity, per_province=per_province,
                            now=ctx.now)
     audit(session=ctx.session, person_id=ctx.person.id, action="workshop_seats", workshop=workshop_id,
@@ -734,6 +799,18 @@ def _set_seats(ctx: Context, workshop_id: int, capacity: int, per_province: int 
     return Reply(text=ctx.t(SEATS_SET, capacity=capacity,
                             per_province=per_province if per_province is not None else ctx.t(UNLIMITED),
                             n=len(offered)))
+
+
+def _seats_below(ctx: Context, workshop_id: int, capacity: int, per_province: int | None) -> list[str]:
+    warnings = []
+    taken = seats_taken(session=ctx.session, workshop_id=workshop_id)
+    if taken > capacity:
+        warnings.append(ctx.t(SEATS_BELOW, taken=taken, capacity=capacity))
+    iso, most = most_seated_province(session=ctx.session, workshop_id=workshop_id)
+    if per_province is not None and most > per_province:
+        warnings.append(ctx.t(SEATS_BELOW_PROVINCE, province=province_name(iso, ctx.lang), taken=most,
+                              per_province=per_province))
+    return warnings
 
 
 @router.button(AdminView, roles={Role.admin})

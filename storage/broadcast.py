@@ -158,6 +158,7 @@ def resolve(*, session: Session, segment: Segment) -> Audience:
     query = (sa_select(col(Person.id), col(Account.platform), col(Account.user_id), col(Account.chat_id),
                        col(Account.reachable))
              .join(Account, col(Account.person_id) == col(Person.id))
+             .where(col(Person.retired_at).is_(None))
              .order_by(col(Person.id), col(Account.last_seen_at).desc(), col(Account.id).desc()))
     if segment.roles:
         query = query.where(col(Person.role).in_([Role(r) for r in segment.roles]))

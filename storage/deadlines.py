@@ -13,6 +13,7 @@ from enum import StrEnum
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, Session, SQLModel, col, select
 
+from storage import reference
 from storage.models import Person, Role, json_field, utcnow, when
 from storage.people import people_in
 
@@ -29,6 +30,8 @@ class PlanLevel(StrEnum):
 
 class SubmissionWindow(SQLModel, table=True):
     """A period in which provinces must submit a plan; `provinces` lists the ISO codes it concerns."""
+
+    __table_args__ = {"sqlite_autoincrement": True}  # a deleted window's id is never handed out again
 
     id: int | None = Field(default=None, primary_key=True)
     title_th: str
@@ -83,6 +86,51 @@ def nudge_times(window: SubmissionWindow) -> list[tuple[str, datetime]]:
 def fiscal_year_of(moment: datetime) -> int:
     """Thai fiscal years start on 1 October and are named in the Buddhist Era."""
     return moment.year + 543 + (1 if moment.month >= 10 else 0)
+
+
+class UnknownPlace(ValueError):
+    """A province or cluster name the reference data does not know."""
+
+    def __init__(self, kind: str, name: str) -> None:
+        super().__init__(f"unknown {kind} {name!r}")
+        self.kind = kind
+        self.name = name
+
+
+def resolve_scope(*, provinces: list[str], clusters: list[str]) -> tuple[list[str], str]:
+    """ISO codes and a description of who a window concerns; every province when no name is given.
+
+    The chat and the CLI both target windows by province and cluster names (Thai or English, forgiving) and
+    cluster numbers.
+    """
+    isos: list[str] = []
+    scope: list[str] = []
+    for name in filter(None, (n.strip() for n in provinces)):
+        province = reference.find_province(name)
+        if province is None:
+            raise UnknownPlace("province", name)
+        isos.append(province.iso)
+        scope.append(province.name_th)
+    for name in filter(None, (n.strip() for n in clusters)):
+        cluster = reference.find_cluster(name)
+        if cluster is None:
+            raise UnknownPlace("cluster", name)
+        isos += cluster.members
+        scope.append(cluster.name_th)
+    if not isos:
+        return [p.iso for p in reference.provinces()], "all"
+    return sorted(set(isos)), ", ".join(scope)
+
+
+YEAR_IN_TEXT = re.compile(r"(?<!\d)(25[5-9]\d|26\d\d)(?!\d)")
+
+
+def default_fiscal_year(title: str, closes_at: datetime) -> int:
+    """The fiscal year of the close, or the later one a title names ("... ปี 2571": plans for a year are
+    submitted up to two years before it begins)."""
+    closing = fiscal_year_of(closes_at)
+    named = {int(year) for year in YEAR_IN_TEXT.findall(title)} & set(range(closing, closing + 3))
+    return named.pop() if len(named) == 1 else closing
 
 
 def create_window(

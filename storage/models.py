@@ -63,6 +63,8 @@ class Person(SQLModel, table=True):
     position: str = ""
     lang: str = "th"
     created_at: datetime = when(default_factory=utcnow)
+    retired_at: datetime | None = when(nullable=True)
+    """Left the post (transferred): kept for history, no longer addressed by anything."""
 
 
 class Account(SQLModel, table=True):

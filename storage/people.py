@@ -72,7 +72,7 @@ def people_in(
     *, session: Session, roles: Iterable[Role] | None = None, province_isos: Iterable[str] | None = None
 ) -> list[Person]:
     """People with any of `roles` in any of `province_isos` (None means no filter), in a stable order."""
-    query = select(Person).order_by(col(Person.id))
+    query = select(Person).where(col(Person.retired_at).is_(None)).order_by(col(Person.id))
     if roles is not None:
         query = query.where(col(Person.role).in_(list(roles)))
     if province_isos is not None:

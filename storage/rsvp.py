@@ -235,6 +235,15 @@ def seats_taken(*, session: Session, workshop_id: int, province_iso: str | None 
     return int(session.exec(query).one())
 
 
+def most_seated_province(*, session: Session, workshop_id: int) -> tuple[str | None, int]:
+    """The province holding the most seats, and how many: what a per-province limit is checked against."""
+    row = session.exec(
+        select(Rsvp.province_iso, func.count()).where(Rsvp.workshop_id == workshop_id, col(Rsvp.status).in_(SEATED))
+        .group_by(col(Rsvp.province_iso)).order_by(func.count().desc()).limit(1)
+    ).first()
+    return (row[0], int(row[1])) if row else (None, 0)
+
+
 def has_seat_for(*, session: Session, workshop: Workshop, province_iso: str | None) -> bool:
     assert workshop.id is not None
     if workshop.capacity is not None and seats_taken(session=session, workshop_id=workshop.id) >= workshop.capacity:
@@ -351,10 +360,29 @@ def confirm_delegate(*, session: Session, row: Rsvp, person: Person, now: dateti
     session.add(row)
 
 
-def check_in(*, session: Session, row: Rsvp, by: int | None, now: datetime) -> bool:
-    """Mark an arrival; False if already checked in (nothing changes)."""
+class DeskClosed(ValueError):
+    """A check-in outside the workshop's days (and the early desk before them)."""
+
+    def __init__(self, opens: datetime, closes: datetime) -> None:
+        super().__init__(f"the check-in desk is open from {opens:%Y-%m-%d %H:%M} to {closes:%Y-%m-%d %H:%M}")
+        self.opens = opens
+        self.closes = closes
+
+
+def desk_hours(workshop: Workshop, tz: ZoneInfo, early: timedelta) -> tuple[datetime, datetime]:
+    """From local midnight of the first day (less the early desk) to the end of the workshop."""
+    first_day = workshop.starts_at.astimezone(tz).replace(hour=0, minute=0, second=0, microsecond=0)
+    return first_day - early, workshop.ends_at
+
+
+def check_in(*, session: Session, workshop: Workshop, row: Rsvp, by: int | None, now: datetime, tz: ZoneInfo,
+             early: timedelta = timedelta(0)) -> bool:
+    """Mark an arrival on the workshop's days; False if already checked in (nothing changes)."""
     if row.checked_in_at is not None:
         return False
+    opens, closes = desk_hours(workshop, tz, early)
+    if not opens <= now <= closes:
+        raise DeskClosed(opens, closes)
     row.checked_in_at, row.checked_in_by = now, by
     session.add(row)
     return True

@@ -13,7 +13,6 @@ from bot.commands import Add, Subparsers, with_database, with_scheduler
 from bot.config import Settings
 from bot.i18n import format_datetime, parse_datetime
 from scheduler.deadlines import job_prefix, plan_window
-from storage import reference
 from storage.db import transaction, utcnow
 from storage.deadlines import (
     DEFAULT_NUDGES,
@@ -21,33 +20,16 @@ from storage.deadlines import (
     SubmissionWindow,
     all_windows,
     create_window,
+    default_fiscal_year,
     delete_window,
-    fiscal_year_of,
     get_window,
     move_window,
+    resolve_scope,
+    submission,
     submissions,
+    submit,
 )
-
-
-def _provinces(args: argparse.Namespace) -> tuple[list[str], str]:
-    """ISO codes and a description from --provinces / --clusters; all provinces when neither is given."""
-    isos: list[str] = []
-    scope: list[str] = []
-    for name in filter(None, (args.provinces or "").split(",")):
-        province = reference.find_province(name)
-        if province is None:
-            raise ValueError(f"unknown province {name.strip()!r}")
-        isos.append(province.iso)
-        scope.append(province.name_th)
-    for name in filter(None, (args.clusters or "").split(",")):
-        cluster = reference.find_cluster(name)
-        if cluster is None:
-            raise ValueError(f"unknown cluster {name.strip()!r}")
-        isos += cluster.members
-        scope.append(cluster.name_th)
-    if not isos:
-        return [p.iso for p in reference.provinces()], "all"
-    return isos, ", ".join(scope)
+from storage.people import audit
 
 
 @with_database
@@ -55,12 +37,13 @@ def cmd_create(args: argparse.Namespace, settings: Settings, engine: Engine) -> 
     try:
         closes = parse_datetime(args.closes, settings.tz)
         opens = parse_datetime(args.opens, settings.tz) if args.opens else utcnow()
-        provinces, scope = _provinces(args)
+        provinces, scope = resolve_scope(provinces=(args.provinces or "").split(","),
+                                         clusters=(args.clusters or "").split(","))
         nudges = [n.strip() for n in args.nudges.split(",") if n.strip()]
         with transaction(engine) as session:
             window = create_window(
                 session=session, title_th=args.title_th, title_en=args.title_en, plan_level=PlanLevel(args.level),
-                fiscal_year=args.fiscal_year or fiscal_year_of(closes), opens_at=opens,
+                fiscal_year=args.fiscal_year or default_fiscal_year(args.title_th, closes), opens_at=opens,
                 closes_at=closes, provinces=provinces, scope=scope, description=args.description, link=args.link,
                 nudges=nudges,
             )
@@ -68,7 +51,8 @@ def cmd_create(args: argparse.Namespace, settings: Settings, engine: Engine) -> 
         print(f"cannot create the window: {exc}", file=sys.stderr)
         return 2
     with_scheduler(settings, engine, lambda scheduler: plan_window(scheduler, window, utcnow()))
-    print(f"window #{window.id} created: {window.title_th}, closes {_when(window.closes_at, settings)}, "
+    print(f"window #{window.id} created: {window.title_th}, fiscal year {window.fiscal_year}, "
+          f"closes {_when(window.closes_at, settings)}, "
           f"{len(window.provinces)} provinces, reminders {', '.join(window.nudges)} before the close")
     return 0
 
@@ -115,6 +99,28 @@ def cmd_delete(args: argparse.Namespace, settings: Settings, engine: Engine) -> 
     return 0
 
 
+@with_database
+def cmd_submit(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
+    """Record on a province's behalf a submission that came by e-mail or letter (audited, with the reason)."""
+    try:
+        with transaction(engine) as session:
+            window = _existing(session, args.id)
+            [iso], _ = resolve_scope(provinces=[args.province], clusters=[])
+            if iso not in window.provinces:
+                raise LookupError(f"window #{args.id} does not concern {args.province}")
+            if submission(session=session, window_id=args.id, province_iso=iso) is not None:
+                raise LookupError(f"{args.province} has already submitted to window #{args.id}")
+            submit(session=session, window=window, province_iso=iso, person_id=None, now=utcnow(),
+                   reference=args.reason)
+            audit(session=session, person_id=None, action="window_submitted_for", window=args.id, province=iso,
+                  reason=args.reason)
+    except (ValueError, LookupError) as exc:
+        print(f"cannot record the submission: {exc}", file=sys.stderr)
+        return 2
+    print(f"window #{args.id}: {args.province} recorded as submitted ({args.reason}); its reminders stop")
+    return 0
+
+
 def _existing(session: Session, window_id: int) -> SubmissionWindow:
     window = get_window(session=session, window_id=window_id)
     if window is None:
@@ -135,7 +141,8 @@ def register(sub: Subparsers, add: Add) -> None:
     create.add_argument("--closes", required=True, help="Bangkok time, e.g. '2569-12-15 16:30' or '2026-12-15 16:30'")
     create.add_argument("--opens", help="Bangkok time; default now")
     create.add_argument("--level", choices=[level.value for level in PlanLevel], default="provincial")
-    create.add_argument("--fiscal-year", type=int, help="Buddhist Era; default the fiscal year of the close")
+    create.add_argument("--fiscal-year", type=int,
+                        help="Buddhist Era; default the one year the title names, else that of the close")
     create.add_argument("--provinces", help="comma-separated Thai or English names; default all 77")
     create.add_argument("--clusters", help="comma-separated cluster numbers (1-18) or names")
     create.add_argument("--nudges", default=",".join(DEFAULT_NUDGES), help="offsets before the close, e.g. 14d,3h")
@@ -147,3 +154,7 @@ def register(sub: Subparsers, add: Add) -> None:
     move.add_argument("--closes", required=True, help="Bangkok time, e.g. '2569-12-20 16:30'")
     delete = add("delete", cmd_delete, "delete a window and its reminders", actions)
     delete.add_argument("id", type=int)
+    record = add("submit", cmd_submit, "record a submission that came by e-mail or letter", actions)
+    record.add_argument("id", type=int)
+    record.add_argument("--province", required=True, help="Thai or English name")
+    record.add_argument("--reason", required=True, help="e.g. 'received by e-mail on 3 Dec'")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -21,6 +22,7 @@ from scheduler.rsvp import plan_workshop
 from storage.db import transaction, utcnow
 from storage.people import audit
 from storage.rsvp import (
+    DeskClosed,
     all_workshops,
     check_in,
     counts,
@@ -164,14 +166,21 @@ def cmd_checkin(args: argparse.Namespace, settings: Settings, engine: Engine) ->
         if row is None or row.status != "yes":
             print(f"no confirmed seat has the code {args.code!r}", file=sys.stderr)
             return 2
-        if not check_in(session=session, row=row, by=None, now=utcnow()):
+        workshop = get_workshop(session=session, workshop_id=row.workshop_id)
+        assert workshop is not None
+        try:
+            arrived = check_in(session=session, workshop=workshop, row=row, by=None, now=utcnow(), tz=settings.tz,
+                               early=timedelta(hours=settings.checkin_early_hours))
+        except DeskClosed as closed:
+            print(f"check-in is not open: the desk is open from {format_datetime(closed.opens, 'en', settings.tz)} "
+                  f"to {format_datetime(closed.closes, 'en', settings.tz)} (Bangkok time)", file=sys.stderr)
+            return 2
+        if not arrived:
             assert row.checked_in_at is not None
             print(f"already checked in at {format_datetime(row.checked_in_at, 'en', settings.tz)} (Bangkok time)")
             return 0
         audit(session=session, person_id=None, action="workshop_checkin", workshop=row.workshop_id, rsvp=row.id,
               via="cli")
-        workshop = get_workshop(session=session, workshop_id=row.workshop_id)
-        assert workshop is not None
         welcome(session=session, workshop=workshop, row=row, settings=settings, now=utcnow())
     print(f"checked in: seat {row.id} of workshop #{row.workshop_id}")
     return 0

@@ -47,22 +47,29 @@ class UserBody(BaseModel):
 
 
 class LineEventBody(BaseModel):
-    """A LINE user's action: `text` typed, postback `data` pressed, or a follow/unfollow."""
+    """A LINE user's action: `text` typed, postback `data` pressed, a location shared, or a follow/unfollow."""
 
     user_id: str
-    type: Literal["text", "postback", "follow", "unfollow"] | None = None
+    type: Literal["text", "postback", "location", "follow", "unfollow"] | None = None
     text: str | None = None
     data: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    title: str | None = None
     redelivery: bool = False
 
 
 class TelegramUpdateBody(BaseModel):
-    """A Telegram user's action: `text` sent, callback `data` pressed, or blocking/restarting the bot."""
+    """A Telegram user's action: `text` sent, callback `data` pressed, a location shared, or blocking/restarting
+    the bot."""
 
     user_id: int
-    type: Literal["message", "callback_query", "kicked", "member"] | None = None
+    type: Literal["message", "callback_query", "location", "kicked", "member"] | None = None
     text: str | None = None
     data: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    title: str | None = None
 
 
 def control_router(state: EmulatorState) -> APIRouter:
@@ -151,6 +158,9 @@ def line_event_for(state: EmulatorState, body: LineEventBody) -> dict[str, Any]:
         return ev.line_follow_event(user, reply_token=token, redelivery=body.redelivery)
     if kind == "postback":
         return ev.line_postback_event(user, body.data or "", reply_token=token, redelivery=body.redelivery)
+    if kind == "location":
+        return ev.line_location_event(user, body.latitude or 0.0, body.longitude or 0.0, reply_token=token,
+                                      title=body.title or "")
     return ev.line_text_event(user, body.text or "", reply_token=token, redelivery=body.redelivery)
 
 
@@ -169,6 +179,9 @@ def telegram_update_for(state: EmulatorState, body: TelegramUpdateBody) -> dict[
         return ev.tg_callback_update(chat, data, update_id=update_id, callback_id=state.issue_callback_id(chat),
                                      message=_message_with_button(state, chat, data), bot_id=bot_id,
                                      first_name=user.name, language_code=user.language)
+    if kind == "location":  # a Telegram location has no name; a named place would be a venue
+        return ev.tg_location_update(chat, body.latitude or 0.0, body.longitude or 0.0, update_id=update_id,
+                                     message_id=state.next_message_id(TELEGRAM, chat))
     return ev.tg_message_update(chat, body.text or "", update_id=update_id,
                                 message_id=state.next_message_id(TELEGRAM, chat), first_name=user.name,
                                 language_code=user.language)

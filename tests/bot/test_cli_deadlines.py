@@ -28,7 +28,7 @@ def planned_jobs(database_url: str) -> list[str]:
 def test_create_move_and_delete_a_window_from_the_shell(shell_env: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["window", "create", "--title-th", "แผนกลุ่มจังหวัด 2571", "--closes", "2580-12-15 16:30",
                  "--clusters", "1", "--nudges", "7d,1d"]) == 0
-    assert "window #1 created" in capsys.readouterr().out
+    assert "window #1 created: แผนกลุ่มจังหวัด 2571, fiscal year 2581" in capsys.readouterr().out
     assert planned_jobs(shell_env) == ["dl:1:closed", "dl:1:nudge:1d", "dl:1:nudge:7d"]
     engine = make_engine(shell_env)
     with Session(engine) as session:
@@ -39,6 +39,11 @@ def test_create_move_and_delete_a_window_from_the_shell(shell_env: str, capsys: 
     assert main(["window", "move", "1", "--closes", "2580-12-20 16:30"]) == 0
     assert main(["window", "delete", "1"]) == 0
     assert planned_jobs(shell_env) == []
+
+
+def test_the_fiscal_year_a_title_names_is_used_and_shown(shell_env: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["window", "create", "--title-th", "เสนอโครงการเข้าแผน ปี 2571", "--closes", "2569-12-15 16:30"]) == 0
+    assert "fiscal year 2571" in capsys.readouterr().out  # December 2569 is in fiscal year 2570
 
 
 def test_an_unknown_province_is_refused_and_nothing_is_created(

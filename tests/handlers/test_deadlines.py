@@ -142,7 +142,8 @@ async def test_an_admin_creates_moves_and_deletes_a_window_in_chat_and_its_remin
     assert service.scheduler is not None
 
     [created] = await admin.say("/window add 2569-03-20 16:30 แผนกลุ่มจังหวัด 2570")
-    assert created.startswith("สร้างรอบ #1 \"แผนกลุ่มจังหวัด 2570\" ปิด 20 มี.ค. 2569 16:30 น.")
+    assert created.startswith("สร้างรอบ #1 \"แผนกลุ่มจังหวัด 2570\" ปีงบประมาณ 2570 ปิด 20 มี.ค. 2569 16:30 น. "
+                              "สำหรับ ทุกจังหวัด (77 จังหวัด)")
     planned = service.scheduler.planned("dl:1:")
     assert [job for job, _ in planned] == ["dl:1:closed", "dl:1:nudge:14d", "dl:1:nudge:1d", "dl:1:nudge:3d",
                                            "dl:1:nudge:3h", "dl:1:nudge:7d"]
@@ -156,7 +157,11 @@ async def test_an_admin_creates_moves_and_deletes_a_window_in_chat_and_its_remin
     [status] = await admin.say("/window status 1")
     assert "ยังไม่ส่ง (77)" in status
 
-    assert await admin.say("/window delete 1") == ["ลบรอบ #1 และการเตือนทั้งหมดแล้ว"]
+    [asked] = await admin.say("/window delete 1")
+    assert asked == ("ลบรอบ #1 \"แผนกลุ่มจังหวัด 2570\"? การเตือนที่ยังไม่ได้ส่ง 5 ครั้งจะหยุด "
+                     "และการส่งที่บันทึกไว้ 0 จังหวัดจะถูกลบ")
+    assert len(service.scheduler.planned("dl:1:")) == 6  # nothing deleted before the confirmation
+    assert await admin.press("ยืนยัน ลบรอบ") == ["ลบรอบ #1 และการเตือนทั้งหมดแล้ว"]
     assert service.scheduler.planned("dl:1:") == []
     with Session(service.engine) as session:
         assert session.exec(select(SubmissionWindow)).all() == []
@@ -211,3 +216,107 @@ async def test_snoozing_never_goes_past_the_close(phones: Phones, service: Servi
     window = make_window(service, closes_in=timedelta(hours=5))
     [text] = await phone.press_data(f"dlz:{window}")
     assert text == "จะเตือนอีกครั้ง 2 มี.ค. 2569 14:00 น."  # an hour before the 15:00 close, not tomorrow
+
+
+async def test_deleting_a_window_says_how_many_submissions_it_drops_and_cancel_keeps_it(
+    phones: Phones, service: Service
+) -> None:
+    coordinator, admin = phones.line(21), phones.telegram(22)
+    register(coordinator, Role.coordinator, CHIANG_MAI)
+    register(admin, Role.admin, lang="en")
+    window_id = make_window(service)
+    await coordinator.say("/submitted")
+    await coordinator.press("ยืนยัน ส่งแล้ว")
+    *_, asked = await admin.say(f"/window delete {window_id}")  # after the news that Chiang Mai submitted
+    assert "the submissions recorded will be deleted (1)" in asked
+    await admin.press("Cancel")
+    with Session(service.engine) as session:
+        assert session.get(SubmissionWindow, window_id) is not None
+    assert submitted_provinces(service) == [CHIANG_MAI]
+
+
+async def test_an_admin_targets_a_window_at_clusters_or_provinces_in_chat(phones: Phones, service: Service) -> None:
+    admin = phones.line(23)
+    register(admin, Role.admin)
+    [text] = await admin.say("/window add 2569-03-20 16:30 แผนกลุ่มจังหวัด | กลุ่ม=1")
+    assert "สำหรับ กลุ่มจังหวัดภาคเหนือตอนบน 1 (4 จังหวัด)" in text
+    [text] = await admin.say("/window add 2569-03-20 16:30 แผนสองจังหวัด | จังหวัด=เชียงใหม่, Khon Kaen")
+    assert "(2 จังหวัด)" in text
+    with Session(service.engine) as session:
+        windows = session.exec(select(SubmissionWindow).order_by(SubmissionWindow.id)).all()  # type: ignore[arg-type]
+    assert [sorted(w.provinces) for w in windows][1] == [KHON_KAEN, CHIANG_MAI]
+    assert len(windows[0].provinces) == 4 and CHIANG_MAI in windows[0].provinces
+
+
+async def test_an_unknown_province_or_option_in_a_window_changes_nothing(phones: Phones, service: Service) -> None:
+    admin = phones.line(24)
+    register(admin, Role.admin)
+    [text] = await admin.say("/window add 2569-03-20 16:30 แผน | จังหวัด=เชียงใหหม")
+    assert text.startswith("ไม่พบจังหวัด \"เชียงใหหม\"") and "เชียงใหม่" in text
+    [text] = await admin.say("/window add 2569-03-20 16:30 แผน | สี=แดง")
+    assert text.startswith("วิธีใช้: /window")
+    with Session(service.engine) as session:
+        assert session.exec(select(SubmissionWindow)).all() == []
+
+
+async def test_the_fiscal_year_is_the_one_the_title_names_or_the_one_given(phones: Phones, service: Service) -> None:
+    admin = phones.line(25)
+    register(admin, Role.admin)
+    [named] = await admin.say("/window add 2569-03-20 16:30 เสนอโครงการเข้าแผน ปี 2571")
+    assert "ปีงบประมาณ 2571" in named
+    [given] = await admin.say("/window add 2569-03-20 16:30 แผนรอบพิเศษ | ปี=2572")
+    assert "ปีงบประมาณ 2572" in given
+    [unnamed] = await admin.say("/window add 2569-03-20 16:30 แผนรอบพิเศษ")
+    assert "ปีงบประมาณ 2569" in unnamed  # March 2026 is in fiscal year 2569 (October to September)
+
+
+async def test_a_past_date_is_refused_in_the_admins_own_calendar(phones: Phones, service: Service) -> None:
+    thai, english = phones.line(26), phones.telegram(27)
+    register(thai, Role.admin)
+    register(english, Role.admin, lang="en")
+    window_id = make_window(service)
+    [text] = await thai.say(f"/window move {window_id} 2568-12-22 16:30")
+    assert text == "วันเวลา 22 ธ.ค. 2568 16:30 น. ผ่านไปแล้ว กรุณาระบุเวลาในอนาคต"
+    [text] = await english.say("/window add 2025-12-22 16:30 Late plan")
+    assert text == "22 Dec 2025 16:30 is in the past; please give a future time."
+    with Session(service.engine) as session:
+        assert len(session.exec(select(SubmissionWindow)).all()) == 1
+
+
+async def test_a_buddhist_era_leap_day_is_a_date(phones: Phones, service: Service) -> None:
+    admin = phones.line(28)
+    register(admin, Role.admin)
+    service.clock.advance(days=-800)  # type: ignore[attr-defined]
+    [text] = await admin.say("/window add 2567-02-29 09:00 แผนวันอธิกสุรทิน")
+    assert "29 ก.พ. 2567 09:00 น." in text
+
+
+async def test_a_deleted_windows_id_is_never_given_to_a_new_window(phones: Phones, service: Service) -> None:
+    admin = phones.line(29)
+    register(admin, Role.admin)
+    first, second = make_window(service), make_window(service)
+    await admin.say(f"/window delete {second}")
+    await admin.press("ยืนยัน ลบรอบ")
+    assert make_window(service) == second + 1 and first == second - 1
+
+
+async def test_an_admin_records_a_submission_that_came_by_letter_with_a_reason(
+    phones: Phones, service: Service
+) -> None:
+    admin, other_admin = phones.line(30), phones.telegram(31)
+    admin_id = register(admin, Role.admin)
+    register(other_admin, Role.admin)
+    window_id = make_window(service)
+    [text] = await admin.say(f"/window submit {window_id} เชียงใหม่")
+    assert text.startswith("วิธีใช้: /window submit")  # the reason is required
+    assert submitted_provinces(service) == []
+    [text] = await admin.say(f"/window submit {window_id} เชียงใหม่ | ได้รับทางอีเมล 3 มี.ค.")
+    assert text == "บันทึกแล้ว: จังหวัดเชียงใหม่ส่ง \"แผนพัฒนาจังหวัด 2570\" (ได้รับทางอีเมล 3 มี.ค.) การเตือนจังหวัดนี้หยุดแล้ว"
+    assert submitted_provinces(service) == [CHIANG_MAI]
+    [told] = await other_admin.settle()
+    assert "เชียงใหม่" in told.text
+    with Session(service.engine) as session:
+        [entry] = audit_entries(session=session, action="window_submitted_for")
+    assert entry.person_id == admin_id and entry.detail["reason"] == "ได้รับทางอีเมล 3 มี.ค."
+    [text] = await admin.say(f"/window submit {window_id} เชียงใหม่ | อีกครั้ง")
+    assert "ไว้แล้ว" in text

@@ -273,6 +273,48 @@ async def test_raising_the_capacity_promotes_the_waitlist(phones: Phones, servic
     assert "สำหรับ ผู้ดูแลระบบ เท่านั้น" in refused[0]
 
 
+async def test_lowering_seats_below_those_taken_asks_first_and_nobody_loses_a_seat(
+    phones: Phones, service: Service
+) -> None:
+    admin = phones.telegram(9)
+    register(admin, Role.admin, name="สุนีย์", lang="en")
+    people = [phones.line(n) for n in (1, 2, 3)]
+    ids = [register(p, Role.coordinator, iso) for p, iso in zip(people, PROVINCES, strict=True)]
+    workshop = make_workshop(service, capacity=10)
+    for p in people:
+        await p.settle()
+        await p.press("เข้าร่วม")
+    [asked] = await admin.say(f"/attendees {workshop} seats 2")
+    assert asked.startswith("⚠️ 3 seats are taken, but the new total is 2.")
+    assert "Everyone who said yes keeps their seat" in asked
+    with Session(service.engine) as session:
+        assert session.get(Workshop, workshop).capacity == 10  # type: ignore[union-attr]
+    [done] = await admin.press("Yes, set the seats")
+    assert done.startswith("Seats set to 2")
+    with Session(service.engine) as session:
+        assert session.get(Workshop, workshop).capacity == 2  # type: ignore[union-attr]
+    assert [status_of(service, workshop, i) for i in ids] == [RsvpStatus.yes] * 3
+    for p in people:
+        assert await p.settle() == []  # nobody is told of a change to their seat: there is none
+
+
+async def test_lowering_seats_per_province_below_a_provinces_seats_names_it(phones: Phones, service: Service) -> None:
+    admin = phones.telegram(9)
+    register(admin, Role.admin)
+    dg, coord = phones.line(1), phones.line(2)
+    register(dg, Role.deputy_governor, PROVINCES[0])
+    register(coord, Role.coordinator, PROVINCES[0])
+    workshop = make_workshop(service, capacity=10)
+    for p in (dg, coord):
+        await p.settle()
+        await p.press("เข้าร่วม")
+    [asked] = await admin.say(f"/attendees {workshop} seats 10 1")
+    assert "ตอบรับแล้ว 2 ที่นั่ง แต่ที่นั่งต่อจังหวัดใหม่คือ 1" in asked
+    await admin.press("ยกเลิก")
+    with Session(service.engine) as session:
+        assert session.get(Workshop, workshop).per_province is None  # type: ignore[union-attr]
+
+
 @pytest.mark.parametrize("platform", ["line", "telegram"])
 async def test_a_delegate_takes_the_seat_and_the_principal_is_told(
     phones: Phones, service: Service, platform: str

@@ -266,3 +266,89 @@ async def test_whole_conversation_invitation_to_export(
     text = (await client.get(last_document(service))).content.decode("utf-8-sig")
     assert "ประเสริฐ ศรีสุข" in text and "มาลี ใจดี" in text and "ฮาซัน ดอเลาะ" in text and "อรทัย" not in text
     assert status_of(service, workshop, coord_id) == RsvpStatus.no
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """Width and height from a PNG's IHDR chunk."""
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+@pytest.mark.parametrize("platform", ["line", "telegram"])
+async def test_the_check_in_qr_is_a_picture_of_a_regular_qr_code_with_the_code_beside_it(
+    phones: Phones, service: Service, client: httpx.AsyncClient, platform: str
+) -> None:
+    attendee = phones.line(1) if platform == "line" else phones.telegram(1)
+    person = register(attendee, Role.coordinator, "TH-90")
+    service.settings.public_url = "https://coordbot.example.go.th"
+    workshop = make_workshop(service)
+    await attendee.settle()
+    await attendee.press("เข้าร่วม")
+    text, picture = await attendee.send(attendee.event_for_text("/checkin"))
+    assert row_of(service, workshop, person).code in text.text
+    assert picture.kind == "image"
+    row = row_of(service, workshop, person)
+    with Session(service.engine) as session:
+        shown_workshop = get_workshop(session=session, workshop_id=workshop)
+        assert shown_workshop is not None
+        url = qr_url(service.settings, shown_workshop, row)
+    width, height = png_size((await client.get(local_path(url))).content)
+    modules = width // 12 - 8  # 12 pixels a module, a 4-module quiet zone on each side
+    assert width == height and modules >= 21 and width >= 300  # 21 × 21 is the smallest regular QR; Micro is 11–17
+
+
+async def test_on_plain_http_telegram_still_gets_the_picture_and_line_gets_the_link(
+    phones: Phones, service: Service
+) -> None:
+    line, telegram = phones.line(1), phones.telegram(2)
+    register(line, Role.coordinator, "TH-90")
+    register(telegram, Role.coordinator, "TH-90")
+    make_workshop(service)
+    for phone in (line, telegram):
+        await phone.settle()
+        await phone.press("เข้าร่วม")
+    assert [r.kind for r in await telegram.send(telegram.event_for_text("/checkin"))] == ["text", "image"]
+    shown_line = await line.send(line.event_for_text("/checkin"))  # LINE shows images from HTTPS only
+    assert [r.kind for r in shown_line] == ["text", "text"] and shown_line[1].text.startswith("http://")
+
+
+async def test_a_delegate_checked_in_by_staff_is_welcomed_and_the_principal_is_told(
+    phones: Phones, service: Service
+) -> None:
+    principal, delegate, staff = phones.line(1), phones.line(2), phones.telegram(9)
+    principal_id = register(principal, Role.deputy_governor, "TH-40", name="วิชัย")
+    register(staff, Role.admin)
+    workshop = make_workshop(service)
+    await principal.settle()
+    await principal.press("เข้าร่วม")
+    await principal.say(f"ผู้แทน {workshop} นางสาวมาลี ใจดี | ปลัดจังหวัด")
+    code = row_of(service, workshop, principal_id).code
+    await delegate.say(f"/delegate {code}")
+    await principal.settle()
+    [own] = await principal.say("/checkin")
+    assert "อยู่กับผู้แทน นางสาวมาลี ใจดี" in own and code in own
+    phones.clock.advance(days=10)
+    await staff.say(f"/checkin {code}")
+    [welcome] = await delegate.settle()
+    assert "ยินดีต้อนรับ" in welcome.text
+    [told] = await principal.settle()
+    assert "ผู้แทนของคุณ นางสาวมาลี ใจดี ลงทะเบียนที่" in told.text
+
+
+async def test_check_in_is_taken_only_on_the_workshops_days_or_at_the_early_desk(
+    phones: Phones, service: Service
+) -> None:
+    attendee, staff = phones.line(1), phones.telegram(9)
+    person = register(attendee, Role.coordinator, "TH-90", name="อดุลย์")
+    register(staff, Role.admin)
+    workshop = make_workshop(service)  # starts ten days ahead, at 10:00 Bangkok time
+    await attendee.settle()
+    await attendee.press("เข้าร่วม")
+    code = row_of(service, workshop, person).code
+    [refused] = await staff.say(f"/checkin {code}")
+    assert refused.startswith("ยังเช็คอิน \"สัมมนารองผู้ว่าฯ\" ไม่ได้ จุดลงทะเบียนเปิด")
+    assert row_of(service, workshop, person).checked_in_at is None
+    service.settings.checkin_early_hours = 6  # the desk opens at 18:00 the evening before
+    phones.clock.advance(days=9, hours=9)  # 19:00 Bangkok time on the evening before
+    [marked] = await staff.say(f"/checkin {code}")
+    assert "ลงทะเบียนแล้ว: อดุลย์" in marked

@@ -1,0 +1,142 @@
+"""`coordbot people list|set|retire` and `coordbot audit`: the admins' people tools from the shell."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import datetime
+
+from sqlalchemy.engine import Engine
+
+from bot.commands import Add, Subparsers, with_database, with_scheduler
+from bot.config import Settings
+from handlers.rsvp import send_offers
+from scheduler import Scheduler
+from scheduler.rsvp import plan_offer_expiry
+from storage import directory, reference
+from storage.db import transaction, utcnow
+from storage.models import Role
+from storage.rsvp import RsvpStatus, answer, get_workshop
+
+
+def _province(name: str | None) -> str | None:
+    if not name:
+        return None
+    province = reference.find_province(name)
+    if province is None:
+        hints = ", ".join(p.name_th for p in reference.suggest_provinces(name))
+        raise LookupError(f"unknown province {name!r}" + (f"; did you mean: {hints}" if hints else ""))
+    return province.iso
+
+
+@with_database
+def cmd_list(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
+    try:
+        iso = _province(args.province)
+    except LookupError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    with transaction(engine) as session:
+        entries = directory.people(session=session, role=Role(args.role) if args.role else None, province_iso=iso,
+                                   include_retired=args.all)
+        for e in entries:
+            p = e.person
+            accounts = ", ".join(f"{a.platform}:{'reachable' if a.reachable else 'UNREACHABLE'}"
+                                 for a in e.accounts) or "no account"
+            retired = "  (retired)" if p.retired_at else ""
+            print(f"#{p.id:<5} {p.name or '-':<28} {p.role:<16} {p.province_iso or '-':<6} {accounts}{retired}")
+    print(f"{len(entries)} people")
+    return 0
+
+
+@with_database
+def cmd_set(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
+    try:
+        with transaction(engine) as session:
+            target = directory.person(session=session, person_id=args.id)
+            changed = directory.change(session=session, target=target, by=None,
+                                       role=Role(args.role) if args.role else None,
+                                       province_iso=_province(args.province))
+    except LookupError as exc:
+        print(f"cannot change #{args.id}: {exc}", file=sys.stderr)
+        return 2
+    print(f"#{args.id}: " + (", ".join(f"{k} {old} → {new}" for k, (old, new) in changed.items()) or "nothing changed"))
+    return 0
+
+
+@with_database
+def cmd_retire(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
+    """Without --yes, say what retiring would do; with it, free the seats (offering them on) and retire."""
+    now = utcnow()
+    offers: list[tuple[int, datetime]] = []
+    try:
+        with transaction(engine) as session:
+            target = directory.person(session=session, person_id=args.id)
+            if target.retired_at is not None:
+                print(f"#{args.id} is already retired")
+                return 0
+            seats = directory.held_seats(session=session, person_id=args.id, now=now)
+            print(f"#{args.id} {target.name}: {target.role}, {target.province_iso or '-'}; seats in workshops not "
+                  f"yet started: {len(seats)}" + "".join(f"\n  #{w.id} {w.title_th}" for w, _ in seats))
+            if not args.yes:
+                print("nothing changed; add --yes to retire (history kept, nothing sent any more, seats freed)")
+                return 0
+            for held, row in seats:
+                assert held.id is not None
+                workshop = get_workshop(session=session, workshop_id=held.id, lock=True)
+                assert workshop is not None and workshop.id is not None
+                offered = answer(session=session, workshop=workshop, row=row, choice=RsvpStatus.no, now=now).offered
+                send_offers(session=session, workshop=workshop, offered=offered, settings=settings, now=now)
+                offers += [(workshop.id, r.offer_expires_at) for r in offered if r.offer_expires_at is not None]
+            directory.retire(session=session, target=target, by=None, now=now)
+    except LookupError as exc:
+        print(f"cannot retire #{args.id}: {exc}", file=sys.stderr)
+        return 2
+    if offers:
+        def plan(scheduler: Scheduler) -> None:
+            for workshop_id, at in offers:
+                plan_offer_expiry(scheduler, workshop_id, at)
+
+        with_scheduler(settings, engine, plan)
+    print(f"#{args.id} retired; {len(offers)} waitlisted people offered a seat")
+    return 0
+
+
+@with_database
+def cmd_audit(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
+    try:
+        iso = _province(args.province)
+    except LookupError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    with transaction(engine) as session:
+        rows = directory.audit_log(session=session, person_id=args.person, province_iso=iso, action=args.action,
+                                   limit=args.limit)
+        for entry, who in rows:
+            detail = " ".join(f"{k}={v}" for k, v in entry.detail.items())
+            print(f"{entry.at.astimezone(settings.tz):%Y-%m-%d %H:%M}  {who.name if who else 'system':<20} "
+                  f"{entry.action:<22} {detail}")
+    return 0
+
+
+def register(sub: Subparsers, add: Add) -> None:
+    people = add("people", lambda a: 2, "the network's people: list, change, retire")
+    actions = people.add_subparsers(dest="action", required=True)
+    listing = add("list", cmd_list, "people by province and role, with their accounts and reachability", actions)
+    listing.add_argument("--province", help="Thai or English name")
+    listing.add_argument("--role", choices=[r.value for r in Role])
+    listing.add_argument("--all", action="store_true", help="include retired people")
+    change = add("set", cmd_set, "change a person's role or province (audited)", actions)
+    change.add_argument("id", type=int)
+    change.add_argument("--role", choices=[r.value for r in Role])
+    change.add_argument("--province", help="Thai or English name")
+    retire = add("retire", cmd_retire, "retire someone who was transferred: history kept, messages stop, seats "
+                 "freed", actions)
+    retire.add_argument("id", type=int)
+    retire.add_argument("--yes", action="store_true", help="do it (without: only say what it would do)")
+
+    audit = add("audit", cmd_audit, "the audit log, newest first")
+    audit.add_argument("--person", type=int, help="entries by or about this person id")
+    audit.add_argument("--province", help="entries about this province")
+    audit.add_argument("--action", help="e.g. window_deleted, person_retired, refused")
+    audit.add_argument("--limit", type=int, default=50)
