@@ -82,6 +82,8 @@ def cmd_invite_revoke(args: argparse.Namespace) -> int:
     except InviteNotRevocable:
         print(f"there is no unused invite code {args.code!r}", file=sys.stderr)
         return 2
+    finally:
+        engine.dispose()
     print(f"{invite.code} revoked")
     return 0
 
