@@ -64,7 +64,8 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utcnow) -> Fa
             await service.stop()
             engine.dispose()
 
-    app = FastAPI(title="coordbot", lifespan=lifespan)
+    # The API description is for trying the demo; a real service does not map itself out for strangers.
+    app = FastAPI(title="coordbot", lifespan=lifespan, openapi_url="/openapi.json" if settings.demo else None)
     app.state.settings = settings
     app.state.engine = engine
     app.router.routes.extend(webhooks.routes)
