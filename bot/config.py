@@ -68,6 +68,8 @@ class Settings(BaseSettings):
     max_send_attempts: int = Field(8, validation_alias=_env("COORDBOT_MAX_SEND_ATTEMPTS"))
     quiet_start: str = Field("21:00", validation_alias=_env("COORDBOT_QUIET_START"))
     quiet_end: str = Field("07:00", validation_alias=_env("COORDBOT_QUIET_END"))
+    inbox_retention_days: int = Field(90, ge=1, validation_alias=_env("COORDBOT_INBOX_RETENTION_DAYS"))
+    """Days a handled webhook event keeps its raw payload (names, texts); the row itself stays for dedup."""
 
     @model_validator(mode="after")
     def _refuse_placeholders(self) -> Settings:
