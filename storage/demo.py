@@ -76,7 +76,14 @@ def seed_people(engine: Engine) -> int:
     created = 0
     with transaction(engine) as session:
         for p in PERSONAS:
-            if p.role == Role.guest or account_for(session=session, platform="line", user_id=p.line_user_id):
+            if p.role == Role.guest:
+                continue
+            line = account_for(session=session, platform="line", user_id=p.line_user_id)
+            if line is not None:
+                # Demo databases seeded before the Telegram ids moved out of the real range.
+                for old in session.exec(select(Account).where(Account.person_id == line.person_id,
+                                                              Account.platform == "telegram")):
+                    old.user_id = old.chat_id = str(p.telegram_id)
                 continue
             person = Person(name=p.name, role=p.role, province_iso=p.province_iso, position=p.position)
             session.add(person)
