@@ -21,7 +21,7 @@ from bot.emulator import EmulatorServer
 from storage.db import make_engine
 from storage.demo import PERSONAS, demo_people, seed_all
 from storage.migrations import upgrade
-from tests.conftest import LINE_SECRET, LINE_TOKEN, TG_SECRET, TG_TOKEN
+from tests.conftest import platform_env
 
 COORDBOT = str(Path(sys.executable).with_name("coordbot"))
 LINE = {"LINE_CHANNEL_SECRET": "0123456789abcdef0123456789abcdef", "LINE_CHANNEL_ACCESS_TOKEN": "real-looking-token"}
@@ -147,10 +147,7 @@ def test_a_real_start_refuses_a_database_that_holds_the_demo_people(
 def test_a_real_start_with_whole_credentials_serves_and_seeds_nothing(
     tmp_path: Path, shell: dict[str, str], database_url: str, emulator: EmulatorServer
 ) -> None:
-    env = {**shell, "LINE_CHANNEL_SECRET": LINE_SECRET, "LINE_CHANNEL_ACCESS_TOKEN": LINE_TOKEN,
-           "LINE_API_BASE_URL": emulator.line_base_url, "TELEGRAM_BOT_TOKEN": TG_TOKEN,
-           "TELEGRAM_WEBHOOK_SECRET": TG_SECRET, "TELEGRAM_API_BASE_URL": emulator.telegram_base_url}
-    with serving(tmp_path, env) as (port, _):
+    with serving(tmp_path, {**shell, **platform_env(emulator)}) as (port, _):
         assert httpx.get(f"http://127.0.0.1:{port}/docs").status_code == 404
     assert people_in(database_url) == 0
 
