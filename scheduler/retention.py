@@ -21,6 +21,7 @@ def plan(scheduler: Scheduler, now: datetime) -> None:
 
 
 def forget_old_payloads() -> None:
+    """The job: empty the payloads handled before the retention period."""
     runtime = current()
     days = runtime.settings.inbox_retention_days
     with transaction(runtime.engine) as session:
