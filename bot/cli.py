@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable
 from datetime import timedelta
 
-from bot.config import Settings
+from bot.config import ConfigError, Settings, load_settings
 from storage import reference
 from storage.db import make_engine, transaction, utcnow
 from storage.demo import seed_all
@@ -22,7 +22,7 @@ from storage.people import create_invite, list_invites
 
 
 def _settings() -> Settings:
-    return Settings()
+    return load_settings()
 
 
 def _engine(settings: Settings):  # type: ignore[no-untyped-def]
@@ -121,10 +121,11 @@ def parser() -> argparse.ArgumentParser:
     from bot import chat, run
     from bot.commands import broadcast, deadlines, people, projects, rsvp
 
-    serve = add("serve", run.cmd_serve, "run the web service (with the built-in emulator when no tokens are set)")
-    serve.add_argument("--host", default="127.0.0.1")
+    serve = add("serve", run.cmd_serve, "run the web service (needs LINE and/or Telegram credentials, or --demo)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback only)")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--demo", action="store_true", help="seed demo data; use the emulator if no tokens are set")
+    serve.add_argument("--demo", action="store_true",
+                       help="the demo: built-in emulator, demo people and data (also COORDBOT_DEMO=true)")
     serve.add_argument("--emulator-port", type=int, default=8081)
     serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
 
@@ -172,7 +173,11 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    result: int = args.func(args)
+    try:
+        result: int = args.func(args)
+    except ConfigError as exc:
+        print(f"coordbot: {exc}", file=sys.stderr)
+        return 2
     return result
 
 
