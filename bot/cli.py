@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from bot.config import Settings
+from handlers.registration import tell_admins_of_admin_invite
 from storage import reference
 from storage.db import make_engine, transaction, utcnow
 from storage.demo import seed_all
@@ -54,13 +55,19 @@ def cmd_invite_create(args: argparse.Namespace) -> int:
             print(f"unknown province {args.province!r}" + (f"; did you mean: {hints}" if hints else ""),
                   file=sys.stderr)
             return 2
-    engine = _engine(_settings())
+    settings = _settings()
+    engine = _engine(settings)
     with transaction(engine) as session:
         invite = create_invite(session=session, role=Role(args.role), province_iso=province.iso if province else None,
                                now=utcnow(), valid_for=timedelta(days=args.days), name=args.name)
+        told = 0
+        if invite.role == Role.admin:
+            told = tell_admins_of_admin_invite(session=session, invite=invite, now=utcnow(), tz=settings.tz)
     where = f" for {province.name_th} ({province.name_en})" if province else ""
     print(f"{invite.code}  role={invite.role}{where}, valid {args.days} days")
     print(f"  LINE: send the code to the bot.  Telegram: /start {invite.code}")
+    if invite.role == Role.admin:
+        print(f"  {told} admin(s) will be told of this admin invite")
     return 0
 
 

@@ -202,7 +202,7 @@ def show_deadlines(msg: Incoming, ctx: Context) -> list[Reply]:
     return [Reply(text=ctx.t(PRESS_HINT) if buttons else "", cards=cards, buttons=buttons)]
 
 
-@router.command("submitted", "ส่งแล้ว", roles=SUBMITTERS, summary=SUBMITTED_CMD)
+@router.command("submitted", "ส่งแล้ว", roles=SUBMITTERS, summary=SUBMITTED_CMD, private=True)
 def mark_submitted(msg: Incoming, ctx: Context) -> list[Reply]:
     """With a window id, ask to confirm it; without, offer the open windows the province still owes."""
     if msg.args:
@@ -223,7 +223,7 @@ def mark_submitted(msg: Incoming, ctx: Context) -> list[Reply]:
         for w in owed if w.id is not None])]
 
 
-@router.button(SubmitWindow, roles=SUBMITTERS)
+@router.button(SubmitWindow, roles=SUBMITTERS, private=True)
 def ask_to_confirm(msg: Incoming, ctx: Context, data: SubmitWindow) -> list[Reply]:
     window = _submittable(ctx, data.window)
     iso = _own_province(ctx)
@@ -241,7 +241,7 @@ def ask_to_confirm(msg: Incoming, ctx: Context, data: SubmitWindow) -> list[Repl
                              when=ctx.when(row.submitted_at)))]
 
 
-@router.button(Snooze, roles=SUBMITTERS)
+@router.button(Snooze, roles=SUBMITTERS, private=True)
 def snooze(msg: Incoming, ctx: Context, data: Snooze) -> list[Reply]:
     window = _submittable(ctx, data.window)
     remind_at = snooze_until(window, ctx.now, ctx.settings)
@@ -295,7 +295,7 @@ def _tell_admins(ctx: Context, window: SubmissionWindow, iso: str) -> None:
                           replies=[Reply(text=text)], now=ctx.now, tag=f"window:{window.id}")
 
 
-@router.command("window", "รอบส่ง", roles={Role.admin}, summary=WINDOW_CMD)
+@router.command("window", "รอบส่ง", roles={Role.admin}, summary=WINDOW_CMD, private=True)
 def manage_windows(msg: Incoming, ctx: Context) -> list[Reply]:
     words = msg.args.split()
     action = words[0].lower() if words else "list"
@@ -312,7 +312,7 @@ def manage_windows(msg: Incoming, ctx: Context) -> list[Reply]:
     raise UsageError(usage=ctx.t(WINDOW_USAGE))
 
 
-@router.button(WindowStatus, roles={Role.admin})
+@router.button(WindowStatus, roles={Role.admin}, private=True)
 def status(msg: Incoming, ctx: Context, data: WindowStatus) -> list[Reply]:
     window = _window(ctx, data.window)
     done = submissions(session=ctx.session, window_id=data.window)
