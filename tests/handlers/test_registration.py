@@ -67,8 +67,9 @@ async def test_a_used_code_is_refused_and_changes_nothing(phones: Phones, servic
 async def test_an_expired_code_is_refused(phones: Phones, service: Service) -> None:
     code = invite(service, days=1)
     phones.clock.advance(days=2)
-    [answer] = await phones.line().say(f"/join {code}")
-    [unknown] = await phones.line().say("/join ZZZZ-ZZZZ")
+    phone = phones.line()
+    [answer] = await phone.say(f"/join {code}")
+    [unknown] = await phone.say("/join ZZZZ-ZZZZ")
     assert answer == unknown and answer.startswith("ใช้รหัสนี้ไม่ได้")
 
 
