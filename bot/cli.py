@@ -11,6 +11,9 @@ import sys
 from collections.abc import Callable
 from datetime import timedelta
 
+from sqlalchemy.engine import Engine
+
+from bot.commands import with_database
 from bot.config import Settings
 from handlers.registration import tell_admins_of_admin_invite
 from storage import reference
@@ -46,7 +49,8 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_invite_create(args: argparse.Namespace) -> int:
+@with_database
+def cmd_invite_create(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
     province = None
     if args.province:
         province = reference.find_province(args.province)
@@ -55,8 +59,6 @@ def cmd_invite_create(args: argparse.Namespace) -> int:
             print(f"unknown province {args.province!r}" + (f"; did you mean: {hints}" if hints else ""),
                   file=sys.stderr)
             return 2
-    settings = _settings()
-    engine = _engine(settings)
     with transaction(engine) as session:
         invite = create_invite(session=session, role=Role(args.role), province_iso=province.iso if province else None,
                                now=utcnow(), valid_for=timedelta(days=args.days), name=args.name)
