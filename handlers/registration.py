@@ -229,25 +229,28 @@ def code_lockout(ctx: Context) -> list[Reply] | None:
     if not locks:
         return None
     audit(session=ctx.session, person_id=ctx.person.id, action="code_refused_locked", at=ctx.now, chat=_chat(ctx))
-    return [Reply(text=ctx.t(LOCKED_OUT, until=ctx.when(locks[0].at + timedelta(seconds=ctx.settings.code_lockout_s))))]
+    return _locked(ctx, locks[0].at)
 
 
 def wrong_code(ctx: Context, kind: str, code: str) -> list[Reply]:
     """Audit a failed code; the last allowed failure starts a lockout. The same answer whatever was wrong."""
     audit(session=ctx.session, person_id=ctx.person.id, action="code_failed", at=ctx.now, chat=_chat(ctx),
           kind=kind, code=code.strip()[:20])
-    settings = ctx.settings
-    last_lock = recent_audit(session=ctx.session, action="code_lockout", person_id=ctx.person.id, chat=_chat(ctx),
-                             since=ctx.now - timedelta(seconds=settings.code_failure_window_s))
-    since = last_lock[0].at if last_lock else ctx.now - timedelta(seconds=settings.code_failure_window_s)
-    ctx.session.flush()
-    failures = recent_audit(session=ctx.session, action="code_failed", since=since, person_id=ctx.person.id,
-                            chat=_chat(ctx))
-    if len(failures) < settings.code_max_failures:
+    window_start = ctx.now - timedelta(seconds=ctx.settings.code_failure_window_s)
+    locks = recent_audit(session=ctx.session, action="code_lockout", since=window_start, person_id=ctx.person.id,
+                         chat=_chat(ctx))
+    # Failures before the last lockout were paid for by it; only the ones since count towards the next.
+    failures = recent_audit(session=ctx.session, action="code_failed", since=locks[0].at if locks else window_start,
+                            person_id=ctx.person.id, chat=_chat(ctx))
+    if len(failures) < ctx.settings.code_max_failures:
         return [Reply(text=ctx.t(WRONG_CODE))]
     audit(session=ctx.session, person_id=ctx.person.id, action="code_lockout", at=ctx.now, chat=_chat(ctx),
           failures=len(failures))
-    return [Reply(text=ctx.t(LOCKED_OUT, until=ctx.when(ctx.now + timedelta(seconds=settings.code_lockout_s))))]
+    return _locked(ctx, ctx.now)
+
+
+def _locked(ctx: Context, since: datetime) -> list[Reply]:
+    return [Reply(text=ctx.t(LOCKED_OUT, until=ctx.when(since + timedelta(seconds=ctx.settings.code_lockout_s))))]
 
 
 def account_label(lang: str, account: Account) -> str:
@@ -364,15 +367,14 @@ def _hint(ctx: Context, names: list[str]) -> str:
     return (" หมายถึง " if ctx.lang == "th" else " Did you mean ") + ", ".join(names) + "?"
 
 
-def tell_admins_of_admin_invite(*, session: Session, invite: Invite, now: datetime, tz: ZoneInfo,
-                                by: Person | None = None) -> int:
-    """Tell every admin that an admin invite exists (the CLI calls this); returns how many were told."""
+def tell_admins_of_admin_invite(*, session: Session, invite: Invite, now: datetime, tz: ZoneInfo) -> int:
+    """Tell every admin that an admin invite was made (by the CLI, the only way); returns how many were told."""
     told = 0
     for admin in people_in(session=session, roles=[Role.admin]):
         assert admin.id is not None
         name = f" {invite.name}" if invite.name else ""
         text = ADMIN_INVITE_NOTICE.render(admin.lang, code=invite.code[:4], name=name,
-                                          by=by.name if by is not None else BY_CLI.render(admin.lang),
+                                          by=BY_CLI.render(admin.lang),
                                           until=format_datetime(invite.expires_at, admin.lang, tz))
         told += enqueue_to_person(session=session, person_id=admin.id, key=f"admin-invite:{invite.id}:{admin.id}",
                                   replies=[Reply(text=text)], now=now)

@@ -230,7 +230,7 @@ async def test_admin_invites_are_refused_in_chat(phones: Phones, service: Servic
 async def test_telegram_bot_removed_from_a_group_leaves_the_remover_reachable(
     phones: Phones, service: Service
 ) -> None:
-    group, member = group_of(phones, "telegram-group")
+    member = phones.telegram(1)
     await member.say("/help")
     update = ev.tg_my_chat_member_update(int(member.user_id), "left", update_id=phones.state.next_update_id())
     update["my_chat_member"]["chat"] = {"id": int(TG_GROUP), "type": "supergroup", "title": "กลุ่ม"}
