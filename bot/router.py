@@ -10,6 +10,7 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 from bot.config import Settings
 from bot.context import Context
@@ -232,7 +233,8 @@ def _allowed(role: Role, roles: frozenset[Role] | None) -> bool:
 def private_chat_url(settings: Settings, platform: Platform) -> str | None:
     """A link that opens the one-to-one chat with the bot, when its LINE basic id or Telegram username is set."""
     if platform == Platform.line and settings.line_basic_id:
-        return f"https://line.me/R/oaMessage/{settings.line_basic_id}/"
+        # LINE's URL scheme page: the account id (with its @) is percent-encoded in the path.
+        return f"https://line.me/R/oaMessage/{quote(settings.line_basic_id, safe='')}/"
     if platform == Platform.telegram and settings.telegram_bot_username:
         return f"https://t.me/{settings.telegram_bot_username.lstrip('@')}"
     return None

@@ -104,7 +104,7 @@ async def test_personal_and_admin_commands_in_a_group_point_to_the_private_chat(
     for data in (Export(workshop, "csv", contacts=True).pack(), Cmd("me").pack()):
         [answer] = await group.press(admin, data)
         assert answer.startswith(HINT_TH), (data, answer)
-    url = "https://line.me/R/oaMessage/@coordbot/" if group.platform == "line" else "https://t.me/coordbot_th_bot"
+    url = "https://line.me/R/oaMessage/%40coordbot/" if group.platform == "line" else "https://t.me/coordbot_th_bot"
     assert group.buttons() == [("เปิดแชตส่วนตัว", url)]
     assert admin.screen[admin.seen:] == []  # nothing went to the admin's own chat either
     with Session(service.engine) as session:
