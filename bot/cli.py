@@ -11,7 +11,11 @@ import sys
 from collections.abc import Callable
 from datetime import timedelta
 
+from sqlalchemy.engine import Engine
+
+from bot.commands import with_database
 from bot.config import ConfigError, Settings, load_settings
+from handlers.registration import tell_admins_of_admin_invite
 from storage import reference
 from storage.db import make_engine, transaction, utcnow
 from storage.demo import seed_all
@@ -46,7 +50,8 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_invite_create(args: argparse.Namespace) -> int:
+@with_database
+def cmd_invite_create(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
     province = None
     if args.province:
         province = reference.find_province(args.province)
@@ -55,13 +60,17 @@ def cmd_invite_create(args: argparse.Namespace) -> int:
             print(f"unknown province {args.province!r}" + (f"; did you mean: {hints}" if hints else ""),
                   file=sys.stderr)
             return 2
-    engine = _engine(_settings())
     with transaction(engine) as session:
         invite = create_invite(session=session, role=Role(args.role), province_iso=province.iso if province else None,
                                now=utcnow(), valid_for=timedelta(days=args.days), name=args.name)
+        told = 0
+        if invite.role == Role.admin:
+            told = tell_admins_of_admin_invite(session=session, invite=invite, now=utcnow(), tz=settings.tz)
     where = f" for {province.name_th} ({province.name_en})" if province else ""
     print(f"{invite.code}  role={invite.role}{where}, valid {args.days} days")
     print(f"  LINE: send the code to the bot.  Telegram: /start {invite.code}")
+    if invite.role == Role.admin:
+        print(f"  {told} admin(s) will be told of this admin invite")
     return 0
 
 

@@ -64,6 +64,15 @@ class Settings(BaseSettings):
     """Telegram sends under way at once. Telegram has no idempotency key, so this is also the most messages a
     crash can deliver twice (a broadcast resends what was under way); 16 covers 1,000 messages/s at 16 ms."""
 
+    line_basic_id: str = Field("", validation_alias=_env("LINE_BASIC_ID"))
+    """The official account's basic id (e.g. `@123abcde`), for a link that opens its one-to-one chat."""
+    telegram_bot_username: str = Field("", validation_alias=_env("TELEGRAM_BOT_USERNAME"))
+    """The bot's @username without the @, for a link that opens its one-to-one chat."""
+    code_max_failures: int = Field(5, validation_alias=_env("COORDBOT_CODE_MAX_FAILURES"))
+    """Wrong invite, link or delegate codes within `code_failure_window_s` before a lockout."""
+    code_failure_window_s: float = Field(900.0, validation_alias=_env("COORDBOT_CODE_FAILURE_WINDOW_S"))
+    code_lockout_s: float = Field(900.0, validation_alias=_env("COORDBOT_CODE_LOCKOUT_S"))
+
     send_timeout_s: float = Field(10.0, validation_alias=_env("COORDBOT_SEND_TIMEOUT_S"))
     max_send_attempts: int = Field(8, validation_alias=_env("COORDBOT_MAX_SEND_ATTEMPTS"))
     checkin_early_hours: float = Field(0.0, validation_alias=_env("COORDBOT_CHECKIN_EARLY_HOURS"))

@@ -506,7 +506,7 @@ def _broadcast(ctx: Context, broadcast_id: int) -> Broadcast:
     return broadcast
 
 
-@router.command("broadcast", "ประกาศ", roles={Role.admin}, summary=SUMMARY)
+@router.command("broadcast", "ประกาศ", roles={Role.admin}, summary=SUMMARY, private=True)
 def broadcast_command(msg: Incoming, ctx: Context) -> list[Reply]:
     args = msg.args
     words = args.split(maxsplit=1)
@@ -568,7 +568,7 @@ def cancel_broadcast(ctx: Context, broadcast_id: int) -> list[Reply]:
     return [Reply(text=ctx.t(CANCELLED, id=broadcast_id))]
 
 
-@router.button(Confirm, roles={Role.admin})
+@router.button(Confirm, roles={Role.admin}, private=True)
 def confirm(msg: Incoming, ctx: Context, data: Confirm) -> list[Reply]:
     broadcast = _broadcast(ctx, data.broadcast)
     if broadcast.status != BroadcastStatus.draft:
@@ -591,22 +591,22 @@ def confirm(msg: Incoming, ctx: Context, data: Confirm) -> list[Reply]:
     return [Reply(text=ctx.t(SENDING, id=data.broadcast, n=queued or 0), buttons=status)]
 
 
-@router.button(Cancel, roles={Role.admin})
+@router.button(Cancel, roles={Role.admin}, private=True)
 def cancel_button(msg: Incoming, ctx: Context, data: Cancel) -> list[Reply]:
     return cancel_broadcast(ctx, data.broadcast)
 
 
-@router.button(Status, roles={Role.admin})
+@router.button(Status, roles={Role.admin}, private=True)
 def status_button(msg: Incoming, ctx: Context, data: Status) -> list[Reply]:
     return status_view(ctx, data.broadcast)
 
 
-@router.button(Acks, roles={Role.admin})
+@router.button(Acks, roles={Role.admin}, private=True)
 def acks_button(msg: Incoming, ctx: Context, data: Acks) -> list[Reply]:
     return acks_view(ctx, data.broadcast)
 
 
-@router.button(Ack)
+@router.button(Ack, private=True)
 def ack_button(msg: Incoming, ctx: Context, data: Ack) -> list[Reply]:
     assert ctx.person.id is not None
     first = acknowledge(session=ctx.session, broadcast_id=data.broadcast, person_id=ctx.person.id, now=ctx.now)
