@@ -47,6 +47,13 @@ HOW_TO_OPEN = {
 }
 
 
+HOW_TO_JOIN = Text("หากคุณเป็นรองผู้ว่าราชการจังหวัดหรือผู้ประสานงานจังหวัด ขอรหัสเชิญจากผู้ดูแลระบบของกระทรวง "
+                   "แล้วพิมพ์รหัสนั้นที่นี่ (เช่น K7Q4-M2XD)",
+                   "If you are a deputy governor or a provincial coordinator, ask the ministry's admins for an invite "
+                   "code and type it here (e.g. K7Q4-M2XD).")
+"""What a guest refused a command needs to know: how to become a member."""
+
+
 @dataclass
 class Command:
     words: tuple[str, ...]
@@ -168,7 +175,8 @@ class Routes:
             log.warning("refused %s to person %s (role %s)", err.command, ctx.person.id, ctx.person.role)
             audit(session=ctx.session, person_id=ctx.person.id, action="refused", command=err.command,
                   role=str(ctx.person.role), event_id=msg.event_id)
-            return [Reply(text=ctx.t(err.text, **err.params))]
+            refusal = ctx.t(err.text, **err.params)
+            return [Reply(text=refusal + "\n" + ctx.t(HOW_TO_JOIN) if ctx.person.role == Role.guest else refusal)]
         except PrivateOnly as err:
             log.info("%s asked for in a group by person %s; pointed to the private chat", err, ctx.person.id)
             return [private_hint(msg.platform, ctx)]

@@ -133,3 +133,13 @@ async def test_registered_members_see_their_profile(phones: Phones, service: Ser
     register(phone, Role.deputy_governor, "TH-90", "สมศักดิ์ ใจงาม")
     [profile] = await phone.say("ฉัน")
     assert "สมศักดิ์ ใจงาม" in profile and "สงขลา" in profile and "telegram" in profile
+
+
+async def test_a_guest_refused_a_command_is_told_how_to_get_an_invite_code(phones: Phones) -> None:
+    guest, member = phones.line(41), phones.telegram(42)
+    register(member, Role.coordinator, "TH-50")
+    [answer] = await guest.say("/window")
+    assert answer.startswith("ขออภัย คำสั่งนี้สำหรับ")
+    assert "ขอรหัสเชิญจากผู้ดูแลระบบของกระทรวง" in answer
+    [answer] = await member.say("/window")  # a member is not told to join
+    assert "รหัสเชิญ" not in answer
