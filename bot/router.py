@@ -18,6 +18,7 @@ from bot.errors import BadButton, DomainError, NotAllowed
 from bot.i18n import Text
 from bot.messages import Button, Incoming, Kind, Platform, Reply
 from bot.payloads import Cmd, Payload, PayloadError, prefix_of
+from bot.vocab import ROLES
 from storage.models import Role
 from storage.people import audit
 
@@ -28,12 +29,6 @@ P = TypeVar("P", bound=Payload)
 ButtonHandler = Callable[[Incoming, Context, Any], list[Reply]]
 TextMatcher = Callable[[str], bool]
 
-ROLE_NAMES = {
-    Role.admin: Text("ผู้ดูแลระบบ", "admins"),
-    Role.deputy_governor: Text("รองผู้ว่าราชการจังหวัด", "deputy governors"),
-    Role.coordinator: Text("ผู้ประสานงานจังหวัด", "provincial coordinators"),
-    Role.guest: Text("ผู้ใช้ทั่วไป", "guests"),
-}
 PRIVATE_ONLY = Text("เรื่องนี้ตอบเฉพาะในแชตส่วนตัวกับ coordbot เพื่อไม่ให้ข้อมูลส่วนตัวปรากฏในกลุ่ม "
                     "กรุณาส่งข้อความถึงบอตโดยตรง",
                     "I answer this only in a one-to-one chat, so that personal details stay out of the group. "
@@ -230,7 +225,7 @@ class Routes:
         if _allowed(ctx.person.role, roles):
             return
         assert roles is not None
-        raise NotAllowed(what, roles=", ".join(ctx.t(ROLE_NAMES[r]) for r in sorted(roles)))
+        raise NotAllowed(what, roles=", ".join(ctx.t(ROLES[r]) for r in sorted(roles)))
 
 
 def _allowed(role: Role, roles: frozenset[Role] | None) -> bool:

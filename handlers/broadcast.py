@@ -30,7 +30,8 @@ from bot.line import quota_left
 from bot.messages import Button, Card, Incoming, Reply
 from bot.outbox import AT_LEAST_ONCE, SETTLED
 from bot.payloads import Payload
-from bot.router import ROLE_NAMES, Router
+from bot.router import Router
+from bot.vocab import ROLES, person_label
 from handlers.deadlines import WindowNotFound
 from scheduler.broadcast import cancel_send, plan_send
 from scheduler.deadlines import quiet_shift
@@ -374,7 +375,7 @@ def announcement(broadcast: Broadcast) -> Reply:
 def describe(segment: Segment, lang: str) -> str:
     parts = []
     if segment.roles:
-        parts.append(ROLE_SEG.render(lang, v=", ".join(ROLE_NAMES[Role(r)].render(lang) for r in segment.roles)))
+        parts.append(ROLE_SEG.render(lang, v=", ".join(ROLES[Role(r)].render(lang) for r in segment.roles)))
     if segment.provinces:
         names = [reference.province(iso) for iso in segment.provinces]
         parts.append(PLACE_SEG.render(lang, v=", ".join(p.name(lang) for p in names)))
@@ -549,7 +550,7 @@ def acks_view(ctx: Context, broadcast_id: int) -> list[Reply]:
     total = len(acked) + len(waiting)
 
     def names(people: list[Person]) -> str:
-        shown = ", ".join(p.name or f"#{p.id}" for p in people[:MAX_NAMES])
+        shown = ", ".join(person_label(p, ctx.lang) for p in people[:MAX_NAMES])
         return (shown + (f" (+{len(people) - MAX_NAMES})" if len(people) > MAX_NAMES else "")) or ctx.t(NOBODY)
 
     return [Reply(text=ctx.t(ACKED, n=len(acked), total=total, names=names(acked)) + "\n"

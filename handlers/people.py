@@ -16,7 +16,8 @@ from bot.errors import DomainError, UnknownProvince, UsageError
 from bot.i18n import Text
 from bot.messages import Button, Incoming, Reply
 from bot.payloads import Cmd, Payload
-from bot.router import ROLE_NAMES, Router
+from bot.router import Router
+from bot.vocab import ROLE
 from handlers.registration import ROLE_WORDS
 from handlers.rsvp import release_seat
 from storage import directory, reference
@@ -75,7 +76,7 @@ class AlreadyRetired(DomainError):
 
 
 def _role_name(ctx: Context, role: Role) -> str:
-    return ctx.t(ROLE_NAMES[role])
+    return ctx.t(ROLE[role])
 
 
 def _place(ctx: Context, text: str) -> str:

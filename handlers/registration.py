@@ -21,7 +21,8 @@ from bot.errors import BadButton, DomainError, NotAllowed, UnknownProvince, Usag
 from bot.i18n import Text, format_datetime
 from bot.messages import Button, Incoming, Kind, Reply
 from bot.payloads import Payload
-from bot.router import ROLE_NAMES, Router
+from bot.router import Router
+from bot.vocab import ROLE
 from handlers.help import menu
 from storage import reference
 from storage.models import Account, Invite, Person, Role
@@ -142,7 +143,7 @@ def _province_suffix(ctx: Context, iso: str | None) -> str:
 
 
 def describe(ctx: Context, person: Person) -> dict[str, str]:
-    return {"name": person.name or "-", "role": ctx.t(ROLE_NAMES[person.role]),
+    return {"name": person.name or "-", "role": ctx.t(ROLE[person.role]),
             "province": _province_suffix(ctx, person.province_iso)}
 
 
@@ -179,7 +180,7 @@ def start(msg: Incoming, ctx: Context) -> list[Reply]:
 def join(msg: Incoming, ctx: Context) -> list[Reply]:
     if not msg.args:
         if ctx.person.role != Role.guest:
-            return [Reply(text=ctx.t(PROFILE_HINT, role=ctx.t(ROLE_NAMES[ctx.person.role])))]
+            return [Reply(text=ctx.t(PROFILE_HINT, role=ctx.t(ROLE[ctx.person.role])))]
         return [Reply(text=ctx.t(WELCOME_GUEST))]
     return redeem(msg.args, ctx)
 
@@ -199,7 +200,7 @@ def redeem(code: str, ctx: Context) -> list[Reply]:
     if invite.link_person_id is not None:
         return _link(invite, ctx)
     if ctx.person.role != Role.guest:
-        raise AlreadyRegistered(role=ctx.t(ROLE_NAMES[ctx.person.role]))
+        raise AlreadyRegistered(role=ctx.t(ROLE[ctx.person.role]))
     _use(invite, ctx)
     ctx.person.role = invite.role
     ctx.person.province_iso = invite.province_iso
@@ -268,7 +269,7 @@ def _link(invite: Invite, ctx: Context) -> list[Reply]:
     if ctx.person.role != Role.guest:
         audit(session=ctx.session, person_id=ctx.person.id, action="link_refused", at=ctx.now, reason="registered",
               target=target.id, platform=ctx.account.platform)
-        return [Reply(text=ctx.t(ACCOUNT_TAKEN, role=ctx.t(ROLE_NAMES[ctx.person.role])))]
+        return [Reply(text=ctx.t(ACCOUNT_TAKEN, role=ctx.t(ROLE[ctx.person.role])))]
     existing = accounts_of(session=ctx.session, person_id=target.id)
     if any(a.platform == ctx.account.platform for a in existing):
         audit(session=ctx.session, person_id=ctx.person.id, action="link_refused", at=ctx.now, reason="platform",
@@ -357,7 +358,7 @@ def invite(msg: Incoming, ctx: Context) -> list[Reply]:
                          now=ctx.now, valid_for=INVITE_VALID, name=name, created_by=ctx.person.id)
     audit(session=ctx.session, person_id=ctx.person.id, action="invite_created", code=made.code,
           role=str(role), province=made.province_iso)
-    return [Reply(text=ctx.t(INVITE_MADE, code=made.code, role=ctx.t(ROLE_NAMES[role]),
+    return [Reply(text=ctx.t(INVITE_MADE, code=made.code, role=ctx.t(ROLE[role]),
                              province=_province_suffix(ctx, made.province_iso), until=ctx.when(made.expires_at)))]
 
 

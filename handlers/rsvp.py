@@ -25,7 +25,8 @@ from bot.files import export_url, ics_url, qr_url
 from bot.i18n import Text, format_datetime, parse_datetime
 from bot.messages import Button, Card, Incoming, Kind, Location, Reply
 from bot.payloads import Payload
-from bot.router import ROLE_NAMES, Router
+from bot.router import Router
+from bot.vocab import ROLES
 from handlers.broadcast import describe, parse_segment
 from handlers.registration import account_label, code_lockout, wrong_code
 from storage import reference
@@ -626,7 +627,7 @@ def delegate(msg: Incoming, ctx: Context) -> list[Reply]:
     first = args.split(maxsplit=1)[0] if args else ""
     if first.lstrip("#").isdigit():
         if ctx.person.role not in (Role.deputy_governor, Role.admin):
-            raise NotAllowed("delegate", roles=ctx.t(ROLE_NAMES[Role.deputy_governor]))
+            raise NotAllowed("delegate", roles=ctx.t(ROLES[Role.deputy_governor]))
         return _name_delegate(ctx, int(first.lstrip("#")), args.split(maxsplit=1)[1] if " " in args else "")
     if first:
         return _confirm_delegate(ctx, first)
@@ -683,7 +684,7 @@ def checkin(msg: Incoming, ctx: Context) -> list[Reply]:
     """Without a code: my QR code. With one: staff (admins) mark that seat's arrival."""
     if msg.args:
         if ctx.person.role != Role.admin:
-            raise NotAllowed("checkin", roles=ctx.t(ROLE_NAMES[Role.admin]))
+            raise NotAllowed("checkin", roles=ctx.t(ROLES[Role.admin]))
         return _staff_checkin(ctx, msg.args.split()[0])
     assert ctx.person.id is not None
     seated = [(w, r) for w, r in rsvps_of_person(session=ctx.session, person_id=ctx.person.id)
@@ -1098,7 +1099,7 @@ def new_workshop_command(msg: Incoming, ctx: Context) -> list[Reply]:
     invited = len(invitees(session=ctx.session, workshop=workshop))
     scope = ctx.t(ALL_PROVINCES) if workshop.scope == "all" else \
         ", ".join(province_name(iso, ctx.lang) for iso in workshop.provinces)
-    lines = [ctx.t(FORM_INVITEES, n=invited, roles=", ".join(ctx.t(ROLE_NAMES[Role(r)]) for r in workshop.roles),
+    lines = [ctx.t(FORM_INVITEES, n=invited, roles=", ".join(ctx.t(ROLES[Role(r)]) for r in workshop.roles),
                    scope=scope if len(scope) <= 300 else scope[:299] + "…"),
              ctx.t(FORM_SEATS, capacity=workshop.capacity or ctx.t(UNLIMITED),
                    per_province=workshop.per_province or ctx.t(UNLIMITED)),
