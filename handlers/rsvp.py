@@ -27,8 +27,8 @@ from bot.messages import Button, Card, Incoming, Kind, Location, Reply
 from bot.payloads import Payload
 from bot.router import Router
 from bot.vocab import ROLES
-from handlers.broadcast import describe, parse_segment
 from handlers.registration import account_label, code_lockout, wrong_code
+from handlers.segments import describe, parse_segment
 from storage import reference
 from storage.models import Person, Role
 from storage.outbox import enqueue_to_person
