@@ -121,7 +121,8 @@ CONSUMES = Text("ใช้โควตา LINE {n} ข้อความ (เห
 UNLIMITED = Text("ไม่จำกัด", "unlimited")
 QUOTA_UNKNOWN = Text("ตรวจสอบไม่ได้", "could not be checked")
 OVER_QUOTA = Text("⚠️ เกินโควตา LINE ที่เหลือ กรุณาเลือก: ส่งเฉพาะ Telegram, ส่ง LINE บางส่วน ({left} คน) หรือยกเลิก",
-                  "⚠️ Over LINE's remaining quota. Choose: Telegram only, LINE partially ({left} people), or cancel.")
+                  "⚠️ Over LINE's remaining quota. Choose: Telegram only, LINE partially ({left:person|people}), "
+                  "or cancel.")
 WHEN_NOW = Text("ส่ง: ทันทีเมื่อยืนยัน", "Sends: as soon as you confirm")
 WHEN_AT = Text("ส่ง: {when}", "Sends: {when}")
 QUIET = Text("เลื่อนออกจากช่วงเวลาเงียบ", "moved out of quiet hours")
@@ -135,7 +136,7 @@ STATUS_BUTTON = Text("สถานะการส่ง", "Delivery status")
 ACKS_BUTTON = Text("ใครรับทราบแล้ว", "Who acknowledged")
 LINK = Text("เปิดลิงก์", "Open link")
 ACK_LABEL = "รับทราบ"
-SENDING = Text("กำลังส่งประกาศ #{id} ถึง {n} คน", "Sending announcement #{id} to {n} people.")
+SENDING = Text("กำลังส่งประกาศ #{id} ถึง {n} คน", "Sending announcement #{id} to {n:person|people}.")
 SCHEDULED = Text("ตั้งเวลาส่งประกาศ #{id} แล้ว: {when} (ยกเลิกได้จนถึงเวลาส่ง)",
                  "Announcement #{id} is scheduled for {when} (cancellable until then).")
 CANCELLED = Text("ยกเลิกประกาศ #{id} แล้ว ไม่มีการส่ง", "Announcement #{id} is cancelled; nothing was sent.")

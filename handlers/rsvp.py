@@ -188,8 +188,8 @@ LAPSED = Text("⌛ หมดเวลายืนยันที่นั่ง 
               "to rejoin the waitlist.")
 REMINDER = Text("⏰ อีก {left} จะถึง \"{title}\"\n{start}\n📍 {venue}",
                 "⏰ \"{title}\" is in {left}.\n{start}\n📍 {venue}")
-DAYS = Text("{n} วัน", "{n} days")
-HOURS = Text("{n} ชั่วโมง", "{n} hours")
+DAYS = Text("{n} วัน", "{n:day|days}")
+HOURS = Text("{n} ชั่วโมง", "{n:hour|hours}")
 NUDGE = Text("🔔 ยังไม่ได้ตอบรับ \"{title}\" ปิดรับคำตอบ {deadline} กรุณาเลือกด้านล่าง",
              "🔔 You have not answered for \"{title}\". Answers close {deadline}; please choose below.")
 DELEGATE_USAGE = Text("/delegate รหัสสัมมนา ชื่อ | ตำแหน่ง | เบอร์ติดต่อ (ไม่บังคับ) หรือ /delegate รหัสยืนยัน",
@@ -227,7 +227,7 @@ CLUSTERS_HEAD = Text("ตามกลุ่มจังหวัด (เข้�
 PROVINCES_HEAD = Text("ตามจังหวัด (เข้าร่วม/สำรอง/ไม่เข้าร่วม/ยังไม่ตอบ):", "By province (yes/waitlist/no/silent):")
 SILENT_HEAD = Text("จังหวัดที่ยังไม่ตอบ ({n}): {names}", "Provinces that have not answered ({n}): {names}")
 NUDGE_BUTTON = Text("เตือนผู้ที่ยังไม่ตอบ", "Nudge the silent")
-NUDGED = Text("ส่งการเตือนถึง {n} คนแล้ว", "Nudged {n} people.")
+NUDGED = Text("ส่งการเตือนถึง {n} คนแล้ว", "Nudged {n:person|people}.")
 EXPORT_CSV = Text("ส่งออก CSV", "Export CSV")
 EXPORT_XLSX = Text("ส่งออก XLSX", "Export XLSX")
 EXPORT_CONTACTS = Text("CSV พร้อมข้อมูลติดต่อ", "CSV with contacts")
@@ -239,12 +239,13 @@ WORKSHOP_LINE = Text("#{id} {title} — {start} — เข้าร่วม {ye
 NO_WORKSHOPS = Text("ยังไม่มีสัมมนา สร้างด้วย coordbot workshop create", "No workshops yet; create one with "
                     "coordbot workshop create.")
 SEATS_SET = Text("ตั้งที่นั่ง {capacity} (ต่อจังหวัด {per_province}) แล้ว เสนอที่นั่งให้รายชื่อสำรอง {n} คน",
-                 "Seats set to {capacity} ({per_province} per province); {n} waitlisted people offered a seat.")
+                 "Seats set to {capacity} ({per_province} per province); "
+                 "{n:waitlisted person|waitlisted people} offered a seat.")
 UNLIMITED = Text("ไม่จำกัด", "no limit")
-SEATS_BELOW = Text("⚠️ ตอบรับแล้ว {taken} ที่นั่ง แต่ที่นั่งใหม่คือ {capacity}", "⚠️ {taken} seats are taken, but the new "
+SEATS_BELOW = Text("⚠️ ตอบรับแล้ว {taken} ที่นั่ง แต่ที่นั่งใหม่คือ {capacity}", "⚠️ {taken:seat is|seats are} taken, but the new "
                    "total is {capacity}.")
 SEATS_BELOW_PROVINCE = Text("⚠️ จังหวัด{province}ตอบรับแล้ว {taken} ที่นั่ง แต่ที่นั่งต่อจังหวัดใหม่คือ {per_province}",
-                            "⚠️ {province} has {taken} seats, but the new limit per province is {per_province}.")
+                            "⚠️ {province} has {taken:seat|seats}, but the new limit per province is {per_province}.")
 SEATS_KEPT = Text("ผู้ที่ตอบรับแล้วยังคงมีที่นั่ง จะไม่มีการเสนอที่นั่งเพิ่มจนกว่าจำนวนจะลดลงต่ำกว่าที่กำหนด ยืนยัน?",
                   "Everyone who said yes keeps their seat; no new seat is offered until fewer are taken. Confirm?")
 SEATS_YES = Text("ยืนยัน ตั้งที่นั่ง", "Yes, set the seats")
@@ -943,8 +944,8 @@ CREATE_BUTTON = Text("ยืนยัน ส่งคำเชิญ", "Confirm 
 CANCEL_BUTTON = Text("ยกเลิก", "Cancel")
 CREATED = Text("✅ สร้างสัมมนา #{id} \"{title}\" แล้ว เชิญ {n} คน (ส่งคำเชิญ {queued} ข้อความ) "
                "ดูคำตอบได้ด้วย /attendees {id}",
-               "✅ Workshop #{id} \"{title}\" created: {n} people invited ({queued} invitations queued). Follow "
-               "the answers with /attendees {id}.")
+               "✅ Workshop #{id} \"{title}\" created: {n:person|people} invited "
+               "({queued:invitation|invitations} queued). Follow the answers with /attendees {id}.")
 ALREADY_CREATED = Text("สร้างสัมมนา #{id} จากแบบฟอร์มนี้ไปแล้ว ไม่มีการสร้างซ้ำ",
                        "This form already created workshop #{id}; nothing was created again.")
 POINT_RECEIVED = Text("ได้รับตำแหน่ง {point} แล้ว (ใช้ในแบบฟอร์มสร้างสัมมนาได้ด้วย แผนที่={point})",
