@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import files, webhooks
+from bot import files, logs, webhooks
 from bot.config import Settings
 from bot.line import LineAdapter
 from bot.messages import Platform
@@ -40,6 +40,7 @@ def adapters_for(settings: Settings) -> dict[Platform, Adapter]:
 
 def create_app(settings: Settings, clock: Callable[[], datetime] = utcnow) -> FastAPI:
     """The whole service; `clock` is replaceable so tests can move time."""
+    logs.protect(settings)
     engine = make_engine(settings.database_url)
 
     @asynccontextmanager

@@ -13,6 +13,7 @@ from pydantic import SecretStr
 from bot.app import create_app
 from bot.config import Settings
 from bot.emulator import EmulatorServer, EmulatorState, serve_emulator
+from bot.logs import setup_logging
 from storage.db import make_engine
 from storage.demo import PERSONAS, seed_all
 from storage.migrations import upgrade
@@ -55,7 +56,7 @@ def demo_state(service_url: str) -> EmulatorState:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    setup_logging(args.log_level)
     settings = Settings(demo=True) if args.demo else Settings()
     emulator: EmulatorServer | None = None
     if not settings.line_enabled and not settings.telegram_enabled:
@@ -91,7 +92,7 @@ def cmd_work(args: argparse.Namespace) -> int:
     Beside web servers started with COORDBOT_BACKGROUND_WORKERS=false this puts acknowledging webhooks and
     handling them on different cores.
     """
-    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    setup_logging(args.log_level)
     settings = Settings().model_copy(update={"background_workers": True})
     asyncio.run(_work(settings))
     return 0
@@ -109,6 +110,6 @@ async def _work(settings: Settings) -> None:
 
 
 def cmd_emulator(args: argparse.Namespace) -> int:
-    logging.basicConfig(level=logging.INFO)
+    setup_logging("info")
     serve_emulator(args.host, args.port, demo_state(args.service_url))
     return 0
