@@ -53,14 +53,17 @@ def write_table(out: BinaryIO, rows: Iterable[list[str]], *, fmt: str, sheet: st
 
     book = Workbook(write_only=True)
     worksheet = book.create_sheet(sheet)
+
+    def text_cell(value: str) -> WriteOnlyCell | None:
+        """A string cell: openpyxl would make a formula of "=..." and an error cell of "#N/A"."""
+        if not value:
+            return None
+        cell = WriteOnlyCell(worksheet, quote(_NOT_XML.sub("", value)))
+        cell.data_type = "s"
+        return cell
+
     for row in rows:
-        cells: list[WriteOnlyCell | None] = []
-        for value in row:
-            cell = WriteOnlyCell(worksheet, quote(_NOT_XML.sub("", value))) if value else None
-            if cell is not None:
-                cell.data_type = "s"  # openpyxl would make "#N/A" an error cell, and "=..." a formula
-            cells.append(cell)
-        worksheet.append(cells)
+        worksheet.append([text_cell(value) for value in row])
         count += 1
     book.save(out)
     return count
