@@ -1,8 +1,8 @@
 """Webhook endpoints: verify, store in the inbox, and only then answer 200.
 
 A plain Starlette route: this is the hot path, and FastAPI's parameter machinery would cost more than the
-storing does. Nothing is read before the headers pass, and no more than `max_webhook_bytes` is ever read, so a
-stranger's request costs no more memory than the limit.
+storing does. Nothing of the body is read before the headers pass, and reading stops at `max_webhook_bytes`, so
+a stranger's request costs at most that much memory.
 """
 
 from __future__ import annotations
