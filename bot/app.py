@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import files, webhooks
+from bot import files, logs, webhooks
 from bot.config import Settings
 from bot.line import LineAdapter, quota_left
 from bot.messages import Platform
@@ -49,6 +49,7 @@ def routes() -> Routes:
 
 def create_app(settings: Settings, clock: Callable[[], datetime] = utcnow) -> FastAPI:
     """The whole service; `clock` is replaceable so tests can move time."""
+    logs.protect(settings)
     engine = make_engine(settings.database_url)
 
     @asynccontextmanager

@@ -16,6 +16,7 @@ from bot.app import create_app
 from bot.commands import Add, Subparsers
 from bot.config import PLACEHOLDER, ConfigError, Settings, load_settings
 from bot.emulator import EmulatorServer, EmulatorState, serve_emulator
+from bot.logs import setup_logging
 from storage.db import make_engine
 from storage.demo import PERSONAS, demo_people, seed_all
 from storage.migrations import upgrade
@@ -129,7 +130,7 @@ def _is_loopback(host: str) -> bool:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    setup_logging(args.log_level)
     settings = load_settings(demo=True) if args.demo else load_settings()
     if not settings.demo:
         check_real(settings)
@@ -165,7 +166,7 @@ def cmd_work(args: argparse.Namespace) -> int:
     Beside web servers started with COORDBOT_BACKGROUND_WORKERS=false this puts acknowledging webhooks and
     handling them on different cores.
     """
-    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    setup_logging(args.log_level)
     settings = load_settings(background_workers=True)
     if settings.demo:
         raise ConfigError(DEMO_WORKER)
@@ -186,7 +187,7 @@ async def _work(settings: Settings) -> None:
 
 
 def cmd_emulator(args: argparse.Namespace) -> int:
-    logging.basicConfig(level=logging.INFO)
+    setup_logging("info")
     serve_emulator(args.host, args.port, demo_state(args.service_url))
     return 0
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 from collections import Counter
 from datetime import datetime, timedelta
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from sqlmodel import Session
 
@@ -32,7 +32,7 @@ from handlers.segments import describe, parse_segment
 from storage import reference
 from storage.models import Person, Role
 from storage.outbox import enqueue_to_person
-from storage.people import audit
+from storage.people import audit, people_in
 from storage.reference import province_name
 from storage.rsvp import (
     SEATED,
@@ -233,6 +233,11 @@ EXPORT_XLSX = Text("ส่งออก XLSX", "Export XLSX")
 EXPORT_CONTACTS = Text("CSV พร้อมข้อมูลติดต่อ", "CSV with contacts")
 EXPORT_READY = Text("รายชื่อผู้เข้าร่วม \"{title}\" ({fmt}) ลิงก์ใช้ได้ 24 ชั่วโมง",
                     "Attendees of \"{title}\" ({fmt}); the link works for 24 hours.")
+CONTACTS_EXPORTED = Text("🔐 {who} ส่งออกรายชื่อผู้เข้าร่วม \"{title}\" พร้อมข้อมูลติดต่อ ({fmt}) {via}",
+                         "🔐 {who} exported the attendee list of \"{title}\" with contacts ({fmt}) {via}.")
+EXPORTED_VIA = {"chat": Text("ทางแชท", "in chat"),
+                "cli": Text("ด้วยคำสั่ง coordbot บนเซิร์ฟเวอร์", "with the coordbot command on the server")}
+EXPORTER_CLI = Text("ผู้ดูแลเซิร์ฟเวอร์", "A server administrator")
 ATTENDEES_USAGE = Text("/attendees | /attendees ID | /attendees ID seats จำนวน [ต่อจังหวัด]",
                        "/attendees | /attendees ID | /attendees ID seats N [PER_PROVINCE]")
 WORKSHOP_LINE = Text("#{id} {title} — {start} — เข้าร่วม {yes}", "#{id} {title}, {start}: {yes} attending")
@@ -484,6 +489,26 @@ def release_seat(ctx: Context, workshop_id: int, row: Rsvp) -> None:
     workshop = _workshop(ctx, workshop_id, lock=True)
     change = answer(session=ctx.session, workshop=workshop, row=row, choice=RsvpStatus.no, now=ctx.now)
     _offer_seats(ctx, workshop, change.offered)
+
+
+def record_export(*, session: Session, workshop: Workshop, by: Person | None, fmt: str, contacts: bool, via: str,
+                  now: datetime, **detail: Any) -> int:
+    """Audit an attendee export (chat or CLI); one with contacts is told to every admin, so that an export of
+    people's phone numbers never goes unseen. Returns the number of admins told."""
+    audit(session=session, person_id=by.id if by else None, action="workshop_export", workshop=workshop.id,
+          format=fmt, contacts=contacts, via=via, at=now, **detail)
+    if not contacts:
+        return 0
+    told = 0
+    export_key = f"rv:exported:{workshop.id}:{by.id if by else 'cli'}:{now.isoformat()}"
+    for admin in people_in(session=session, roles=[Role.admin]):
+        assert admin.id is not None
+        who = f"{by.name or '?'} (#{by.id})" if by else EXPORTER_CLI.render(admin.lang)
+        text = CONTACTS_EXPORTED.render(admin.lang, who=who, title=workshop.title(admin.lang), fmt=fmt.upper(),
+                                        via=EXPORTED_VIA[via].render(admin.lang))
+        told += enqueue_to_person(session=session, person_id=admin.id, key=f"{export_key}:{admin.id}",
+                                  replies=[Reply(text=text)], now=now, tag=f"workshop:{workshop.id}")
+    return told
 
 
 def _offer_seats(ctx: Context, workshop: Workshop, offered: list[Rsvp]) -> None:
@@ -867,8 +892,8 @@ def export(msg: Incoming, ctx: Context, data: Export) -> list[Reply]:
     assert ctx.person.id is not None
     url = export_url(ctx.settings, workshop, fmt=data.fmt, contacts=data.contacts, person_id=ctx.person.id,
                      now=ctx.now)
-    audit(session=ctx.session, person_id=ctx.person.id, action="workshop_export", workshop=workshop.id,
-          format=data.fmt, contacts=data.contacts, via="chat")
+    record_export(session=ctx.session, workshop=workshop, by=ctx.person, fmt=data.fmt, contacts=data.contacts,
+                  via="chat", now=ctx.now)
     return [Reply(text=ctx.t(EXPORT_READY, title=workshop.title(ctx.lang), fmt=data.fmt.upper()),
                   document_url=url, document_name=f"workshop-{workshop.id}-attendees.{data.fmt}")]
 

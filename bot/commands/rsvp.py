@@ -140,6 +140,8 @@ def cmd_invite(args: argparse.Namespace, settings: Settings, engine: Engine) -> 
 
 @with_database
 def cmd_export(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
+    from handlers.rsvp import record_export
+
     with transaction(engine) as session:
         workshop = get_workshop(session=session, workshop_id=args.id)
         if workshop is None:
@@ -148,9 +150,9 @@ def cmd_export(args: argparse.Namespace, settings: Settings, engine: Engine) -> 
         body = render_export(session=session, workshop=workshop, fmt=args.format, contacts=args.contacts)
         output = Path(args.output or f"workshop-{args.id}-attendees.{args.format}")
         output.write_bytes(body)
-        audit(session=session, person_id=None, action="workshop_export", workshop=args.id, format=args.format,
-              contacts=args.contacts, via="cli", file=str(output))
-    print(f"wrote {output} ({len(body)} bytes){' with contacts' if args.contacts else ''}")
+        told = record_export(session=session, workshop=workshop, by=None, fmt=args.format,
+                             contacts=args.contacts, via="cli", now=utcnow(), file=str(output))
+    print(f"wrote {output} ({len(body)} bytes)" + (f" with contacts; {told} admin(s) told" if args.contacts else ""))
     return 0
 
 
