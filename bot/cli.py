@@ -11,10 +11,14 @@ import sys
 from collections.abc import Callable
 from datetime import timedelta
 
+from sqlalchemy.engine import Engine
+
+from bot.commands import with_database
 from bot.config import Settings
 from storage import reference
 from storage.db import make_engine, transaction, utcnow
 from storage.demo import seed_all
+from storage.inbox import throttled
 from storage.migrations import upgrade
 from storage.models import Role
 from storage.people import create_invite, list_invites
@@ -93,6 +97,16 @@ def cmd_telegram_set_webhook(args: argparse.Namespace) -> int:
     return 0
 
 
+@with_database
+def cmd_inbox_throttled(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
+    with transaction(engine) as session:
+        count, rows = throttled(session=session, limit=args.limit)
+    print(f"{count} events over their sender's rate limit (kept, not handled)")
+    for row in rows:
+        print(f"{row.received_at:%Y-%m-%d %H:%M:%S}  {row.platform:<8} {row.sender}  event {row.event_id}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="coordbot", description=__doc__.splitlines()[0] if __doc__ else None)
     sub = top.add_subparsers(dest="command", required=True)
@@ -144,6 +158,10 @@ def parser() -> argparse.ArgumentParser:
 
     db = add("db", lambda a: 2, "database maintenance").add_subparsers(dest="action", required=True)
     add("upgrade", cmd_db_upgrade, "apply schema migrations", db)
+
+    inbox = add("inbox", lambda a: 2, "stored webhook events").add_subparsers(dest="action", required=True)
+    over = add("throttled", cmd_inbox_throttled, "count and list the latest events kept as throttled", inbox)
+    over.add_argument("--limit", type=int, default=20, help="how many of the latest to list")
 
     projects.register(sub, add)
     deadlines.register(sub, add)

@@ -56,6 +56,9 @@ class Settings(BaseSettings):
 
     send_timeout_s: float = Field(10.0, validation_alias=_env("COORDBOT_SEND_TIMEOUT_S"))
     max_send_attempts: int = Field(8, validation_alias=_env("COORDBOT_MAX_SEND_ATTEMPTS"))
+    user_rate_per_min: float = Field(30.0, validation_alias=_env("COORDBOT_USER_RATE_PER_MIN"))
+    user_burst: int = Field(10, validation_alias=_env("COORDBOT_USER_BURST"))
+    """Events one person may send at once before the rate above applies; the excess is stored, not handled."""
     quiet_start: str = Field("21:00", validation_alias=_env("COORDBOT_QUIET_START"))
     quiet_end: str = Field("07:00", validation_alias=_env("COORDBOT_QUIET_END"))
 
