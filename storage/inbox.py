@@ -63,7 +63,7 @@ def claim_next(*, session: Session) -> InboxEvent | None:
 class Allowance(Enum):
     ok = "ok"
     first_excess = "first_excess"
-    """Over the limit after being within it: the sender is told, once, to slow down."""
+    """Over the limit for the first time since the bucket was last full: the sender is told, once, to slow down."""
     excess = "excess"
 
 
@@ -75,7 +75,8 @@ class Limit:
 
 def take_token(*, session: Session, platform: str, sender: str, at: datetime, limit: Limit) -> Allowance:
     """Spend one of the sender's tokens for an event received `at` (their sending rate, however late it is handled);
-    the bucket refills at `limit.per_min` up to `limit.burst`."""
+    the bucket refills at `limit.per_min` up to `limit.burst`. During a sustained flood the refilled tokens are
+    still spent (a few messages answered), but the slow-down request is made once per flood."""
     bucket = session.get(SenderBucket, (platform, sender))
     if bucket is None:
         bucket = SenderBucket(platform=platform, sender=sender, tokens=limit.burst, at=at)
@@ -83,9 +84,10 @@ def take_token(*, session: Session, platform: str, sender: str, at: datetime, li
     elapsed = max((at - bucket.at).total_seconds(), 0.0)
     bucket.tokens = min(float(limit.burst), bucket.tokens + elapsed * limit.per_min / 60)
     bucket.at = max(at, bucket.at)
+    if bucket.tokens >= limit.burst:
+        bucket.throttled = False  # quiet long enough to refill: a later flood is a new one, told again
     if bucket.tokens >= 1:
         bucket.tokens -= 1
-        bucket.throttled = False
         return Allowance.ok
     first = not bucket.throttled
     bucket.throttled = True

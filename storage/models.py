@@ -141,7 +141,7 @@ class SenderBucket(SQLModel, table=True):
     tokens: float
     at: datetime = when()
     throttled: bool = False
-    """The last event was over the limit (and the sender has been asked to slow down once)."""
+    """Asked to slow down since the bucket was last full (so not asked again until it has been)."""
 
 
 class OutboxStatus(StrEnum):

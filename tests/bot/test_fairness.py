@@ -104,10 +104,15 @@ async def test_the_slow_down_is_in_the_senders_language_and_the_bucket_refills(
         answers += await say_in_english()
     assert len(answers) == burst + 1 and answers[-1].startswith(SLOW_DOWN_EN)
 
-    clock.advance(seconds=10)  # 30 a minute: five tokens back
+    clock.advance(seconds=10)  # 30 a minute: five tokens back, spent on answers; the same flood goes on
     for _ in range(5):
         assert "/help" in (await say_in_english())[0]
-    assert (await say_in_english())[0].startswith(SLOW_DOWN_EN)  # a new flood, a new (single) request
+    assert await say_in_english() == []
+
+    clock.advance(seconds=40)  # quiet until the bucket is full: a later flood is asked again, once
+    for _ in range(burst):
+        assert "/help" in (await say_in_english())[0]
+    assert (await say_in_english())[0].startswith(SLOW_DOWN_EN)
     assert await say_in_english() == []
 
 
