@@ -30,8 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchkit import emulator_state, free_port, service_env, wait_for_service  # noqa: E402
 
-from bot.emulator import EmulatorState  # noqa: E402
-from bot.emulator import EmulatorServer  # noqa: E402
+from bot.emulator import EmulatorServer, EmulatorState  # noqa: E402
 from bot.emulator import events as ev  # noqa: E402
 from storage.db import make_engine, transaction  # noqa: E402
 from storage.inbox import throttled  # noqa: E402
@@ -63,7 +62,8 @@ class Sender:
     def latencies_ms(self) -> list[float]:
         """Posted-to-received for each request answered."""
         screen = self.state.screen(self.platform, self.user)
-        return [(received.at.timestamp() - posted) * 1000 for posted, received in zip(self.posted, screen)]
+        answered = zip(self.posted, screen, strict=False)  # the last requests may be unanswered yet
+        return [(received.at.timestamp() - posted) * 1000 for posted, received in answered]
 
 
 async def send_at_rate(client: aiohttp.ClientSession, sender: Sender, text: str, rate: float, seconds: float,
