@@ -5,7 +5,7 @@ on a fresh SQLite file (or --database-url); the platform emulator runs in this p
 reply reaches a phone. The flooder is on LINE, the others alternate LINE and Telegram. Reports, for the others,
 the time from posting the webhook to their reply arriving (each person's replies come in the order they asked,
 so the i-th reply answers the i-th request), and how much of the flood was answered and how much kept as
-throttled.
+throttled once the inbox is empty.
 
     .venv/bin/python bench/flood.py [--seconds 10] [--flood-rate 100] [--others 20] [--database-url URL]
 """
@@ -24,6 +24,8 @@ import time
 from pathlib import Path
 
 import aiohttp
+from sqlalchemy import func
+from sqlmodel import Session, select
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -34,6 +36,7 @@ from bot.emulator import EmulatorServer, EmulatorState  # noqa: E402
 from bot.emulator import events as ev  # noqa: E402
 from storage.db import make_engine, transaction  # noqa: E402
 from storage.inbox import throttled  # noqa: E402
+from storage.models import InboxEvent, InboxStatus  # noqa: E402
 
 FLOODER = "U" + "f" * 32
 Request = tuple[str, bytes, dict[str, str]]
@@ -100,6 +103,15 @@ async def run_load(base: str, flooder: Sender, others: list[Sender], flood_rate:
     return failures
 
 
+def pending(db_url: str) -> int:
+    engine = make_engine(db_url)
+    with Session(engine) as session:
+        count = session.exec(select(func.count()).select_from(InboxEvent)
+                             .where(InboxEvent.status == InboxStatus.pending)).one()
+    engine.dispose()
+    return count
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--seconds", type=float, default=10.0)
@@ -130,6 +142,8 @@ def main() -> None:
             expected = sum(len(o.posted) for o in others)
             deadline = time.monotonic() + args.drain_timeout
             while sum(len(o.latencies_ms()) for o in others) < expected and time.monotonic() < deadline:
+                time.sleep(0.2)
+            while pending(db_url) and time.monotonic() < deadline:  # the rest of the flood, to count it all
                 time.sleep(0.2)
         finally:
             proc.terminate()
