@@ -323,7 +323,10 @@ def _upsert(*, session: Session, checked: list[dict[str, Any]], person_id: int |
                         "new": {n: _plain(fields[n]) for n in diff}})
     total = len(fresh) + len(changed)
     for start in range(0, len(fresh), CHUNK):
-        session.execute(insert(Project), fresh[start:start + CHUNK])
+        # RETURNING makes SQLAlchemy send multi-row INSERTs ("insertmanyvalues") rather than a statement per
+        # row: SQLite's title index (FTS5, filled by a trigger) writes its buffer out after every statement, so
+        # fewer statements halve the time the index adds to a large import.
+        session.execute(insert(Project).returning(col(Project.id)), fresh[start:start + CHUNK])
         report("save", start + len(fresh[start:start + CHUNK]), total)
     for start in range(0, len(changed), CHUNK):
         session.execute(update(Project), changed[start:start + CHUNK])
