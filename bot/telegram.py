@@ -49,6 +49,14 @@ class TelegramAdapter:
         if self.bot is not None:
             await self.bot.shutdown()
 
+    async def set_webhook(self, url: str) -> None:
+        """Tell Telegram where to deliver updates, with the secret it must echo in every one."""
+        assert self.bot is not None
+        if not self.bot._bot_initialized:
+            await self.bot.initialize()
+        await self.bot.set_webhook(url, secret_token=self.settings.telegram_webhook_secret.get_secret_value(),
+                                   allowed_updates=["message", "callback_query", "my_chat_member"])
+
     def check_headers(self, headers: Mapping[str, str]) -> None:
         given = headers.get("x-telegram-bot-api-secret-token")
         expected = self.settings.telegram_webhook_secret.get_secret_value()
