@@ -35,8 +35,7 @@ from bot.vocab import person_label
 from handlers.deadlines import WindowNotFound
 from handlers.rsvp import WorkshopNotFound
 from handlers.segments import ANSWERS, describe, ids, parse_segment
-from scheduler.broadcast import cancel_send, plan_send
-from scheduler.deadlines import quiet_shift
+from handlers.timing import quiet_shift
 from storage.broadcast import (
     PLATFORMS,
     STATES,
@@ -459,9 +458,7 @@ def cancel_broadcast(ctx: Context, broadcast_id: int) -> list[Reply]:
     if not set_status(session=ctx.session, broadcast_id=broadcast_id,
                       frm=[BroadcastStatus.draft, BroadcastStatus.scheduled], to=BroadcastStatus.cancelled):
         raise NotADraft(id=broadcast_id, status=ctx.t(STATUS_NAMES[broadcast.status]))
-    scheduler = ctx.scheduler
-    if scheduler is not None:
-        ctx.after_commit.append(lambda: cancel_send(scheduler, broadcast_id))
+    ctx.planner.broadcast_cancelled(broadcast_id)
     audit(session=ctx.session, person_id=ctx.person.id, action="broadcast.cancel", broadcast=broadcast_id)
     return [Reply(text=ctx.t(CANCELLED, id=broadcast_id))]
 
@@ -479,9 +476,8 @@ def confirm(msg: Incoming, ctx: Context, data: Confirm) -> list[Reply]:
     status = [Button(label=ctx.t(STATUS_BUTTON), payload=Status(data.broadcast).pack())]
     if broadcast.send_at is not None and broadcast.send_at > ctx.now:
         broadcast.status = BroadcastStatus.scheduled
-        scheduler, at = ctx.scheduler, broadcast.send_at
-        if scheduler is not None:
-            ctx.after_commit.append(lambda: plan_send(scheduler, data.broadcast, at))
+        at = broadcast.send_at
+        ctx.planner.broadcast_at(data.broadcast, at)
         cancel = Button(label=ctx.t(CANCEL), payload=Cancel(data.broadcast).pack())
         return [Reply(text=ctx.t(SCHEDULED, id=data.broadcast, when=ctx.when(at)), buttons=[*status, cancel])]
     ctx.session.flush()

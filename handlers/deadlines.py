@@ -20,7 +20,7 @@ from bot.i18n import Text, format_datetime, parse_datetime
 from bot.messages import Button, Card, Incoming, Reply
 from bot.payloads import Cmd, Payload
 from bot.router import Router
-from scheduler.deadlines import job_prefix, plan_snooze, plan_window, snooze_until
+from handlers.timing import snooze_until
 from storage import reference
 from storage.deadlines import (
     SubmissionWindow,
@@ -282,9 +282,8 @@ def ask_to_confirm(msg: Incoming, ctx: Context, data: SubmitWindow) -> list[Repl
     row = submit(session=ctx.session, window=window, province_iso=iso, person_id=ctx.person.id, now=ctx.now)
     audit(session=ctx.session, person_id=ctx.person.id, action="window_submitted", window=data.window, province=iso)
     _tell_admins(ctx, window, iso)
-    if ctx.scheduler is not None:
-        scheduler = ctx.scheduler
-        ctx.after_commit.append(lambda: scheduler.cancel(f"{job_prefix(data.window)}snooze:{ctx.person.id}"))
+    assert ctx.person.id is not None
+    ctx.planner.snooze_done(data.window, ctx.person.id)
     return [Reply(text=ctx.t(RECORDED, province=province_name(iso, ctx.lang), title=title(window, ctx.lang),
                              when=ctx.when(row.submitted_at)))]
 
@@ -295,10 +294,8 @@ def snooze(msg: Incoming, ctx: Context, data: Snooze) -> list[Reply]:
     remind_at = snooze_until(window, ctx.now, ctx.settings)
     if remind_at is None:
         return [Reply(text=ctx.t(TOO_LATE_TO_SNOOZE))]
-    if ctx.scheduler is not None:
-        scheduler, person_id = ctx.scheduler, ctx.person.id
-        assert person_id is not None
-        ctx.after_commit.append(lambda: plan_snooze(scheduler, data.window, person_id, remind_at))
+    assert ctx.person.id is not None
+    ctx.planner.snooze(data.window, ctx.person.id, remind_at)
     return [Reply(text=ctx.t(SNOOZED, when=ctx.when(remind_at)))]
 
 
@@ -505,14 +502,9 @@ def _delete_window(ctx: Context, window: SubmissionWindow) -> Reply:
     assert window_id is not None
     delete_window(session=ctx.session, window=window)
     audit(session=ctx.session, person_id=ctx.person.id, action="window_deleted", window=window_id)
-    if ctx.scheduler is not None:
-        scheduler = ctx.scheduler
-        ctx.after_commit.append(lambda: scheduler.cancel_prefix(job_prefix(window_id)))
+    ctx.planner.window_deleted(window_id)
     return Reply(text=ctx.t(DELETED, id=window_id))
 
 
 def _replan(ctx: Context, window: SubmissionWindow) -> None:
-    """Jobs are planned after the window is committed: the job store writes on its own connection."""
-    if ctx.scheduler is not None:
-        scheduler, now = ctx.scheduler, ctx.now
-        ctx.after_commit.append(lambda: plan_window(scheduler, window, now))
+    ctx.planner.window_changed(window, ctx.now)

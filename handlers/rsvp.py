@@ -512,21 +512,11 @@ def record_export(*, session: Session, workshop: Workshop, by: Person | None, fm
 
 
 def _offer_seats(ctx: Context, workshop: Workshop, offered: list[Rsvp]) -> None:
-    """Tell those offered a freed seat, and plan the offers' expiry after the handler commits (the job store
-    writes on its own connection)."""
+    """Tell those offered a freed seat, and plan the offers' expiry."""
     send_offers(session=ctx.session, workshop=workshop, offered=offered, settings=ctx.settings, now=ctx.now)
-    if offered and ctx.scheduler is not None:
-        from scheduler.rsvp import plan_offer_expiry
-
-        scheduler, workshop_id = ctx.scheduler, workshop.id
-        times = sorted({r.offer_expires_at for r in offered if r.offer_expires_at is not None})
-        assert workshop_id is not None
-
-        def plan() -> None:
-            for at in times:
-                plan_offer_expiry(scheduler, workshop_id, at)
-
-        ctx.after_commit.append(plan)
+    assert workshop.id is not None
+    for at in sorted({r.offer_expires_at for r in offered if r.offer_expires_at is not None}):
+        ctx.planner.offers_expire(workshop.id, at)
 
 
 def _workshop(ctx: Context, workshop_id: int, lock: bool = False) -> Workshop:
@@ -1173,15 +1163,7 @@ def confirm_workshop(msg: Incoming, ctx: Context, data: CreateConfirm) -> list[R
                                     by=ctx.person.id, via="chat")
     assert workshop.id is not None
     draft.done_at, draft.workshop_id = ctx.now, workshop.id
-    if ctx.scheduler is not None:
-        from scheduler.rsvp import plan_workshop
-
-        scheduler, now = ctx.scheduler, ctx.now
-
-        def plan() -> None:
-            plan_workshop(scheduler, workshop, now)
-
-        ctx.after_commit.append(plan)
+    ctx.planner.workshop_created(workshop, ctx.now)
     return [Reply(text=ctx.t(CREATED, id=workshop.id, title=workshop.title(ctx.lang), n=invited, queued=queued),
                   buttons=[Button(label=ctx.t(ANSWERS_BUTTON), payload=AdminView(workshop.id).pack())])]
 
