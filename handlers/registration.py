@@ -119,7 +119,9 @@ def start(msg: Incoming, ctx: Context) -> list[Reply]:
     return follow(msg, ctx)
 
 
-@router.command("join", "สมัคร", "รหัส", "register", summary=JOIN, label=Text("ลงทะเบียน", "Join"))
+@router.command("join", "สมัคร", "รหัส", "register", summary=JOIN, label=Text("ลงทะเบียน", "Join"),
+                example=Text("สมัคร ABCD-1234", "/join ABCD-1234"),
+                aliases=("ลงทะเบียน", "สมัครสมาชิก", "รหัสเชิญ", "signup", "sign up"))
 def join(msg: Incoming, ctx: Context) -> list[Reply]:
     if not msg.args:
         if ctx.person.role != Role.guest:
@@ -172,7 +174,8 @@ def _link(invite: Invite, ctx: Context) -> list[Reply]:
     return [Reply(text=ctx.t(LINKED))]
 
 
-@router.command("link", "เชื่อมบัญชี", summary=LINK, label=Text("เชื่อมบัญชี", "Link accounts"))
+@router.command("link", "เชื่อมบัญชี", summary=LINK, label=Text("เชื่อมบัญชี", "Link accounts"),
+                example=Text("เชื่อมบัญชี", "/link"), aliases=("เชื่อมต่อบัญชี", "ผูกบัญชี", "เชือมบัญชี"))
 def link(msg: Incoming, ctx: Context) -> list[Reply]:
     invite = create_invite(session=ctx.session, role=ctx.person.role, province_iso=ctx.person.province_iso,
                            now=ctx.now, valid_for=LINK_CODE_VALID, link_person_id=ctx.person.id,
@@ -180,7 +183,8 @@ def link(msg: Incoming, ctx: Context) -> list[Reply]:
     return [Reply(text=ctx.t(LINK_CODE, code=invite.code))]
 
 
-@router.command("me", "ฉัน", "profile", summary=ME, label=Text("ข้อมูลของฉัน", "My profile"))
+@router.command("me", "ฉัน", "profile", summary=ME, label=Text("ข้อมูลของฉัน", "My profile"),
+                example=Text("ฉัน", "/me"), aliases=("ข้อมูลของฉัน", "ข้อมูลฉัน", "โปรไฟล์", "โปรไฟล์ของฉัน"))
 def me(msg: Incoming, ctx: Context) -> list[Reply]:
     assert ctx.person.id is not None
     accounts: list[Account] = accounts_of(session=ctx.session, person_id=ctx.person.id)
@@ -188,7 +192,9 @@ def me(msg: Incoming, ctx: Context) -> list[Reply]:
     return [Reply(text=ctx.t(PROFILE, accounts=listed, **describe(ctx, ctx.person)))]
 
 
-@router.command("invite", "เชิญ", roles={Role.admin}, summary=INVITE)
+@router.command("invite", "เชิญ", roles={Role.admin}, summary=INVITE,
+                example=Text("เชิญ ผู้ประสานงาน ขอนแก่น มาลี ใจดี", "/invite coordinator Khon Kaen John Smith"),
+                aliases=("สร้างรหัสเชิญ", "invit", "เชิน"))
 def invite(msg: Incoming, ctx: Context) -> list[Reply]:
     """`/invite ผู้ประสานงาน เชียงใหม่ กนกพร คำดี`: the province is matched forgivingly, the rest is the name."""
     words = msg.args.split()
