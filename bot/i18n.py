@@ -60,6 +60,9 @@ _HOUR_EN = re.compile(r"(?P<h>\d{1,2})\s*(?P<ampm>[ap]\.?m\.?)", re.IGNORECASE)
 _HOUR_TH = re.compile(r"(?P<part>บ่าย|เช้า|ตี)?\s*(?P<h>\d{1,2})?\s*(?P<unit>โมง|ทุ่ม|นาฬิกา|น\.)"
                       r"\s*(?P<tail>เช้า|เย็น|ตรง|เที่ยง)?\s*(?P<half>ครึ่ง)?")
 _NOON = re.compile(r"(?:เที่ยงวัน|เที่ยงตรง|เที่ยง|noon)(?!คืน)", re.IGNORECASE)
+HOUR_WORDS = {"สิบสอง": 12, "สิบเอ็ด": 11, "สิบ": 10, "หนึ่ง": 1, "สอง": 2, "สาม": 3, "สี่": 4, "ห้า": 5, "หก": 6,
+              "เจ็ด": 7, "แปด": 8, "เก้า": 9}
+_HOUR_WORD = re.compile("(" + "|".join(HOUR_WORDS) + r")(?=\s*(?:โมง|ทุ่ม))")
 _TIME_START = re.compile(r"(?:t(?=\d)|เวลา|at\b)\s*", re.IGNORECASE)
 
 
@@ -89,6 +92,7 @@ def read_time(text: str) -> tuple[time, str]:
     """The time of day at the start of `text` and what follows it; ValueError if there is none."""
     typed = normalize(text)
     typed = typed[start.end():] if (start := _TIME_START.match(typed)) else typed
+    typed = _HOUR_WORD.sub(lambda m: str(HOUR_WORDS[m[1]]), typed, count=1)
     if (match := _CLOCK.match(typed)) or (match := _HOUR_EN.match(typed)):
         hour, minute = int(match["h"]), int(match.groupdict().get("mi") or 0)
         if match["ampm"]:

@@ -144,7 +144,11 @@ class Routes:
             return None
         word, first = found.target
         cmd = self.by_word[word]
-        args = found.as_typed if cmd.verbatim else found.args
+        args = found.args
+        if cmd.verbatim and not first and args:
+            if found.glued:
+                return None  # free text must be set apart: "ประกาศนียบัตร" is a certificate, not an announcement
+            args = found.as_typed
         return cmd, f"{first} {args}".strip()
 
     def visible_groups(self, role: Role) -> list[tuple[str, list[Command]]]:

@@ -33,13 +33,14 @@ NOT_A_START = re.compile(f"[{MARKS}\u0e30\u0e32\u0e33\u0e45]")
 
 # Polite particles: glued to the last word or standing alone, possibly with the last letter repeated (ค่ะะ).
 GLUED = ("นะคะ", "นะค่ะ", "นะครับ", "ครับผม", "ครับ", "คับ", "ค่ะ", "คะ", "จ้า", "จ้ะ", "จ๊ะ", "ฮะ", "ฮับ")
-ALONE = (*GLUED, "ค่า", "นะ", "ด้วย", "หน่อย", "จ้", "please", "pls", "krub", "ka", "kha", "na")
-FINAL = (*GLUED, "ด้วย", "หน่อย", "ค่า")
+THANKS = ("ขอบคุณมาก", "ขอบคุณ", "ขอบใจ")
+ALONE = (*GLUED, *THANKS, "ค่า", "นะ", "ด้วย", "หน่อย", "please", "pls", "thanks", "thx", "krub", "ka", "kha")
+FINAL = (*GLUED, *THANKS, "ด้วย", "หน่อย", "ค่า")
 _GLUED_END = re.compile("(?:" + "|".join(f"{p}{p[-1]}*" for p in sorted(FINAL, key=len, reverse=True)) + ")$")
 _ALONE = set(ALONE)
 NUMBER_EDGE = re.compile("(?<=[0-9])(?=[\u0e01-\u0e4f])|(?<=[\u0e01-\u0e4f])(?=[0-9])")
 # Words people put before a command ("ขอดูสรุป", "รบกวนตอบรับ"); tried only when nothing matched without them.
-FILLERS = re.compile(r"^(?:(?:รบกวน|ช่วย|ขอ|อยาก|ดู|เปิด|แสดง|show|please|pls|check)\s*)+", re.IGNORECASE)
+FILLERS = re.compile(r"^(?:(?:รบกวน|ช่วย|ขอ|อยากดู|อยากรู้|ดู|เปิด|แสดง|show|please|pls|check)\s*)+", re.IGNORECASE)
 
 
 def normalize(text: str) -> str:
@@ -107,6 +108,8 @@ class Match(Generic[T]):
     """Normalised, without particles: what structured arguments are read from."""
     as_typed: str
     """The text after the command word exactly as typed, for free text (an announcement, a name)."""
+    glued: bool = False
+    """The argument followed the word without a space (`ประกาศนียบัตร` may be another word, not `ประกาศ`)."""
 
 
 class Vocabulary(Generic[T]):
@@ -137,7 +140,8 @@ class Vocabulary(Generic[T]):
         rest = typed[end:]
         if rest.startswith("@"):  # Telegram's /command@botname
             rest = rest.split(maxsplit=1)[1] if " " in rest else ""
-        return Match(target, split_numbers(strip_particles(rest)), _as_typed(text, typed[:end]))
+        glued = bool(rest) and not rest[0].isspace() and rest[0] not in "|="
+        return Match(target, split_numbers(strip_particles(rest)), _as_typed(text, typed[:end]), glued)
 
     def _longest(self, typed: str) -> tuple[T, int] | None:
         body = typed.removeprefix("/")

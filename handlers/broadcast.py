@@ -626,7 +626,7 @@ def ack_button(msg: Incoming, ctx: Context, data: Ack) -> list[Reply]:
 
 
 @router.command("ack", "รับทราบ", "ทราบแล้ว", summary=ACK_CMD, example=Text("รับทราบ", "/ack"),
-                aliases=("รับทราบแล้ว", "รับทาบ", "รับทราบคับ", "acknowledge", "acknowledged", "👍", "👌"))
+                aliases=("รับทราบแล้ว", "ทราบ", "รับทาบ", "รับทราบคับ", "acknowledge", "acknowledged", "👍", "👌"))
 def typed_ack(msg: Incoming, ctx: Context) -> list[Reply]:
     """รับทราบ typed instead of pressed: the latest announcement still waiting for this person's."""
     assert ctx.person.id is not None

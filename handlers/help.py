@@ -11,7 +11,7 @@ from bot.i18n import Text
 from bot.messages import Button, Incoming, Reply
 from bot.payloads import Cmd
 from bot.router import Command, Router
-from bot.understand import only_symbols
+from bot.understand import normalize, only_symbols, strip_particles
 
 router = Router("help")
 
@@ -78,7 +78,7 @@ def set_language(msg: Incoming, ctx: Context) -> list[Reply]:
 
 def not_understood(msg: Incoming, ctx: Context) -> list[Reply]:
     """The fallback for text no router claims: the nearest commands as buttons, or a pointer to /help."""
-    if only_symbols(msg.text):
+    if only_symbols(msg.text) or not strip_particles(normalize(msg.text)):
         return [Reply(text=ctx.t(FRIENDLY))]
     shown = msg.text.strip()
     shown = shown if len(shown) <= 40 else shown[:39] + "…"
