@@ -129,10 +129,10 @@ class Vocabulary(Generic[T]):
     def match(self, text: str) -> Match[T] | None:
         """The longest command word at the start (after `/`, before `@bot`), or None."""
         typed = normalize(text)
-        found = self._longest(typed)
+        found = self.prefix(typed)
         if found is None:
             without = FILLERS.sub("", typed)
-            found = self._longest(without) if without != typed else None
+            found = self.prefix(without) if without != typed else None
             typed = without
         if found is None:
             return None
@@ -143,7 +143,8 @@ class Vocabulary(Generic[T]):
         glued = bool(rest) and not rest[0].isspace() and rest[0] not in "|="
         return Match(target, split_numbers(strip_particles(rest)), _as_typed(text, typed[:end]), glued)
 
-    def _longest(self, typed: str) -> tuple[T, int] | None:
+    def prefix(self, typed: str) -> tuple[T, int] | None:
+        """The longest form at the start of normalised text (after a `/`) and where it ends."""
         body = typed.removeprefix("/")
         if not body:
             return None

@@ -10,12 +10,14 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.router import Routes
 
 MESSAGES = Path(__file__).with_name("messages.tsv")
-
-Understand = Callable[[str], tuple[str, str]]
-
 
 @dataclass(frozen=True)
 class Case:
@@ -63,5 +65,43 @@ def is_write(route: str, args: str) -> bool:
     return route in ("join", "submitted", "newworkshop", "checkin", "lang", "watch", "unwatch") and bool(words)
 
 
-def run(cases: list[Case], understand: Understand) -> list[Outcome]:
-    return [Outcome(case, *understand(case.text)) for case in cases]
+def run(cases: list[Case], understand: Callable[[str, str], tuple[str, str]]) -> list[Outcome]:
+    """Each case through `understand(text, feature)`."""
+    return [Outcome(case, *understand(case.text, case.feature)) for case in cases]
+
+
+TEXT_ROUTES = {"bare_code": "code"}
+
+
+@cache
+def _routes() -> Routes:
+    from handlers import routes
+
+    return routes()
+
+
+def understand(text: str, feature: str) -> tuple[str, str]:
+    """What the bot makes of `text`: the route it reaches and the argument its handler reads (the router's own
+    `Routes.match` and text matchers, `parse_datetime` for dates, `search_text` for keyword queries)."""
+    from zoneinfo import ZoneInfo
+
+    from bot.i18n import parse_datetime
+    from bot.understand import normalize, search_text
+
+    if feature == "dates":
+        try:
+            return "date", parse_datetime(text, ZoneInfo("Asia/Bangkok")).strftime("%Y-%m-%d %H:%M")
+        except ValueError:
+            return "none", ""
+    if feature == "search":
+        return "search", search_text(text)
+    table = _routes()
+    found = table.match(text)
+    if found is not None:
+        return found[0].words[0], found[1]
+    typed = normalize(text)
+    for router in table.routers:
+        for matcher, handler in router.texts:
+            if matcher(typed):
+                return TEXT_ROUTES[handler.__name__], typed
+    return "none", ""
