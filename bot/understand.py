@@ -20,6 +20,9 @@ from typing import Generic, TypeVar
 
 from rapidfuzz import fuzz
 
+from storage import reference
+from storage.reference import Province
+
 T = TypeVar("T")
 
 THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
@@ -188,6 +191,32 @@ def only_symbols(text: str) -> bool:
     return bool(text.strip()) and not any(unicodedata.category(ch)[0] in "LN" for ch in normalize(text))
 
 
+MAX_PLACE_WORDS = 4  # "Prachuap Khiri Khan", "จังหวัด พระนครศรีอยุธยา"
+
+
+@dataclass(frozen=True)
+class Place:
+    """A province read from the first words of a text."""
+
+    province: Province
+    words: int
+    """How many words it took (a name may have spaces: Khon Kaen, จ. เชียงใหม่)."""
+    corrected: bool
+    """Read through a typo or a prefix: a write should ask before using it."""
+
+
+def read_place(words: list[str]) -> Place | None:
+    """The province the first words name: the longest exact name first, then the longest with a typo."""
+    heads = [(n, " ".join(words[:n])) for n in range(min(MAX_PLACE_WORDS, len(words)), 0, -1)]
+    for n, head in heads:
+        if (province := reference.exact_province(head)) is not None:
+            return Place(province, n, corrected=False)
+    for n, head in heads:
+        if (province := reference.find_province(head)) is not None:
+            return Place(province, n, corrected=True)
+    return None
+
+
 def search_text(query: str) -> str:
     """A keyword query as titles are written: particles dropped, and no spaces between Thai words
     (`พลังงาน ทดแทน` → `พลังงานทดแทน`); spaces between Latin words stay."""
@@ -199,6 +228,12 @@ def search_text(query: str) -> str:
         else:
             joined.append(word)
     return " ".join(joined)
+
+
+def whole_word(keyword: str, text: str) -> bool:
+    """Whether `keyword` stands as a word of its own in `text` (set apart by spaces, punctuation or the ends),
+    so such titles can be listed before ones where it is part of a longer word."""
+    return re.search(rf"(?<![\w\u0e00-\u0e7f]){re.escape(keyword)}(?![\w\u0e00-\u0e7f])", text, re.IGNORECASE) is not None
 
 
 def _is_thai(ch: str) -> bool:

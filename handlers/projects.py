@@ -22,6 +22,7 @@ from sqlmodel import Session
 from bot.context import Context
 from bot.errors import BadButton, DomainError, NotAllowed, UsageError
 from bot.i18n import Text, format_datetime
+from bot.understand import search_text, whole_word
 from bot.messages import Button, Card, Incoming, Reply
 from bot.payloads import Cmd, Payload
 from bot.router import Router
@@ -79,7 +80,7 @@ STATUS_WORDS: dict[str, ProjectStatus] = {
     "ระงับ": ProjectStatus.on_hold, "ชะลอ": ProjectStatus.on_hold, "hold": ProjectStatus.on_hold,
     "onhold": ProjectStatus.on_hold, "canceled": ProjectStatus.cancelled,
     # Synonyms and misspellings people type (tests/corpus/messages.tsv).
-    "เสร็จแล้ว": ProjectStatus.completed, "เสร็จเรียบร้อย": ProjectStatus.completed,
+    "เสร็จแล้ว": ProjectStatus.completed,
     "กำลังทำ": ProjectStatus.in_progress, "กำลังดำเนินงาน": ProjectStatus.in_progress,
     "อนุมัติแล้ว": ProjectStatus.approved,
     "ได้รับงบแล้ว": ProjectStatus.funded, "ยกเลิก": ProjectStatus.cancelled, "ยกเลิกแล้ว": ProjectStatus.cancelled,
@@ -335,6 +336,7 @@ def _province_then_words(text: str) -> tuple[str, str] | None:
 
 def _keyword(text: str) -> str:
     """Every title starts with "โครงการ", so a leading "โครงการ" would only stop words inside from matching."""
+    text = search_text(text)
     if text.startswith("โครงการ") and len(text) - len("โครงการ") >= MIN_KEYWORD:
         text = text.removeprefix("โครงการ").strip()
     if len(text) < MIN_KEYWORD:
@@ -472,6 +474,9 @@ def list_page(ctx: Context, query: Query, before: str | None) -> list[Reply]:
         if payload is not None:
             buttons.append(Button(label=ctx.t(MORE), payload=payload.pack()))
     text = ctx.t(FOUND, where=where, filters=filters, shown=len(rows), more=ctx.t(MORE_HINT) if has_more else "")
+    if query.keyword:  # whole-word matches first, within the page
+        keyword = query.keyword
+        rows = sorted(rows, key=lambda p: not (whole_word(keyword, p.title_th) or whole_word(keyword, p.title_en)))
     return [Reply(text=text, cards=[card(p, ctx.lang, ctx.settings.tz) for p in rows], buttons=buttons)]
 
 

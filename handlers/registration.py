@@ -6,20 +6,32 @@ Commands: /start [CODE] (Telegram deep link), /join CODE (สมัคร, ร�
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import timedelta
+from typing import ClassVar
 
 from bot.context import Context
-from bot.errors import DomainError, UnknownProvince, UsageError
+from bot.errors import BadButton, DomainError, UnknownProvince, UsageError
 from bot.i18n import Text
-from bot.messages import Incoming, Kind, Reply
+from bot.messages import Button, Incoming, Kind, Reply
+from bot.payloads import Payload
 from bot.router import ROLE_NAMES, Router
+from bot.understand import read_place
 from handlers.help import menu
 from storage import reference
 from storage.models import Account, Invite, Person, Role
 from storage.people import accounts_of, audit, create_invite, invite_by_code, set_reachable
 
 router = Router("registration")
+
+
+@dataclasses.dataclass(frozen=True)
+class InviteConfirm(Payload):
+    """An admin confirms the place of an invite that was read through a typo."""
+
+    prefix: ClassVar[str] = "ivc"
+    code: str
 
 CODE_SHAPE = re.compile(r"^[A-Za-z0-9]{4}-?[A-Za-z0-9]{4}$")
 LINK_CODE_VALID = timedelta(minutes=30)
@@ -46,6 +58,9 @@ LINK = Text("เชื่อมบัญชี LINE กับ Telegram", "link y
 ME = Text("ข้อมูลของฉัน", "my profile")
 PROFILE_HINT = Text("คุณลงทะเบียนเป็น{role}แล้ว พิมพ์ /me เพื่อดูข้อมูล", "You are registered as {role}. Type /me to see it.")
 INVITE = Text("สร้างรหัสเชิญ (ผู้ดูแล)", "create an invite code (admins)")
+INVITE_PLACE_CHECK = Text("\"{typed}\" หมายถึงจังหวัด{province} ใช่ไหม? (ชื่อผู้รับ: {name}) กดยืนยันเพื่อสร้างรหัสเชิญ",
+                          "Did \"{typed}\" mean {province}? (invitee: {name}) Confirm to create the invite code.")
+INVITE_PLACE_OK = Text("ยืนยัน", "Confirm")
 INVITE_USAGE = Text("/invite ผู้ประสานงาน|รองผู้ว่า|ผู้ดูแล [จังหวัด] [ชื่อ]",
                     "/invite coordinator|deputy_governor|admin [province] [name]")
 INVITE_MADE = Text("รหัสเชิญ {code} สำหรับ{role}{province} ใช้ได้ถึง {until}\nผู้รับพิมพ์รหัสนี้ในแชต หรือใน Telegram: /start {code}",
@@ -201,19 +216,41 @@ def invite(msg: Incoming, ctx: Context) -> list[Reply]:
     role = ROLE_WORDS.get(words[0].lower()) if words else None
     if role is None:
         raise UsageError(usage=ctx.t(INVITE_USAGE))
-    province, name = None, ""
+    place, name = None, ""
     if len(words) > 1:
-        province = reference.find_province(words[1])
-        if province is None:
+        place = read_place(words[1:])
+        if place is None:
             hints = [p.name(ctx.lang) for p in reference.suggest_provinces(words[1])]
             raise UnknownProvince(query=words[1], hint=_hint(ctx, hints))
-        name = " ".join(words[2:])
-    made = create_invite(session=ctx.session, role=role, province_iso=province.iso if province else None,
+        name = " ".join(words[1 + place.words:])
+    if place is not None and place.corrected:
+        # Not usable until the admin confirms the corrected place: it is created already expired.
+        held = create_invite(session=ctx.session, role=role, province_iso=place.province.iso, now=ctx.now,
+                             valid_for=timedelta(0), name=name, created_by=ctx.person.id)
+        typed = " ".join(words[1:1 + place.words])
+        return [Reply(text=ctx.t(INVITE_PLACE_CHECK, typed=typed, province=place.province.name(ctx.lang),
+                                 name=name or "-"),
+                      buttons=[Button(label=ctx.t(INVITE_PLACE_OK), payload=InviteConfirm(held.code).pack())])]
+    made = create_invite(session=ctx.session, role=role, province_iso=place.province.iso if place else None,
                          now=ctx.now, valid_for=INVITE_VALID, name=name, created_by=ctx.person.id)
+    return [_invite_made(ctx, made)]
+
+
+def _invite_made(ctx: Context, made: Invite) -> Reply:
     audit(session=ctx.session, person_id=ctx.person.id, action="invite_created", code=made.code,
-          role=str(role), province=made.province_iso)
-    return [Reply(text=ctx.t(INVITE_MADE, code=made.code, role=ctx.t(ROLE_NAMES[role]),
-                             province=_province_suffix(ctx, made.province_iso), until=ctx.when(made.expires_at)))]
+          role=str(made.role), province=made.province_iso)
+    return Reply(text=ctx.t(INVITE_MADE, code=made.code, role=ctx.t(ROLE_NAMES[made.role]),
+                            province=_province_suffix(ctx, made.province_iso), until=ctx.when(made.expires_at)))
+
+
+@router.button(InviteConfirm, roles={Role.admin})
+def confirm_invite(msg: Incoming, ctx: Context, data: InviteConfirm) -> list[Reply]:
+    """The admin agreed to the corrected place: the held invite becomes usable."""
+    held = invite_by_code(session=ctx.session, code=data.code)
+    if held is None or held.used_at is not None or held.created_at != held.expires_at:
+        raise BadButton()
+    held.expires_at = ctx.now + INVITE_VALID
+    return [_invite_made(ctx, held)]
 
 
 def _hint(ctx: Context, names: list[str]) -> str:
