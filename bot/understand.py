@@ -38,7 +38,7 @@ NOT_A_START = re.compile(f"[{MARKS}\u0e30\u0e32\u0e33\u0e45]")
 GLUED = ("นะคะ", "นะค่ะ", "นะครับ", "ครับผม", "ครับ", "คับ", "ค่ะ", "คะ", "จ้า", "จ้ะ", "จ๊ะ", "ฮะ", "ฮับ")
 THANKS = ("ขอบคุณมาก", "ขอบคุณ", "ขอบใจ")
 ALONE = (*GLUED, *THANKS, "ค่า", "นะ", "ด้วย", "หน่อย", "please", "pls", "thanks", "thx", "krub", "ka", "kha")
-FINAL = (*GLUED, *THANKS, "ด้วย", "หน่อย", "ค่า")
+FINAL = (*GLUED, *THANKS, "ด้วย", "หน่อย")  # not "ค่า" glued: มูลค่า (value) ends with it
 _GLUED_END = re.compile("(?:" + "|".join(f"{p}{p[-1]}*" for p in sorted(FINAL, key=len, reverse=True)) + ")$")
 _ALONE = set(ALONE)
 NUMBER_EDGE = re.compile("(?<=[0-9])(?=[\u0e01-\u0e4f])|(?<=[\u0e01-\u0e4f])(?=[0-9])")
