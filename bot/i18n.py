@@ -69,7 +69,7 @@ _TIME_START = re.compile(r"(?:t(?=\d)|เวลา|at\b)\s*", re.IGNORECASE)
 def _year(text: str, era: str | None) -> int:
     """A CE year from what was typed (the rule is in `parse_datetime`)."""
     year = int(text)
-    christian = bool(era) and era.replace(".", "").lower() in ("คศ", "ce", "ad")
+    christian = era is not None and era.replace(".", "").lower() in ("คศ", "ce", "ad")
     if len(text) == 2:
         return 2000 + year if christian else 2500 + year - 543
     return year - 543 if year > 2400 else year

@@ -38,9 +38,9 @@ from linebot.v3.webhooks import (
     JoinEvent,
     LeaveEvent,
     LocationMessageContent,
-    StickerMessageContent,
     MessageEvent,
     PostbackEvent,
+    StickerMessageContent,
     TextMessageContent,
     UnfollowEvent,
 )

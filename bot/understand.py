@@ -233,7 +233,8 @@ def search_text(query: str) -> str:
 def whole_word(keyword: str, text: str) -> bool:
     """Whether `keyword` stands as a word of its own in `text` (set apart by spaces, punctuation or the ends),
     so such titles can be listed before ones where it is part of a longer word."""
-    return re.search(rf"(?<![\w\u0e00-\u0e7f]){re.escape(keyword)}(?![\w\u0e00-\u0e7f])", text, re.IGNORECASE) is not None
+    pattern = rf"(?<![\w\u0e00-\u0e7f]){re.escape(keyword)}(?![\w\u0e00-\u0e7f])"
+    return re.search(pattern, text, re.IGNORECASE) is not None
 
 
 def _is_thai(ch: str) -> bool:

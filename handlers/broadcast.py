@@ -166,7 +166,8 @@ NOBODY = Text("-", "-")
 THANKS = Text("บันทึกว่ารับทราบแล้ว ขอบคุณค่ะ", "Acknowledged, thank you.")
 TYPED_ACK = Text("บันทึกว่ารับทราบประกาศ #{id} แล้ว ขอบคุณค่ะ: \"{text}\"",
                  "Acknowledged announcement #{id}, thank you: \"{text}\"")
-NOTHING_TO_ACK = Text("ขอบคุณค่ะ 🙏 ตอนนี้ไม่มีประกาศที่รอให้รับทราบ", "Thank you 🙏 No announcement is waiting for you to acknowledge.")
+NOTHING_TO_ACK = Text("ขอบคุณค่ะ 🙏 ตอนนี้ไม่มีประกาศที่รอให้รับทราบ",
+                      "Thank you 🙏 No announcement is waiting for you to acknowledge.")
 ACK_WHICH = Text("รับทราบประกาศ #{id} \"{text}\" ใช่ไหม? กดปุ่มเพื่อยืนยัน",
                  "Acknowledge announcement #{id} \"{text}\"? Press the button to confirm.")
 ACK_CMD = Text("รับทราบประกาศล่าสุดที่ขอให้รับทราบ", "acknowledge the latest announcement that asks for it")
@@ -233,7 +234,9 @@ ROLE_WORDS = {
     "coordinator": Role.coordinator, "ผู้ประสานงาน": Role.coordinator, "guest": Role.guest, "ทั่วไป": Role.guest,
 }
 PLATFORM_WORDS = {"line": "line", "ไลน์": "line", "telegram": "telegram", "tg": "telegram", "เทเลแกรม": "telegram"}
-OPTION = re.compile(r"\s*(?:(?P<key>[^\s=|]+)=(?P<value>\d{4}-\d{1,2}-\d{1,2}[ T]\d{1,2}:\d{2}|[^\s|]+)"
+# A date option's value holds one space (`2570-03-05 09:00`, `5/3/2570 9.00`); other values none.
+OPTION = re.compile(r"\s*(?:(?P<key>[^\s=|]+)=(?P<value>(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{2,4})[ T]"
+                    r"\d{1,2}[:.]\d{2}|[^\s|]+)"
                     r"|(?P<flag>[^\s=|]+)(?=\s|\||$))")
 SUBCOMMANDS = {"status": "status", "สถานะ": "status", "cancel": "cancel", "ยกเลิก": "cancel", "acks": "acks",
                "ผู้รับทราบ": "acks"}
@@ -515,7 +518,8 @@ def _broadcast(ctx: Context, broadcast_id: int) -> Broadcast:
 
 
 @router.command("broadcast", "ประกาศ", roles={Role.admin}, summary=SUMMARY, verbatim=True,
-                example=Text("ประกาศ บทบาท=ผู้ประสานงาน รับทราบ | ประชุมพรุ่งนี้ 09:00 น.", "/broadcast role=coordinator ack | Meeting tomorrow 09:00"),
+                example=Text("ประกาศ บทบาท=ผู้ประสานงาน รับทราบ | ประชุมพรุ่งนี้ 09:00 น.",
+                             "/broadcast role=coordinator ack | Meeting tomorrow 09:00"),
                 aliases=("ประกาส", "broadcat"), shortcuts={"สถานะ": "status", "ผู้รับทราบ": "acks"})
 def broadcast_command(msg: Incoming, ctx: Context) -> list[Reply]:
     args = msg.args

@@ -22,10 +22,10 @@ from sqlmodel import Session
 from bot.context import Context
 from bot.errors import BadButton, DomainError, NotAllowed, UsageError
 from bot.i18n import Text, format_datetime
-from bot.understand import search_text, whole_word
 from bot.messages import Button, Card, Incoming, Reply
 from bot.payloads import Cmd, Payload
 from bot.router import Router
+from bot.understand import search_text, whole_word
 from storage import reference
 from storage.models import Person, Role
 from storage.outbox import enqueue_to_person

@@ -41,8 +41,9 @@ def test_text_renders_in_the_persons_language_with_parameters() -> None:
     ("20/5/2570 9.00", (2027, 5, 20, 9, 0)), ("๑๕ ธ.ค. ๒๕๖๙ ๑๖:๓๐ น.", (2026, 12, 15, 16, 30)),
     ("29 ก.พ. 2567 10:00", (2024, 2, 29, 10, 0)), ("1/2/2570 2 ทุ่ม", (2027, 2, 1, 20, 0)),
 ])
-def test_dates_and_times_as_thai_people_write_them(typed: str, meant: tuple[int, ...]) -> None:
-    assert parse_datetime(typed, BANGKOK) == datetime(*meant, tzinfo=BANGKOK)
+def test_dates_and_times_as_thai_people_write_them(typed: str, meant: tuple[int, int, int, int, int]) -> None:
+    year, month, day, hour, minute = meant
+    assert parse_datetime(typed, BANGKOK) == datetime(year, month, day, hour, minute, tzinfo=BANGKOK)
 
 
 @pytest.mark.parametrize("lang", ["th", "en"])

@@ -7,7 +7,7 @@ import secrets
 from typing import Any
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.emulator import events as ev
 from bot.service import Service
@@ -172,7 +172,7 @@ async def test_an_invite_reads_a_place_with_spaces_and_confirms_a_corrected_one(
     [asked] = await admin.say("/invite coordinator Nakhon Ratchasim Somchai Jaidee")
     assert "นครราชสีมา" in asked and "Somchai Jaidee" in asked
     with Session(service.engine) as session:
-        invites = session.exec(select(Invite).order_by(Invite.id)).all()
+        invites = session.exec(select(Invite).order_by(col(Invite.id))).all()
         assert [(i.province_iso, i.name) for i in invites] == [("TH-40", "John Smith"),
                                                               ("TH-30", "Somchai Jaidee")]
         assert invites[1].expires_at <= invites[1].created_at, "not usable before the admin confirms"
@@ -184,3 +184,10 @@ async def test_an_invite_reads_a_place_with_spaces_and_confirms_a_corrected_one(
     assert code in confirmed
     [joined] = await phones.telegram(14).say(code)
     assert "Somchai Jaidee" in joined
+
+
+async def test_an_announcement_scheduled_with_a_thai_date(phones: Phones, service: Service) -> None:
+    admin = admin_phone(phones)
+    members(phones)
+    preview = "\n".join(await admin.say("/ประกาศ บทบาท=ผู้ประสานงาน เวลา=5/3/2570 9.00 | ประชุมออนไลน์"))
+    assert "ส่ง: 5 มี.ค. 2570 09:00 น." in preview
