@@ -58,7 +58,7 @@ def legacy(corpus: ModuleType) -> Understand:
             parts = text.strip().split(maxsplit=1)
             return cmd.words[0], parts[1].strip() if len(parts) == 2 else ""
         for router in table.routers:
-            for matcher, handler in router.texts:
+            for matcher, handler, *_ in router.texts:
                 if matcher(text):
                     return corpus.TEXT_ROUTES[handler.__name__], text.strip()
         return "none", ""

@@ -632,7 +632,7 @@ def _progress(word: str) -> int:
 
 @router.command("update", "อัปเดต", "อัพเดต", "อัปเดตโครงการ", roles=EDITORS, summary=UPDATE,
                 example=Text("อัปเดต CMI-2569-0012 60%", "/update CMI-2569-0012 progress 60"),
-                aliases=("อัพเดท", "อัปเดท", "อับเดต", "แก้ไขโครงการ", "updte"))
+                aliases=("อัพเดท", "อัปเดท", "อับเดต", "แก้ไขโครงการ", "updte"), private=True)
 def propose_update(msg: Incoming, ctx: Context) -> list[Reply]:
     """Check everything now, keep the change as a draft and ask for a confirmation button."""
     code_text, _, rest = msg.args.partition(" ")
@@ -678,7 +678,7 @@ def _open_draft(ctx: Context, draft_id: int) -> tuple[ProjectDraft, Project]:
     return draft, project
 
 
-@router.button(ProjectConfirm, roles=EDITORS)
+@router.button(ProjectConfirm, roles=EDITORS, private=True)
 def confirm_update(msg: Incoming, ctx: Context, data: ProjectConfirm) -> list[Reply]:
     draft, project = _open_draft(ctx, data.draft)
     if project.version != draft.base_version:
@@ -695,7 +695,7 @@ def confirm_update(msg: Incoming, ctx: Context, data: ProjectConfirm) -> list[Re
     return [Reply(text=text, cards=[card(project, ctx.lang, ctx.settings.tz)])]
 
 
-@router.button(ProjectCancel, roles=EDITORS)
+@router.button(ProjectCancel, roles=EDITORS, private=True)
 def cancel_update(msg: Incoming, ctx: Context, data: ProjectCancel) -> list[Reply]:
     draft, _ = _open_draft(ctx, data.draft)
     draft.done_at = ctx.now
@@ -778,7 +778,8 @@ def _watch_target(ctx: Context, text: str) -> tuple[dict[str, Any], str]:
 
 
 @router.command("watch", "ติดตาม", "ติดตามโครงการ", roles=MEMBERS, summary=WATCH,
-                example=Text("ติดตาม เชียงใหม่", "/watch CMI-2569-0012"), aliases=("ติดตามจังหวัด", "ติดาม"))
+                example=Text("ติดตาม เชียงใหม่", "/watch CMI-2569-0012"), aliases=("ติดตามจังหวัด", "ติดาม"),
+                private=True)
 def start_watching(msg: Incoming, ctx: Context) -> list[Reply]:
     """With no argument: what this person watches, and how to watch more."""
     if not msg.args.strip():
@@ -806,7 +807,7 @@ def _watch_list(ctx: Context) -> str:
 
 @router.command("unwatch", "เลิกติดตาม", roles=MEMBERS, summary=Text("เลิกติดตาม", "stop watching"),
                 example=Text("เลิกติดตาม เชียงใหม่", "/unwatch CMI-2569-0012"),
-                aliases=("ยกเลิกติดตาม", "หยุดติดตาม", "เลิกติดตามโครงการ"))
+                aliases=("ยกเลิกติดตาม", "หยุดติดตาม", "เลิกติดตามโครงการ"), private=True)
 def stop_watching(msg: Incoming, ctx: Context) -> list[Reply]:
     target, what = _watch_target(ctx, msg.args)
     assert ctx.person.id is not None

@@ -101,7 +101,7 @@ def understand(text: str, feature: str) -> tuple[str, str]:
         return found[0].words[0], found[1]
     typed = normalize(text)
     for router in table.routers:
-        for matcher, handler in router.texts:
+        for matcher, handler, *_ in router.texts:
             if matcher(typed):
                 return TEXT_ROUTES[handler.__name__], typed
     return "none", ""

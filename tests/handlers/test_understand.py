@@ -16,6 +16,7 @@ from storage.deadlines import SubmissionWindow
 from storage.models import Invite, Role
 from storage.rsvp import RsvpStatus
 from tests.handlers.test_broadcast import admin_phone, members
+from tests.handlers.test_private_chats import LINE_GROUP, Group
 from tests.handlers.test_projects import project, readable, seed
 from tests.handlers.test_rsvp import make_workshop, phone_on, status_of
 from tests.helpers import Phone, Phones, register
@@ -191,3 +192,15 @@ async def test_an_announcement_scheduled_with_a_thai_date(phones: Phones, servic
     members(phones)
     preview = "\n".join(await admin.say("/ประกาศ บทบาท=ผู้ประสานงาน เวลา=5/3/2570 9.00 | ประชุมออนไลน์"))
     assert "ส่ง: 5 มี.ค. 2570 09:00 น." in preview
+
+
+async def test_rubsap_in_a_group_answers_the_group_not_our_announcement(phones: Phones, service: Service) -> None:
+    admin = admin_phone(phones)
+    people = members(phones)
+    await admin.say("/ประกาศ บทบาท=ผู้ประสานงาน รับทราบ | ส่งแผนภายในวันศุกร์")
+    await admin.press("ยืนยันส่ง")
+    await admin.settle()
+    group = Group(phones, "line", LINE_GROUP)
+    assert await group.say(people["cmi-line"], "รับทราบค่ะ") == []
+    with Session(service.engine) as session:
+        assert all(r.acked_at is None for r in session.exec(select(BroadcastRecipient)).all())
