@@ -17,6 +17,7 @@ from bot.config import Settings
 from bot.context import Context
 from bot.errors import DomainError, UnknownProvince, UsageError
 from bot.i18n import Text, format_datetime, parse_datetime, read_datetime
+from bot.understand import read_place
 from bot.messages import Button, Card, Incoming, Reply
 from bot.payloads import Cmd, Payload
 from bot.router import Router
@@ -448,6 +449,10 @@ def _list_windows(ctx: Context) -> Reply:
 def _add_window(ctx: Context, closes_at: datetime, name: str, options: dict[str, str]) -> list[Reply]:
     if closes_at <= ctx.now:
         raise DateInPast(when=ctx.when(closes_at))
+    for typed in filter(None, (n.strip() for n in options.get("provinces", "").split(","))):
+        place = read_place(typed.split())
+        if place is not None and place.corrected:  # a window reminds real people: ask, do not guess
+            raise UnknownProvince(query=typed, hint=f" ({place.province.name(ctx.lang)}?)")
     try:
         isos, scope = resolve_scope(provinces=options.get("provinces", "").split(","),
                                     clusters=options.get("clusters", "").split(","))

@@ -204,3 +204,15 @@ async def test_rubsap_in_a_group_answers_the_group_not_our_announcement(phones: 
     assert await group.say(people["cmi-line"], "รับทราบค่ะ") == []
     with Session(service.engine) as session:
         assert all(r.acked_at is None for r in session.exec(select(BroadcastRecipient)).all())
+
+
+async def test_a_window_for_a_misspelt_province_asks_instead_of_guessing(phones: Phones, service: Service) -> None:
+    admin = phones.telegram(15)
+    register(admin, Role.admin)
+    [asked] = await admin.say("/window add 15/12/2569 16:30 รอบทดสอบ | จังหวัด=ขอนแกน")
+    assert "ขอนแกน" in asked and "ขอนแก่น?" in asked
+    [made] = await admin.say("/window add 15/12/2569 16:30 รอบทดสอบ | จังหวัด=Khon Kaen")
+    assert "รอบทดสอบ" in made
+    with Session(service.engine) as session:
+        [window] = session.exec(select(SubmissionWindow)).all()
+        assert window.provinces == ["TH-40"]
