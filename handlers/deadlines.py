@@ -253,7 +253,7 @@ def show_deadlines(msg: Incoming, ctx: Context) -> list[Reply]:
 
 
 @router.command("submitted", "ส่งแล้ว", roles=SUBMITTERS, summary=SUBMITTED_CMD, example=Text("ส่งแล้ว", "/submitted"),
-                aliases=("ส่งแผนแล้ว", "ส่งเรียบร้อย", "ส่งเรียบร้อยแล้ว", "submit", "ส่งแล้ว์"), private=True)
+                aliases=("ส่งแผนแล้ว", "ส่งเรียบร้อย", "ส่งเรียบร้อยแล้ว", "submit"), private=True)
 def mark_submitted(msg: Incoming, ctx: Context) -> list[Reply]:
     """With a window id, ask to confirm it; without, offer the open windows the province still owes."""
     if msg.args:
