@@ -9,8 +9,9 @@ Prefix matching with the bot's own vocabulary is enough here: command words come
 parsers after them already read provinces, codes and choices. PyThaiNLP's dictionary-based `newmm` tokenizer
 (with the bot's words added) was measured against it on the 425-message corpus (`bench/understand.py --newmm`):
 it routed fewer messages right (99.3 % against 99.8 %: it reads `โครงการเกษตร` as one word), added 0.9-2 s of
-import and dictionary loading and half again the time per message, so it is not a dependency. The one thing a tokenizer caught, a command
-word that is the start of a longer word (`ประกาศนียบัตร`), is handled by asking free-text commands for a space.
+import and dictionary loading and half again the time per message, so it is not a dependency. The one thing a
+tokenizer catches, a command word that starts a longer word (`ประกาศนียบัตร`), is handled by asking free-text
+commands for a space after the word.
 """
 
 from __future__ import annotations

@@ -17,10 +17,10 @@ from bot.config import Settings
 from bot.context import Context
 from bot.errors import DomainError, UnknownProvince, UsageError
 from bot.i18n import Text, format_datetime, parse_datetime, read_datetime
-from bot.understand import read_place
 from bot.messages import Button, Card, Incoming, Reply
 from bot.payloads import Cmd, Payload
 from bot.router import Router
+from bot.understand import read_place
 from scheduler.deadlines import job_prefix, plan_snooze, plan_window, snooze_until
 from storage import reference
 from storage.deadlines import (
