@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 PG_URL ?= postgresql://root@127.0.0.1:5432/test
+PORT ?= 8000
+EMULATOR_PORT ?= 8081
 
 .PHONY: install run test test-pg lint bench clean
 
@@ -17,7 +19,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: install
-	$(BIN)/coordbot serve --demo
+	$(BIN)/coordbot serve --demo --port $(PORT) --emulator-port $(EMULATOR_PORT)
 
 lint: install
 	$(BIN)/ruff check .

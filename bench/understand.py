@@ -20,6 +20,10 @@ from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.router import Routes
 
 ROOT = Path(__file__).resolve().parent.parent
 Understand = Callable[[str, str], tuple[str, str]]
@@ -35,15 +39,23 @@ def load_corpus() -> ModuleType:
     return module
 
 
+def _routes() -> Routes:
+    """The bot's routes, wherever the checkout keeps them (`bot.app` now, `handlers` before)."""
+    try:
+        from bot.app import routes
+    except ImportError:
+        from handlers import routes  # type: ignore[attr-defined, no-redef]
+    return routes()
+
+
 def legacy(corpus: ModuleType) -> Understand:
     """The code as it was before `Routes.match`: the first word is the command, the rest after a space."""
     from zoneinfo import ZoneInfo
 
     from bot.i18n import parse_datetime
     from bot.router import command_word  # type: ignore[attr-defined]
-    from handlers import routes
 
-    table = routes()
+    table = _routes()
 
     def understand(text: str, feature: str) -> tuple[str, str]:
         if feature == "dates":
@@ -74,10 +86,9 @@ def with_newmm(base: Understand) -> tuple[Understand, float]:
     from pythainlp.util import dict_trie
 
     from bot.understand import normalize
-    from handlers import routes
     from storage import reference
 
-    table = routes()
+    table = _routes()
     places = {p.name_th for p in reference.provinces()}
     trie = dict_trie(set(thai_words()) | set(table.vocabulary.forms) | places)
     word_tokenize("โครงการเชียงใหม่", custom_dict=trie, engine="newmm")

@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     scheduler_enabled: bool = Field(True, validation_alias=_env("COORDBOT_SCHEDULER"))
     auto_migrate: bool = Field(True, validation_alias=_env("COORDBOT_AUTO_MIGRATE"))
     scheduler_poll_s: float = Field(5.0, validation_alias=_env("COORDBOT_SCHEDULER_POLL_S"))
+    max_webhook_bytes: int = Field(1_000_000, validation_alias=_env("COORDBOT_MAX_WEBHOOK_BYTES"))
+    """Longer webhook bodies are refused (413) unread; LINE's and Telegram's are a few kilobytes."""
 
     line_channel_secret: SecretStr = Field(SecretStr(""), validation_alias=_env("LINE_CHANNEL_SECRET"))
     line_channel_access_token: SecretStr = Field(

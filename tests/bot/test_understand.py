@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from bot.app import routes
 from bot.understand import normalize, search_text, strip_particles
-from handlers import routes
 
 
 @pytest.mark.parametrize(("typed", "clean"), [

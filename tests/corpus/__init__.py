@@ -75,7 +75,7 @@ TEXT_ROUTES = {"bare_code": "code"}
 
 @cache
 def _routes() -> Routes:
-    from handlers import routes
+    from bot.app import routes
 
     return routes()
 
