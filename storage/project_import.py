@@ -342,7 +342,7 @@ def _plain(value: Any) -> Any:
 
 # ---- exporting -----------------------------------------------------------------------------------------------
 
-def export_rows(*, session: Session, batch: int = CHUNK) -> Iterator[list[str]]:
+def export_rows(*, session: Session, batch: int = CHUNK) -> Iterator[list[tables.Cell]]:
     """The header and one row per project, in code order, in the import's format (so it re-imports unchanged)."""
     yield [th for _, th in COLUMNS]
     last = ""
@@ -355,13 +355,12 @@ def export_rows(*, session: Session, batch: int = CHUNK) -> Iterator[list[str]]:
             yield [p.code, p.title_th, p.title_en,
                    reference.province(p.province_iso).name_th if p.province_iso else "",
                    reference.cluster(p.cluster_no).name_th if p.cluster_no else "",
-                   LEVEL_TH[p.plan_level], str(p.fiscal_year), p.owner_agency,
-                   f"{p.budget_satang // 100}.{p.budget_satang % 100:02d}", STATUS_TH[p.status],
-                   str(p.progress), p.last_note]
+                   LEVEL_TH[p.plan_level], p.fiscal_year, p.owner_agency,
+                   Decimal(p.budget_satang) / 100, STATUS_TH[p.status], p.progress, p.last_note]
         last = page[-1].code
 
 
-def write_table(path: Path, rows: Iterable[list[str]]) -> int:
+def write_table(path: Path, rows: Iterable[list[tables.Cell]]) -> int:
     """Write CSV or XLSX as the file name says; returns the number of data rows."""
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in tables.FORMATS:
