@@ -88,7 +88,8 @@ class TelegramAdapter:
         if update.message and update.message.from_user:
             message, user = update.message, update.message.from_user
             spot = message.location or (message.venue.location if message.venue else None)
-            kind = Kind.text if message.text else Kind.location if spot else Kind.other
+            kind = (Kind.text if message.text else Kind.location if spot else
+                    Kind.sticker if message.sticker else Kind.other)
             return Incoming(**common, kind=kind, user_id=str(user.id), chat_id=str(message.chat.id),
                             private=message.chat.type == ChatType.PRIVATE,
                             text=message.text or (message.venue.title if message.venue else ""),
