@@ -24,6 +24,7 @@ run: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy bot handlers storage scheduler tests bench
+	$(BIN)/lint-imports
 
 test: lint
 	$(BIN)/pytest -q
