@@ -19,25 +19,20 @@ from storage.models import Role
 from storage.rsvp import RsvpStatus, answer, get_workshop
 
 
-def _province(name: str | None) -> str | None:
-    if not name:
-        return None
+def province_iso(name: str) -> str:
+    """A `--province` given in Thai or English, as its ISO code; argparse reports an unknown one and exits."""
     province = reference.find_province(name)
     if province is None:
         hints = ", ".join(p.name_th for p in reference.suggest_provinces(name))
-        raise LookupError(f"unknown province {name!r}" + (f"; did you mean: {hints}" if hints else ""))
+        raise argparse.ArgumentTypeError(f"unknown province {name!r}" + (f"; did you mean: {hints}" if hints else ""))
     return province.iso
 
 
 @with_database
 def cmd_list(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
-    try:
-        iso = _province(args.province)
-    except LookupError as exc:
-        print(exc, file=sys.stderr)
-        return 2
     with transaction(engine) as session:
-        entries = directory.people(session=session, role=Role(args.role) if args.role else None, province_iso=iso,
+        entries = directory.people(session=session, role=Role(args.role) if args.role else None,
+                                   province_iso=args.province,
                                    include_retired=args.all)
         for e in entries:
             p = e.person
@@ -56,7 +51,7 @@ def cmd_set(args: argparse.Namespace, settings: Settings, engine: Engine) -> int
             target = directory.person(session=session, person_id=args.id)
             changed = directory.change(session=session, target=target, by=None,
                                        role=Role(args.role) if args.role else None,
-                                       province_iso=_province(args.province))
+                                       province_iso=args.province)
     except LookupError as exc:
         print(f"cannot change #{args.id}: {exc}", file=sys.stderr)
         return 2
@@ -104,14 +99,9 @@ def cmd_retire(args: argparse.Namespace, settings: Settings, engine: Engine) -> 
 
 @with_database
 def cmd_audit(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
-    try:
-        iso = _province(args.province)
-    except LookupError as exc:
-        print(exc, file=sys.stderr)
-        return 2
     with transaction(engine) as session:
-        rows = directory.audit_log(session=session, person_id=args.person, province_iso=iso, action=args.action,
-                                   limit=args.limit)
+        rows = directory.audit_log(session=session, person_id=args.person, province_iso=args.province,
+                                   action=args.action, limit=args.limit)
         for entry, who in rows:
             detail = " ".join(f"{k}={v}" for k, v in entry.detail.items())
             print(f"{entry.at.astimezone(settings.tz):%Y-%m-%d %H:%M}  {who.name if who else 'system':<20} "
@@ -123,13 +113,13 @@ def register(sub: Subparsers, add: Add) -> None:
     people = add("people", lambda a: 2)
     actions = people.add_subparsers(dest="action", required=True)
     listing = add("list", cmd_list, "people by province and role, with their accounts and reachability", actions)
-    listing.add_argument("--province", help="Thai or English name")
+    listing.add_argument("--province", type=province_iso, help="Thai or English name")
     listing.add_argument("--role", choices=[r.value for r in Role])
     listing.add_argument("--all", action="store_true", help="include retired people")
     change = add("set", cmd_set, "change a person's role or province (audited)", actions)
     change.add_argument("id", type=int)
     change.add_argument("--role", choices=[r.value for r in Role])
-    change.add_argument("--province", help="Thai or English name")
+    change.add_argument("--province", type=province_iso, help="Thai or English name")
     retire = add("retire", cmd_retire, "retire someone who was transferred: history kept, messages stop, seats "
                  "freed", actions)
     retire.add_argument("id", type=int)
@@ -137,6 +127,6 @@ def register(sub: Subparsers, add: Add) -> None:
 
     audit = add("audit", cmd_audit)
     audit.add_argument("--person", type=int, help="entries by or about this person id")
-    audit.add_argument("--province", help="entries about this province")
+    audit.add_argument("--province", type=province_iso, help="entries about this province")
     audit.add_argument("--action", help="e.g. window_deleted, person_retired, refused")
     audit.add_argument("--limit", type=int, default=50)

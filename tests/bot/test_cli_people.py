@@ -81,3 +81,11 @@ def test_invite_revoke_and_a_submission_recorded_for_a_province(
         assert invite is not None and invite.expires_at <= utcnow()
         assert list(submissions(session=session, window_id=window.id or 0)) == ["TH-50"]
     engine.dispose()
+
+
+def test_an_unknown_province_is_refused_with_the_nearest_names(
+    shell_env: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_code:
+        main(["people", "list", "--province", "เชียงหใม่"])
+    assert exit_code.value.code == 2 and "did you mean: เชียงใหม่" in capsys.readouterr().err
