@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -9,11 +10,12 @@ from datetime import datetime
 from functools import partial
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import downloads, logs, webhooks
+from bot import downloads, logs, metrics, webhooks
 from bot.config import Settings
 from bot.line import LineAdapter, quota_left
 from bot.messages import Platform
@@ -68,6 +70,7 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utcnow) -> Fa
         plan_missing(scheduler, engine, clock())
         rsvp_jobs.plan_missing(scheduler, engine, clock())
         retention.plan(scheduler, clock())
+        metrics.watch(engine, clock, partial(quota_left, settings))
         try:
             yield
         finally:
@@ -90,5 +93,12 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utcnow) -> Fa
         except SQLAlchemyError:
             return JSONResponse({"status": "database unavailable"}, status_code=503)
         return JSONResponse({"status": "ok"})
+
+    @app.get("/metrics", include_in_schema=False)
+    async def prometheus(request: Request) -> Response:
+        if not metrics.allowed(settings, request.client.host if request.client else None, request.headers):
+            return JSONResponse({"detail": "metrics are for loopback or the metrics token"}, status_code=403)
+        body = await asyncio.to_thread(metrics.render)  # the gauges read the database
+        return Response(body, media_type=CONTENT_TYPE_LATEST)
 
     return app

@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "telegram": ("bot.commands.telegram_setup", "Telegram set-up"),
     "db": ("bot.commands.admin", "database maintenance"),
     "inbox": ("bot.commands.admin", "stored webhook events"),
+    "status": ("bot.commands.status", "inbox lag, outbox depth and overdue jobs, from the database"),
     "projects": ("bot.commands.projects", "plan projects: import, export, find"),
     "window": ("bot.commands.deadlines", "plan-submission windows and their reminders"),
     "workshop": ("bot.commands.rsvp", "workshops: create, list, invite, export, check-in"),

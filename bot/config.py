@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, model_validator
@@ -83,6 +83,9 @@ class Settings(BaseSettings):
     user_rate_per_min: float = Field(30.0, validation_alias=_env("COORDBOT_USER_RATE_PER_MIN"))
     user_burst: int = Field(10, validation_alias=_env("COORDBOT_USER_BURST"))
     """Events one person may send at once before the rate above applies; the excess is stored, not handled."""
+    metrics_token: SecretStr = Field(SecretStr(""), validation_alias=_env("COORDBOT_METRICS_TOKEN"))
+    """Bearer token for `/metrics` from anywhere; without it only loopback callers (not through a proxy) get it."""
+    log_format: Literal["text", "json"] = Field("text", validation_alias=_env("COORDBOT_LOG_FORMAT"))
     quiet_start: str = Field("21:00", validation_alias=_env("COORDBOT_QUIET_START"))
     quiet_end: str = Field("07:00", validation_alias=_env("COORDBOT_QUIET_END"))
     inbox_retention_days: int = Field(90, ge=1, validation_alias=_env("COORDBOT_INBOX_RETENTION_DAYS"))

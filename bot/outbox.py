@@ -22,6 +22,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, update
 
+from bot import metrics
 from bot.config import Settings
 from bot.messages import Platform, Reply
 from bot.platform import Adapter, Failure, SendFailed
@@ -166,6 +167,9 @@ class Outbox:
         if status == OutboxStatus.sent:
             values["sent_at"] = self.clock()
         await self._update(row.id, **values)
+        metrics.SENDS.labels(row.platform, str(status)).inc()
+        if row.key.startswith("reply:"):
+            metrics.answer_done(row.key, self.clock() if status == OutboxStatus.sent else None)
 
     async def _retry_later(self, row: OutboxMessage, delay: float, error: str, **extra: object) -> None:
         await self._update(row.id, status=OutboxStatus.pending, last_error=error,
@@ -178,6 +182,7 @@ class Outbox:
                 # The token was used or expired: send the same messages by push instead.
                 await self._retry_later(row, 0, failed.detail, reply_token=None, attempts=row.attempts - 1)
             case Failure.rate_limited:
+                metrics.RATE_LIMITED.labels(row.platform).inc()
                 self.rate_streak[platform] += 1
                 delay = failed.retry_after if failed.retry_after is not None else backoff(self.rate_streak[platform])
                 (self.multicast_limiter if row.recipients else self.limiters[platform]).pause(delay)

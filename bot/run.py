@@ -7,10 +7,12 @@ import asyncio
 import ipaddress
 import logging
 import signal
+from typing import Any
 
 import uvicorn
 from pydantic import SecretStr
 from sqlalchemy.engine import Engine
+from uvicorn.config import LOGGING_CONFIG
 
 from bot.app import create_app
 from bot.commands import Add, Subparsers
@@ -122,6 +124,11 @@ def served_url(host: str, port: int) -> str:
     return f"http://[{reach}]:{port}" if ":" in reach else f"http://{reach}:{port}"
 
 
+def _uvicorn_logging(settings: Settings) -> dict[str, Any] | None:
+    """Uvicorn's own text handlers, or in JSON mode none: its records then go to our JSON handler."""
+    return None if settings.log_format == "json" else LOGGING_CONFIG
+
+
 def _is_loopback(host: str) -> bool:
     try:
         return host == "localhost" or ipaddress.ip_address(host).is_loopback
@@ -130,11 +137,12 @@ def _is_loopback(host: str) -> bool:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    setup_logging(args.log_level)
     settings = load_settings(demo=True) if args.demo else load_settings()
+    setup_logging(args.log_level, settings.log_format)
     if not settings.demo:
         check_real(settings)
-        uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level=args.log_level)
+        uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level=args.log_level,
+                    log_config=_uvicorn_logging(settings))
         return 0
     check_demo(settings)
     url = served_url(args.host, args.port)
@@ -154,7 +162,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         listening = (LOOPBACK if _is_loopback(args.host) else NOT_LOOPBACK).format(url=url)
         option = "" if args.emulator_port == DEFAULT_EMULATOR_PORT else f" --emulator {emulator.url}"
         log.warning(BANNER.format(listening=listening, emulator=emulator.url, emulator_option=option))
-        uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level=args.log_level)
+        uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level=args.log_level,
+                    log_config=_uvicorn_logging(settings))
     finally:
         emulator.stop()
     return 0
@@ -166,8 +175,8 @@ def cmd_work(args: argparse.Namespace) -> int:
     Beside web servers started with COORDBOT_BACKGROUND_WORKERS=false this puts acknowledging webhooks and
     handling them on different cores.
     """
-    setup_logging(args.log_level)
     settings = load_settings(background_workers=True)
+    setup_logging(args.log_level, settings.log_format)
     if settings.demo:
         raise ConfigError(DEMO_WORKER)
     check_real(settings)

@@ -12,6 +12,7 @@ from functools import partial
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from bot import metrics
 from bot.config import Settings
 from bot.context import Context
 from bot.errors import APOLOGY, SLOW_DOWN
@@ -116,6 +117,8 @@ class Service:
                 self.after_commit = []
                 self._tell(session, row, APOLOGY)
             row.handled_at = self.clock()
+            platform, status = row.platform, str(row.status)
+        metrics.EVENTS.labels(platform, status).inc()
         for hook in self.after_commit:
             hook()
         self.wake_outbox()
@@ -162,7 +165,9 @@ class Service:
         if not replies and not msg.callback_id:
             return
         expires = msg.received_at + _token_ttl(self.settings, msg.platform)
-        enqueue(session=session, key=f"reply:{msg.platform}:{msg.event_id}", platform=msg.platform,
+        key = f"reply:{msg.platform}:{msg.event_id}"
+        metrics.answer_queued(key, msg.platform, msg.received_at)
+        enqueue(session=session, key=key, platform=msg.platform,
                 user_id=msg.user_id, chat_id=msg.chat_id, replies=replies or [Reply()], now=self.clock(),
                 reply_token=token, reply_token_expires_at=expires)
 

@@ -12,9 +12,10 @@ import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, JobExecutionEvent
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -22,6 +23,7 @@ from apscheduler.schedulers.base import STATE_RUNNING
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
+from bot import metrics
 from bot.config import Settings
 
 log = logging.getLogger(__name__)
@@ -54,6 +56,11 @@ def active() -> Scheduler | None:
     return _scheduler
 
 
+def _lateness(event: JobExecutionEvent) -> None:
+    """How late a job started after its planned time: the scheduler keeping up, as /metrics shows it."""
+    metrics.SCHEDULER_LAG.set(max(0.0, (datetime.now(UTC) - event.scheduled_run_time).total_seconds()))
+
+
 class Scheduler:
     """Plans jobs into the database; runs them only while this process is the leader."""
 
@@ -66,6 +73,7 @@ class Scheduler:
             job_defaults={"coalesce": True, "misfire_grace_time": None, "max_instances": 1},
             timezone=runtime.settings.tz,
         )
+        self.aps.add_listener(_lateness, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
         self.lock_conn: Connection | None = None
         self.watcher: asyncio.Task[None] | None = None
 

@@ -14,7 +14,7 @@ from uvicorn.config import LOGGING_CONFIG
 from uvicorn.logging import AccessFormatter
 
 from bot.emulator import events as ev
-from bot.logs import FORMAT, QUIET, setup_logging
+from bot.logs import FORMAT, QUIET, JsonFormatter, install, setup_logging
 from bot.service import Service
 from storage.models import Role
 from tests.bot.test_files import export
@@ -123,3 +123,20 @@ def test_tokens_in_urls_headers_and_tracebacks_are_redacted_even_when_not_config
     assert "Set Bot API URL: https://api.telegram.org/bot[redacted]" in logged
     assert "sent 3 messages to [phone]" in logged
     assert "ConnectionError: Cannot connect to https://api.telegram.org/bot[redacted]" in logged
+
+
+def test_json_logs_are_one_redacted_object_a_line() -> None:
+    install()
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    logger = logging.getLogger("coordbot.test.json")
+    logger.addHandler(handler)
+    try:
+        logger.warning("event %s from 081-234-5678 via /bot123456:ABCdefGHIjklMNOpqrSTUvwxYZ012345678/x", "line/ev1")
+    finally:
+        logger.removeHandler(handler)
+    entry = json.loads(stream.getvalue())
+    assert entry["level"] == "WARNING" and entry["logger"] == "coordbot.test.json"
+    assert "line/ev1" in entry["message"]
+    assert "081-234-5678" not in entry["message"] and "ABCdefGHI" not in entry["message"]
