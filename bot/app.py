@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import files, webhooks
+from bot import files, menus, webhooks
 from bot.config import Settings
 from bot.line import LineAdapter
 from bot.messages import Platform
@@ -54,6 +54,8 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utcnow) -> Fa
         service.scheduler = scheduler
         app.state.service = service
         await service.start(background=settings.background_workers)
+        if settings.menus:
+            await menus.sync_at_start(engine, adapters)
         await scheduler.start(lead=settings.scheduler_enabled)
         plan_missing(scheduler, engine, clock())
         rsvp_jobs.plan_missing(scheduler, engine, clock())

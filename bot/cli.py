@@ -117,7 +117,7 @@ def parser() -> argparse.ArgumentParser:
         return p
 
     from bot import chat, run
-    from bot.commands import broadcast, deadlines, people, projects, rsvp
+    from bot.commands import broadcast, deadlines, people, projects, richmenu, rsvp
 
     serve = add("serve", run.cmd_serve, "run the web service (with the built-in emulator when no tokens are set)")
     serve.add_argument("--host", default="127.0.0.1")
@@ -165,6 +165,7 @@ def parser() -> argparse.ArgumentParser:
     rsvp.register(sub, add)
     broadcast.register(sub, add)
     people.register(sub, add)
+    richmenu.register(sub, add)
     return top
 
 

@@ -16,7 +16,9 @@ from linebot.v3.messaging import (
     ApiException,
     AsyncApiClient,
     AsyncMessagingApi,
+    AsyncMessagingApiBlob,
     Configuration,
+    CreateRichMenuAliasRequest,
     FlexContainer,
     FlexMessage,
     ImageMessage,
@@ -29,7 +31,16 @@ from linebot.v3.messaging import (
     QuickReply,
     QuickReplyItem,
     ReplyMessageRequest,
+    RichMenuArea,
+    RichMenuBounds,
+    RichMenuBulkLinkRequest,
+    RichMenuBulkUnlinkRequest,
+    RichMenuRequest,
+    RichMenuSize,
+    RichMenuSwitchAction,
+    ShowLoadingAnimationRequest,
     TextMessage,
+    UpdateRichMenuAliasRequest,
     URIAction,
 )
 from linebot.v3.webhooks import (
@@ -44,10 +55,11 @@ from linebot.v3.webhooks import (
     UnfollowEvent,
 )
 
-from bot import textsplit
+from bot import menus, textsplit
 from bot.config import Settings
 from bot.messages import Button, Card, Incoming, Kind, Platform, Reply
 from bot.platform import Failure, SendFailed, WebhookRejected
+from storage.models import Role
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +75,10 @@ MAX_POSTBACK = 300  # UTF-16 code units
 MAX_BUBBLES = 12
 MAX_BUBBLE_BYTES = 30 * 1024  # "Max size: 30 KB" of a bubble's JSON
 MAX_CAROUSEL_BYTES = 50 * 1024
+MENU_PREFIX = "coordbot "
+"""Rich menus whose name starts with this are ours: `sync_menus` may replace and delete them."""
+ALIAS_PREFIX = "coordbot-"
+LOADING_SECONDS = 20  # a multiple of 5 from 5 to 60; the animation ends early when our reply arrives
 
 
 class LineAdapter:
@@ -73,6 +89,9 @@ class LineAdapter:
         self.parser = WebhookParser(settings.line_channel_secret.get_secret_value())
         self.client: AsyncApiClient | None = None
         self.api: AsyncMessagingApi | None = None
+        self.data_client: AsyncApiClient | None = None
+        self.menu_ids: dict[str, str] = {}
+        """Rich menu ids by alias, as `sync_menus` left them."""
 
     async def start(self) -> None:
         """The SDK's aiohttp session must be made inside the running loop, so not at import time."""
@@ -84,6 +103,8 @@ class LineAdapter:
     async def stop(self) -> None:
         if self.client is not None:
             await self.client.close()
+        if self.data_client is not None:
+            await self.data_client.close()
 
     def read_webhook(self, body: bytes, headers: Mapping[str, str]) -> list[tuple[str, dict[str, Any]]]:
         signature = headers.get("x-line-signature")
@@ -144,6 +165,118 @@ class LineAdapter:
             _classify(exc)
         except (aiohttp.ClientError, TimeoutError) as exc:
             raise SendFailed(Failure.transient, type(exc).__name__) from exc
+
+
+    async def sync_menus(self, wanted: Sequence[menus.Menu]) -> list[str]:
+        """Create the rich menus that are missing (validated first), point the aliases at them, make the guests'
+        Thai menu the default and delete our menus that are no longer wanted. A menu whose layout or image
+        changed has a new fingerprint in its name, so it is created anew and the old one deleted."""
+        from bot.menu_images import draw  # Pillow only where menus are drawn
+
+        api = self._api()
+        ours = {m.name: m.rich_menu_id for m in (await api.get_rich_menu_list()).richmenus
+                if m.name.startswith(MENU_PREFIX)}
+        changes: list[str] = []
+        ids: dict[str, str] = {}
+        for menu in wanted:
+            for page in menu.pages:
+                menu_id = ours.get(page.name)
+                if menu_id is None:
+                    menu_id = await self._create_menu(page, draw(page))
+                    changes.append(f"created {page.alias}")
+                ids[page.alias] = menu_id
+        aliases = {a.rich_menu_alias_id: a.rich_menu_id for a in (await api.get_rich_menu_alias_list()).aliases}
+        for alias, menu_id in ids.items():
+            if alias not in aliases:
+                await api.create_rich_menu_alias(CreateRichMenuAliasRequest(richMenuAliasId=alias, richMenuId=menu_id))
+            elif aliases[alias] != menu_id:
+                await api.update_rich_menu_alias(alias, UpdateRichMenuAliasRequest(richMenuId=menu_id))
+        for alias in aliases.keys() - ids.keys():
+            if alias.startswith(ALIAS_PREFIX):
+                await api.delete_rich_menu_alias(alias)
+        default = ids[menus.build(Role.guest, "th").pages[0].alias]
+        if await self._default_menu() != default:
+            await api.set_default_rich_menu(default)
+            changes.append("default set")
+        for name, menu_id in ours.items():
+            if menu_id not in ids.values():
+                await api.delete_rich_menu(menu_id)  # LINE unlinks it from its users
+                changes.append(f"deleted {name}")
+        self.menu_ids = ids
+        return changes
+
+    async def link_menu(self, chat_ids: Sequence[str], role: Role, lang: str) -> None:
+        """Link the users to their role's menu: one call for one user, a bulk call (at most 500) for more.
+        Thai-speaking guests see the default menu, so they are unlinked instead."""
+        api = self._api()
+        users = [u for u in chat_ids if u.startswith("U")]
+        if not users:
+            return
+        if role == Role.guest and lang == "th":
+            if len(users) == 1:
+                await api.unlink_rich_menu_id_from_user(users[0])
+            else:
+                await api.unlink_rich_menu_id_from_users(RichMenuBulkUnlinkRequest(userIds=users))
+            return
+        alias = menus.build(role, lang).pages[0].alias
+        if alias not in self.menu_ids:
+            self.menu_ids[alias] = (await api.get_rich_menu_alias(alias)).rich_menu_id
+        if len(users) == 1:
+            await api.link_rich_menu_id_to_user(users[0], self.menu_ids[alias])
+        else:
+            await api.link_rich_menu_id_to_users(RichMenuBulkLinkRequest(richMenuId=self.menu_ids[alias],
+                                                                         userIds=users))
+
+    async def show_working(self, chat_id: str) -> None:
+        """LINE's loading animation, shown in one-to-one chats only (a user id, not a group or room)."""
+        if chat_id.startswith("U"):
+            await self._api().show_loading_animation(
+                ShowLoadingAnimationRequest(chatId=chat_id, loadingSeconds=LOADING_SECONDS))
+
+    def _api(self) -> AsyncMessagingApi:
+        assert self.api is not None, "LineAdapter.start() was not called"
+        return self.api
+
+    async def _create_menu(self, page: menus.Page, image: bytes) -> str:
+        """Validate, create and give the menu its image; a menu left without an image is deleted again."""
+        api = self._api()
+        request = _rich_menu(page)
+        await api.validate_rich_menu_object(request)
+        menu_id: str = (await api.create_rich_menu(request)).rich_menu_id
+        if self.data_client is None:
+            self.data_client = AsyncApiClient(Configuration(
+                access_token=self.settings.line_channel_access_token.get_secret_value(),
+                host=self.settings.line_data_api_base_url))
+        try:
+            await AsyncMessagingApiBlob(self.data_client).set_rich_menu_image(menu_id, image,
+                                                                             _content_type="image/png")
+        except BaseException:
+            await api.delete_rich_menu(menu_id)
+            raise
+        return menu_id
+
+    async def _default_menu(self) -> str | None:
+        try:
+            return (await self._api().get_default_rich_menu_id()).rich_menu_id
+        except ApiException as exc:
+            if exc.status == 404:
+                return None
+            raise
+
+
+def _rich_menu(page: menus.Page) -> RichMenuRequest:
+    """A page as LINE's rich menu object: each area a postback showing its label, or a tab switch."""
+    areas = []
+    for area in page.areas:
+        b = area.bounds
+        action: PostbackAction | RichMenuSwitchAction
+        if area.switch_to:
+            action = RichMenuSwitchAction(richMenuAliasId=area.switch_to, data=area.payload)
+        else:
+            action = PostbackAction(data=area.payload, displayText=textsplit.label(area.label, MAX_DISPLAY_TEXT))
+        areas.append(RichMenuArea(bounds=RichMenuBounds(x=b.x, y=b.y, width=b.width, height=b.height), action=action))
+    return RichMenuRequest(size=RichMenuSize(width=menus.WIDTH, height=page.height), selected=True, name=page.name,
+                           chatBarText=page.chat_bar, areas=areas)
 
 
 def quota_left(settings: Settings) -> int | None:

@@ -41,6 +41,7 @@ class Command:
     roles: frozenset[Role] | None
     summary: Text | None
     label: Text | None
+    slow: bool = False
 
 
 @dataclass
@@ -48,6 +49,7 @@ class Route:
     handler: ButtonHandler
     payload_type: type[Payload]
     roles: frozenset[Role] | None
+    slow: bool = False
 
 
 @dataclass
@@ -62,25 +64,27 @@ class Router:
 
     def command(
         self, *words: str, roles: Iterable[Role] | None = None, summary: Text | None = None,
-        label: Text | None = None,
+        label: Text | None = None, slow: bool = False,
     ) -> Callable[[Handler], Handler]:
         """Register a command answered to `/word`, `word` and its Thai forms.
 
-        `summary` lists it in the help menu; `label` (at most 20 characters, LINE's limit) gives it a menu button.
+        `summary` lists it in the help menu; `label` (at most 20 characters, LINE's limit) gives it a menu button;
+        `slow` (searches, exports) shows the platform's loading indicator before it is handled.
         """
 
         def decorate(handler: Handler) -> Handler:
             self.commands.append(Command(tuple(w.lower() for w in words), handler,
-                                         frozenset(roles) if roles else None, summary, label))
+                                         frozenset(roles) if roles else None, summary, label, slow))
             return handler
 
         return decorate
 
     def button(
-        self, payload_type: type[P], roles: Iterable[Role] | None = None
+        self, payload_type: type[P], roles: Iterable[Role] | None = None, slow: bool = False
     ) -> Callable[[Callable[[Incoming, Context, P], list[Reply]]], Callable[[Incoming, Context, P], list[Reply]]]:
         def decorate(handler: Callable[[Incoming, Context, P], list[Reply]]) -> Any:
-            self.buttons[payload_type.prefix] = Route(handler, payload_type, frozenset(roles) if roles else None)
+            self.buttons[payload_type.prefix] = Route(handler, payload_type, frozenset(roles) if roles else None,
+                                                      slow)
             return handler
 
         return decorate
@@ -132,6 +136,19 @@ class Routes:
     def visible_commands(self, role: Role) -> list[Command]:
         """Commands this role may use, in registration order, for the help menu."""
         return [c for r in self.routers for c in r.commands if c.summary and _allowed(role, c.roles)]
+
+    def is_slow(self, msg: Incoming) -> bool:
+        """Whether the answer to this message may take long enough to show a loading indicator first."""
+        if msg.kind == Kind.text:
+            return getattr(self.by_word.get(command_word(msg.text)), "slow", False)
+        if msg.kind != Kind.button:
+            return False
+        if prefix_of(msg.payload) == Cmd.prefix:
+            try:
+                return getattr(self.by_word.get(Cmd.unpack(msg.payload).name), "slow", False)
+            except PayloadError:
+                return False
+        return getattr(self.by_prefix.get(prefix_of(msg.payload)), "slow", False)
 
     def dispatch(self, msg: Incoming, ctx: Context) -> list[Reply]:
         """Run the handler in a savepoint, so a refusal changes nothing (except the audit of it)."""

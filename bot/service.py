@@ -8,10 +8,12 @@ import logging
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from functools import partial
+from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from bot import menus
 from bot.config import Settings
 from bot.context import Context
 from bot.errors import APOLOGY
@@ -32,6 +34,8 @@ log = logging.getLogger(__name__)
 IDLE_POLL_S = 0.25
 """How often an idle worker looks for work stored by another process (`coordbot work` beside web-only servers)."""
 HANDLE_BATCH = 20
+MENU_POLL_S = 2.0
+"""How often accounts whose role or language changed are given their new menu."""
 OUTBOX_LOOPS = 2
 """Dispatch loops per process: while one claims its next batch or settles its last, the other keeps sending
 (within the same rate limits), so the platforms' limits are used without gaps between batches."""
@@ -54,6 +58,7 @@ class Service:
         self.inbox_wake = asyncio.Event()
         self.outbox_wake = asyncio.Event()
         self.tasks: list[asyncio.Task[None]] = []
+        self.working: set[asyncio.Task[None]] = set()
         self.loop: asyncio.AbstractEventLoop | None = None
 
     async def start(self, background: bool) -> None:
@@ -65,6 +70,8 @@ class Service:
             self.outbox.recover(immediately=is_sqlite(self.engine))
             self.tasks = [asyncio.create_task(self._inbox_loop()), asyncio.create_task(self._recovery_loop()),
                           *(asyncio.create_task(self._outbox_loop()) for _ in range(OUTBOX_LOOPS))]
+            if self.settings.menus:
+                self.tasks.append(asyncio.create_task(self._menu_loop()))
 
     async def stop(self) -> None:
         for task in self.tasks:
@@ -87,7 +94,18 @@ class Service:
         stored = await self.inbox.run(partial(store_events, platform=platform, events=events, now=self.clock()))
         if stored:
             self.inbox_wake.set()
+            self._show_working(adapter, events)
         return stored
+
+    def _show_working(self, adapter: Adapter, events: list[tuple[str, dict[str, Any]]]) -> None:
+        """A search or an export may take a while: the loading indicator goes first, beside the handling."""
+        for _, raw in events:
+            msg = adapter.parse(raw, self.clock())
+            if msg is not None and not msg.standby and self.routes.is_slow(msg):
+                task = asyncio.create_task(adapter.show_working(msg.chat_id))
+                task.add_done_callback(_log_failure)
+                self.working.add(task)
+                task.add_done_callback(self.working.discard)
 
     def handle_next(self) -> bool:
         """Handle the oldest pending event in one transaction with its replies; False when none is left."""
@@ -165,6 +183,10 @@ class Service:
             while self.handle_next():
                 handled += 1
             sent = await self.outbox.dispatch_due()
+            if self.settings.menus:
+                await menus.link_due(self.engine, self.adapters)
+            if self.working:
+                await asyncio.wait(set(self.working))
             if not handled and not sent:
                 return
 
@@ -191,6 +213,14 @@ class Service:
                 log.exception("outbox recovery error")
             self.outbox_wake.set()
 
+    async def _menu_loop(self) -> None:
+        while True:
+            try:
+                await menus.link_due(self.engine, self.adapters)
+            except Exception:
+                log.exception("menu linking error")
+            await asyncio.sleep(MENU_POLL_S)
+
     async def _outbox_loop(self) -> None:
         while True:
             try:
@@ -201,6 +231,11 @@ class Service:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.outbox_wake.wait(), IDLE_POLL_S)
             self.outbox_wake.clear()
+
+
+def _log_failure(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.warning("loading indicator not shown: %r", task.exception())
 
 
 def _token_ttl(settings: Settings, platform: Platform) -> timedelta:

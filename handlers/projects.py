@@ -403,7 +403,7 @@ def _filters_text(ctx: Context, filters: Filters) -> str:
 # ---- lookups -------------------------------------------------------------------------------------------------
 
 @router.command("project", "projects", "โครงการ", "สถานะโครงการ", roles=MEMBERS, summary=LOOKUP,
-                label=Text("โครงการ", "Projects"))
+                label=Text("โครงการ", "Projects"), slow=True)
 def lookup(msg: Incoming, ctx: Context) -> list[Reply]:
     if msg.args.strip() and not clean(msg.args):
         raise NothingToSearch()
@@ -485,7 +485,7 @@ def more_payload(query: Query, last: str) -> ProjectMore | None:
     return payload
 
 
-@router.button(ProjectMore, roles=MEMBERS)
+@router.button(ProjectMore, roles=MEMBERS, slow=True)
 def more(msg: Incoming, ctx: Context, data: ProjectMore) -> list[Reply]:
     try:
         status = list(ProjectStatus)[int(data.status)] if data.status else None
@@ -506,7 +506,7 @@ def more(msg: Incoming, ctx: Context, data: ProjectMore) -> list[Reply]:
 # ---- summaries -----------------------------------------------------------------------------------------------
 
 @router.command("summary", "สรุป", "สรุปโครงการ", roles=MEMBERS, summary=SUMMARY,
-                label=Text("สรุปโครงการ", "Summary"))
+                label=Text("สรุปโครงการ", "Summary"), slow=True)
 def show_summary(msg: Incoming, ctx: Context) -> list[Reply]:
     query = parse_query(msg.args)
     if query.code is not None or query.keyword is not None:

@@ -17,7 +17,7 @@ from bot.router import ROLE_NAMES, Router
 from handlers.help import menu
 from storage import reference
 from storage.models import Account, Invite, Person, Role
-from storage.people import accounts_of, audit, create_invite, invite_by_code, set_reachable
+from storage.people import accounts_of, audit, create_invite, invite_by_code, menu_due, set_reachable
 
 router = Router("registration")
 
@@ -147,6 +147,7 @@ def redeem(code: str, ctx: Context) -> list[Reply]:
     ctx.person.name = invite.name or ctx.person.name
     audit(session=ctx.session, person_id=ctx.person.id, action="registered", invite=invite.code,
           role=str(invite.role), province=invite.province_iso)
+    menu_due(session=ctx.session, person_id=ctx.person.id)
     return [menu(ctx, intro=ctx.t(JOINED, **describe(ctx, ctx.person)))]
 
 
@@ -168,6 +169,7 @@ def _link(invite: Invite, ctx: Context) -> list[Reply]:
     if target.id != ctx.person.id:
         ctx.account.person_id = target.id
         audit(session=ctx.session, person_id=target.id, action="linked", platform=ctx.account.platform)
+        ctx.account.menu = None  # the linked account gets its person's menu
     ctx.person = target
     return [Reply(text=ctx.t(LINKED))]
 

@@ -745,7 +745,7 @@ def _staff_checkin(ctx: Context, code: str) -> list[Reply]:
                              title=workshop.title(ctx.lang)))]
 
 
-@router.command("attendees", "ผู้เข้าร่วม", roles={Role.admin}, summary=ATTENDEES_CMD)
+@router.command("attendees", "ผู้เข้าร่วม", roles={Role.admin}, summary=ATTENDEES_CMD, slow=True)
 def attendees_command(msg: Incoming, ctx: Context) -> list[Reply]:
     words = msg.args.split()
     if not words:
@@ -862,7 +862,7 @@ def nudge_silent(msg: Incoming, ctx: Context, data: NudgeSilent) -> list[Reply]:
     return [Reply(text=ctx.t(NUDGED, n=sent))]
 
 
-@router.button(Export, roles={Role.admin})
+@router.button(Export, roles={Role.admin}, slow=True)
 def export(msg: Incoming, ctx: Context, data: Export) -> list[Reply]:
     if data.fmt not in ("csv", "xlsx"):
         raise BadButton()

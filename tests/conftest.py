@@ -61,10 +61,10 @@ def settings(database_url: str, emulator: EmulatorServer) -> Settings:
     return Settings(
         database_url=database_url,
         line_channel_secret=SecretStr(LINE_SECRET), line_channel_access_token=SecretStr(LINE_TOKEN),
-        line_api_base_url=emulator.line_base_url,
+        line_api_base_url=emulator.line_base_url, line_data_api_base_url=emulator.line_data_base_url,
         telegram_bot_token=SecretStr(TG_TOKEN), telegram_webhook_secret=SecretStr(TG_SECRET),
         telegram_api_base_url=emulator.telegram_base_url,
-        background_workers=False, scheduler_enabled=False, send_timeout_s=2.0,
+        background_workers=False, scheduler_enabled=False, send_timeout_s=2.0, menus=False,
         telegram_per_chat_per_s=1000.0, telegram_rate_per_s=1000.0, line_rate_per_s=1000.0,
         _env_file=None,
     )

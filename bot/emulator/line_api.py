@@ -48,7 +48,7 @@ def _invalid(details: list[tuple[str, str]]) -> LineError:
     return LineError(400, f"The request body has {len(details)} error(s)", details)
 
 
-Work = Callable[[dict[str, Any], Call], Awaitable[dict[str, Any]]]
+Work = Callable[[dict[str, Any], Call], Awaitable[Any]]
 
 
 def line_router(state: EmulatorState) -> APIRouter:
@@ -56,16 +56,7 @@ def line_router(state: EmulatorState) -> APIRouter:
     router = APIRouter(prefix="/line")
 
     async def serve(request: Request, endpoint: str, work: Work) -> Response:
-        retry_key = request.headers.get("x-line-retry-key")
-        call = state.record_call(LINE, endpoint, retry_key=retry_key)
-        try:
-            body = await _checked_request(state, request, endpoint, retry_key)
-            response: Response = JSONResponse(await work(body, call))
-        except LineError as exc:
-            response = JSONResponse(exc.body, status_code=exc.status, headers=exc.headers)
-        call.status = response.status_code
-        response.headers["x-line-request-id"] = call.request_id
-        return response
+        return await serve_line(state, request, endpoint, work)
 
     async def push(body: dict[str, Any], call: Call) -> dict[str, Any]:
         to = body.get("to")
@@ -159,8 +150,24 @@ def line_router(state: EmulatorState) -> APIRouter:
     return router
 
 
+async def serve_line(state: EmulatorState, request: Request, endpoint: str, work: Work, *, status: int = 200,
+                     json_body: bool = True) -> Response:
+    """One LINE API call: checks, then `work`, answered in LINE's format (or with the `Response` work made)."""
+    retry_key = request.headers.get("x-line-retry-key")
+    call = state.record_call(LINE, endpoint, retry_key=retry_key)
+    try:
+        body = await _checked_request(state, request, endpoint, retry_key, json_body=json_body)
+        answer = await work(body, call)
+        response: Response = answer if isinstance(answer, Response) else JSONResponse(answer, status_code=status)
+    except LineError as exc:
+        response = JSONResponse(exc.body, status_code=exc.status, headers=exc.headers)
+    call.status = response.status_code
+    response.headers["x-line-request-id"] = call.request_id
+    return response
+
+
 async def _checked_request(state: EmulatorState, request: Request, endpoint: str,
-                           retry_key: str | None) -> dict[str, Any]:
+                           retry_key: str | None, *, json_body: bool = True) -> dict[str, Any]:
     """Authentication, injected faults, rate limit, retry-key form and JSON body, in the order LINE checks them."""
     auth = request.headers.get("authorization", "")
     if not auth.startswith("Bearer "):
@@ -186,6 +193,8 @@ async def _checked_request(state: EmulatorState, request: Request, endpoint: str
             raise LineError(400, "The value for the 'X-Line-Retry-Key' header is invalid")
     if request.method != "POST":
         return {}
+    if not json_body:
+        return {"raw": raw, "content_type": request.headers.get("content-type", "")}
     try:
         body = json.loads(raw)
     except ValueError as exc:

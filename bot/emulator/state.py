@@ -83,6 +83,26 @@ class User:
 
 
 @dataclass
+class RichMenus:
+    """One channel's rich menus, their images and aliases, the default and each user's linked menu."""
+
+    menus: dict[str, dict[str, Any]] = field(default_factory=dict)
+    images: dict[str, tuple[bytes, str]] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)
+    default: str | None = None
+    linked: dict[str, str] = field(default_factory=dict)
+    switched: dict[str, str] = field(default_factory=dict)
+    """The tab a user switched to with a richmenuswitch area, until their link changes."""
+    loading: dict[str, int] = field(default_factory=dict)
+
+    def shown_to(self, user: str) -> dict[str, Any] | None:
+        """The menu a user sees: a tab they switched to, the one linked to them, else the default (with an image)."""
+        menu_id = self.switched.get(user) or self.linked.get(user) or self.default
+        menu = self.menus.get(menu_id or "")
+        return {**menu, "richMenuId": menu_id} if menu is not None and menu_id in self.images else None
+
+
+@dataclass
 class _Token:
     user: str
     expires: float
@@ -145,7 +165,11 @@ class EmulatorState:
             # From the clock: a restarted emulator must not reuse ids the service's inbox already holds as handled.
             self._update_id = int(time.time()) * 1000
             self.telegram_webhook: dict[str, Any] = {"url": "", "secret_token": None}
-            self.telegram_commands: list[dict[str, str]] = []
+            self.telegram_commands: dict[tuple[str, str], list[dict[str, str]]] = {}
+            """setMyCommands lists by (scope key, language code); the scope key is "default" or "chat:<id>"."""
+            self.telegram_menu_buttons: dict[str, dict[str, Any]] = {}
+            self.telegram_chat_actions: dict[str, str] = {}
+            self.rich_menus = RichMenus()
 
     # Users
 
