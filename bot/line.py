@@ -248,8 +248,8 @@ class LineAdapter:
                 access_token=self.settings.line_channel_access_token.get_secret_value(),
                 host=self.settings.line_data_api_base_url))
         try:
-            await AsyncMessagingApiBlob(self.data_client).set_rich_menu_image(menu_id, image,
-                                                                             _content_type="image/png")
+            await AsyncMessagingApiBlob(self.data_client).set_rich_menu_image(
+                menu_id, image, _headers={"Content-Type": "image/png"})  # the SDK ignores `_content_type` here
         except BaseException:
             await api.delete_rich_menu(menu_id)
             raise

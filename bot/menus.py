@@ -82,8 +82,8 @@ ADMIN = Text("ผู้ดูแล", "Admin")
 LAYOUT: dict[Role, list[tuple[Text, list[Action]]]] = {
     Role.guest: [(MAIN, [JOIN, LANGUAGE, HELP])],
     Role.coordinator: [(MAIN, [DEADLINES, SUBMITTED, PROJECTS, WORKSHOPS, CHECKIN, HELP])],
-    Role.deputy_governor: [(MAIN, [DEADLINES, SUBMITTED, PROJECTS, WORKSHOPS, DELEGATE, CHECKIN]),
-                           (MORE, [SUMMARY, HELP, LANGUAGE])],
+    Role.deputy_governor: [(MAIN, [DEADLINES, SUBMITTED, PROJECTS, WORKSHOPS, DELEGATE, HELP]),
+                           (MORE, [SUMMARY, CHECKIN, LANGUAGE])],
     Role.admin: [(ADMIN, [BROADCAST, ATTENDEES, WINDOWS, NEW_WORKSHOP, ALL_SUMMARY, PEOPLE]),
                  (MORE, [PROJECTS, DEADLINES, WORKSHOPS, CHECKIN, HELP, LANGUAGE])],
 }

@@ -191,7 +191,7 @@ async def _checked_request(state: EmulatorState, request: Request, endpoint: str
             raise LineError(400, "The X-Line-Retry-Key header cannot be used with this endpoint")
         if not RETRY_KEY.match(retry_key):
             raise LineError(400, "The value for the 'X-Line-Retry-Key' header is invalid")
-    if request.method != "POST":
+    if request.method != "POST" or not raw:  # link, default and similar POSTs carry no body
         return {}
     if not json_body:
         return {"raw": raw, "content_type": request.headers.get("content-type", "")}

@@ -185,6 +185,7 @@ def line_richmenu_routers(state: EmulatorState) -> list[APIRouter]:
             del store.menus[menu_id]
             store.images.pop(menu_id, None)
             store.linked = {u: m for u, m in store.linked.items() if m != menu_id}
+            store.switched = {u: m for u, m in store.switched.items() if m != menu_id}
             store.aliases = {a: m for a, m in store.aliases.items() if m != menu_id}
             if store.default == menu_id:
                 store.default = None
@@ -251,6 +252,7 @@ def line_richmenu_routers(state: EmulatorState) -> list[APIRouter]:
                 raise LineError(400, "The value for the 'userId' parameter is invalid")
             if request.method == "DELETE":
                 menus().linked.pop(user_id, None)
+                menus().switched.pop(user_id, None)
                 return {}
             if user_id not in menus().linked:
                 raise LineError(404, "the user has no richmenu")
@@ -266,6 +268,7 @@ def line_richmenu_routers(state: EmulatorState) -> list[APIRouter]:
                 raise LineError(400, "The value for the 'userId' parameter is invalid")
             usable(menu_id)
             menus().linked[user_id] = menu_id
+            menus().switched.pop(user_id, None)
             return {}
 
         return await serve_line(state, request, "richmenu/link", work)
@@ -277,6 +280,7 @@ def line_richmenu_routers(state: EmulatorState) -> list[APIRouter]:
             usable(str(body.get("richMenuId")))
             for user in users:
                 menus().linked[user] = str(body["richMenuId"])
+                menus().switched.pop(user, None)
             return {}
 
         return await serve_line(state, request, "richmenu/bulk/link", work, status=202)
@@ -286,6 +290,7 @@ def line_richmenu_routers(state: EmulatorState) -> list[APIRouter]:
         async def work(body: dict[str, Any], call: Call) -> dict[str, Any]:
             for user in _user_ids(body):
                 menus().linked.pop(user, None)
+                menus().switched.pop(user, None)
             return {}
 
         return await serve_line(state, request, "richmenu/bulk/unlink", work, status=202)

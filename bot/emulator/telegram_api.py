@@ -390,8 +390,9 @@ def set_chat_menu_button(c: TgCall) -> Any:
 
 def get_chat_menu_button(c: TgCall) -> Any:
     chat = c.chat() if c.get("chat_id") not in (None, "") else "default"
+    # MenuButtonDefault: "Describes that no specific value for the menu button was set."
     return c.state.telegram_menu_buttons.get(chat) or c.state.telegram_menu_buttons.get("default") or {
-        "type": "commands"}  # MenuButton: "By default, the menu button opens the list of bot commands."
+        "type": "default"}
 
 
 def send_chat_action(c: TgCall) -> Any:
