@@ -131,9 +131,8 @@ async def test_registration_role_and_language_changes_relink_the_menu(phones: Ph
         "deadlines", "submitted", "project", "workshops", "checkin", "help"]
 
     with transaction(service.engine) as session:
-        for phone in (line, telegram):
-            person = directory.people(session=session, role=Role.coordinator)[0].person
-            directory.change(session=session, target=person, by=None, role=Role.deputy_governor)
+        for entry in directory.people(session=session, role=Role.coordinator):  # one person per phone
+            directory.change(session=session, target=entry.person, by=None, role=Role.deputy_governor)
     await line.settle()
     assert state.rich_menus.linked[line.user_id] == alias_menu(state, Role.deputy_governor, "th")
     assert "delegate" in [c["command"] for c in state.telegram_commands[(f"chat:{telegram.user_id}", "")]]
