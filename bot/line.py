@@ -70,6 +70,7 @@ MAX_ALT_TEXT = 1500  # UTF-16 code units
 MAX_LOCATION_TEXT = 100  # title and address, UTF-16 code units
 MAX_QUICK_REPLIES = 13
 MAX_LABEL = 20  # grapheme clusters
+MAX_FLEX_LABEL = 40  # a Flex button's label, grapheme clusters
 MAX_DISPLAY_TEXT = 300  # grapheme clusters
 MAX_POSTBACK = 300  # UTF-16 code units
 MAX_BUBBLES = 12
@@ -138,7 +139,7 @@ class LineAdapter:
         )
 
     def render(self, replies: Sequence[Reply]) -> list[Any]:
-        messages = [m for reply in replies for m in _messages(reply)]
+        messages = [m for i, reply in enumerate(replies) for m in _messages(reply, last=i == len(replies) - 1)]
         return [messages[i:i + MAX_MESSAGES] for i in range(0, len(messages), MAX_MESSAGES)]
 
     async def send(self, chat_id: str, part: Any, *, first: bool, token: str | None, retry_key: str) -> None:
@@ -342,30 +343,70 @@ def _action(button: Button) -> PostbackAction | URIAction:
     return PostbackAction(label=label, data=data, displayText=textsplit.label(button.label, MAX_DISPLAY_TEXT))
 
 
-def _messages(reply: Reply) -> list[Message]:
-    """One neutral reply as LINE messages; its buttons ride on the last one as quick replies."""
+def _messages(reply: Reply, last: bool = True) -> list[Message]:
+    """One neutral reply as LINE messages. LINE shows quick replies only under the last message of a request
+    and drops them when the next message arrives, so buttons become quick replies only for the immediate next
+    step at the very end (`last`, nothing after them, not `keep_buttons`); otherwise they go into the message."""
     out: list[Message] = []
     if reply.cards:
         alt_text = _alt_text(reply)
         out += [FlexMessage(altText=alt_text, contents=FlexContainer.from_dict(flex)) for flex in _flex(reply.cards)]
     if reply.text:
         out += [TextMessage(text=chunk) for chunk in textsplit.split(reply.text, MAX_TEXT, textsplit.utf16_len)]
+    after: list[Message] = []
     if reply.location:
         loc = reply.location
-        out.append(LocationMessage(title=_short(loc.title), address=_short(loc.address), latitude=loc.latitude,
-                                   longitude=loc.longitude))
+        after.append(LocationMessage(title=_short(loc.title), address=_short(loc.address), latitude=loc.latitude,
+                                     longitude=loc.longitude))
     if reply.image_url and reply.image_url.startswith("https://"):
-        out.append(ImageMessage(originalContentUrl=reply.image_url, previewImageUrl=reply.image_url))
+        after.append(ImageMessage(originalContentUrl=reply.image_url, previewImageUrl=reply.image_url))
     elif reply.image_url:  # LINE shows images from HTTPS addresses only (messaging-api.yml, ImageMessage)
-        out.append(TextMessage(text=reply.image_url))
+        after.append(TextMessage(text=reply.image_url))
     if reply.document_url:
-        out.append(TextMessage(text=f"{reply.document_name or ''} {reply.document_url}".strip()))
+        after.append(TextMessage(text=f"{reply.document_name or ''} {reply.document_url}".strip()))
+    if reply.buttons and (reply.keep_buttons or not last or (after and out)):
+        out = _with_buttons(out, reply.buttons, _alt_text(reply))
+        return out + after
+    out += after
     if reply.buttons and out:
         if len(reply.buttons) > MAX_QUICK_REPLIES:
             log.warning("%d buttons; LINE shows only %d", len(reply.buttons), MAX_QUICK_REPLIES)
         items = [QuickReplyItem(action=_action(b)) for b in reply.buttons[:MAX_QUICK_REPLIES]]
         out[-1].quick_reply = QuickReply(items=items)
     return out
+
+
+def _footer(buttons: Sequence[Button]) -> dict[str, Any]:
+    """Flex buttons (labels up to 40 characters), which stay in the chat history with their message."""
+    contents = []
+    for button in buttons:
+        action = _action(button).to_dict()
+        action["label"] = textsplit.label(button.label, MAX_FLEX_LABEL)
+        contents.append({"type": "button", "style": "link", "height": "sm", "action": action})
+    return {"type": "box", "layout": "vertical", "spacing": "none", "contents": contents}
+
+
+def _with_buttons(out: list[Message], buttons: Sequence[Button], alt_text: str) -> list[Message]:
+    """Put the buttons into the reply's last message: the footer of its last bubble, or a bubble around its last
+    text; a bubble of their own when neither fits."""
+    footer = _footer(buttons)
+    last = out[-1] if out else None
+    if isinstance(last, FlexMessage):
+        contents = last.contents.to_dict()
+        bubble = contents["contents"][-1] if contents["type"] == "carousel" else contents
+        bubble["footer"] = footer
+        fits = _size(bubble) <= MAX_BUBBLE_BYTES and _size(contents) <= MAX_CAROUSEL_BYTES
+        if fits:
+            return [*out[:-1], FlexMessage(altText=last.alt_text, contents=FlexContainer.from_dict(contents))]
+    if isinstance(last, TextMessage):
+        bubble = {"type": "bubble", "body": {"type": "box", "layout": "vertical",
+                                             "contents": [{"type": "text", "text": last.text, "wrap": True}]},
+                  "footer": footer}
+        if _size(bubble) <= MAX_BUBBLE_BYTES:
+            alt = textsplit.cut(last.text, MAX_ALT_TEXT, textsplit.utf16_len)
+            return [*out[:-1], FlexMessage(altText=alt, contents=FlexContainer.from_dict(bubble))]
+    bubble = {"type": "bubble", "body": footer}
+    return [*out, FlexMessage(altText=alt_text, contents=FlexContainer.from_dict(bubble))]
 
 
 def _short(text: str) -> str:

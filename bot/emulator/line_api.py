@@ -16,7 +16,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
-from bot.emulator.line_messages import check_messages, on_screen
+from bot.emulator.line_messages import check_messages, on_screen, quick_replies
 from bot.emulator.state import LINE, Call, EmulatorState
 
 MAX_MULTICAST = 500
@@ -238,11 +238,15 @@ def _deliver(state: EmulatorState, user: str, messages: list[dict[str, Any]]) ->
     """Put the messages on the user's phone, unless they unfollowed (LINE accepts those pushes silently)."""
     sent = []
     blocked = state.is_blocked(LINE, user)
-    for message in messages:
+    for i, message in enumerate(messages):
         kind, text, buttons = on_screen(message)
         if blocked:
             sent.append({"id": str(secrets.randbelow(10**18)), "quoteToken": secrets.token_urlsafe(24)})
             continue
-        received = state.deliver(LINE, user, kind=kind, text=text, buttons=buttons, raw=message)
+        # "If the user receives multiple message objects, the quickReply property of the last message object is
+        # displayed" (Messaging API reference, quick reply); a later message hides them (state.deliver).
+        quick = quick_replies(message) if i == len(messages) - 1 else []
+        received = state.deliver(LINE, user, kind=kind, text=text, buttons=buttons + quick, raw=message,
+                                 quick=len(quick))
         sent.append({"id": received.message_id, "quoteToken": secrets.token_urlsafe(24)})
     return sent

@@ -37,6 +37,8 @@ class Received:
     raw: dict[str, Any]
     at: datetime
     message_id: str
+    quick: int = 0
+    """How many of `buttons`, at the end, are LINE quick replies, shown until the next message arrives."""
 
     def to_json(self) -> dict[str, Any]:
         return {"platform": self.platform, "user": self.user, "kind": self.kind, "text": self.text,
@@ -212,14 +214,18 @@ class EmulatorState:
             return list(self._screens.get((platform, str(user)), []))
 
     def deliver(self, platform: str, user: str | int, *, kind: str, text: str, buttons: list[tuple[str, str]],
-                raw: dict[str, Any], message_id: str | None = None) -> Received:
-        """Put one message on the user's phone."""
+                raw: dict[str, Any], message_id: str | None = None, quick: int = 0) -> Received:
+        """Put one message on the user's phone; the quick replies of the one before disappear."""
         with self._lock:
             if message_id is None:
                 self._line_message_id += 1
                 message_id = str(self._line_message_id)
-            received = Received(platform, str(user), kind, text, buttons, copy.deepcopy(raw), _now(), message_id)
-            self._screens[(platform, str(user))].append(received)
+            screen = self._screens[(platform, str(user))]
+            if screen and screen[-1].quick:
+                screen[-1].buttons, screen[-1].quick = screen[-1].buttons[:-screen[-1].quick], 0
+            received = Received(platform, str(user), kind, text, buttons, copy.deepcopy(raw), _now(), message_id,
+                                quick)
+            screen.append(received)
             return received
 
     def find_message(self, platform: str, user: str | int, message_id: str) -> Received | None:
