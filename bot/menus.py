@@ -245,7 +245,7 @@ async def link_due(engine: Engine, linkers: Mapping[Platform, Adapter]) -> int:
 
     An account whose platform refuses stays due and is tried again on the next round."""
     with transaction(engine) as session:
-        rows = [(a.id, a.platform, a.user_id, a.chat_id, p.role, p.lang)
+        rows = [(a.id or 0, a.platform, a.user_id, a.chat_id, p.role, p.lang)
                 for a, p in _due(session, [str(p) for p in linkers], 10 * LINK_BATCH)]
     linked: list[tuple[int, str]] = []
     for (platform, role, lang), group in groupby(rows, key=lambda r: (r[1], r[4], r[5])):

@@ -208,9 +208,9 @@ def menu_of(state: EmulatorState, platform: str, user: str) -> list[dict[str, st
     """What the person's menu offers, in order: a LINE rich menu's areas (label: what tapping shows) or the
     Telegram commands their chat would list (chat scope first, then the default in their language)."""
     if platform == LINE:
-        shown = state.rich_menus.shown_to(user)
+        shown = state.rich_menus.shown_to(user) or {"areas": [], "richMenuId": None}
         items = []
-        for area in shown["areas"] if shown else []:
+        for area in shown["areas"]:
             action = area["action"]
             if action["type"] == "richmenuswitch":
                 current = state.rich_menus.aliases.get(action["richMenuAliasId"]) == shown["richMenuId"]

@@ -43,8 +43,8 @@ def check_rich_menu(body: dict[str, Any]) -> Errors:
     """What is wrong with a rich menu object (RichMenuRequest)."""
     errors: Errors = []
     size = body.get("size")
-    width = size.get("width") if isinstance(size, dict) else None
-    height = size.get("height") if isinstance(size, dict) else None
+    width: Any = size.get("width") if isinstance(size, dict) else None
+    height: Any = size.get("height") if isinstance(size, dict) else None
     if not isinstance(width, int) or not isinstance(height, int):
         errors.append(("size", "must be specified"))
         width = height = 0
@@ -60,7 +60,7 @@ def check_rich_menu(body: dict[str, Any]) -> Errors:
         return errors
     for i, area in enumerate(areas):
         bounds = area.get("bounds") if isinstance(area, dict) else None
-        box = [bounds.get(k) for k in ("x", "y", "width", "height")] if isinstance(bounds, dict) else []
+        box: list[Any] = [bounds.get(k) for k in ("x", "y", "width", "height")] if isinstance(bounds, dict) else []
         if len(box) != 4 or not all(isinstance(v, int) and v >= 0 for v in box) or box[2] < 1 or box[3] < 1:
             errors.append((f"areas[{i}].bounds", "must be specified"))
         elif box[0] + box[2] > width or box[1] + box[3] > height:
@@ -203,21 +203,21 @@ def line_richmenu_routers(state: EmulatorState) -> list[APIRouter]:
                 image, kind = menus().images[menu_id]
                 return Response(image, media_type=kind)
             kind = str(body.get("content_type", "")).split(";")[0].strip().lower()
-            raw: bytes = body.get("raw", b"")
+            data: bytes = body.get("raw", b"")
             if kind not in IMAGE_TYPES:
                 raise LineError(415, "Unsupported Media Type")
-            if len(raw) > MAX_IMAGE_BYTES:
+            if len(data) > MAX_IMAGE_BYTES:
                 raise LineError(413, "Request Entity Too Large")
             if menu_id in menus().images:
                 raise LineError(400, "An image has already been uploaded to the richmenu")
             try:
-                with Image.open(io.BytesIO(raw)) as image:
-                    size, fmt = image.size, image.format
+                with Image.open(io.BytesIO(data)) as picture:
+                    size, fmt = picture.size, picture.format
             except (UnidentifiedImageError, OSError) as exc:
                 raise LineError(400, "invalid image") from exc
             if fmt not in ("PNG", "JPEG") or size != (found["size"]["width"], found["size"]["height"]):
                 raise LineError(400, "Image size does not match the rich menu size")
-            menus().images[menu_id] = (raw, kind)
+            menus().images[menu_id] = (data, kind)
             return {}
 
         return await serve_line(state, request, f"richmenu/content/{request.method.lower()}", work,
