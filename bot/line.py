@@ -32,6 +32,8 @@ from linebot.v3.messaging import (
     QuickReplyItem,
     ReplyMessageRequest,
     RichMenuArea,
+    RichMenuBatchLinkOperation,
+    RichMenuBatchRequest,
     RichMenuBounds,
     RichMenuBulkLinkRequest,
     RichMenuBulkUnlinkRequest,
@@ -79,6 +81,7 @@ MAX_CAROUSEL_BYTES = 50 * 1024
 MENU_PREFIX = "coordbot "
 """Rich menus whose name starts with this are ours: `sync_menus` may replace and delete them."""
 ALIAS_PREFIX = "coordbot-"
+MAX_BATCH_OPERATIONS = 1000  # messaging-api.yml RichMenuBatchRequest.operations maxItems
 LOADING_SECONDS = 20  # a multiple of 5 from 5 to 60; the animation ends early when our reply arrives
 
 
@@ -195,6 +198,12 @@ class LineAdapter:
         for alias in aliases.keys() - ids.keys():
             if alias.startswith(ALIAS_PREFIX):
                 await api.delete_rich_menu_alias(alias)
+        # Users of a replaced menu move to its replacement in one batch, before the old one is deleted (which
+        # would show them the guests' default until they are linked again).
+        moves = [RichMenuBatchLinkOperation(var_from=old, to=ids[name.split()[1]]) for name, old in ours.items()
+                 if old not in ids.values() and len(name.split()) == 3 and name.split()[1] in ids]
+        if moves:
+            await api.rich_menu_batch(RichMenuBatchRequest(operations=moves[:MAX_BATCH_OPERATIONS]))
         default = ids[menus.build(Role.guest, "th").pages[0].alias]
         if await self._default_menu() != default:
             await api.set_default_rich_menu(default)

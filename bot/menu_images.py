@@ -142,6 +142,14 @@ def _megaphone(d: ImageDraw.ImageDraw, x: int, y: int, r: int) -> None:
     d.rectangle((x - r, y - r // 4, x - r // 2, y + r // 2), fill=ACCENT)
 
 
+def _card(d: ImageDraw.ImageDraw, x: int, y: int, r: int) -> None:
+    w = r // 8
+    d.rounded_rectangle((x - r, y - r * 2 // 3, x + r, y + r * 2 // 3), radius=r // 6, outline=ACCENT, width=w)
+    d.ellipse((x - r * 2 // 3, y - r // 3, x - r // 6, y + r // 6), fill=ACCENT)
+    for i in range(3):
+        d.line((x + r // 10, y - r // 3 + i * r // 3, x + r * 2 // 3, y - r // 3 + i * r // 3), fill=ACCENT, width=w)
+
+
 def _plus(d: ImageDraw.ImageDraw, x: int, y: int, r: int) -> None:
     d.ellipse((x - r, y - r, x + r, y + r), fill=ACCENT)
     d.line((x - r // 2, y, x + r // 2, y), fill=TILE, width=r // 5)
@@ -150,7 +158,7 @@ def _plus(d: ImageDraw.ImageDraw, x: int, y: int, r: int) -> None:
 
 ICONS: dict[str, Icon] = {"key": _key, "help": _help, "globe": _globe, "clock": _clock, "check": _check,
                           "folder": _folder, "calendar": _calendar, "qr": _qr, "people": _people, "chart": _chart,
-                          "megaphone": _megaphone, "plus": _plus}
+                          "megaphone": _megaphone, "plus": _plus, "card": _card}
 
 
 def _tile(draw: ImageDraw.ImageDraw, area: Area) -> None:

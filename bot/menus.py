@@ -38,7 +38,7 @@ COLUMNS = 3
 MAX_AREAS_PER_TAB = 6
 LINK_BATCH = 500
 """LINE's bulk link and unlink take at most 500 user ids (messaging-api.yml RichMenuBulkLinkRequest)."""
-ART_VERSION = "1"
+ART_VERSION = "2"
 """Change when `bot.menu_images` draws differently, so the menus are replaced."""
 
 CHAT_BAR = Text("เมนู", "Menu")  # chatBarText: at most 14 characters
@@ -72,7 +72,7 @@ BROADCAST = Action("broadcast", Text("ประกาศ", "Broadcast"), "megaph
 ATTENDEES = Action("attendees", Text("ผู้เข้าร่วม", "Attendees"), "people")
 WINDOWS = Action("window", Text("รอบส่งแผน", "Windows"), "clock")
 NEW_WORKSHOP = Action("newworkshop", Text("สร้างสัมมนา", "New workshop"), "plus")
-PEOPLE = Action("people", Text("รายชื่อ", "People"), "people")
+PEOPLE = Action("people", Text("รายชื่อ", "People"), "card")
 ALL_SUMMARY = Action("summary", Text("สรุปภาพรวม", "Summaries"), "chart")
 
 MAIN = Text("หลัก", "Main")
@@ -147,10 +147,13 @@ class Menu:
 
     @property
     def key(self) -> str:
-        return menu_key(self.role, self.lang)
+        """What an account given this menu records: role, language and the layout's fingerprint, so an account
+        given an older layout is linked again."""
+        pages = hashlib.sha256("".join(p.fingerprint for p in self.pages).encode()).hexdigest()[:8]
+        return f"{page_prefix(self.role, self.lang)}-{pages}"
 
 
-def menu_key(role: Role, lang: str) -> str:
+def page_prefix(role: Role, lang: str) -> str:
     return f"{role.value}-{lang}"
 
 
@@ -196,7 +199,7 @@ def build(role: Role, lang: str) -> Menu:
             top = TAB_BAR
         height = HALF_HEIGHT if len(tabs) == 1 and len(tab) <= COLUMNS else FULL_HEIGHT
         areas += _grid(tab, lang, top, height - top)
-        pages.append(Page(f"{menu_key(role, lang)}-{i}", aliases[i], height, CHAT_BAR.render(lang), tuple(areas)))
+        pages.append(Page(f"{page_prefix(role, lang)}-{i}", aliases[i], height, CHAT_BAR.render(lang), tuple(areas)))
     return Menu(role, lang, tuple(pages))
 
 
@@ -220,12 +223,15 @@ def commands(role: Role, lang: str) -> list[Command]:
 # Linking each person's account to their role's menu
 
 
-def mark_all_due(*, session: Session) -> int:
-    """Every registered person's accounts are linked again (after the menus themselves changed)."""
+def mark_stale(*, session: Session) -> int:
+    """Accounts given an older layout of their menu are due again. Thai-speaking guests see the default menu,
+    which needs no link, so they are due only when a change marks them (`storage.people.menu_due`)."""
+    keys = {(m.role, m.lang): m.key for m in all_menus()}
     due = 0
-    rows = session.exec(select(Account, Person).join(Person, col(Person.id) == col(Account.person_id)))
+    rows = session.exec(select(Account, Person).join(Person, col(Person.id) == col(Account.person_id))
+                        .where(col(Account.menu).is_not(None)))
     for account, person in rows:
-        if person.role != Role.guest or person.lang != "th" or account.menu is None:
+        if (person.role, person.lang) != (Role.guest, "th") and account.menu != keys.get((person.role, person.lang)):
             account.menu = None
             session.add(account)
             due += 1
@@ -250,15 +256,15 @@ async def link_due(engine: Engine, linkers: Mapping[Platform, Adapter]) -> int:
     linked: list[tuple[int, str]] = []
     for (platform, role, lang), group in groupby(rows, key=lambda r: (r[1], r[4], r[5])):
         members = list(group)
+        key = build(Role(role), lang).key
         for start in range(0, len(members), LINK_BATCH):
             batch = members[start:start + LINK_BATCH]
             try:
                 await linkers[Platform(platform)].link_menu([m[3] for m in batch], Role(role), lang)
             except Exception:
-                log.exception("linking %d %s accounts to the %s menu failed", len(batch), platform,
-                              menu_key(Role(role), lang))
+                log.exception("linking %d %s accounts to the %s menu failed", len(batch), platform, key)
                 continue
-            linked += [(m[0], menu_key(Role(role), lang)) for m in batch]
+            linked += [(m[0], key) for m in batch]
     if linked:
         with transaction(engine) as session:
             for account_id, key in linked:
@@ -269,14 +275,15 @@ async def link_due(engine: Engine, linkers: Mapping[Platform, Adapter]) -> int:
 
 
 async def sync(engine: Engine, linkers: Mapping[Platform, Adapter]) -> list[str]:
-    """Bring the platforms' menus up to date and, if anything changed, link everyone again."""
+    """Bring the platforms' menus up to date and give every account whose menu changed its new one."""
     menus = all_menus()
     changes = []
     for platform, linker in linkers.items():
         changes += [f"{platform}: {change}" for change in await linker.sync_menus(menus)]
-    if changes:
-        with transaction(engine) as session:
-            mark_all_due(session=session)
+    with transaction(engine) as session:
+        relinked = mark_stale(session=session)
+    if relinked:
+        changes.append(f"{relinked} accounts to relink")
     await link_due(engine, linkers)
     return changes
 

@@ -84,7 +84,7 @@ class Account(SQLModel, table=True):
     last_seen_at: datetime = when(default_factory=utcnow)
     """Proactive messages go to the person's most recently used account."""
     menu: str | None = Field(default="guest-th", index=True)
-    """The menu this account was last given (`bot.menus.menu_key`); None: due to get its role's menu."""
+    """The menu this account was last given (`bot.menus.Menu.key`); None: due to get its role's menu."""
 
 
 class Invite(SQLModel, table=True):

@@ -100,8 +100,9 @@ async def test_start_up_creates_the_menus_and_a_second_sync_changes_nothing(phon
 async def test_changed_menus_are_replaced_and_stale_ones_deleted(phones: Phones, service: Service,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     state = phones.state
-    coordinator = phones.line(1)
+    coordinator, on_telegram = phones.line(1), phones.telegram(2)
     await join(coordinator, Role.coordinator)
+    await join(on_telegram, Role.coordinator)
     old = alias_menu(state, Role.coordinator, "th")
     assert state.rich_menus.linked[coordinator.user_id] == old
     stale = "richmenu-" + "0" * 32
@@ -116,8 +117,11 @@ async def test_changed_menus_are_replaced_and_stale_ones_deleted(phones: Phones,
     assert new != old and old not in state.rich_menus.menus and stale not in state.rich_menus.menus
     assert foreign in state.rich_menus.menus  # not ours: left alone
     assert "line: created coordbot-coord-th-0" in changes
-    assert state.rich_menus.linked[coordinator.user_id] == new  # linked again to the replacement
+    assert len(state.calls("line", "richmenu/batch")) == 1  # its users moved to the replacement at once
+    assert state.rich_menus.linked[coordinator.user_id] == new
     assert [i["label"] for i in menu_of(state, "line", coordinator.user_id)] == ["กำหนดส่ง", "ช่วยเหลือ"]
+    assert [i["data"] for i in menu_of(state, "telegram", on_telegram.user_id)] == ["/deadlines", "/help"]
+    assert await menus.sync(service.engine, service.adapters) == []
 
 
 async def test_registration_role_and_language_changes_relink_the_menu(phones: Phones, service: Service) -> None:

@@ -20,7 +20,7 @@ def upgrade() -> None:
     with op.batch_alter_table('account') as batch_op:
         batch_op.add_column(sa.Column('menu', sa.String(), nullable=True))
         batch_op.create_index('ix_account_menu', ['menu'])
-    # Guests already see the default menu; everyone registered is linked at the next start-up.
+    # Thai-speaking guests already see the default menu; everyone else is linked at the next start-up.
     op.execute("UPDATE account SET menu = 'guest-th' WHERE person_id IN "
                "(SELECT id FROM person WHERE role = 'guest' AND lang = 'th')")
 
