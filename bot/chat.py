@@ -168,10 +168,13 @@ def cmd_chat(args: argparse.Namespace) -> int:
             if isinstance(action, str):
                 print(action)
                 continue
+            items = phone.menu() if "menu" in action else []
             status = phone.tap(action["menu"]) if "menu" in action else phone.send(**action)
             if status == 404:
                 print(f"(there is no menu item m{action.get('menu')}; :menu lists them)")
                 continue
+            if "switch" in (items[action["menu"] - 1] if status == 200 and items else {}):
+                print("\n".join(menu_lines(phone.menu())))  # a tab: LINE shows the other part of the menu
             if status != 200:
                 print(f"(the service answered the webhook with {status})")
             time.sleep(POLL_S)

@@ -275,15 +275,18 @@ class LineAdapter:
 
 
 def _rich_menu(page: menus.Page) -> RichMenuRequest:
-    """A page as LINE's rich menu object: each area a postback showing its label, or a tab switch."""
+    """A page as LINE's rich menu object: each area a postback showing its label, or a tab switch (labels are
+    what screen readers say)."""
     areas = []
     for area in page.areas:
         b = area.bounds
+        label = textsplit.label(area.label, MAX_LABEL)
         action: PostbackAction | RichMenuSwitchAction
         if area.switch_to:
-            action = RichMenuSwitchAction(richMenuAliasId=area.switch_to, data=area.payload)
+            action = RichMenuSwitchAction(label=label, richMenuAliasId=area.switch_to, data=area.payload)
         else:
-            action = PostbackAction(data=area.payload, displayText=textsplit.label(area.label, MAX_DISPLAY_TEXT))
+            action = PostbackAction(label=label, data=area.payload,
+                                    displayText=textsplit.label(area.label, MAX_DISPLAY_TEXT))
         areas.append(RichMenuArea(bounds=RichMenuBounds(x=b.x, y=b.y, width=b.width, height=b.height), action=action))
     return RichMenuRequest(size=RichMenuSize(width=menus.WIDTH, height=page.height), selected=True, name=page.name,
                            chatBarText=page.chat_bar, areas=areas)

@@ -38,8 +38,8 @@ COLUMNS = 3
 MAX_AREAS_PER_TAB = 6
 LINK_BATCH = 500
 """LINE's bulk link and unlink take at most 500 user ids (messaging-api.yml RichMenuBulkLinkRequest)."""
-ART_VERSION = "2"
-"""Change when `bot.menu_images` draws differently, so the menus are replaced."""
+ART_VERSION = "3"
+"""Change when `bot.menu_images` draws or the adapters render areas differently, so the menus are replaced."""
 
 CHAT_BAR = Text("เมนู", "Menu")  # chatBarText: at most 14 characters
 

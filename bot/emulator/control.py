@@ -214,7 +214,8 @@ def menu_of(state: EmulatorState, platform: str, user: str) -> list[dict[str, st
             action = area["action"]
             if action["type"] == "richmenuswitch":
                 current = state.rich_menus.aliases.get(action["richMenuAliasId"]) == shown["richMenuId"]
-                items.append({"label": f"⇄ {action['richMenuAliasId']}" + (" •" if current else ""),
+                tab = action.get("label") or action["richMenuAliasId"]
+                items.append({"label": f"⇄ {tab}" + (" •" if current else ""),
                               "data": action.get("data", ""), "switch": action["richMenuAliasId"]})
             else:
                 items.append({"label": action.get("displayText") or action.get("label") or action.get("data", ""),

@@ -68,6 +68,7 @@ def check_rich_menu(body: dict[str, Any]) -> Errors:
         action = area.get("action") if isinstance(area, dict) else None
         if isinstance(action, dict) and action.get("type") == "richmenuswitch":
             # RichMenuSwitchAction: richMenuAliasId (up to 32) and data (up to 300) are required
+            _length(errors, f"areas[{i}].action.label", action.get("label"), 1, 20, required=False)
             _length(errors, f"areas[{i}].action.richMenuAliasId", action.get("richMenuAliasId"), 1, 32)
             _length(errors, f"areas[{i}].action.data", action.get("data"), 0, 300)
         else:
