@@ -17,7 +17,7 @@ from bot import menus
 from bot.config import Settings
 from bot.context import Context
 from bot.errors import APOLOGY
-from bot.messages import Incoming, Platform, Reply
+from bot.messages import Incoming, Kind, Platform, Reply
 from bot.outbox import Outbox
 from bot.platform import Adapter
 from bot.router import Routes
@@ -34,6 +34,8 @@ log = logging.getLogger(__name__)
 IDLE_POLL_S = 0.25
 """How often an idle worker looks for work stored by another process (`coordbot work` beside web-only servers)."""
 HANDLE_BATCH = 20
+LATE_AFTER = timedelta(seconds=1)
+"""An event that waited this long for the worker (a backlog) gets the loading indicator before it is handled."""
 MENU_POLL_S = 2.0
 """How often accounts whose role or language changed are given their new menu."""
 OUTBOX_LOOPS = 2
@@ -98,14 +100,18 @@ class Service:
         return stored
 
     def _show_working(self, adapter: Adapter, events: list[tuple[str, dict[str, Any]]]) -> None:
-        """A search or an export may take a while: the loading indicator goes first, beside the handling."""
+        """A search or an export may take a while: the loading indicator goes first, beside the handling (events
+        handled late, behind a backlog, get theirs in `_handle`)."""
         for _, raw in events:
             msg = adapter.parse(raw, self.clock())
             if msg is not None and not msg.standby and self.routes.is_slow(msg):
-                task = asyncio.create_task(adapter.show_working(msg.chat_id))
-                task.add_done_callback(_log_failure)
-                self.working.add(task)
-                task.add_done_callback(self.working.discard)
+                self._working(adapter, msg.chat_id)
+
+    def _working(self, adapter: Adapter, chat_id: str) -> None:
+        task = asyncio.create_task(adapter.show_working(chat_id))
+        task.add_done_callback(_log_failure)
+        self.working.add(task)
+        task.add_done_callback(self.working.discard)
 
     def handle_next(self) -> bool:
         """Handle the oldest pending event in one transaction with its replies; False when none is left."""
@@ -142,9 +148,13 @@ class Service:
         return handled
 
     def _handle(self, session: Session, row: InboxEvent) -> InboxStatus:
-        msg = self.adapters[Platform(row.platform)].parse(row.payload, row.received_at)
+        adapter = self.adapters[Platform(row.platform)]
+        msg = adapter.parse(row.payload, row.received_at)
         if msg is None:
             return InboxStatus.ignored
+        if self.clock() - row.received_at > LATE_AFTER and msg.kind in (Kind.text, Kind.button) \
+                and not msg.standby and not self.routes.is_slow(msg) and self.loop is not None:
+            self.loop.call_soon_threadsafe(self._working, adapter, msg.chat_id)  # slow ones had theirs on arrival
         ctx = self._context(session, msg)
         replies = self.routes.dispatch(msg, ctx)
         if not msg.standby:  # LINE standby: another channel answers this chat

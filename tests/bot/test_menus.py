@@ -195,3 +195,14 @@ async def test_a_search_shows_the_loading_indicator_first(phones: Phones) -> Non
     assert phones.state.rich_menus.loading[line.user_id] == 20
     assert phones.state.telegram_chat_actions[telegram.user_id] == "typing"
     assert [c.target for c in phones.state.calls("line", "chat/loading/start")] == [line.user_id]
+
+
+async def test_a_message_that_waited_behind_a_backlog_shows_the_loading_indicator(phones: Phones) -> None:
+    line = phones.line(1)
+    await line.say("/help")
+    assert phones.state.calls("line", "chat/loading/start") == []  # answered at once: nothing to show
+    response = await line.post(line.event_for_text("/me"))
+    assert response.status_code == 200
+    phones.clock.advance(seconds=3)  # the worker gets to it three seconds later
+    await line.settle()
+    assert [c.target for c in phones.state.calls("line", "chat/loading/start")] == [line.user_id]
