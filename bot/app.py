@@ -20,7 +20,7 @@ from bot.platform import Adapter
 from bot.service import Service
 from bot.telegram import TelegramAdapter
 from handlers import routes
-from scheduler import Runtime, Scheduler
+from scheduler import Runtime, Scheduler, retention
 from scheduler import rsvp as rsvp_jobs
 from scheduler.deadlines import plan_missing
 from storage.db import make_engine, utcnow
@@ -59,6 +59,7 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utcnow) -> Fa
         await scheduler.start(lead=settings.scheduler_enabled)
         plan_missing(scheduler, engine, clock())
         rsvp_jobs.plan_missing(scheduler, engine, clock())
+        retention.plan(scheduler, clock())
         try:
             yield
         finally:
@@ -66,7 +67,8 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utcnow) -> Fa
             await service.stop()
             engine.dispose()
 
-    app = FastAPI(title="coordbot", lifespan=lifespan)
+    # The API description is for trying the demo; a real service does not map itself out for strangers.
+    app = FastAPI(title="coordbot", lifespan=lifespan, openapi_url="/openapi.json" if settings.demo else None)
     app.state.settings = settings
     app.state.engine = engine
     app.router.routes.extend(webhooks.routes)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import readline
 import sys
 import threading
 import time
@@ -25,6 +26,7 @@ import httpx
 from storage.demo import persona
 
 POLL_S = 0.3
+PROMPT = "you> "
 LOCATION = re.compile(r"^:location\s+(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*(.*)$")
 MENU_TAP = re.compile(r"^m(\d+)$")
 
@@ -40,7 +42,8 @@ class Screen:
         """Lines for new messages; each button gets the next number."""
         lines = []
         for message in messages:
-            lines.append(f"bot> {message.get('text') or '[' + message.get('kind', '?') + ']'}")
+            text = message.get("text") or f"[{message.get('kind', '?')}]"
+            lines.append("bot> " + text.replace("\n", "\n     "))
             for button in message.get("buttons", []):
                 number = len(self.buttons) + 1
                 self.buttons[number] = button
@@ -135,10 +138,24 @@ def watch(phone: Phone, screen: Screen, out: Callable[[list[str]], None], stop: 
             out(screen.render(fresh))
 
 
-def _print_above_prompt(lines: list[str]) -> None:
-    """Print between the prompt and what is being typed, then show the prompt again."""
-    sys.stdout.write("\r\x1b[K" + "\n".join(lines) + "\nyou> ")
-    sys.stdout.flush()
+class Terminal:
+    """Prints what arrives above the prompt, and shows the prompt (with what was being typed) again only while
+    the person is at it."""
+
+    def __init__(self) -> None:
+        self.prompting = threading.Event()
+
+    def ask(self) -> str:
+        self.prompting.set()
+        try:
+            return input(PROMPT)
+        finally:
+            self.prompting.clear()
+
+    def show(self, lines: list[str]) -> None:
+        again = PROMPT + readline.get_line_buffer() if self.prompting.is_set() else ""
+        sys.stdout.write("\r\x1b[K" + "\n".join(lines) + "\n" + again)
+        sys.stdout.flush()
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
@@ -149,13 +166,13 @@ def cmd_chat(args: argparse.Namespace) -> int:
     print(f"You are {who.name or 'a guest'} ({who.key}) on {args.platform}. Type /help; a number presses a "
           "button; :menu shows the menu and m1, m2, ... tap it; :location LAT,LON [name] shares a place; "
           "Ctrl-D quits.")
-    stop = threading.Event()
-    watcher = threading.Thread(target=watch, args=(phone, screen, _print_above_prompt, stop), daemon=True)
+    stop, terminal = threading.Event(), Terminal()
+    watcher = threading.Thread(target=watch, args=(phone, screen, terminal.show, stop), daemon=True)
     watcher.start()
     try:
         while True:
             try:
-                line = input("you> ").strip()
+                line = terminal.ask().strip()
             except EOFError:
                 print()
                 return 0

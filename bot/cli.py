@@ -11,7 +11,11 @@ import sys
 from collections.abc import Callable
 from datetime import timedelta
 
-from bot.config import Settings
+from sqlalchemy.engine import Engine
+
+from bot.commands import with_database
+from bot.config import ConfigError, Settings, load_settings
+from handlers.registration import tell_admins_of_admin_invite
 from storage import reference
 from storage.db import make_engine, transaction, utcnow
 from storage.demo import seed_all
@@ -22,7 +26,7 @@ from storage.people import create_invite, list_invites
 
 
 def _settings() -> Settings:
-    return Settings()
+    return load_settings()
 
 
 def _engine(settings: Settings):  # type: ignore[no-untyped-def]
@@ -46,7 +50,8 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_invite_create(args: argparse.Namespace) -> int:
+@with_database
+def cmd_invite_create(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
     province = None
     if args.province:
         province = reference.find_province(args.province)
@@ -55,13 +60,17 @@ def cmd_invite_create(args: argparse.Namespace) -> int:
             print(f"unknown province {args.province!r}" + (f"; did you mean: {hints}" if hints else ""),
                   file=sys.stderr)
             return 2
-    engine = _engine(_settings())
     with transaction(engine) as session:
         invite = create_invite(session=session, role=Role(args.role), province_iso=province.iso if province else None,
                                now=utcnow(), valid_for=timedelta(days=args.days), name=args.name)
+        told = 0
+        if invite.role == Role.admin:
+            told = tell_admins_of_admin_invite(session=session, invite=invite, now=utcnow(), tz=settings.tz)
     where = f" for {province.name_th} ({province.name_en})" if province else ""
     print(f"{invite.code}  role={invite.role}{where}, valid {args.days} days")
     print(f"  LINE: send the code to the bot.  Telegram: /start {invite.code}")
+    if invite.role == Role.admin:
+        print(f"  {told} admin(s) will be told of this admin invite")
     return 0
 
 
@@ -82,6 +91,8 @@ def cmd_invite_revoke(args: argparse.Namespace) -> int:
     except InviteNotRevocable:
         print(f"there is no unused invite code {args.code!r}", file=sys.stderr)
         return 2
+    finally:
+        engine.dispose()
     print(f"{invite.code} revoked")
     return 0
 
@@ -119,10 +130,11 @@ def parser() -> argparse.ArgumentParser:
     from bot import chat, run
     from bot.commands import broadcast, deadlines, people, projects, richmenu, rsvp
 
-    serve = add("serve", run.cmd_serve, "run the web service (with the built-in emulator when no tokens are set)")
-    serve.add_argument("--host", default="127.0.0.1")
+    serve = add("serve", run.cmd_serve, "run the web service (needs LINE and/or Telegram credentials, or --demo)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback only)")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--demo", action="store_true", help="seed demo data; use the emulator if no tokens are set")
+    serve.add_argument("--demo", action="store_true",
+                       help="the demo: built-in emulator, demo people and data (also COORDBOT_DEMO=true)")
     serve.add_argument("--emulator-port", type=int, default=8081)
     serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
 
@@ -171,7 +183,11 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    result: int = args.func(args)
+    try:
+        result: int = args.func(args)
+    except ConfigError as exc:
+        print(f"coordbot: {exc}", file=sys.stderr)
+        return 2
     return result
 
 

@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER = "change-me"
 """Value `.env.example` ships with; refused outside demo mode so nobody runs production on it."""
 
 DEFAULT_DB = "sqlite:///var/coordbot.db"
+
+CREDENTIAL_PAIRS = (("line_channel_secret", "line_channel_access_token"),
+                    ("telegram_bot_token", "telegram_webhook_secret"))
+"""Each platform's credentials, which only work together (a Telegram token without its webhook secret would
+refuse every update)."""
+
+
+class ConfigError(Exception):
+    """The service must not run with this configuration; the message says what to do instead."""
 
 
 def _env(name: str) -> AliasChoices:
@@ -58,6 +68,15 @@ class Settings(BaseSettings):
     """Telegram sends under way at once. Telegram has no idempotency key, so this is also the most messages a
     crash can deliver twice (a broadcast resends what was under way); 16 covers 1,000 messages/s at 16 ms."""
 
+    line_basic_id: str = Field("", validation_alias=_env("LINE_BASIC_ID"))
+    """The official account's basic id (e.g. `@123abcde`), for a link that opens its one-to-one chat."""
+    telegram_bot_username: str = Field("", validation_alias=_env("TELEGRAM_BOT_USERNAME"))
+    """The bot's @username without the @, for a link that opens its one-to-one chat."""
+    code_max_failures: int = Field(5, validation_alias=_env("COORDBOT_CODE_MAX_FAILURES"))
+    """Wrong invite, link or delegate codes within `code_failure_window_s` before a lockout."""
+    code_failure_window_s: float = Field(900.0, validation_alias=_env("COORDBOT_CODE_FAILURE_WINDOW_S"))
+    code_lockout_s: float = Field(900.0, validation_alias=_env("COORDBOT_CODE_LOCKOUT_S"))
+
     send_timeout_s: float = Field(10.0, validation_alias=_env("COORDBOT_SEND_TIMEOUT_S"))
     max_send_attempts: int = Field(8, validation_alias=_env("COORDBOT_MAX_SEND_ATTEMPTS"))
     checkin_early_hours: float = Field(0.0, validation_alias=_env("COORDBOT_CHECKIN_EARLY_HOURS"))
@@ -65,6 +84,8 @@ class Settings(BaseSettings):
     before); it closes when the workshop ends."""
     quiet_start: str = Field("21:00", validation_alias=_env("COORDBOT_QUIET_START"))
     quiet_end: str = Field("07:00", validation_alias=_env("COORDBOT_QUIET_END"))
+    inbox_retention_days: int = Field(90, ge=1, validation_alias=_env("COORDBOT_INBOX_RETENTION_DAYS"))
+    """Days a handled webhook event keeps its raw payload (names, texts); the row itself stays for dedup."""
 
     @model_validator(mode="after")
     def _refuse_placeholders(self) -> Settings:
@@ -89,12 +110,29 @@ class Settings(BaseSettings):
     def telegram_enabled(self) -> bool:
         return _given(self.telegram_bot_token)
 
+    def half_given(self) -> list[tuple[str, str]]:
+        """(set, missing) environment names of each platform whose credentials are only half given."""
+        return [(a.upper(), b.upper()) if _given(getattr(self, a)) else (b.upper(), a.upper())
+                for a, b in CREDENTIAL_PAIRS if _given(getattr(self, a)) != _given(getattr(self, b))]
+
     def sqlite_path(self) -> Path | None:
         """The database file, so the CLI can create its folder; None for server databases."""
         prefix = "sqlite:///"
         if self.database_url.startswith(prefix) and ":memory:" not in self.database_url:
             return Path(self.database_url.removeprefix(prefix))
         return None
+
+
+def load_settings(**values: Any) -> Settings:
+    """Settings from the environment and `.env` (and `values`); a wrong value is a ConfigError naming it."""
+    try:
+        return Settings(**values)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            text = error["msg"].removeprefix("Value error, ")
+            problems.append(f"{'.'.join(map(str, error['loc']))}: {text}" if error["loc"] else text)
+        raise ConfigError("; ".join(problems)) from exc
 
 
 def _given(secret: SecretStr) -> bool:

@@ -17,9 +17,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.config import Settings
+from bot.vocab import ROLE
 from storage import reference
 from storage.db import transaction
-from storage.models import Role
 from storage.people import accounts_of, audit
 from storage.rsvp import Rsvp, Workshop, attendees, get_workshop
 from storage.tables import write_table
@@ -32,8 +32,6 @@ FORMATS = {"csv": "text/csv; charset=utf-8",
 HEADER = ["จังหวัด", "กลุ่มจังหวัด", "ชื่อ", "ตำแหน่ง", "บทบาท", "สถานะ", "ผู้แทน", "ตำแหน่งผู้แทน", "ลงทะเบียนหน้างาน"]
 CONTACT_HEADER = ["ติดต่อผู้แทน", "บัญชีแชท"]
 STATUS_TH = {"yes": "เข้าร่วม", "offered": "รอยืนยันที่นั่ง", "waitlist": "รายชื่อสำรอง"}
-ROLE_TH = {Role.admin: "ผู้ดูแล", Role.deputy_governor: "รองผู้ว่าราชการจังหวัด", Role.coordinator: "ผู้ประสานงาน",
-           Role.guest: "ผู้ใช้ทั่วไป"}
 
 
 def _url(settings: Settings, path: str) -> str:
@@ -111,7 +109,7 @@ def export_rows(*, session: Session, workshop: Workshop, contacts: bool) -> list
     for rsvp, person in attendees(session=session, workshop=workshop):
         province = reference.province(rsvp.province_iso) if rsvp.province_iso else None
         cluster = reference.cluster(province.cluster).name_th if province and province.cluster else ""
-        row = [province.name_th if province else "", cluster, person.name, person.position, ROLE_TH[person.role],
+        row = [province.name_th if province else "", cluster, person.name, person.position, ROLE[person.role].th,
                STATUS_TH.get(rsvp.status, rsvp.status), rsvp.delegate_name, rsvp.delegate_position,
                rsvp.checked_in_at.isoformat(timespec="minutes") if rsvp.checked_in_at else ""]
         if contacts:

@@ -137,7 +137,8 @@ class LineAdapter:
         kind, text, payload = _kind_of(event)
         return Incoming(
             platform=Platform.line, event_id=raw["webhookEventId"], kind=kind, user_id=user_id,
-            chat_id=chat_id, text=text, payload=payload, reply_token=getattr(event, "reply_token", None),
+            chat_id=chat_id, private=getattr(source, "type", None) == "user", text=text, payload=payload,
+            reply_token=getattr(event, "reply_token", None),
             received_at=received_at, standby=raw.get("mode") == "standby", point=_point(event),
         )
 

@@ -34,6 +34,8 @@ class Incoming(BaseModel):
     kind: Kind
     user_id: str
     chat_id: str
+    private: bool = False
+    """A one-to-one chat with the bot; False for groups and rooms (and unless the adapter says so)."""
     text: str = ""
     payload: str = ""
     reply_token: str | None = None

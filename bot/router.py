@@ -1,7 +1,7 @@
 """Routes an `Incoming` to its handler: command words (Thai, English, slash), button payloads, events.
 
-Each feature module owns a `Router`; `bot.app` includes them in one ordered list. Roles are declared
-beside each command and checked here, once.
+Each feature module owns a `Router`; `bot.app` includes them in one ordered list. Roles, and whether a command
+is answered only in a one-to-one chat (`private=True`), are declared beside each command and checked here, once.
 """
 
 from __future__ import annotations
@@ -10,12 +10,15 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
+from urllib.parse import quote
 
+from bot.config import Settings
 from bot.context import Context
 from bot.errors import BadButton, DomainError, NotAllowed
 from bot.i18n import Text
-from bot.messages import Incoming, Kind, Reply
+from bot.messages import Button, Incoming, Kind, Platform, Reply
 from bot.payloads import Cmd, Payload, PayloadError, prefix_of
+from bot.vocab import ROLES
 from storage.models import Role
 from storage.people import audit
 
@@ -26,12 +29,24 @@ P = TypeVar("P", bound=Payload)
 ButtonHandler = Callable[[Incoming, Context, Any], list[Reply]]
 TextMatcher = Callable[[str], bool]
 
-ROLE_NAMES = {
-    Role.admin: Text("ผู้ดูแลระบบ", "admins"),
-    Role.deputy_governor: Text("รองผู้ว่าราชการจังหวัด", "deputy governors"),
-    Role.coordinator: Text("ผู้ประสานงานจังหวัด", "provincial coordinators"),
-    Role.guest: Text("ผู้ใช้ทั่วไป", "guests"),
+PRIVATE_ONLY = Text("เรื่องนี้ตอบเฉพาะในแชตส่วนตัวกับ coordbot เพื่อไม่ให้ข้อมูลส่วนตัวปรากฏในกลุ่ม "
+                    "กรุณาส่งข้อความถึงบอตโดยตรง",
+                    "I answer this only in a one-to-one chat, so that personal details stay out of the group. "
+                    "Please message me directly.")
+OPEN_PRIVATE_CHAT = Text("เปิดแชตส่วนตัว", "Open private chat")
+HOW_TO_OPEN = {
+    Platform.line: Text("(แตะชื่อบัญชีทางการ coordbot ในกลุ่ม แล้วเลือก \"แชต\")",
+                        "(Tap the coordbot official account's name in the group, then \"Chat\".)"),
+    Platform.telegram: Text("(แตะชื่อบอตในกลุ่ม แล้วเลือก \"ส่งข้อความ\")",
+                            "(Tap the bot's name in the group, then \"Send message\".)"),
 }
+
+
+HOW_TO_JOIN = Text("หากคุณเป็นรองผู้ว่าราชการจังหวัดหรือผู้ประสานงานจังหวัด ขอรหัสเชิญจากผู้ดูแลระบบของกระทรวง "
+                   "แล้วพิมพ์รหัสนั้นที่นี่ (เช่น K7Q4-M2XD)",
+                   "If you are a deputy governor or a provincial coordinator, ask the ministry's admins for an invite "
+                   "code and type it here (e.g. K7Q4-M2XD).")
+"""What a guest refused a command needs to know: how to become a member."""
 
 
 @dataclass
@@ -41,6 +56,7 @@ class Command:
     roles: frozenset[Role] | None
     summary: Text | None
     label: Text | None
+    private: bool = False
     slow: bool = False
 
 
@@ -49,7 +65,12 @@ class Route:
     handler: ButtonHandler
     payload_type: type[Payload]
     roles: frozenset[Role] | None
+    private: bool = False
     slow: bool = False
+
+
+class PrivateOnly(Exception):
+    """A private command or button used in a group or room: answered with a pointer to the one-to-one chat."""
 
 
 @dataclass
@@ -60,47 +81,51 @@ class Router:
     commands: list[Command] = field(default_factory=list)
     buttons: dict[str, Route] = field(default_factory=dict)
     events: dict[Kind, Handler] = field(default_factory=dict)
-    texts: list[tuple[TextMatcher, Handler]] = field(default_factory=list)
+    private_events: set[Kind] = field(default_factory=set)
+    texts: list[tuple[TextMatcher, Handler, bool]] = field(default_factory=list)
 
     def command(
         self, *words: str, roles: Iterable[Role] | None = None, summary: Text | None = None,
-        label: Text | None = None, slow: bool = False,
+        label: Text | None = None, private: bool = False, slow: bool = False,
     ) -> Callable[[Handler], Handler]:
         """Register a command answered to `/word`, `word` and its Thai forms.
 
         `summary` lists it in the help menu; `label` (at most 20 characters, LINE's limit) gives it a menu button;
+        `private` answers it only in a one-to-one chat (in a group, the reply says where to ask instead);
         `slow` (searches, exports) shows the platform's loading indicator before it is handled.
         """
 
         def decorate(handler: Handler) -> Handler:
             self.commands.append(Command(tuple(w.lower() for w in words), handler,
-                                         frozenset(roles) if roles else None, summary, label, slow))
+                                         frozenset(roles) if roles else None, summary, label, private, slow))
             return handler
 
         return decorate
 
     def button(
-        self, payload_type: type[P], roles: Iterable[Role] | None = None, slow: bool = False
+        self, payload_type: type[P], roles: Iterable[Role] | None = None, private: bool = False, slow: bool = False
     ) -> Callable[[Callable[[Incoming, Context, P], list[Reply]]], Callable[[Incoming, Context, P], list[Reply]]]:
         def decorate(handler: Callable[[Incoming, Context, P], list[Reply]]) -> Any:
             self.buttons[payload_type.prefix] = Route(handler, payload_type, frozenset(roles) if roles else None,
-                                                      slow)
+                                                      private, slow)
             return handler
 
         return decorate
 
-    def event(self, kind: Kind) -> Callable[[Handler], Handler]:
+    def event(self, kind: Kind, private: bool = False) -> Callable[[Handler], Handler]:
         def decorate(handler: Handler) -> Handler:
             self.events[kind] = handler
+            if private:
+                self.private_events.add(kind)
             return handler
 
         return decorate
 
-    def text(self, matcher: TextMatcher) -> Callable[[Handler], Handler]:
+    def text(self, matcher: TextMatcher, private: bool = False) -> Callable[[Handler], Handler]:
         """Free text that is not a command but has a recognisable shape (e.g. an invite code)."""
 
         def decorate(handler: Handler) -> Handler:
-            self.texts.append((matcher, handler))
+            self.texts.append((matcher, handler, private))
             return handler
 
         return decorate
@@ -121,6 +146,7 @@ class Routes:
         self.by_word: dict[str, Command] = {}
         self.by_prefix: dict[str, Route] = {}
         self.by_event: dict[Kind, Handler] = {}
+        self.private_events: set[Kind] = set()
         for router in self.routers:
             for cmd in router.commands:
                 for word in cmd.words:
@@ -132,6 +158,7 @@ class Routes:
                     raise ValueError(f"payload prefix {prefix!r} registered twice")
                 self.by_prefix[prefix] = route
             self.by_event.update(router.events)
+            self.private_events |= router.private_events
 
     def visible_commands(self, role: Role) -> list[Command]:
         """Commands this role may use, in registration order, for the help menu."""
@@ -159,7 +186,11 @@ class Routes:
             log.warning("refused %s to person %s (role %s)", err.command, ctx.person.id, ctx.person.role)
             audit(session=ctx.session, person_id=ctx.person.id, action="refused", command=err.command,
                   role=str(ctx.person.role), event_id=msg.event_id)
-            return [Reply(text=ctx.t(err.text, **err.params))]
+            refusal = ctx.t(err.text, **err.params)
+            return [Reply(text=refusal + "\n" + ctx.t(HOW_TO_JOIN) if ctx.person.role == Role.guest else refusal)]
+        except PrivateOnly as err:
+            log.info("%s asked for in a group by person %s; pointed to the private chat", err, ctx.person.id)
+            return [private_hint(msg.platform, ctx)]
         except DomainError as err:
             return [Reply(text=ctx.t(err.text, **err.params))]
 
@@ -169,15 +200,19 @@ class Routes:
         if msg.kind == Kind.text:
             cmd = self.by_word.get(command_word(msg.text))
             if cmd is not None:
-                self._check(cmd.roles, ctx, cmd.words[0])
+                self._check(cmd.roles, cmd.private, msg, ctx, cmd.words[0])
                 return cmd.handler(msg, ctx)
             for router in self.routers:
-                for matcher, handler in router.texts:
+                for matcher, handler, private in router.texts:
                     if matcher(msg.text):
+                        self._check(None, private, msg, ctx, "text")
                         return handler(msg, ctx)
             return self.fallback(msg, ctx)
         on_event = self.by_event.get(msg.kind)
-        return on_event(msg, ctx) if on_event is not None else []
+        if on_event is None:
+            return []
+        self._check(None, msg.kind in self.private_events, msg, ctx, str(msg.kind))
+        return on_event(msg, ctx)
 
     def _button(self, msg: Incoming, ctx: Context) -> list[Reply]:
         prefix = prefix_of(msg.payload)
@@ -192,20 +227,41 @@ class Routes:
             cmd = self.by_word.get(data.name)
             if cmd is None:
                 raise BadButton()
-            self._check(cmd.roles, ctx, data.name)
+            self._check(cmd.roles, cmd.private, msg, ctx, data.name)
             as_typed = msg.model_copy(update={"kind": Kind.text, "text": f"/{data.name} {data.arg}".strip()})
             return cmd.handler(as_typed, ctx)
         route = self.by_prefix[prefix]
-        self._check(route.roles, ctx, prefix)
+        self._check(route.roles, route.private, msg, ctx, prefix)
         return route.handler(msg, ctx, data)
 
-    def _check(self, roles: frozenset[Role] | None, ctx: Context, what: str) -> None:
+    def _check(self, roles: frozenset[Role] | None, private: bool, msg: Incoming, ctx: Context, what: str) -> None:
+        """Private first: in a group even a refusal by role would say more than "ask me privately"."""
+        if private and not msg.private:
+            raise PrivateOnly(what)
         if _allowed(ctx.person.role, roles):
             return
         assert roles is not None
-        raise NotAllowed(what, roles=", ".join(ctx.t(ROLE_NAMES[r]) for r in sorted(roles)))
+        raise NotAllowed(what, roles=", ".join(ctx.t(ROLES[r]) for r in sorted(roles)))
 
 
 def _allowed(role: Role, roles: frozenset[Role] | None) -> bool:
     """Admins may do everything; `None` means everyone."""
     return roles is None or role == Role.admin or role in roles
+
+
+def private_chat_url(settings: Settings, platform: Platform) -> str | None:
+    """A link that opens the one-to-one chat with the bot, when its LINE basic id or Telegram username is set."""
+    if platform == Platform.line and settings.line_basic_id:
+        # LINE's URL scheme page: the account id (with its @) is percent-encoded in the path.
+        return f"https://line.me/R/oaMessage/{quote(settings.line_basic_id, safe='')}/"
+    if platform == Platform.telegram and settings.telegram_bot_username:
+        return f"https://t.me/{settings.telegram_bot_username.lstrip('@')}"
+    return None
+
+
+def private_hint(platform: Platform, ctx: Context) -> Reply:
+    """"Please message me privately", in the asker's language, with a way to open that chat."""
+    url = private_chat_url(ctx.settings, platform)
+    if url is None:
+        return Reply(text=f"{ctx.t(PRIVATE_ONLY)}\n{ctx.t(HOW_TO_OPEN[platform])}")
+    return Reply(text=ctx.t(PRIVATE_ONLY), buttons=[Button(label=ctx.t(OPEN_PRIVATE_CHAT), url=url)])

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import ipaddress
 import logging
 import signal
 
 import uvicorn
 from pydantic import SecretStr
+from sqlalchemy.engine import Engine
 
 from bot.app import create_app
-from bot.config import Settings
+from bot.config import PLACEHOLDER, ConfigError, Settings, load_settings
 from bot.emulator import EmulatorServer, EmulatorState, serve_emulator
 from storage.db import make_engine
-from storage.demo import PERSONAS, seed_all
+from storage.demo import PERSONAS, demo_people, seed_all
 from storage.migrations import upgrade
 
 log = logging.getLogger("coordbot")
@@ -28,13 +30,35 @@ DEMO_CREDENTIALS = {
 
 BANNER = """
 ************************************************************************
-  DEMO MODE: no LINE or Telegram credentials were given.
+  DEMO MODE: demo people and data, and the public demo credentials.
+  {listening}
   coordbot talks to its built-in platform emulator at {emulator}
   Nothing reaches real users. Talk to it with:
       .venv/bin/coordbot chat --as coord-cmi
-  Set LINE_* / TELEGRAM_* in .env to serve the real platforms.
+  To serve the real platforms, set LINE_* / TELEGRAM_* in .env and start
+  without --demo, on a database without the demo people.
 ************************************************************************
 """
+LOOPBACK = "Listening on loopback only: {url} (this machine alone can reach it)."
+NOT_LOOPBACK = ("Listening on {url}, NOT loopback: anyone who can reach it can sign webhooks\n"
+                "  with the public demo secrets and act as the demo admin.")
+
+NOTHING_TO_SERVE = """no LINE or Telegram credentials are set, so there is nothing to serve.
+  To try the demo (built-in emulator and demo data, on this machine only):
+      make run     (or: .venv/bin/coordbot serve --demo, or COORDBOT_DEMO=true)
+  To serve the real platforms, copy .env.example to .env (or set the environment):
+      LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN  (LINE Developers console, Messaging API channel)
+      TELEGRAM_BOT_TOKEN and TELEGRAM_WEBHOOK_SECRET     (@BotFather; the secret is yours to choose)"""
+HALF_GIVEN = ("{given} is set but {missing} is not; a platform's credentials work only together "
+              "(see .env.example). Set both, or neither to leave that platform off.")
+REAL_IN_DEMO = ("demo mode (--demo or COORDBOT_DEMO=true) with real credentials: {names}. The demo talks only to its "
+                "emulator with the public demo credentials; remove these from .env and the environment, or start "
+                "without --demo to serve the real platforms.")
+DEMO_DATABASE = ("the database {url} holds {count} demo people, whose credentials are public (seeded by make run, "
+                 "coordbot serve --demo or coordbot seed-demo). Serve the real platforms from another database: "
+                 "set COORDBOT_DATABASE_URL{or_delete}.")
+DEMO_WORKER = ("demo mode (COORDBOT_DEMO=true): the demo handles events inside `coordbot serve --demo` (make run); "
+               "`coordbot work` serves the real platforms only.")
 
 
 def demo_state(service_url: str) -> EmulatorState:
@@ -54,35 +78,73 @@ def demo_state(service_url: str) -> EmulatorState:
     return state
 
 
+def check_demo(settings: Settings) -> None:
+    """The demo runs only on the public demo credentials (or none): real ones would reach real people."""
+    real = [name.upper() for name, demo_value in DEMO_CREDENTIALS.items()
+            if getattr(settings, name).get_secret_value() not in ("", PLACEHOLDER, demo_value)]
+    if real:
+        raise ConfigError(REAL_IN_DEMO.format(names=", ".join(real)))
+
+
+def check_real(settings: Settings) -> None:
+    """Outside demo mode: whole credentials for at least one platform, and a database without the demo people."""
+    half = [HALF_GIVEN.format(given=given, missing=missing) for given, missing in settings.half_given()]
+    if half:
+        raise ConfigError(" ".join(half))
+    if not settings.line_enabled and not settings.telegram_enabled:
+        raise ConfigError(NOTHING_TO_SERVE)
+    engine = _engine(settings)
+    try:
+        count = demo_people(engine)
+    finally:
+        engine.dispose()
+    if count:
+        path = settings.sqlite_path()
+        raise ConfigError(DEMO_DATABASE.format(url=engine.url, count=count,
+                                               or_delete=f", or delete {path} to start afresh" if path else ""))
+
+
+def _engine(settings: Settings) -> Engine:
+    path = settings.sqlite_path()
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    return make_engine(settings.database_url)
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    settings = Settings(demo=True) if args.demo else Settings()
-    emulator: EmulatorServer | None = None
-    if not settings.line_enabled and not settings.telegram_enabled:
-        service_url = f"http://{args.host}:{args.port}"
-        emulator = EmulatorServer(demo_state(service_url), port=args.emulator_port)
-        emulator.start()
+    settings = load_settings(demo=True) if args.demo else load_settings()
+    if not settings.demo:
+        check_real(settings)
+        uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level=args.log_level)
+        return 0
+    check_demo(settings)
+    url = f"http://{args.host}:{args.port}"
+    emulator = EmulatorServer(demo_state(url), port=args.emulator_port)
+    emulator.start()
+    try:
         settings = settings.model_copy(update={
             **{name: SecretStr(value) for name, value in DEMO_CREDENTIALS.items()},
             "line_api_base_url": emulator.line_base_url,
             "line_data_api_base_url": emulator.line_data_base_url,
             "telegram_api_base_url": emulator.telegram_base_url,
-            "demo": True,
         })
-        log.warning(BANNER.format(emulator=emulator.url))
-    path = settings.sqlite_path()
-    if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    if settings.demo:
-        engine = make_engine(settings.database_url)
+        engine = _engine(settings)
         upgrade(engine)
         log.info("demo data: %s", seed_all(engine))
         engine.dispose()
-    try:
+        listening = (LOOPBACK if _is_loopback(args.host) else NOT_LOOPBACK).format(url=url)
+        log.warning(BANNER.format(listening=listening, emulator=emulator.url))
         uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level=args.log_level)
     finally:
-        if emulator is not None:
-            emulator.stop()
+        emulator.stop()
     return 0
 
 
@@ -93,7 +155,10 @@ def cmd_work(args: argparse.Namespace) -> int:
     handling them on different cores.
     """
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    settings = Settings().model_copy(update={"background_workers": True})
+    settings = load_settings(background_workers=True)
+    if settings.demo:
+        raise ConfigError(DEMO_WORKER)
+    check_real(settings)
     asyncio.run(_work(settings))
     return 0
 

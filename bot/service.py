@@ -164,7 +164,8 @@ class Service:
     def _context(self, session: Session, msg: Incoming) -> Context:
         lang = "en" if msg.language_code and not msg.language_code.startswith("th") else "th"
         account, person = ensure_account(session=session, platform=msg.platform, user_id=msg.user_id,
-                                         chat_id=msg.chat_id, display_name=msg.display_name or "", lang=lang)
+                                         chat_id=msg.chat_id if msg.private else None,
+                                         display_name=msg.display_name or "", lang=lang)
         return Context(session=session, person=person, account=account, now=self.clock(), settings=self.settings,
                        routes=self.routes, scheduler=self.scheduler, after_commit=self.after_commit)
 

@@ -21,7 +21,7 @@ from telegram import (
     MenuButtonCommands,
     Update,
 )
-from telegram.constants import ChatAction, MenuButtonType, ParseMode
+from telegram.constants import ChatAction, ChatType, MenuButtonType, ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from bot import menus, textsplit
@@ -82,21 +82,26 @@ class TelegramAdapter:
             spot = message.location or (message.venue.location if message.venue else None)
             kind = Kind.text if message.text else Kind.location if spot else Kind.other
             return Incoming(**common, kind=kind, user_id=str(user.id), chat_id=str(message.chat.id),
+                            private=message.chat.type == ChatType.PRIVATE,
                             text=message.text or (message.venue.title if message.venue else ""),
                             point=(spot.latitude, spot.longitude) if spot else None,
                             display_name=user.full_name, language_code=user.language_code)
         if update.callback_query:
             query = update.callback_query
-            chat = query.message.chat.id if query.message else query.from_user.id
-            return Incoming(**common, kind=Kind.button, user_id=str(query.from_user.id), chat_id=str(chat),
+            chat = query.message.chat if query.message else None  # no message: the answer goes to the user
+            return Incoming(**common, kind=Kind.button, user_id=str(query.from_user.id),
+                            chat_id=str(chat.id if chat else query.from_user.id),
+                            private=chat is None or chat.type == ChatType.PRIVATE,
                             payload=query.data or "", callback_id=query.id,
                             display_name=query.from_user.full_name, language_code=query.from_user.language_code)
         if update.my_chat_member:
             member = update.my_chat_member
             blocked = member.new_chat_member.status in BLOCKED_STATUSES
-            return Incoming(**common, kind=Kind.unfollow if blocked else Kind.follow,
-                            user_id=str(member.from_user.id), chat_id=str(member.chat.id),
-                            display_name=member.from_user.full_name)
+            private = member.chat.type == ChatType.PRIVATE
+            # In a group it is the bot being added or removed, not the user blocking it.
+            kind = (Kind.unfollow if blocked else Kind.follow) if private else (Kind.left if blocked else Kind.joined)
+            return Incoming(**common, kind=kind, user_id=str(member.from_user.id), chat_id=str(member.chat.id),
+                            private=private, display_name=member.from_user.full_name)
         return None
 
     def render(self, replies: Sequence[Reply]) -> list[Any]:

@@ -30,7 +30,8 @@ from bot.line import quota_left
 from bot.messages import Button, Card, Incoming, Reply
 from bot.outbox import AT_LEAST_ONCE, SETTLED
 from bot.payloads import Payload
-from bot.router import ROLE_NAMES, Router
+from bot.router import Router
+from bot.vocab import ROLES, person_label
 from handlers.deadlines import WindowNotFound
 from scheduler.broadcast import cancel_send, plan_send
 from scheduler.deadlines import quiet_shift
@@ -375,7 +376,7 @@ def announcement(broadcast: Broadcast) -> Reply:
 def describe(segment: Segment, lang: str) -> str:
     parts = []
     if segment.roles:
-        parts.append(ROLE_SEG.render(lang, v=", ".join(ROLE_NAMES[Role(r)].render(lang) for r in segment.roles)))
+        parts.append(ROLE_SEG.render(lang, v=", ".join(ROLES[Role(r)].render(lang) for r in segment.roles)))
     if segment.provinces:
         names = [reference.province(iso) for iso in segment.provinces]
         parts.append(PLACE_SEG.render(lang, v=", ".join(p.name(lang) for p in names)))
@@ -507,7 +508,7 @@ def _broadcast(ctx: Context, broadcast_id: int) -> Broadcast:
     return broadcast
 
 
-@router.command("broadcast", "ประกาศ", roles={Role.admin}, summary=SUMMARY)
+@router.command("broadcast", "ประกาศ", roles={Role.admin}, summary=SUMMARY, private=True)
 def broadcast_command(msg: Incoming, ctx: Context) -> list[Reply]:
     args = msg.args
     words = args.split(maxsplit=1)
@@ -550,7 +551,7 @@ def acks_view(ctx: Context, broadcast_id: int) -> list[Reply]:
     total = len(acked) + len(waiting)
 
     def names(people: list[Person]) -> str:
-        shown = ", ".join(p.name or f"#{p.id}" for p in people[:MAX_NAMES])
+        shown = ", ".join(person_label(p, ctx.lang) for p in people[:MAX_NAMES])
         return (shown + (f" (+{len(people) - MAX_NAMES})" if len(people) > MAX_NAMES else "")) or ctx.t(NOBODY)
 
     return [Reply(text=ctx.t(ACKED, n=len(acked), total=total, names=names(acked)) + "\n"
@@ -569,7 +570,7 @@ def cancel_broadcast(ctx: Context, broadcast_id: int) -> list[Reply]:
     return [Reply(text=ctx.t(CANCELLED, id=broadcast_id))]
 
 
-@router.button(Confirm, roles={Role.admin})
+@router.button(Confirm, roles={Role.admin}, private=True)
 def confirm(msg: Incoming, ctx: Context, data: Confirm) -> list[Reply]:
     broadcast = _broadcast(ctx, data.broadcast)
     if broadcast.status != BroadcastStatus.draft:
@@ -592,22 +593,22 @@ def confirm(msg: Incoming, ctx: Context, data: Confirm) -> list[Reply]:
     return [Reply(text=ctx.t(SENDING, id=data.broadcast, n=queued or 0), buttons=status)]
 
 
-@router.button(Cancel, roles={Role.admin})
+@router.button(Cancel, roles={Role.admin}, private=True)
 def cancel_button(msg: Incoming, ctx: Context, data: Cancel) -> list[Reply]:
     return cancel_broadcast(ctx, data.broadcast)
 
 
-@router.button(Status, roles={Role.admin})
+@router.button(Status, roles={Role.admin}, private=True)
 def status_button(msg: Incoming, ctx: Context, data: Status) -> list[Reply]:
     return status_view(ctx, data.broadcast)
 
 
-@router.button(Acks, roles={Role.admin})
+@router.button(Acks, roles={Role.admin}, private=True)
 def acks_button(msg: Incoming, ctx: Context, data: Acks) -> list[Reply]:
     return acks_view(ctx, data.broadcast)
 
 
-@router.button(Ack)
+@router.button(Ack, private=True)
 def ack_button(msg: Incoming, ctx: Context, data: Ack) -> list[Reply]:
     assert ctx.person.id is not None
     first = acknowledge(session=ctx.session, broadcast_id=data.broadcast, person_id=ctx.person.id, now=ctx.now)

@@ -250,7 +250,7 @@ def show_deadlines(msg: Incoming, ctx: Context) -> list[Reply]:
     return [Reply(text=ctx.t(PRESS_HINT) if buttons else "", cards=cards, buttons=buttons)]
 
 
-@router.command("submitted", "ส่งแล้ว", roles=SUBMITTERS, summary=SUBMITTED_CMD)
+@router.command("submitted", "ส่งแล้ว", roles=SUBMITTERS, summary=SUBMITTED_CMD, private=True)
 def mark_submitted(msg: Incoming, ctx: Context) -> list[Reply]:
     """With a window id, ask to confirm it; without, offer the open windows the province still owes."""
     if msg.args:
@@ -271,7 +271,7 @@ def mark_submitted(msg: Incoming, ctx: Context) -> list[Reply]:
         for w in owed if w.id is not None])]
 
 
-@router.button(SubmitWindow, roles=SUBMITTERS)
+@router.button(SubmitWindow, roles=SUBMITTERS, private=True)
 def ask_to_confirm(msg: Incoming, ctx: Context, data: SubmitWindow) -> list[Reply]:
     window = _submittable(ctx, data.window)
     iso = _own_province(ctx)
@@ -289,7 +289,7 @@ def ask_to_confirm(msg: Incoming, ctx: Context, data: SubmitWindow) -> list[Repl
                              when=ctx.when(row.submitted_at)))]
 
 
-@router.button(Snooze, roles=SUBMITTERS)
+@router.button(Snooze, roles=SUBMITTERS, private=True)
 def snooze(msg: Incoming, ctx: Context, data: Snooze) -> list[Reply]:
     window = _submittable(ctx, data.window)
     remind_at = snooze_until(window, ctx.now, ctx.settings)
@@ -343,7 +343,7 @@ def _tell_admins(ctx: Context, window: SubmissionWindow, iso: str) -> None:
                           replies=[Reply(text=text)], now=ctx.now, tag=f"window:{window.id}")
 
 
-@router.command("window", "รอบส่ง", roles={Role.admin}, summary=WINDOW_CMD)
+@router.command("window", "รอบส่ง", roles={Role.admin}, summary=WINDOW_CMD, private=True)
 def manage_windows(msg: Incoming, ctx: Context) -> list[Reply]:
     words = msg.args.split()
     action = words[0].lower() if words else "list"
@@ -366,7 +366,7 @@ def manage_windows(msg: Incoming, ctx: Context) -> list[Reply]:
     raise UsageError(usage=ctx.t(WINDOW_USAGE))
 
 
-@router.button(DeleteWindow, roles={Role.admin})
+@router.button(DeleteWindow, roles={Role.admin}, private=True)
 def ask_delete(msg: Incoming, ctx: Context, data: DeleteWindow) -> list[Reply]:
     """Say what a delete stops (reminders to come, submissions recorded) before doing it."""
     window = _window(ctx, data.window)
@@ -377,12 +377,12 @@ def ask_delete(msg: Incoming, ctx: Context, data: DeleteWindow) -> list[Reply]:
                            Button(label=ctx.t(CONFIRM_NO), payload=Cmd("window").pack())])]
 
 
-@router.button(ConfirmDelete, roles={Role.admin})
+@router.button(ConfirmDelete, roles={Role.admin}, private=True)
 def confirm_delete(msg: Incoming, ctx: Context, data: ConfirmDelete) -> list[Reply]:
     return [_delete_window(ctx, _window(ctx, data.window))]
 
 
-@router.button(WindowStatus, roles={Role.admin})
+@router.button(WindowStatus, roles={Role.admin}, private=True)
 def status(msg: Incoming, ctx: Context, data: WindowStatus) -> list[Reply]:
     window = _window(ctx, data.window)
     done = submissions(session=ctx.session, window_id=data.window)

@@ -16,7 +16,8 @@ from bot.errors import DomainError, UnknownProvince, UsageError
 from bot.i18n import Text
 from bot.messages import Button, Incoming, Reply
 from bot.payloads import Cmd, Payload
-from bot.router import ROLE_NAMES, Router
+from bot.router import Router
+from bot.vocab import ROLE
 from handlers.registration import ROLE_WORDS
 from handlers.rsvp import release_seat
 from storage import directory, reference
@@ -75,7 +76,7 @@ class AlreadyRetired(DomainError):
 
 
 def _role_name(ctx: Context, role: Role) -> str:
-    return ctx.t(ROLE_NAMES[role])
+    return ctx.t(ROLE[role])
 
 
 def _place(ctx: Context, text: str) -> str:
@@ -103,7 +104,7 @@ def _line(ctx: Context, entry: directory.Entry) -> str:
                  province=province_name(p.province_iso, ctx.lang) if p.province_iso else "-", accounts=accounts)
 
 
-@router.command("people", "รายชื่อ", "บุคลากร", roles={Role.admin}, summary=PEOPLE_CMD)
+@router.command("people", "รายชื่อ", "บุคลากร", roles={Role.admin}, summary=PEOPLE_CMD, private=True)
 def people_command(msg: Incoming, ctx: Context) -> list[Reply]:
     words = msg.args.split()
     if words and words[0].lstrip("#").isdigit():
@@ -155,7 +156,7 @@ def ask_retire(target: Person, ctx: Context) -> list[Reply]:
                            Button(label=ctx.t(RETIRE_NO), payload=Cmd("people").pack())])]
 
 
-@router.button(Retire, roles={Role.admin})
+@router.button(Retire, roles={Role.admin}, private=True)
 def retire(msg: Incoming, ctx: Context, data: Retire) -> list[Reply]:
     target = _person(ctx, data.person)
     if target.retired_at is not None:
@@ -168,7 +169,7 @@ def retire(msg: Incoming, ctx: Context, data: Retire) -> list[Reply]:
     return [Reply(text=ctx.t(RETIRED, id=target.id, name=target.name or "-", seats=len(seats)))]
 
 
-@router.command("revoke", "ยกเลิกรหัส", roles={Role.admin}, summary=REVOKE_CMD)
+@router.command("revoke", "ยกเลิกรหัส", roles={Role.admin}, summary=REVOKE_CMD, private=True)
 def revoke(msg: Incoming, ctx: Context) -> list[Reply]:
     if not msg.args:
         raise UsageError(usage="/revoke CODE")
@@ -179,7 +180,7 @@ def revoke(msg: Incoming, ctx: Context) -> list[Reply]:
     return [Reply(text=ctx.t(REVOKED, code=invite.code))]
 
 
-@router.command("audit", "บันทึก", roles={Role.admin}, summary=AUDIT_CMD)
+@router.command("audit", "บันทึก", roles={Role.admin}, summary=AUDIT_CMD, private=True)
 def audit_command(msg: Incoming, ctx: Context) -> list[Reply]:
     """`/audit`, `/audit 12` (a person), `/audit เชียงใหม่` (a province) or `/audit window_deleted` (an action)."""
     query = msg.args.strip().lstrip("#")

@@ -618,7 +618,7 @@ def _progress(word: str) -> int:
     return int(raw)
 
 
-@router.command("update", "อัปเดต", "อัพเดต", "อัปเดตโครงการ", roles=EDITORS, summary=UPDATE)
+@router.command("update", "อัปเดต", "อัพเดต", "อัปเดตโครงการ", roles=EDITORS, summary=UPDATE, private=True)
 def propose_update(msg: Incoming, ctx: Context) -> list[Reply]:
     """Check everything now, keep the change as a draft and ask for a confirmation button."""
     code_text, _, rest = msg.args.partition(" ")
@@ -664,7 +664,7 @@ def _open_draft(ctx: Context, draft_id: int) -> tuple[ProjectDraft, Project]:
     return draft, project
 
 
-@router.button(ProjectConfirm, roles=EDITORS)
+@router.button(ProjectConfirm, roles=EDITORS, private=True)
 def confirm_update(msg: Incoming, ctx: Context, data: ProjectConfirm) -> list[Reply]:
     draft, project = _open_draft(ctx, data.draft)
     if project.version != draft.base_version:
@@ -681,7 +681,7 @@ def confirm_update(msg: Incoming, ctx: Context, data: ProjectConfirm) -> list[Re
     return [Reply(text=text, cards=[card(project, ctx.lang, ctx.settings.tz)])]
 
 
-@router.button(ProjectCancel, roles=EDITORS)
+@router.button(ProjectCancel, roles=EDITORS, private=True)
 def cancel_update(msg: Incoming, ctx: Context, data: ProjectCancel) -> list[Reply]:
     draft, _ = _open_draft(ctx, data.draft)
     draft.done_at = ctx.now
@@ -760,7 +760,7 @@ def _watch_target(ctx: Context, text: str) -> tuple[dict[str, Any], str]:
     return {"province_iso": province.iso}, what
 
 
-@router.command("watch", "ติดตาม", "ติดตามโครงการ", roles=MEMBERS, summary=WATCH)
+@router.command("watch", "ติดตาม", "ติดตามโครงการ", roles=MEMBERS, summary=WATCH, private=True)
 def start_watching(msg: Incoming, ctx: Context) -> list[Reply]:
     """With no argument: what this person watches, and how to watch more."""
     if not msg.args.strip():
@@ -786,7 +786,7 @@ def _watch_list(ctx: Context) -> str:
     return ctx.t(Text("คุณติดตาม: {names}", "You watch: {names}"), names=", ".join(names))
 
 
-@router.command("unwatch", "เลิกติดตาม", roles=MEMBERS)
+@router.command("unwatch", "เลิกติดตาม", roles=MEMBERS, private=True)
 def stop_watching(msg: Incoming, ctx: Context) -> list[Reply]:
     target, what = _watch_target(ctx, msg.args)
     assert ctx.person.id is not None

@@ -25,8 +25,10 @@ from bot.files import export_url, ics_url, qr_url
 from bot.i18n import Text, format_datetime, parse_datetime
 from bot.messages import Button, Card, Incoming, Kind, Location, Reply
 from bot.payloads import Payload
-from bot.router import ROLE_NAMES, Router
+from bot.router import Router
+from bot.vocab import ROLES
 from handlers.broadcast import describe, parse_segment
+from handlers.registration import account_label, code_lockout, wrong_code
 from storage import reference
 from storage.models import Person, Role
 from storage.outbox import enqueue_to_person
@@ -201,8 +203,8 @@ DELEGATE_WAITLIST = Text("(ขณะนี้ที่นั่งเต็ม �
                          "(The workshop is full; your delegate is number {position} on the waitlist.)")
 DELEGATE_CONFIRMED = Text("ยืนยันแล้ว: คุณเป็นผู้แทนของ {principal} ใน \"{title}\" {when}",
                           "Confirmed: you represent {principal} at \"{title}\", {when}.")
-PRINCIPAL_TOLD = Text("✅ ผู้แทนของคุณ {name} ยืนยันการเข้าร่วม \"{title}\" แล้ว",
-                      "✅ Your delegate {name} has confirmed for \"{title}\".")
+PRINCIPAL_TOLD = Text("✅ ผู้แทนของคุณ {name} ยืนยันการเข้าร่วม \"{title}\" แล้ว (จากบัญชี {account})",
+                      "✅ Your delegate {name} has confirmed for \"{title}\" (from the {account} account).")
 CHECKIN_QR = Text("แสดง QR นี้ต่อเจ้าหน้าที่ที่จุดลงทะเบียน \"{title}\" (รหัส {code})",
                   "Show this QR code at the \"{title}\" registration desk (code {code}).")
 NO_SEAT = Text("คุณยังไม่มีที่นั่งในสัมมนาที่กำลังจะมาถึง", "You have no seat at an upcoming workshop.")
@@ -279,11 +281,6 @@ class DeskNotOpen(DomainError):
 class NotSeated(DomainError):
     text = Text("{name} ไม่มีที่นั่งยืนยันใน \"{title}\" (สถานะ: {status})",
                 "{name} has no confirmed seat at \"{title}\" (status: {status}).")
-
-
-class NoDelegateNamed(DomainError):
-    text = Text("รหัสนี้ยังไม่มีการแต่งตั้งผู้แทน หรือผู้แทนยืนยันไปแล้ว",
-                "No delegate is waiting to confirm with this code, or they already have.")
 
 
 def when_range(workshop: Workshop, lang: str, settings: Settings) -> str:
@@ -534,7 +531,8 @@ def _taken(ctx: Context, workshop: Workshop) -> int:
     return seats_taken(session=ctx.session, workshop_id=workshop.id)
 
 
-@router.command("workshops", "สัมมนา", "myworkshops", summary=MY_WORKSHOPS, label=Text("สัมมนา", "Workshops"))
+@router.command("workshops", "สัมมนา", "myworkshops", summary=MY_WORKSHOPS, label=Text("สัมมนา", "Workshops"),
+                private=True)
 def my_workshops(msg: Incoming, ctx: Context) -> list[Reply]:
     assert ctx.person.id is not None
     mine = [(w, r) for w, r in rsvps_of_person(session=ctx.session, person_id=ctx.person.id) if w.ends_at > ctx.now]
@@ -551,7 +549,7 @@ def _day(workshop: Workshop, ctx: Context) -> str:
     return format_datetime(workshop.starts_at, ctx.lang, ctx.settings.tz, with_time=False).rsplit(" ", 1)[0]
 
 
-@router.button(Details)
+@router.button(Details, private=True)
 def details(msg: Incoming, ctx: Context, data: Details) -> list[Reply]:
     workshop = _workshop(ctx, data.workshop)
     assert ctx.person.id is not None and workshop.id is not None
@@ -567,7 +565,7 @@ def _delegate_of(ctx: Context, workshop: Workshop) -> bool:
                if r.delegate_person_id == ctx.person.id)
 
 
-@router.command("rsvp", "ตอบรับ")
+@router.command("rsvp", "ตอบรับ", private=True)
 def rsvp_command(msg: Incoming, ctx: Context) -> list[Reply]:
     words = msg.args.split()
     if not words or not words[0].lstrip("#").isdigit() or len(words) > 2:
@@ -581,7 +579,7 @@ def rsvp_command(msg: Incoming, ctx: Context) -> list[Reply]:
     return answer_button(msg, ctx, Answer(workshop_id, str(choice)))
 
 
-@router.button(Answer)
+@router.button(Answer, private=True)
 def answer_button(msg: Incoming, ctx: Context, data: Answer) -> list[Reply]:
     if data.choice not in ("yes", "no", "maybe"):
         raise BadButton()
@@ -608,7 +606,7 @@ def _after_change(ctx: Context, workshop: Workshop, change: Change) -> list[Repl
     return [Reply(text=text, buttons=buttons)]
 
 
-@router.button(Offer)
+@router.button(Offer, private=True)
 def offer_answer(msg: Incoming, ctx: Context, data: Offer) -> list[Reply]:
     workshop = _workshop(ctx, data.workshop, lock=True)
     row = _my_row(ctx, workshop)
@@ -623,14 +621,14 @@ def offer_answer(msg: Incoming, ctx: Context, data: Offer) -> list[Reply]:
                                                now=ctx.now))
 
 
-@router.command("delegate", "ผู้แทน")
+@router.command("delegate", "ผู้แทน", private=True)
 def delegate(msg: Incoming, ctx: Context) -> list[Reply]:
     """A workshop id names a delegate (deputy governors); a code is the delegate confirming."""
     args = msg.args
     first = args.split(maxsplit=1)[0] if args else ""
     if first.lstrip("#").isdigit():
         if ctx.person.role not in (Role.deputy_governor, Role.admin):
-            raise NotAllowed("delegate", roles=ctx.t(ROLE_NAMES[Role.deputy_governor]))
+            raise NotAllowed("delegate", roles=ctx.t(ROLES[Role.deputy_governor]))
         return _name_delegate(ctx, int(first.lstrip("#")), args.split(maxsplit=1)[1] if " " in args else "")
     if first:
         return _confirm_delegate(ctx, first)
@@ -660,36 +658,34 @@ def _name_delegate(ctx: Context, workshop_id: int, rest: str) -> list[Reply]:
 
 
 def _confirm_delegate(ctx: Context, code: str) -> list[Reply]:
+    """A code guessed, used or out of date gets the invite codes' answer and counts towards their lockout."""
+    if (locked := code_lockout(ctx)) is not None:
+        return locked
     row = rsvp_by_code(session=ctx.session, code=code)
-    if row is None:
-        raise UnknownCode(code=code)
-    if not row.delegate_name or row.delegate_confirmed_at is not None or row.person_id == ctx.person.id:
-        raise NoDelegateNamed()
-    workshop = _workshop(ctx, row.workshop_id)
-    if ctx.now >= workshop.starts_at:
-        raise Started(title=workshop.title(ctx.lang))
+    workshop = _workshop(ctx, row.workshop_id) if row is not None else None
+    if (row is None or workshop is None or not row.delegate_name or row.delegate_confirmed_at is not None
+            or row.person_id == ctx.person.id or ctx.now >= workshop.starts_at):
+        return wrong_code(ctx, "delegate", code)
     confirm_delegate(session=ctx.session, row=row, person=ctx.person, now=ctx.now)
-    if not ctx.person.name:
-        ctx.person.name, ctx.person.position = row.delegate_name, row.delegate_position
     principal = ctx.session.get(Person, row.person_id)
     assert principal is not None
+    told = PRINCIPAL_TOLD.render(principal.lang, name=row.delegate_name, title=workshop.title(principal.lang),
+                                 account=account_label(principal.lang, ctx.account))
     enqueue_to_person(session=ctx.session, person_id=row.person_id, key=f"rv:delegate:{row.id}:{ctx.person.id}",
-                      replies=[Reply(text=PRINCIPAL_TOLD.render(principal.lang, name=row.delegate_name,
-                                                                title=workshop.title(principal.lang)))],
-                      now=ctx.now, tag=f"workshop:{workshop.id}")
+                      replies=[Reply(text=told)], now=ctx.now, tag=f"workshop:{workshop.id}")
     audit(session=ctx.session, person_id=ctx.person.id, action="workshop_delegate_confirmed", workshop=workshop.id,
-          principal=row.person_id)
+          principal=row.person_id, account=ctx.account.id)
     text = ctx.t(DELEGATE_CONFIRMED, principal=principal.name, title=workshop.title(ctx.lang),
                  when=ctx.when(workshop.starts_at))
     return [Reply(text=text), *details_replies(workshop, None, ctx.lang, ctx.settings, ctx.now)]
 
 
-@router.command("checkin", "เช็คอิน", "check-in")
+@router.command("checkin", "เช็คอิน", "check-in", private=True)
 def checkin(msg: Incoming, ctx: Context) -> list[Reply]:
     """Without a code: my QR code. With one: staff (admins) mark that seat's arrival."""
     if msg.args:
         if ctx.person.role != Role.admin:
-            raise NotAllowed("checkin", roles=ctx.t(ROLE_NAMES[Role.admin]))
+            raise NotAllowed("checkin", roles=ctx.t(ROLES[Role.admin]))
         return _staff_checkin(ctx, msg.args.split()[0])
     assert ctx.person.id is not None
     seated = [(w, r) for w, r in rsvps_of_person(session=ctx.session, person_id=ctx.person.id)
@@ -701,7 +697,7 @@ def checkin(msg: Incoming, ctx: Context) -> list[Reply]:
     return my_qr(msg, ctx, MyQr(workshop.id))
 
 
-@router.button(MyQr)
+@router.button(MyQr, private=True)
 def my_qr(msg: Incoming, ctx: Context, data: MyQr) -> list[Reply]:
     workshop = _workshop(ctx, data.workshop)
     assert ctx.person.id is not None
@@ -746,7 +742,7 @@ def _staff_checkin(ctx: Context, code: str) -> list[Reply]:
                              title=workshop.title(ctx.lang)))]
 
 
-@router.command("attendees", "ผู้เข้าร่วม", roles={Role.admin}, summary=ATTENDEES_CMD, slow=True)
+@router.command("attendees", "ผู้เข้าร่วม", roles={Role.admin}, summary=ATTENDEES_CMD, private=True, slow=True)
 def attendees_command(msg: Incoming, ctx: Context) -> list[Reply]:
     words = msg.args.split()
     if not words:
@@ -762,7 +758,7 @@ def attendees_command(msg: Incoming, ctx: Context) -> list[Reply]:
     raise UsageError(usage=ctx.t(ATTENDEES_USAGE))
 
 
-@router.button(LowerSeats, roles={Role.admin})
+@router.button(LowerSeats, roles={Role.admin}, private=True)
 def lower_seats(msg: Incoming, ctx: Context, data: LowerSeats) -> list[Reply]:
     return [_set_seats(ctx, data.workshop, data.capacity, data.per_province or None, confirmed=True)]
 
@@ -814,7 +810,7 @@ def _seats_below(ctx: Context, workshop_id: int, capacity: int, per_province: in
     return warnings
 
 
-@router.button(AdminView, roles={Role.admin})
+@router.button(AdminView, roles={Role.admin}, private=True)
 def admin_view(msg: Incoming, ctx: Context, data: AdminView) -> list[Reply]:
     workshop = _workshop(ctx, data.workshop)
     tally = counts(session=ctx.session, workshop=workshop)
@@ -852,7 +848,7 @@ def admin_view(msg: Incoming, ctx: Context, data: AdminView) -> list[Reply]:
     return [Reply(text="\n".join(lines), buttons=buttons)]
 
 
-@router.button(NudgeSilent, roles={Role.admin})
+@router.button(NudgeSilent, roles={Role.admin}, private=True)
 def nudge_silent(msg: Incoming, ctx: Context, data: NudgeSilent) -> list[Reply]:
     workshop = _workshop(ctx, data.workshop)
     _open_for_answers(ctx, workshop)
@@ -863,7 +859,7 @@ def nudge_silent(msg: Incoming, ctx: Context, data: NudgeSilent) -> list[Reply]:
     return [Reply(text=ctx.t(NUDGED, n=sent))]
 
 
-@router.button(Export, roles={Role.admin}, slow=True)
+@router.button(Export, roles={Role.admin}, private=True, slow=True)
 def export(msg: Incoming, ctx: Context, data: Export) -> list[Reply]:
     if data.fmt not in ("csv", "xlsx"):
         raise BadButton()
@@ -1090,7 +1086,7 @@ def _example_dates(ctx: Context) -> dict[str, str]:
     return {name: f"{moment.year + era}{moment:-%m-%d %H:%M}" for name, moment in moments.items()}
 
 
-@router.command("newworkshop", "สร้างสัมมนา", roles={Role.admin}, summary=NEW_WORKSHOP_CMD)
+@router.command("newworkshop", "สร้างสัมมนา", roles={Role.admin}, summary=NEW_WORKSHOP_CMD, private=True)
 def new_workshop_command(msg: Incoming, ctx: Context) -> list[Reply]:
     """Without a form: an example to copy. With one: the preview and the confirmation button."""
     if not msg.args:
@@ -1104,7 +1100,7 @@ def new_workshop_command(msg: Incoming, ctx: Context) -> list[Reply]:
     invited = len(invitees(session=ctx.session, workshop=workshop))
     scope = ctx.t(ALL_PROVINCES) if workshop.scope == "all" else \
         ", ".join(province_name(iso, ctx.lang) for iso in workshop.provinces)
-    lines = [ctx.t(FORM_INVITEES, n=invited, roles=", ".join(ctx.t(ROLE_NAMES[Role(r)]) for r in workshop.roles),
+    lines = [ctx.t(FORM_INVITEES, n=invited, roles=", ".join(ctx.t(ROLES[Role(r)]) for r in workshop.roles),
                    scope=scope if len(scope) <= 300 else scope[:299] + "…"),
              ctx.t(FORM_SEATS, capacity=workshop.capacity or ctx.t(UNLIMITED),
                    per_province=workshop.per_province or ctx.t(UNLIMITED)),
@@ -1123,7 +1119,7 @@ def _draft(ctx: Context, draft_id: int) -> WorkshopDraft:
     return draft
 
 
-@router.event(Kind.location)
+@router.event(Kind.location, private=True)
 def shared_location(msg: Incoming, ctx: Context) -> list[Reply]:
     """A location shared in chat becomes the map point (and, if the form has none, the venue) of the person's
     workshop form waiting for confirmation, and the preview is shown again; otherwise its coordinates are echoed.
@@ -1140,7 +1136,7 @@ def shared_location(msg: Incoming, ctx: Context) -> list[Reply]:
     return new_workshop_command(msg.model_copy(update={"kind": Kind.text, "text": f"/newworkshop {form}"}), ctx)
 
 
-@router.button(CreateConfirm, roles={Role.admin})
+@router.button(CreateConfirm, roles={Role.admin}, private=True)
 def confirm_workshop(msg: Incoming, ctx: Context, data: CreateConfirm) -> list[Reply]:
     draft = _draft(ctx, data.draft)
     if draft.workshop_id is not None:
@@ -1165,7 +1161,7 @@ def confirm_workshop(msg: Incoming, ctx: Context, data: CreateConfirm) -> list[R
                   buttons=[Button(label=ctx.t(ANSWERS_BUTTON), payload=AdminView(workshop.id).pack())])]
 
 
-@router.button(CreateCancel, roles={Role.admin})
+@router.button(CreateCancel, roles={Role.admin}, private=True)
 def cancel_workshop(msg: Incoming, ctx: Context, data: CreateCancel) -> list[Reply]:
     draft = _draft(ctx, data.draft)
     if draft.workshop_id is not None:

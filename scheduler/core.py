@@ -12,7 +12,7 @@ import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from apscheduler.jobstores.base import JobLookupError
@@ -123,6 +123,11 @@ class Scheduler:
     def plan(self, job_id: str, func: Callable[..., Any], run_at: datetime, **kwargs: Any) -> None:
         """Run `func(**kwargs)` at `run_at`; planning the same id again moves it. Missed runs still fire once."""
         self.aps.add_job(func, "date", id=job_id, run_date=run_at, kwargs=kwargs, replace_existing=True)
+
+    def repeat(self, job_id: str, func: Callable[[], Any], every: timedelta, first: datetime) -> None:
+        """Run `func()` at `first` and then every `every`; planning the same id again starts it afresh."""
+        self.aps.add_job(func, "interval", id=job_id, seconds=every.total_seconds(), next_run_time=first,
+                         replace_existing=True)
 
     def cancel(self, job_id: str) -> None:
         with contextlib.suppress(JobLookupError):

@@ -1,11 +1,16 @@
-"""Demo people for `make run` and `coordbot chat --as ...`: fixed ids, so the terminal client can act as them."""
+"""Demo people for `make run` and `coordbot chat --as ...`: fixed ids, so the terminal client can act as them.
+
+Their credentials are public, so a database that holds them is served only in demo mode (`demo_people`).
+"""
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
 
+from sqlalchemy import and_, inspect, or_
 from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, func, select
 
 from storage.db import transaction, utcnow
 from storage.deadlines_demo import seed_windows
@@ -13,6 +18,10 @@ from storage.models import Account, Person, Role
 from storage.people import account_for
 from storage.projects_demo import seed_projects
 from storage.rsvp import seed_demo as seed_workshops
+
+TELEGRAM_DEMO_IDS = 2**52
+"""Telegram user ids have at most 52 significant bits (Bot API, `User.id`), so from 2**52 on no real person has
+one; below 2**53 they are still exact as a double, as the Bot API promises clients."""
 
 
 @dataclass(frozen=True)
@@ -25,11 +34,12 @@ class Persona:
 
     @property
     def line_user_id(self) -> str:
+        """LINE's form (U and 32 hex digits, which the emulator checks as LINE does); LINE issues random ones."""
         return "U" + hashlib.md5(self.key.encode()).hexdigest()
 
     @property
     def telegram_id(self) -> int:
-        return 7_000_000 + int(hashlib.md5(self.key.encode()).hexdigest()[:6], 16) % 1_000_000
+        return TELEGRAM_DEMO_IDS + int(hashlib.md5(self.key.encode()).hexdigest()[:6], 16) % 1_000_000
 
 
 PERSONAS = (
@@ -50,12 +60,30 @@ def persona(key: str) -> Persona:
     raise KeyError(f"no persona {key!r}; choose one of: {', '.join(p.key for p in PERSONAS)}")
 
 
+def demo_people(engine: Engine) -> int:
+    """How many demo people the database holds, found by their platform ids (0 before the first migration)."""
+    if not inspect(engine).has_table("account"):
+        return 0
+    ids = {"line": [p.line_user_id for p in PERSONAS], "telegram": [str(p.telegram_id) for p in PERSONAS]}
+    with Session(engine) as session:
+        return session.exec(select(func.count(func.distinct(Account.person_id))).where(or_(*(
+            and_(col(Account.platform) == platform, col(Account.user_id).in_(users))
+            for platform, users in ids.items())))).one()
+
+
 def seed_people(engine: Engine) -> int:
     """Create the demo people with a LINE and a Telegram account each (the guest has none); idempotent."""
     created = 0
     with transaction(engine) as session:
         for p in PERSONAS:
-            if p.role == Role.guest or account_for(session=session, platform="line", user_id=p.line_user_id):
+            if p.role == Role.guest:
+                continue
+            line = account_for(session=session, platform="line", user_id=p.line_user_id)
+            if line is not None:
+                # Demo databases seeded before the Telegram ids moved out of the real range.
+                for old in session.exec(select(Account).where(Account.person_id == line.person_id,
+                                                              Account.platform == "telegram")):
+                    old.user_id = old.chat_id = str(p.telegram_id)
                 continue
             person = Person(name=p.name, role=p.role, province_iso=p.province_iso, position=p.position)
             session.add(person)

@@ -6,11 +6,16 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Text, cast, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, select
 
 from storage.models import InboxEvent, InboxStatus
+
+HANDLED = (InboxStatus.done, InboxStatus.ignored, InboxStatus.failed)
+FORGOTTEN: dict[str, Any] = {}
+"""The payload of an event past its retention period."""
 
 
 def store_events(conn: Connection, *, platform: str, events: Sequence[tuple[str, dict[str, Any]]],
@@ -37,3 +42,17 @@ def claim_next(*, session: Session) -> InboxEvent | None:
         .with_for_update(skip_locked=True)
     ).first()
 
+
+
+def forget_payloads(*, session: Session, handled_before: datetime) -> int:
+    """Empty the payload of events handled before `handled_before`; returns how many.
+
+    The row stays (platform, event id, status, times), so a redelivery of the event is still recognised.
+    """
+    result = session.connection().execute(
+        update(InboxEvent)
+        .where(col(InboxEvent.status).in_(HANDLED), col(InboxEvent.handled_at) < handled_before,
+               cast(InboxEvent.payload, Text) != "{}")
+        .values(payload=FORGOTTEN)
+    )
+    return int(result.rowcount)

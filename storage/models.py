@@ -68,9 +68,13 @@ class Person(SQLModel, table=True):
 
 
 class Account(SQLModel, table=True):
-    """One chat account on one platform; `reachable` turns false when the user blocks or unfollows."""
+    """One chat account on one platform; `reachable` turns false when the user blocks or unfollows.
 
-    __table_args__ = (UniqueConstraint("platform", "user_id"),)
+    A person has at most one account per platform; `chat_id` is always a one-to-one chat, never a group.
+    """
+
+    __table_args__ = (UniqueConstraint("platform", "user_id"),
+                      Index("ix_account_person_platform", "person_id", "platform", unique=True))
 
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="person.id", index=True)

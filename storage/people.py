@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from storage.db import utcnow
@@ -33,22 +34,29 @@ def unreachable_among(*, session: Session, accounts: Iterable[tuple[str, str]]) 
 
 
 def ensure_account(
-    *, session: Session, platform: str, user_id: str, chat_id: str, display_name: str = "", lang: str = "th"
+    *, session: Session, platform: str, user_id: str, chat_id: str | None, display_name: str = "", lang: str = "th"
 ) -> tuple[Account, Person]:
-    """The account and person behind a chat user, created as a guest on first contact."""
+    """The account and person behind a chat user, created as a guest on first contact.
+
+    `chat_id` is the one-to-one chat the message came from, None for a group or room: a person's own chat is
+    never a group. Until one is seen it is the user id, which is where both platforms deliver to a user
+    (LINE pushes to a userId; a Telegram private chat's id is the user's id).
+    """
     account = account_for(session=session, platform=platform, user_id=user_id)
     if account is not None:
         person = session.get(Person, account.person_id)
         assert person is not None
         if display_name and not account.display_name:
             account.display_name = display_name
+        if chat_id is not None:
+            account.chat_id = chat_id
         account.last_seen_at = utcnow()
         return account, person
     person = Person(name=display_name, lang=lang)
     session.add(person)
     session.flush()
     assert person.id is not None
-    account = Account(person_id=person.id, platform=platform, user_id=user_id, chat_id=chat_id,
+    account = Account(person_id=person.id, platform=platform, user_id=user_id, chat_id=chat_id or user_id,
                       display_name=display_name)
     session.add(account)
     session.flush()
@@ -121,8 +129,17 @@ def list_invites(*, session: Session, include_used: bool = False) -> list[Invite
     return list(session.exec(query))
 
 
-def audit(*, session: Session, person_id: int | None, action: str, **detail: Any) -> None:
-    session.add(AuditLog(person_id=person_id, action=action, detail=detail, at=utcnow()))
+def audit(*, session: Session, person_id: int | None, action: str, at: datetime | None = None, **detail: Any) -> None:
+    session.add(AuditLog(person_id=person_id, action=action, detail=detail, at=at or utcnow()))
+
+
+def recent_audit(*, session: Session, action: str, since: datetime, person_id: int | None,
+                 chat: str) -> list[AuditLog]:
+    """Entries of `action` after `since` by this person or from this chat (`detail["chat"]`), newest first."""
+    return list(session.exec(select(AuditLog).where(
+        AuditLog.action == action, col(AuditLog.at) > since,
+        or_(col(AuditLog.person_id) == person_id, col(AuditLog.detail)["chat"].as_string() == chat),
+    ).order_by(col(AuditLog.at).desc(), col(AuditLog.id).desc())))
 
 
 def audit_entries(*, session: Session, action: str | None = None) -> list[AuditLog]:

@@ -7,21 +7,26 @@ Set COORDBOT_TEST_DATABASE_URL to run the whole suite on PostgreSQL.
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import pytest
 from fastapi import FastAPI
 from pydantic import SecretStr
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
 
 from bot.app import create_app
 from bot.config import Settings
 from bot.emulator import EmulatorServer, EmulatorState
 from bot.service import Service
-from storage.db import make_engine
+from storage.db import make_engine, normalize_url
+from storage.migrations import upgrade
 from tests.helpers import Clock, Phones
 
 LINE_SECRET = "test-line-channel-secret"
@@ -29,6 +34,13 @@ LINE_TOKEN = "test-line-access-token"
 TG_TOKEN = "123456:TEST-telegram-token"
 TG_SECRET = "test-telegram-webhook-secret"
 PG_URL = os.environ.get("COORDBOT_TEST_DATABASE_URL")
+
+
+def platform_env(emulator: EmulatorServer) -> dict[str, str]:
+    """The environment that gives a `coordbot` process the test credentials and points it at the emulator."""
+    return {"LINE_CHANNEL_SECRET": LINE_SECRET, "LINE_CHANNEL_ACCESS_TOKEN": LINE_TOKEN,
+            "LINE_API_BASE_URL": emulator.line_base_url, "TELEGRAM_BOT_TOKEN": TG_TOKEN,
+            "TELEGRAM_WEBHOOK_SECRET": TG_SECRET, "TELEGRAM_API_BASE_URL": emulator.telegram_base_url}
 
 
 @pytest.fixture(scope="session")
@@ -39,19 +51,64 @@ def emulator() -> Iterator[EmulatorServer]:
         yield server
 
 
-@pytest.fixture
-def database_url(tmp_path: object) -> Iterator[str]:
-    """SQLite in a temporary folder, or a freshly emptied PostgreSQL schema."""
+@pytest.fixture(scope="session")
+def template_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A database migrated once per session; each test starts from a copy of it (migrating took most of a short
+    test's time). SQLite: a file. PostgreSQL: a database used as `CREATE DATABASE ... TEMPLATE`."""
     if not PG_URL:
+        path = tmp_path_factory.mktemp("template") / "coordbot.db"
+        engine = make_engine(f"sqlite:///{path}")
+        upgrade(engine)
+        engine.dispose()  # the last connection closing folds the WAL into the file, so copying the file is enough
+        yield str(path)
+        return
+    name = f"tpl_{uuid.uuid4().hex[:12]}"
+    _pg_admin(f"CREATE DATABASE {name}")
+    engine = make_engine(_pg_database(name))
+    upgrade(engine)
+    engine.dispose()
+    yield name
+    _pg_admin(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def database_url(template_database: str, tmp_path: Path) -> Iterator[str]:
+    """A migrated database of this test's own: a copy of the session's template."""
+    if not PG_URL:
+        shutil.copyfile(template_database, tmp_path / "coordbot.db")
         yield f"sqlite:///{tmp_path}/coordbot.db"
         return
-    engine = make_engine(PG_URL)
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    with engine.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    yield f"{PG_URL}{'&' if '?' in PG_URL else '?'}options=-csearch_path%3D{schema}"
-    with engine.begin() as conn:
-        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    _pg_admin(f"CREATE DATABASE {name} TEMPLATE {template_database}")
+    yield _pg_database(name)
+    _pg_admin(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def empty_database_url(tmp_path: Path) -> Iterator[str]:
+    """A database with no schema at all, for the tests of the migrations themselves."""
+    if not PG_URL:
+        yield f"sqlite:///{tmp_path}/empty.db"
+        return
+    name = f"e_{uuid.uuid4().hex[:12]}"
+    _pg_admin(f"CREATE DATABASE {name}")
+    yield _pg_database(name)
+    _pg_admin(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+def _pg_database(name: str) -> str:
+    """PG_URL pointing at another database on the same server."""
+    assert PG_URL is not None
+    parts = urlsplit(PG_URL)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def _pg_admin(statement: str) -> None:
+    """CREATE/DROP DATABASE, which cannot run inside a transaction."""
+    assert PG_URL is not None
+    engine = create_engine(normalize_url(PG_URL), isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    with engine.connect() as conn:
+        conn.execute(text(statement))
     engine.dispose()
 
 
@@ -64,7 +121,7 @@ def settings(database_url: str, emulator: EmulatorServer) -> Settings:
         line_api_base_url=emulator.line_base_url, line_data_api_base_url=emulator.line_data_base_url,
         telegram_bot_token=SecretStr(TG_TOKEN), telegram_webhook_secret=SecretStr(TG_SECRET),
         telegram_api_base_url=emulator.telegram_base_url,
-        background_workers=False, scheduler_enabled=False, send_timeout_s=2.0, menus=False,
+        background_workers=False, scheduler_enabled=False, auto_migrate=False, send_timeout_s=2.0, menus=False,
         telegram_per_chat_per_s=1000.0, telegram_rate_per_s=1000.0, line_rate_per_s=1000.0,
         _env_file=None,
     )

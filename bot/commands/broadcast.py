@@ -17,6 +17,7 @@ from bot.commands import Add, Subparsers, with_database, with_scheduler
 from bot.config import Settings
 from bot.errors import DomainError
 from bot.i18n import format_datetime
+from bot.vocab import person_label
 from handlers.broadcast import (
     Draft,
     check_segment,
@@ -180,7 +181,7 @@ def cmd_status(args: argparse.Namespace, settings: Settings, engine: Engine) -> 
     print(status_text(broadcast, counts, settings))
     if broadcast.ask_ack:
         print(f"acknowledged: {len(acked)}/{len(acked) + len(waiting)}"
-              + (f"; not yet: {', '.join(p.name or f'#{p.id}' for p in waiting[:20])}" if waiting else ""))
+              + (f"; not yet: {', '.join(person_label(p, 'en') for p in waiting[:20])}" if waiting else ""))
     return 0
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from pydantic import AliasChoices
 
-from bot.config import Settings
+from bot.config import ConfigError, Settings, load_settings
 
 EXAMPLE = Path(__file__).resolve().parents[2] / ".env.example"
 
@@ -20,3 +21,9 @@ def test_every_setting_is_in_env_example() -> None:
         assert isinstance(alias, AliasChoices)
         names.update(str(choice) for choice in alias.choices)
     assert names - documented == set()
+
+
+def test_a_wrong_value_is_refused_naming_its_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COORDBOT_INBOX_RETENTION_DAYS", "0")
+    with pytest.raises(ConfigError, match=r"^COORDBOT_INBOX_RETENTION_DAYS: .* greater than or equal to 1"):
+        load_settings(_env_file=None)

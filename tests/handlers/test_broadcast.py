@@ -129,8 +129,9 @@ async def test_acknowledgements_show_who_has_and_who_has_not(phones: Phones, ser
     assert "บันทึกว่ารับทราบแล้ว" in "\n".join(await people["cmi-line"].press("รับทราบ"))
     assert "บันทึกไว้แล้ว" in "\n".join(await people["cmi-line"].press("รับทราบ"))
     report = "\n".join(await admin.say("/ประกาศ ผู้รับทราบ 1"))
-    assert "รับทราบแล้ว 2/3: สมชาย, สมหญิง" in report
-    assert "ยังไม่รับทราบ 1: ขวัญใจ" in report
+    # each name with the role and province, so namesakes can be told apart
+    assert "รับทราบแล้ว 2/3: สมชาย (ผู้ประสานงานจังหวัด, เชียงใหม่), สมหญิง (ผู้ประสานงานจังหวัด, เชียงใหม่)" in report
+    assert "ยังไม่รับทราบ 1: ขวัญใจ (ผู้ประสานงานจังหวัด, ขอนแก่น)" in report
     assert "ไม่ได้ส่งถึงคุณ" in "\n".join(await people["ska-dg"].press_data("bca:1"))
 
 

@@ -57,9 +57,9 @@ async def test_an_admin_changes_a_persons_role_and_province_and_it_is_audited(ph
     register(admin, Role.admin, lang="en")
     person_id = register(coordinator, Role.coordinator, CHIANG_MAI, name="กนกพร")
     [text] = await admin.say(f"/people {person_id} province Khon Kaen")
-    assert text == f"Saved: #{person_id} กนกพร is now provincial coordinators, Khon Kaen."
+    assert text == f"Saved: #{person_id} กนกพร is now provincial coordinator, Khon Kaen."
     [text] = await admin.say(f"/people {person_id} role dg")
-    assert "deputy governors" in text
+    assert "deputy governor" in text
     [log] = await admin.say(f"/audit {person_id}")
     assert "person_changed" in log and "TH-40" in log and "deputy_governor" in log
 

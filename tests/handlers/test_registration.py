@@ -59,22 +59,25 @@ async def test_a_used_code_is_refused_and_changes_nothing(phones: Phones, servic
     first, second = phones.line(1), phones.line(2)
     await first.say(code)
     [answer] = await second.say(code)
-    assert "ถูกใช้ไปแล้ว" in answer
+    [unknown] = await second.say("ZZZZ-ZZZZ")
+    assert answer == unknown and answer.startswith("ใช้รหัสนี้ไม่ได้")  # no hint that this code exists
     assert person_of(service, "line", second.user_id).role == Role.guest
 
 
 async def test_an_expired_code_is_refused(phones: Phones, service: Service) -> None:
     code = invite(service, days=1)
     phones.clock.advance(days=2)
-    [answer] = await phones.line().say(f"/join {code}")
-    assert "หมดอายุ" in answer
+    phone = phones.line()
+    [answer] = await phone.say(f"/join {code}")
+    [unknown] = await phone.say("/join ZZZZ-ZZZZ")
+    assert answer == unknown and answer.startswith("ใช้รหัสนี้ไม่ได้")
 
 
 async def test_a_wrong_code_is_refused_in_english_too(phones: Phones) -> None:
     phone = phones.line()
     await phone.say("/lang en")
     [answer] = await phone.say("/join ZZZZ-ZZZZ")
-    assert "does not exist" in answer
+    assert answer.startswith("That code cannot be used: it may be mistyped, already used or expired.")
 
 
 async def test_linking_telegram_to_a_line_person(phones: Phones, service: Service) -> None:
@@ -130,3 +133,13 @@ async def test_registered_members_see_their_profile(phones: Phones, service: Ser
     register(phone, Role.deputy_governor, "TH-90", "สมศักดิ์ ใจงาม")
     [profile] = await phone.say("ฉัน")
     assert "สมศักดิ์ ใจงาม" in profile and "สงขลา" in profile and "telegram" in profile
+
+
+async def test_a_guest_refused_a_command_is_told_how_to_get_an_invite_code(phones: Phones) -> None:
+    guest, member = phones.line(41), phones.telegram(42)
+    register(member, Role.coordinator, "TH-50")
+    [answer] = await guest.say("/window")
+    assert answer.startswith("ขออภัย คำสั่งนี้สำหรับ")
+    assert "ขอรหัสเชิญจากผู้ดูแลระบบของกระทรวง" in answer
+    [answer] = await member.say("/window")  # a member is not told to join
+    assert "รหัสเชิญ" not in answer

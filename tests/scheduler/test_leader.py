@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.emulator import EmulatorServer
 from storage.db import make_engine
 from storage.migrations import upgrade
-from tests.conftest import PG_URL
+from tests.conftest import PG_URL, platform_env
 
 pytestmark = pytest.mark.skipif(not PG_URL, reason="SQLite allows one process; the lock matters on PostgreSQL")
 
@@ -25,12 +26,12 @@ Worker = tuple[subprocess.Popen[bytes], Path]
 
 
 @pytest.fixture
-def start_worker(database_url: str, tmp_path: Path) -> Iterator[Callable[[str], Worker]]:
+def start_worker(database_url: str, tmp_path: Path, emulator: EmulatorServer) -> Iterator[Callable[[str], Worker]]:
     engine = make_engine(database_url)
     upgrade(engine)  # once, before the instances race to do it
     engine.dispose()
     env = {**os.environ, "COORDBOT_DATABASE_URL": database_url, "COORDBOT_SCHEDULER_POLL_S": "0.2",
-           "COORDBOT_AUTO_MIGRATE": "false"}
+           "COORDBOT_AUTO_MIGRATE": "false", **platform_env(emulator)}
     started: list[Worker] = []
 
     def start(name: str) -> Worker:

@@ -15,8 +15,8 @@ from storage.db import make_engine
 from storage.migrations import upgrade
 
 
-def test_migrations_match_the_models(database_url: str) -> None:
-    engine = make_engine(database_url)
+def test_migrations_match_the_models(empty_database_url: str) -> None:
+    engine = make_engine(empty_database_url)
     upgrade(engine)
     with engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={
@@ -27,8 +27,8 @@ def test_migrations_match_the_models(database_url: str) -> None:
     assert differences == []
 
 
-def test_upgrading_twice_changes_nothing(database_url: str) -> None:
-    engine = make_engine(database_url)
+def test_upgrading_twice_changes_nothing(empty_database_url: str) -> None:
+    engine = make_engine(empty_database_url)
     upgrade(engine)
     upgrade(engine)
     engine.dispose()
@@ -36,8 +36,8 @@ def test_upgrading_twice_changes_nothing(database_url: str) -> None:
 
 @pytest.mark.skipif(bool(os.environ.get("COORDBOT_TEST_DATABASE_URL")),
                     reason="only SQLite's table is rebuilt; PostgreSQL sequences never reuse an id")
-def test_windows_keep_their_submissions_when_their_ids_become_never_reused(database_url: str) -> None:
-    engine = make_engine(database_url)
+def test_windows_keep_their_submissions_when_their_ids_become_never_reused(empty_database_url: str) -> None:
+    engine = make_engine(empty_database_url)
     upgrade(engine, "0005")
     with engine.begin() as conn:
         for window_id in (1, 2):
