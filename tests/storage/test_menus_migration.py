@@ -22,6 +22,6 @@ def test_upgrade_makes_everyone_but_thai_guests_due_for_a_menu(empty_database_ur
                          {"id": pid, "user": f"U{pid:032x}"})
     upgrade(engine)
     with engine.connect() as conn:
-        menus = dict(conn.execute(text("SELECT person_id, menu FROM account ORDER BY person_id")).all())
+        menus: dict[int, str | None] = dict(conn.execute(text("SELECT person_id, menu FROM account")).all())
     assert menus == {1: None, 2: "guest-th", 3: None}
     engine.dispose()
