@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 PG_URL ?= postgresql://root@127.0.0.1:5432/test
+PORT ?= 8000
+EMULATOR_PORT ?= 8081
 
 # Rich menu images draw Thai with libraqm and a Thai font (bot/menu_images.py): Debian packages, installed once.
 SYSTEM_PACKAGES := libraqm0 fonts-thai-tlwg
@@ -25,7 +27,7 @@ system-packages:
 install: system-packages $(STAMP)
 
 run: install
-	$(BIN)/coordbot serve --demo
+	$(BIN)/coordbot serve --demo --port $(PORT) --emulator-port $(EMULATOR_PORT)
 
 lint: install
 	$(BIN)/ruff check .

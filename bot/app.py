@@ -6,20 +6,22 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
+from functools import partial
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import files, menus, webhooks
+from bot import files, logs, menus, webhooks
 from bot.config import Settings
-from bot.line import LineAdapter
+from bot.line import LineAdapter, quota_left
 from bot.messages import Platform
 from bot.platform import Adapter
+from bot.router import Routes
 from bot.service import Service
 from bot.telegram import TelegramAdapter
-from handlers import routes
+from handlers import broadcast, deadlines, help, people, projects, registration, rsvp
 from scheduler import Runtime, Scheduler, retention
 from scheduler import rsvp as rsvp_jobs
 from scheduler.deadlines import plan_missing
@@ -38,8 +40,16 @@ def adapters_for(settings: Settings) -> dict[Platform, Adapter]:
     return adapters
 
 
+def routes() -> Routes:
+    """Every feature's router. Order matters only for the help menu and for free-text matchers, which are tried
+    in this order."""
+    return Routes([registration.router, rsvp.router, projects.router, deadlines.router, broadcast.router,
+                   people.router, help.router], fallback=help.not_understood)
+
+
 def create_app(settings: Settings, clock: Callable[[], datetime] = utcnow) -> FastAPI:
     """The whole service; `clock` is replaceable so tests can move time."""
+    logs.protect(settings)
     engine = make_engine(settings.database_url)
 
     @asynccontextmanager
@@ -49,7 +59,7 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utcnow) -> Fa
         adapters = adapters_for(settings)
         if not adapters:
             log.warning("no LINE or Telegram credentials: webhooks are disabled")
-        service = Service(settings, engine, adapters, routes(), clock)
+        service = Service(settings, engine, adapters, routes(), clock, line_quota=partial(quota_left, settings))
         scheduler = Scheduler(Runtime(engine, settings, clock, service.wake_outbox))
         service.scheduler = scheduler
         app.state.service = service

@@ -23,6 +23,7 @@ from typing import Any
 
 import httpx
 
+from bot.commands import Add, Subparsers
 from storage.demo import persona
 
 POLL_S = 0.3
@@ -199,3 +200,10 @@ def cmd_chat(args: argparse.Namespace) -> int:
         stop.set()
         watcher.join()
         phone.close()
+
+
+def register(sub: Subparsers, add: Add) -> None:
+    talk = add("chat", cmd_chat)
+    talk.add_argument("--as", dest="persona", default="coord-cmi", help="demo person, e.g. admin, dg-cmi, guest")
+    talk.add_argument("--platform", choices=["line", "telegram"], default="line")
+    talk.add_argument("--emulator", default="http://127.0.0.1:8081", help="the emulator's URL")

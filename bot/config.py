@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     menus: bool = Field(True, validation_alias=_env("COORDBOT_MENUS"))
     """Keep the LINE rich menus and Telegram command lists in sync at start-up, and each person's linked."""
     scheduler_poll_s: float = Field(5.0, validation_alias=_env("COORDBOT_SCHEDULER_POLL_S"))
+    max_webhook_bytes: int = Field(1_000_000, validation_alias=_env("COORDBOT_MAX_WEBHOOK_BYTES"))
+    """Longer webhook bodies are refused (413) unread; LINE's and Telegram's are a few kilobytes."""
 
     line_channel_secret: SecretStr = Field(SecretStr(""), validation_alias=_env("LINE_CHANNEL_SECRET"))
     line_channel_access_token: SecretStr = Field(

@@ -28,6 +28,9 @@ class Context:
     routes: Routes
     scheduler: Scheduler | None = None
     after_commit: list[Callable[[], None]] = field(default_factory=list)
+    line_quota: Callable[[], int | None] = lambda: None
+    """LINE messages left this month (None: no limit, or no LINE): a call to LINE through its adapter, given by
+    the service, so a handler needs no platform code to show the quota."""
     """Work that must wait for the handler's transaction, e.g. planning jobs (the job store commits on its own)."""
 
     @property

@@ -9,6 +9,7 @@ asked and expire; every download is written to the audit log.
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, datetime, timedelta
 
 from fastapi import APIRouter, HTTPException, Request
@@ -20,6 +21,7 @@ from bot.config import Settings
 from bot.vocab import ROLE
 from storage import reference
 from storage.db import transaction
+from storage.models import Person, Role
 from storage.people import accounts_of, audit
 from storage.rsvp import Rsvp, Workshop, attendees, get_workshop
 from storage.tables import write_table
@@ -27,6 +29,8 @@ from storage.tables import write_table
 router = APIRouter(prefix="/files/ws")
 
 EXPORT_VALID = timedelta(hours=24)
+NO_STORE = {"Cache-Control": "no-store"}
+"""Each link is a bearer credential for personal data: no browser or proxy cache may keep a copy."""
 FORMATS = {"csv": "text/csv; charset=utf-8",
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 HEADER = ["จังหวัด", "กลุ่มจังหวัด", "ชื่อ", "ตำแหน่ง", "บทบาท", "สถานะ", "ผู้แทน", "ตำแหน่งผู้แทน", "ลงทะเบียนหน้างาน"]
@@ -55,8 +59,13 @@ def export_url(settings: Settings, workshop: Workshop, *, fmt: str, contacts: bo
                           f"{workshop.sign(what)}.{fmt}")
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+"""RFC 5545 3.3.11: TEXT may not carry control characters other than tab; a line break is written `\\n`."""
+
+
 def _ics_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+    text = re.sub(r"\r\n?|\n", r"\\n", text.replace("\\", "\\\\"))  # a bare CR is a line break too
+    return _CONTROL.sub("", text).replace(";", "\\;").replace(",", "\\,")
 
 
 def _fold(line: str) -> list[str]:
@@ -152,7 +161,7 @@ def calendar(workshop_id: int, token: str, request: Request) -> Response:
             raise HTTPException(404)
         body = ics_text(workshop, request.app.state.settings.public_url, _now(request))
     return Response(body, media_type="text/calendar; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="workshop-{workshop_id}.ics"'})
+                    headers={**NO_STORE, "Content-Disposition": f'attachment; filename="workshop-{workshop_id}.ics"'})
 
 
 @router.get("/{workshop_id}/qr/{rsvp_id}/{token}.png")
@@ -163,7 +172,7 @@ def qr(workshop_id: int, rsvp_id: int, token: str, request: Request) -> Response
         if row is None or row.workshop_id != workshop_id or not workshop.verify(f"qr:{row.id}:{row.code}", token):
             raise HTTPException(404)
         code = row.code
-    return Response(qr_png(code), media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
+    return Response(qr_png(code), media_type="image/png", headers=NO_STORE)
 
 
 @router.get("/{workshop_id}/export/{person_id}/{expires}/{contacts}/{token}.{fmt}")
@@ -178,8 +187,15 @@ def export(workshop_id: int, person_id: int, expires: int, contacts: int, token:
             raise HTTPException(404)
         if now.timestamp() > expires:
             raise HTTPException(410, "this export link has expired; ask for a new one")
-        body = render_export(session=session, workshop=workshop, fmt=fmt, contacts=bool(contacts))
-        audit(session=session, person_id=person_id, action="workshop_export", workshop=workshop_id, format=fmt,
-              contacts=bool(contacts), via="download")
-    return Response(body, media_type=FORMATS[fmt],
-                    headers={"Content-Disposition": f'attachment; filename="workshop-{workshop_id}-attendees.{fmt}"'})
+        # The link was made for an admin: it stops working as soon as they are no longer one, not 24 h later.
+        person = session.get(Person, person_id)
+        still_admin = person is not None and person.role == Role.admin
+        body = (render_export(session=session, workshop=workshop, fmt=fmt, contacts=bool(contacts))
+                if still_admin else None)
+        audit(session=session, person_id=person.id if person else None,
+              action="workshop_export" if still_admin else "workshop_export_refused", workshop=workshop_id,
+              format=fmt, contacts=bool(contacts), via="download", link_for=person_id)
+    if body is None:
+        raise HTTPException(403, "the person this link was made for is no longer an admin")
+    return Response(body, media_type=FORMATS[fmt], headers={
+        **NO_STORE, "Content-Disposition": f'attachment; filename="workshop-{workshop_id}-attendees.{fmt}"'})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import string
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -12,14 +13,31 @@ LANGUAGES = ("th", "en")
 THAI_MONTHS = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")
 
 
+class _Counting(string.Formatter):
+    """`{n:day|days}` is "1 day" or "3 days": English counts its nouns, Thai does not (its template has `{n}`)."""
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        if "|" in format_spec:
+            one, many = format_spec.split("|", 1)
+            return f"{value} {one if value == 1 else many}"
+        return str(super().format_field(value, format_spec))
+
+
+COUNTING = _Counting()
+
+
 @dataclass(frozen=True)
 class Text:
+    """One text in both languages, with the same `{placeholders}`; an English count is written `{n:day|days}`."""
+
     th: str
     en: str
 
     def render(self, lang: str, **params: object) -> str:
         template = self.en if lang == "en" else self.th
-        return template.format(**params) if params else template
+        if not params:
+            return template
+        return COUNTING.format(template, **params) if "|" in template else template.format(**params)
 
 
 def format_datetime(moment: datetime, lang: str, tz: ZoneInfo, with_time: bool = True) -> str:

@@ -110,18 +110,25 @@ class LineAdapter:
         if self.data_client is not None:
             await self.data_client.close()
 
-    def read_webhook(self, body: bytes, headers: Mapping[str, str]) -> list[tuple[str, dict[str, Any]]]:
-        signature = headers.get("x-line-signature")
-        if not signature:
+    def check_headers(self, headers: Mapping[str, str]) -> None:
+        if not headers.get("x-line-signature"):
             raise WebhookRejected(401, "missing X-Line-Signature")
+
+    def read_webhook(self, body: bytes, headers: Mapping[str, str]) -> list[tuple[str, dict[str, Any]]]:
+        self.check_headers(headers)
         try:
             text = body.decode()
-            self.parser.parse(text, signature)
+        except UnicodeDecodeError as exc:
+            # LINE signs UTF-8 JSON and the SDK verifies text: bytes that are not UTF-8 are not from LINE, and are
+            # refused as any forgery is, before anything about their content is answered.
+            raise WebhookRejected(403, "bad signature") from exc
+        try:
+            self.parser.parse(text, headers["x-line-signature"])
             events = json.loads(text)["events"]
             return [(str(event["webhookEventId"]), event) for event in events]
         except InvalidSignatureError as exc:
             raise WebhookRejected(403, "bad signature") from exc
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
             raise WebhookRejected(400, "malformed webhook body") from exc
 
     def parse(self, raw: dict[str, Any], received_at: datetime) -> Incoming | None:

@@ -48,6 +48,10 @@ class Adapter(Protocol):
 
     platform: Platform
 
+    def check_headers(self, headers: Mapping[str, str]) -> None:
+        """Refuse a webhook by its headers alone (raise `WebhookRejected`), before its body is read."""
+        ...
+
     def read_webhook(self, body: bytes, headers: Mapping[str, str]) -> list[tuple[str, dict[str, Any]]]:
         """Verify and split a webhook into (event id, raw event) pairs; raise `WebhookRejected` if bad."""
         ...

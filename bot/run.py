@@ -13,13 +13,17 @@ from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 
 from bot.app import create_app
+from bot.commands import Add, Subparsers
 from bot.config import PLACEHOLDER, ConfigError, Settings, load_settings
 from bot.emulator import EmulatorServer, EmulatorState, serve_emulator
+from bot.logs import setup_logging
 from storage.db import make_engine
 from storage.demo import PERSONAS, demo_people, seed_all
 from storage.migrations import upgrade
 
 log = logging.getLogger("coordbot")
+
+DEFAULT_EMULATOR_PORT = 8081
 
 DEMO_CREDENTIALS = {
     "line_channel_secret": "demo-line-channel-secret",
@@ -34,7 +38,7 @@ BANNER = """
   {listening}
   coordbot talks to its built-in platform emulator at {emulator}
   Nothing reaches real users. Talk to it with:
-      .venv/bin/coordbot chat --as coord-cmi
+      .venv/bin/coordbot chat --as coord-cmi{emulator_option}
   To serve the real platforms, set LINE_* / TELEGRAM_* in .env and start
   without --demo, on a database without the demo people.
 ************************************************************************
@@ -111,6 +115,13 @@ def _engine(settings: Settings) -> Engine:
     return make_engine(settings.database_url)
 
 
+def served_url(host: str, port: int) -> str:
+    """Where this machine reaches the service: calendar, QR and export links follow the port actually served when
+    COORDBOT_PUBLIC_URL is not set (an "all addresses" host is reached on loopback)."""
+    reach = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    return f"http://[{reach}]:{port}" if ":" in reach else f"http://{reach}:{port}"
+
+
 def _is_loopback(host: str) -> bool:
     try:
         return host == "localhost" or ipaddress.ip_address(host).is_loopback
@@ -119,14 +130,14 @@ def _is_loopback(host: str) -> bool:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    setup_logging(args.log_level)
     settings = load_settings(demo=True) if args.demo else load_settings()
     if not settings.demo:
         check_real(settings)
         uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level=args.log_level)
         return 0
     check_demo(settings)
-    url = f"http://{args.host}:{args.port}"
+    url = served_url(args.host, args.port)
     emulator = EmulatorServer(demo_state(url), port=args.emulator_port)
     emulator.start()
     try:
@@ -135,13 +146,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
             "line_api_base_url": emulator.line_base_url,
             "line_data_api_base_url": emulator.line_data_base_url,
             "telegram_api_base_url": emulator.telegram_base_url,
+            **({} if "public_url" in settings.model_fields_set else {"public_url": url}),
         })
         engine = _engine(settings)
         upgrade(engine)
         log.info("demo data: %s", seed_all(engine))
         engine.dispose()
         listening = (LOOPBACK if _is_loopback(args.host) else NOT_LOOPBACK).format(url=url)
-        log.warning(BANNER.format(listening=listening, emulator=emulator.url))
+        option = "" if args.emulator_port == DEFAULT_EMULATOR_PORT else f" --emulator {emulator.url}"
+        log.warning(BANNER.format(listening=listening, emulator=emulator.url, emulator_option=option))
         uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level=args.log_level)
     finally:
         emulator.stop()
@@ -154,7 +167,7 @@ def cmd_work(args: argparse.Namespace) -> int:
     Beside web servers started with COORDBOT_BACKGROUND_WORKERS=false this puts acknowledging webhooks and
     handling them on different cores.
     """
-    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    setup_logging(args.log_level)
     settings = load_settings(background_workers=True)
     if settings.demo:
         raise ConfigError(DEMO_WORKER)
@@ -175,6 +188,24 @@ async def _work(settings: Settings) -> None:
 
 
 def cmd_emulator(args: argparse.Namespace) -> int:
-    logging.basicConfig(level=logging.INFO)
+    setup_logging("info")
     serve_emulator(args.host, args.port, demo_state(args.service_url))
     return 0
+
+
+def register(sub: Subparsers, add: Add) -> None:
+    serve = add("serve", cmd_serve)
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback only)")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--demo", action="store_true",
+                       help="the demo: built-in emulator, demo people and data (also COORDBOT_DEMO=true)")
+    serve.add_argument("--emulator-port", type=int, default=DEFAULT_EMULATOR_PORT)
+    serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+
+    work = add("work", cmd_work)
+    work.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+
+    emu = add("emulator", cmd_emulator)
+    emu.add_argument("--host", default="127.0.0.1")
+    emu.add_argument("--port", type=int, default=DEFAULT_EMULATOR_PORT)
+    emu.add_argument("--service-url", default="http://127.0.0.1:8000", help="where to post user events")

@@ -47,13 +47,15 @@ class Service:
     """One per process. Background loops are optional so tests can drive it step by step."""
 
     def __init__(self, settings: Settings, engine: Engine, adapters: Mapping[Platform, Adapter], routes: Routes,
-                 clock: Callable[[], datetime] = utcnow, scheduler: Scheduler | None = None) -> None:
+                 clock: Callable[[], datetime] = utcnow, scheduler: Scheduler | None = None,
+                 line_quota: Callable[[], int | None] = lambda: None) -> None:
         self.settings = settings
         self.engine = engine
         self.adapters = adapters
         self.routes = routes
         self.clock = clock
         self.scheduler = scheduler
+        self.line_quota = line_quota
         self.after_commit: list[Callable[[], None]] = []
         self.outbox = Outbox(engine, adapters, settings, clock)
         self.inbox = GroupCommit(engine, "inbox-writer")
@@ -167,7 +169,8 @@ class Service:
                                          chat_id=msg.chat_id if msg.private else None,
                                          display_name=msg.display_name or "", lang=lang)
         return Context(session=session, person=person, account=account, now=self.clock(), settings=self.settings,
-                       routes=self.routes, scheduler=self.scheduler, after_commit=self.after_commit)
+                       routes=self.routes, scheduler=self.scheduler, after_commit=self.after_commit,
+                       line_quota=self.line_quota)
 
     def _reply(self, session: Session, msg: Incoming, replies: list[Reply]) -> None:
         token = msg.reply_token or msg.callback_id

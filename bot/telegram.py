@@ -59,18 +59,21 @@ class TelegramAdapter:
         if self.bot is not None:
             await self.bot.shutdown()
 
-    def read_webhook(self, body: bytes, headers: Mapping[str, str]) -> list[tuple[str, dict[str, Any]]]:
+    def check_headers(self, headers: Mapping[str, str]) -> None:
         given = headers.get("x-telegram-bot-api-secret-token")
         expected = self.settings.telegram_webhook_secret.get_secret_value()
         if not given:
             raise WebhookRejected(401, "missing secret token")
         if not expected or not secrets.compare_digest(given.encode(), expected.encode()):
             raise WebhookRejected(403, "bad secret token")
+
+    def read_webhook(self, body: bytes, headers: Mapping[str, str]) -> list[tuple[str, dict[str, Any]]]:
+        self.check_headers(headers)
         try:
             data = json.loads(body)
             Update.de_json(data)
             return [(str(int(data["update_id"])), data)]
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
             raise WebhookRejected(400, "malformed update") from exc
 
     def parse(self, raw: dict[str, Any], received_at: datetime) -> Incoming | None:

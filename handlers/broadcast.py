@@ -17,6 +17,7 @@ import dataclasses
 import logging
 import re
 from collections import Counter
+from collections.abc import Callable
 from datetime import datetime
 from typing import ClassVar
 
@@ -24,18 +25,18 @@ from sqlmodel import Session
 
 from bot.config import Settings
 from bot.context import Context
-from bot.errors import DomainError, UnknownProvince, UsageError
+from bot.errors import DomainError, UsageError
 from bot.i18n import Text, parse_datetime
-from bot.line import quota_left
 from bot.messages import Button, Card, Incoming, Reply
 from bot.outbox import AT_LEAST_ONCE, SETTLED
 from bot.payloads import Payload
 from bot.router import Router
-from bot.vocab import ROLES, person_label
+from bot.vocab import person_label
 from handlers.deadlines import WindowNotFound
+from handlers.rsvp import WorkshopNotFound
+from handlers.segments import ANSWERS, describe, ids, parse_segment
 from scheduler.broadcast import cancel_send, plan_send
 from scheduler.deadlines import quiet_shift
-from storage import reference
 from storage.broadcast import (
     PLATFORMS,
     STATES,
@@ -120,7 +121,8 @@ CONSUMES = Text("ใช้โควตา LINE {n} ข้อความ (เห
 UNLIMITED = Text("ไม่จำกัด", "unlimited")
 QUOTA_UNKNOWN = Text("ตรวจสอบไม่ได้", "could not be checked")
 OVER_QUOTA = Text("⚠️ เกินโควตา LINE ที่เหลือ กรุณาเลือก: ส่งเฉพาะ Telegram, ส่ง LINE บางส่วน ({left} คน) หรือยกเลิก",
-                  "⚠️ Over LINE's remaining quota. Choose: Telegram only, LINE partially ({left} people), or cancel.")
+                  "⚠️ Over LINE's remaining quota. Choose: Telegram only, LINE partially ({left:person|people}), "
+                  "or cancel.")
 WHEN_NOW = Text("ส่ง: ทันทีเมื่อยืนยัน", "Sends: as soon as you confirm")
 WHEN_AT = Text("ส่ง: {when}", "Sends: {when}")
 QUIET = Text("เลื่อนออกจากช่วงเวลาเงียบ", "moved out of quiet hours")
@@ -134,19 +136,10 @@ STATUS_BUTTON = Text("สถานะการส่ง", "Delivery status")
 ACKS_BUTTON = Text("ใครรับทราบแล้ว", "Who acknowledged")
 LINK = Text("เปิดลิงก์", "Open link")
 ACK_LABEL = "รับทราบ"
-SENDING = Text("กำลังส่งประกาศ #{id} ถึง {n} คน", "Sending announcement #{id} to {n} people.")
+SENDING = Text("กำลังส่งประกาศ #{id} ถึง {n} คน", "Sending announcement #{id} to {n:person|people}.")
 SCHEDULED = Text("ตั้งเวลาส่งประกาศ #{id} แล้ว: {when} (ยกเลิกได้จนถึงเวลาส่ง)",
                  "Announcement #{id} is scheduled for {when} (cancellable until then).")
 CANCELLED = Text("ยกเลิกประกาศ #{id} แล้ว ไม่มีการส่ง", "Announcement #{id} is cancelled; nothing was sent.")
-EVERYONE = Text("ทุกคน", "everyone")
-ROLE_SEG = Text("บทบาท {v}", "role {v}")
-PLACE_SEG = Text("จังหวัด {v}", "provinces {v}")
-CLUSTER_SEG = Text("กลุ่มจังหวัด {v}", "clusters {v}")
-REGION_SEG = Text("ภาค {v}", "region {v}")
-PLATFORM_SEG = Text("แพลตฟอร์ม {v}", "platform {v}")
-ATTENDING_SEG = Text("ผู้ตอบรับสัมมนา #{v}", "attending workshop #{v}")
-SILENT_SEG = Text("ผู้ยังไม่ตอบสัมมนา #{v}", "not yet answered workshop #{v}")
-UNSUBMITTED_SEG = Text("จังหวัดที่ยังไม่ส่งรอบ #{v}", "provinces not yet submitted to window #{v}")
 STATE_NAMES = {
     "queued": Text("รอส่ง", "queued"), "sent": Text("ส่งแล้ว", "sent"), "failed": Text("ไม่สำเร็จ", "failed"),
     "unreachable": Text("ติดต่อไม่ได้", "unreachable"), "unknown": Text("ไม่ทราบผล", "unknown"),
@@ -181,15 +174,6 @@ class NotADraft(DomainError):
     text = Text("ประกาศ #{id} {status} จึงทำรายการนี้ไม่ได้", "Announcement #{id} is {status}; that cannot be done.")
 
 
-class UnknownRole(DomainError):
-    text = Text("ไม่รู้จักบทบาท \"{query}\" (admin, deputy_governor, coordinator, guest)",
-                "Unknown role \"{query}\" (admin, deputy_governor, coordinator, guest).")
-
-
-class UnknownPlace(DomainError):
-    text = Text("ไม่พบ \"{query}\"", "Nothing matches \"{query}\".")
-
-
 class BadWhen(DomainError):
     text = Text("เวลา \"{text}\" ใช้ไม่ได้: ใช้รูปแบบ 2569-03-05 09:00 และต้องเป็นเวลาในอนาคต",
                 "\"{text}\" will not do: use 2026-03-05 09:00, in the future.")
@@ -197,11 +181,6 @@ class BadWhen(DomainError):
 
 class BadUrl(DomainError):
     text = Text("ลิงก์ \"{url}\" ต้องขึ้นต้นด้วย https://", "\"{url}\" must start with https://.")
-
-
-class NoAnswerKind(DomainError):
-    text = Text("ระบุ \"ตอบรับ\" หรือ \"ยังไม่ตอบ\" ต่อจาก สัมมนา=ID",
-                "Follow workshop=ID with \"attending\" or \"silent\".")
 
 
 class NotARecipient(DomainError):
@@ -219,13 +198,6 @@ KEYS = {
 FLAGS = {"ack": "ack", "รับทราบ": "ack", "quiet": "quiet", "เวลาเงียบ": "quiet", "attending": "attending",
          "ตอบรับ": "attending", "silent": "silent", "ยังไม่ตอบ": "silent", "unsubmitted": "unsubmitted",
          "ยังไม่ส่ง": "unsubmitted"}
-ANSWERS = ("attending", "silent")
-ROLE_WORDS = {
-    "admin": Role.admin, "ผู้ดูแล": Role.admin, "deputy_governor": Role.deputy_governor, "dg": Role.deputy_governor,
-    "รองผู้ว่า": Role.deputy_governor, "รองผู้ว่าราชการจังหวัด": Role.deputy_governor,
-    "coordinator": Role.coordinator, "ผู้ประสานงาน": Role.coordinator, "guest": Role.guest, "ทั่วไป": Role.guest,
-}
-PLATFORM_WORDS = {"line": "line", "ไลน์": "line", "telegram": "telegram", "tg": "telegram", "เทเลแกรม": "telegram"}
 OPTION = re.compile(r"\s*(?:(?P<key>[^\s=|]+)=(?P<value>\d{4}-\d{1,2}-\d{1,2}[ T]\d{1,2}:\d{2}|[^\s|]+)"
                     r"|(?P<flag>[^\s=|]+)(?=\s|\||$))")
 SUBCOMMANDS = {"status": "status", "สถานะ": "status", "cancel": "cancel", "ยกเลิก": "cancel", "acks": "acks",
@@ -245,63 +217,8 @@ class Draft:
     quiet_hours: bool = False
 
 
-def parse_segment(options: dict[str, list[str]]) -> Segment:
-    """Option values (comma lists) as a segment; unknown names are refused, not guessed.
-
-    `workshop` ids need `answer` (attending or silent); `window` ids mean the provinces it still waits for."""
-    roles, provinces, clusters, regions, platforms = [], [], [], [], []
-    for value in options.get("role", []):
-        role = ROLE_WORDS.get(value.lower())
-        if role is None:
-            raise UnknownRole(query=value)
-        roles.append(role.value)
-    for value in options.get("province", []):
-        province = reference.find_province(value)
-        if province is None:
-            hint = ", ".join(p.name_th for p in reference.suggest_provinces(value))
-            raise UnknownProvince(query=value, hint=f" ({hint}?)" if hint else "")
-        provinces.append(province.iso)
-    for value in options.get("cluster", []):
-        cluster = reference.find_cluster(value)
-        if cluster is None:
-            raise UnknownPlace(query=value)
-        clusters.append(cluster.no)
-    for value in options.get("region", []):
-        region = reference.find_region(value)
-        if region is None:
-            raise UnknownPlace(query=value)
-        regions.append(region.name_th)
-    for value in options.get("platform", []):
-        if value.lower() not in PLATFORM_WORDS:
-            raise UnknownPlace(query=value)
-        platforms.append(PLATFORM_WORDS[value.lower()])
-    workshops = _ids(options.get("workshop", []))
-    answer = (options.get("answer") or [""])[-1]
-    if workshops and answer not in ANSWERS:
-        raise NoAnswerKind()
-    return Segment(roles=tuple(dict.fromkeys(roles)), provinces=tuple(dict.fromkeys(provinces)),
-                   clusters=tuple(dict.fromkeys(clusters)), regions=tuple(dict.fromkeys(regions)),
-                   platforms=tuple(dict.fromkeys(platforms)),
-                   attending=workshops if answer == "attending" else (),
-                   silent=workshops if answer == "silent" else (),
-                   unsubmitted=_ids(options.get("window", [])))
-
-
-def _ids(values: list[str]) -> tuple[int, ...]:
-    """Broadcast, workshop or window ids as typed (`3`, `#3`); anything else is a usage error."""
-    ids = []
-    for value in values:
-        digits = value.strip().lstrip("#")
-        if not digits.isdigit():
-            raise UsageError(usage="")
-        ids.append(int(digits))
-    return tuple(dict.fromkeys(ids))
-
-
 def check_segment(session: Session, segment: Segment) -> None:
     """Refuse a segment naming a workshop or window that does not exist, rather than preview nobody."""
-    from handlers.rsvp import WorkshopNotFound  # handlers.rsvp writes its invitees in this module's segments
-
     for workshop_id in segment.attending + segment.silent:
         if get_workshop(session=session, workshop_id=workshop_id) is None:
             raise WorkshopNotFound(id=workshop_id)
@@ -373,26 +290,6 @@ def announcement(broadcast: Broadcast) -> Reply:
                  keep_buttons=True)
 
 
-def describe(segment: Segment, lang: str) -> str:
-    parts = []
-    if segment.roles:
-        parts.append(ROLE_SEG.render(lang, v=", ".join(ROLES[Role(r)].render(lang) for r in segment.roles)))
-    if segment.provinces:
-        names = [reference.province(iso) for iso in segment.provinces]
-        parts.append(PLACE_SEG.render(lang, v=", ".join(p.name(lang) for p in names)))
-    if segment.clusters:
-        parts.append(CLUSTER_SEG.render(lang, v=", ".join(str(no) for no in segment.clusters)))
-    if segment.regions:
-        parts.append(REGION_SEG.render(lang, v=", ".join(segment.regions)))
-    if segment.platforms:
-        parts.append(PLATFORM_SEG.render(lang, v=", ".join(segment.platforms)))
-    for ids, text in ((segment.attending, ATTENDING_SEG), (segment.silent, SILENT_SEG),
-                      (segment.unsubmitted, UNSUBMITTED_SEG)):
-        if ids:
-            parts.append(text.render(lang, v=", #".join(str(i) for i in ids)))
-    return " + ".join(parts) or EVERYONE.render(lang)
-
-
 def send_time(broadcast: Broadcast, settings: Settings, now: datetime) -> datetime:
     """When sending may begin: the scheduled time (or now), out of quiet hours only if the author asked."""
     due = max(broadcast.send_at or now, now)
@@ -401,10 +298,10 @@ def send_time(broadcast: Broadcast, settings: Settings, now: datetime) -> dateti
     return due
 
 
-def line_quota(settings: Settings) -> tuple[int | None, bool]:
+def line_quota(quota_left: Callable[[], int | None]) -> tuple[int | None, bool]:
     """(LINE messages left, known); a failed check is shown as such, not taken for "unlimited"."""
     try:
-        return quota_left(settings), True
+        return quota_left(), True
     except Exception:  # the SDK raises several unrelated types for a failed call
         log.warning("LINE quota check failed", exc_info=True)
         return None, False
@@ -415,7 +312,7 @@ def preview(broadcast: Broadcast, ctx: Context) -> list[Reply]:
     segment = Segment.from_json(broadcast.segment)
     audience = resolve(session=ctx.session, segment=segment)
     line, telegram = audience.count("line"), audience.count("telegram")
-    left, known = line_quota(ctx.settings)
+    left, known = line_quota(ctx.line_quota)
     lines = [ctx.t(TO, segment=describe(segment, ctx.lang)),
              ctx.t(COUNTS, line=line, telegram=telegram, unreachable=len(audience.unreachable)),
              ctx.t(CONSUMES, n=line, left=left if left is not None else ctx.t(UNLIMITED if known else QUOTA_UNKNOWN))]
@@ -515,7 +412,7 @@ def broadcast_command(msg: Incoming, ctx: Context) -> list[Reply]:
     sub = SUBCOMMANDS.get(words[0].lower()) if words else None
     try:
         if sub is not None:
-            [target] = _ids([words[1] if len(words) > 1 else ""])
+            [target] = ids([words[1] if len(words) > 1 else ""])
             return {"status": status_view, "cancel": cancel_broadcast, "acks": acks_view}[sub](ctx, target)
         if not args:
             return recent(ctx)
@@ -577,7 +474,7 @@ def confirm(msg: Incoming, ctx: Context, data: Confirm) -> list[Reply]:
         raise NotADraft(id=data.broadcast, status=ctx.t(STATUS_NAMES[broadcast.status]))
     broadcast.line_mode = LineMode(data.mode)
     if broadcast.line_mode == LineMode.partial:
-        broadcast.line_limit = line_quota(ctx.settings)[0] or 0
+        broadcast.line_limit = line_quota(ctx.line_quota)[0] or 0
     audit(session=ctx.session, person_id=ctx.person.id, action="broadcast.confirm", broadcast=data.broadcast,
           line_mode=data.mode)
     status = [Button(label=ctx.t(STATUS_BUTTON), payload=Status(data.broadcast).pack())]

@@ -92,11 +92,11 @@ PRESS_HINT = Text("กดปุ่มด้านล่างเมื่อจ�
                   "Press a button below when your province has submitted, or to see a status.")
 NONE_OPEN = Text("ขณะนี้ไม่มีรอบส่งแผนที่เปิดอยู่", "No submission window is open now.")
 CLOSES = Text("ปิดรับ {when} ({left})", "Closes {when} ({left})")
-LEFT_DAYS = Text("อีก {d} วัน {h} ชั่วโมง", "{d} days {h} hours left")
-LEFT_HOURS = Text("อีก {h} ชั่วโมง {m} นาที", "{h} hours {m} minutes left")
+LEFT_DAYS = Text("อีก {d} วัน {h} ชั่วโมง", "{d:day|days} {h:hour|hours} left")
+LEFT_HOURS = Text("อีก {h} ชั่วโมง {m} นาที", "{h:hour|hours} {m:minute|minutes} left")
 STATUS_DONE = Text("จังหวัด{province}: ส่งแล้ว {when} ✅", "{province}: submitted {when} ✅")
 STATUS_MISSING = Text("จังหวัด{province}: ยังไม่ส่ง ⏳", "{province}: not yet submitted ⏳")
-COUNT = Text("ส่งแล้ว {done}/{total} จังหวัด", "{done}/{total} provinces submitted")
+COUNT = Text("ส่งแล้ว {done}/{total} จังหวัด", "{done}/{total:province|provinces} submitted")
 SUBMIT_BUTTON = Text("ส่งแล้ว: {title}", "Submitted: {title}")
 STATUS_BUTTON = Text("สถานะ #{id}", "Status #{id}")
 CONFIRM = Text("ยืนยันว่าจังหวัด{province}ส่ง \"{title}\" แล้ว? การแจ้งเตือนของรอบนี้จะหยุด",
@@ -116,7 +116,7 @@ SNOOZE_BUTTON = Text("เตือนอีกครั้งพรุ่งน�
 SNOOZED = Text("จะเตือนอีกครั้ง {when}", "I will remind you again at {when}.")
 TOO_LATE_TO_SNOOZE = Text("รอบนี้ใกล้ปิดแล้ว จึงเลื่อนการเตือนไม่ได้", "This window closes too soon to snooze.")
 CLOSED_REPORT = Text("🔒 ปิดรับ \"{title}\" แล้ว ส่ง {done}/{total} จังหวัด\nยังไม่ส่ง: {missing}",
-                     "🔒 \"{title}\" has closed: {done}/{total} provinces submitted.\nMissed: {missing}")
+                     "🔒 \"{title}\" has closed: {done}/{total:province|provinces} submitted.\nMissed: {missing}")
 ALL_DONE = Text("ครบทุกจังหวัด", "none")
 WINDOW_LINE = Text("#{id} {title} ปิด {when} — ส่งแล้ว {done}/{total}", "#{id} {title}, closes {when}: {done}/{total}")
 NO_WINDOWS = Text("ยังไม่มีรอบส่งแผน", "There are no submission windows yet.")
@@ -131,7 +131,7 @@ WINDOW_USAGE = Text("/window | /window status ID | /window add 2569-12-15 16:30 
 CREATED = Text("สร้างรอบ #{id} \"{title}\" ปีงบประมาณ {year} ปิด {when} สำหรับ {scope} ({count} จังหวัด) "
                "แจ้งเตือน {nudges} ก่อนปิด",
                "Window #{id} \"{title}\" created for fiscal year {year}, closing {when}, for {scope} "
-               "({count} provinces); reminders {nudges} before.")
+               "({count:province|provinces}); reminders {nudges} before.")
 EVERY_PROVINCE = Text("ทุกจังหวัด", "every province")
 ASK_DELETE = Text("ลบรอบ #{id} \"{title}\"? การเตือนที่ยังไม่ได้ส่ง {nudges} ครั้งจะหยุด และการส่งที่บันทึกไว้ "
                   "{done} จังหวัดจะถูกลบ",

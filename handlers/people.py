@@ -56,7 +56,7 @@ ASK_RETIRE = Text("ย้ายออก #{id} {name} ({role} {province})? ป�
                   "and their seats in workshops not yet started ({seats}) go back to the waitlist{titles}.")
 RETIRE_YES = Text("ยืนยัน ย้ายออก", "Yes, retire")
 RETIRE_NO = Text("ยกเลิก", "Cancel")
-RETIRED = Text("ย้ายออก #{id} {name} แล้ว คืนที่นั่ง {seats} ที่นั่ง", "#{id} {name} is retired; {seats} seats freed.")
+RETIRED = Text("ย้ายออก #{id} {name} แล้ว คืนที่นั่ง {seats} ที่นั่ง", "#{id} {name} is retired; {seats:seat|seats} freed.")
 REVOKED = Text("ยกเลิกรหัสเชิญ {code} แล้ว", "Invite code {code} is revoked.")
 AUDIT_LINE = Text("{when} {who}: {action} {detail}", "{when} {who}: {action} {detail}")
 NO_AUDIT = Text("ไม่มีรายการในบันทึก", "The audit log has no such entries.")

@@ -118,7 +118,7 @@ HISTORY_TITLE = Text("ประวัติการแก้ไข {code}", "Hi
 NO_HISTORY = Text("ยังไม่มีการแก้ไข", "No changes yet.")
 SUMMARY_TITLE = Text("สรุปโครงการ{where}{year}", "Project summary{where}{year}")
 SUMMARY_TOTALS = Text("ทั้งหมด {total} โครงการ · งบประมาณรวม {budget} บาท · ความก้าวหน้าเฉลี่ย {progress}%",
-                      "{total} projects · total budget {budget} THB · average progress {progress}%")
+                      "{total:project|projects} · total budget {budget} THB · average progress {progress}%")
 NATIONAL = Text(" ทั้งประเทศ", " nationwide")
 LIST = Text("ดูรายการ", "List")
 DETAILS = Text("รายละเอียด", "Details")

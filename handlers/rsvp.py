@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 from collections import Counter
 from datetime import datetime, timedelta
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from sqlmodel import Session
 
@@ -27,12 +27,12 @@ from bot.messages import Button, Card, Incoming, Kind, Location, Reply
 from bot.payloads import Payload
 from bot.router import Router
 from bot.vocab import ROLES
-from handlers.broadcast import describe, parse_segment
 from handlers.registration import account_label, code_lockout, wrong_code
+from handlers.segments import describe, parse_segment
 from storage import reference
 from storage.models import Person, Role
 from storage.outbox import enqueue_to_person
-from storage.people import audit
+from storage.people import audit, people_in
 from storage.reference import province_name
 from storage.rsvp import (
     SEATED,
@@ -188,8 +188,8 @@ LAPSED = Text("⌛ หมดเวลายืนยันที่นั่ง 
               "to rejoin the waitlist.")
 REMINDER = Text("⏰ อีก {left} จะถึง \"{title}\"\n{start}\n📍 {venue}",
                 "⏰ \"{title}\" is in {left}.\n{start}\n📍 {venue}")
-DAYS = Text("{n} วัน", "{n} days")
-HOURS = Text("{n} ชั่วโมง", "{n} hours")
+DAYS = Text("{n} วัน", "{n:day|days}")
+HOURS = Text("{n} ชั่วโมง", "{n:hour|hours}")
 NUDGE = Text("🔔 ยังไม่ได้ตอบรับ \"{title}\" ปิดรับคำตอบ {deadline} กรุณาเลือกด้านล่าง",
              "🔔 You have not answered for \"{title}\". Answers close {deadline}; please choose below.")
 DELEGATE_USAGE = Text("/delegate รหัสสัมมนา ชื่อ | ตำแหน่ง | เบอร์ติดต่อ (ไม่บังคับ) หรือ /delegate รหัสยืนยัน",
@@ -227,24 +227,30 @@ CLUSTERS_HEAD = Text("ตามกลุ่มจังหวัด (เข้�
 PROVINCES_HEAD = Text("ตามจังหวัด (เข้าร่วม/สำรอง/ไม่เข้าร่วม/ยังไม่ตอบ):", "By province (yes/waitlist/no/silent):")
 SILENT_HEAD = Text("จังหวัดที่ยังไม่ตอบ ({n}): {names}", "Provinces that have not answered ({n}): {names}")
 NUDGE_BUTTON = Text("เตือนผู้ที่ยังไม่ตอบ", "Nudge the silent")
-NUDGED = Text("ส่งการเตือนถึง {n} คนแล้ว", "Nudged {n} people.")
+NUDGED = Text("ส่งการเตือนถึง {n} คนแล้ว", "Nudged {n:person|people}.")
 EXPORT_CSV = Text("ส่งออก CSV", "Export CSV")
 EXPORT_XLSX = Text("ส่งออก XLSX", "Export XLSX")
 EXPORT_CONTACTS = Text("CSV พร้อมข้อมูลติดต่อ", "CSV with contacts")
 EXPORT_READY = Text("รายชื่อผู้เข้าร่วม \"{title}\" ({fmt}) ลิงก์ใช้ได้ 24 ชั่วโมง",
                     "Attendees of \"{title}\" ({fmt}); the link works for 24 hours.")
+CONTACTS_EXPORTED = Text("🔐 {who} ส่งออกรายชื่อผู้เข้าร่วม \"{title}\" พร้อมข้อมูลติดต่อ ({fmt}) {via}",
+                         "🔐 {who} exported the attendee list of \"{title}\" with contacts ({fmt}) {via}.")
+EXPORTED_VIA = {"chat": Text("ทางแชท", "in chat"),
+                "cli": Text("ด้วยคำสั่ง coordbot บนเซิร์ฟเวอร์", "with the coordbot command on the server")}
+EXPORTER_CLI = Text("ผู้ดูแลเซิร์ฟเวอร์", "A server administrator")
 ATTENDEES_USAGE = Text("/attendees | /attendees ID | /attendees ID seats จำนวน [ต่อจังหวัด]",
                        "/attendees | /attendees ID | /attendees ID seats N [PER_PROVINCE]")
 WORKSHOP_LINE = Text("#{id} {title} — {start} — เข้าร่วม {yes}", "#{id} {title}, {start}: {yes} attending")
 NO_WORKSHOPS = Text("ยังไม่มีสัมมนา สร้างด้วย coordbot workshop create", "No workshops yet; create one with "
                     "coordbot workshop create.")
 SEATS_SET = Text("ตั้งที่นั่ง {capacity} (ต่อจังหวัด {per_province}) แล้ว เสนอที่นั่งให้รายชื่อสำรอง {n} คน",
-                 "Seats set to {capacity} ({per_province} per province); {n} waitlisted people offered a seat.")
+                 "Seats set to {capacity} ({per_province} per province); "
+                 "{n:waitlisted person|waitlisted people} offered a seat.")
 UNLIMITED = Text("ไม่จำกัด", "no limit")
-SEATS_BELOW = Text("⚠️ ตอบรับแล้ว {taken} ที่นั่ง แต่ที่นั่งใหม่คือ {capacity}", "⚠️ {taken} seats are taken, but the new "
+SEATS_BELOW = Text("⚠️ ตอบรับแล้ว {taken} ที่นั่ง แต่ที่นั่งใหม่คือ {capacity}", "⚠️ {taken:seat is|seats are} taken, but the new "
                    "total is {capacity}.")
 SEATS_BELOW_PROVINCE = Text("⚠️ จังหวัด{province}ตอบรับแล้ว {taken} ที่นั่ง แต่ที่นั่งต่อจังหวัดใหม่คือ {per_province}",
-                            "⚠️ {province} has {taken} seats, but the new limit per province is {per_province}.")
+                            "⚠️ {province} has {taken:seat|seats}, but the new limit per province is {per_province}.")
 SEATS_KEPT = Text("ผู้ที่ตอบรับแล้วยังคงมีที่นั่ง จะไม่มีการเสนอที่นั่งเพิ่มจนกว่าจำนวนจะลดลงต่ำกว่าที่กำหนด ยืนยัน?",
                   "Everyone who said yes keeps their seat; no new seat is offered until fewer are taken. Confirm?")
 SEATS_YES = Text("ยืนยัน ตั้งที่นั่ง", "Yes, set the seats")
@@ -484,6 +490,26 @@ def release_seat(ctx: Context, workshop_id: int, row: Rsvp) -> None:
     workshop = _workshop(ctx, workshop_id, lock=True)
     change = answer(session=ctx.session, workshop=workshop, row=row, choice=RsvpStatus.no, now=ctx.now)
     _offer_seats(ctx, workshop, change.offered)
+
+
+def record_export(*, session: Session, workshop: Workshop, by: Person | None, fmt: str, contacts: bool, via: str,
+                  now: datetime, **detail: Any) -> int:
+    """Audit an attendee export (chat or CLI); one with contacts is told to every admin, so that an export of
+    people's phone numbers never goes unseen. Returns the number of admins told."""
+    audit(session=session, person_id=by.id if by else None, action="workshop_export", workshop=workshop.id,
+          format=fmt, contacts=contacts, via=via, at=now, **detail)
+    if not contacts:
+        return 0
+    told = 0
+    export_key = f"rv:exported:{workshop.id}:{by.id if by else 'cli'}:{now.isoformat()}"
+    for admin in people_in(session=session, roles=[Role.admin]):
+        assert admin.id is not None
+        who = f"{by.name or '?'} (#{by.id})" if by else EXPORTER_CLI.render(admin.lang)
+        text = CONTACTS_EXPORTED.render(admin.lang, who=who, title=workshop.title(admin.lang), fmt=fmt.upper(),
+                                        via=EXPORTED_VIA[via].render(admin.lang))
+        told += enqueue_to_person(session=session, person_id=admin.id, key=f"{export_key}:{admin.id}",
+                                  replies=[Reply(text=text)], now=now, tag=f"workshop:{workshop.id}")
+    return told
 
 
 def _offer_seats(ctx: Context, workshop: Workshop, offered: list[Rsvp]) -> None:
@@ -867,8 +893,8 @@ def export(msg: Incoming, ctx: Context, data: Export) -> list[Reply]:
     assert ctx.person.id is not None
     url = export_url(ctx.settings, workshop, fmt=data.fmt, contacts=data.contacts, person_id=ctx.person.id,
                      now=ctx.now)
-    audit(session=ctx.session, person_id=ctx.person.id, action="workshop_export", workshop=workshop.id,
-          format=data.fmt, contacts=data.contacts, via="chat")
+    record_export(session=ctx.session, workshop=workshop, by=ctx.person, fmt=data.fmt, contacts=data.contacts,
+                  via="chat", now=ctx.now)
     return [Reply(text=ctx.t(EXPORT_READY, title=workshop.title(ctx.lang), fmt=data.fmt.upper()),
                   document_url=url, document_name=f"workshop-{workshop.id}-attendees.{data.fmt}")]
 
@@ -944,8 +970,8 @@ CREATE_BUTTON = Text("ยืนยัน ส่งคำเชิญ", "Confirm 
 CANCEL_BUTTON = Text("ยกเลิก", "Cancel")
 CREATED = Text("✅ สร้างสัมมนา #{id} \"{title}\" แล้ว เชิญ {n} คน (ส่งคำเชิญ {queued} ข้อความ) "
                "ดูคำตอบได้ด้วย /attendees {id}",
-               "✅ Workshop #{id} \"{title}\" created: {n} people invited ({queued} invitations queued). Follow "
-               "the answers with /attendees {id}.")
+               "✅ Workshop #{id} \"{title}\" created: {n:person|people} invited "
+               "({queued:invitation|invitations} queued). Follow the answers with /attendees {id}.")
 ALREADY_CREATED = Text("สร้างสัมมนา #{id} จากแบบฟอร์มนี้ไปแล้ว ไม่มีการสร้างซ้ำ",
                        "This form already created workshop #{id}; nothing was created again.")
 POINT_RECEIVED = Text("ได้รับตำแหน่ง {point} แล้ว (ใช้ในแบบฟอร์มสร้างสัมมนาได้ด้วย แผนที่={point})",

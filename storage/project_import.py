@@ -170,7 +170,7 @@ def _find_header(table: Iterator[Sequence[Any]]) -> tuple[list[str | None], int]
 def _cell(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return tables.unquote(str(value).strip())
 
 
 # ---- checking ------------------------------------------------------------------------------------------------

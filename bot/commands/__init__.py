@@ -1,4 +1,5 @@
-"""Feature subcommands of the `coordbot` CLI; each module has `register(sub, add)`, called from `bot.cli.parser`."""
+"""Subcommands of the `coordbot` CLI; each module has `register(sub, add)`, which `bot.cli.parser` calls only for the
+command being run (so a command imports only what it needs)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from typing import Protocol, TypeVar
 
 from sqlalchemy.engine import Engine
 
-from bot.config import Settings
+from bot.config import Settings, load_settings
 from scheduler import Runtime, Scheduler
-from storage.db import utcnow
+from storage.db import make_engine, utcnow
+from storage.migrations import upgrade
 
 T = TypeVar("T")
 
@@ -20,10 +22,21 @@ Subparsers = argparse._SubParsersAction  # type: ignore[type-arg]
 
 
 class Add(Protocol):
-    """`bot.cli`'s helper that adds one subcommand (to `into`, or to the top level)."""
+    """`bot.cli`'s helper that adds one subcommand: to `into`, or to the top level (whose one-line help is
+    `bot.cli.COMMANDS`', so `coordbot --help` can list every command without importing any)."""
 
-    def __call__(self, name: str, func: Callable[[argparse.Namespace], int], help: str,
+    def __call__(self, name: str, func: Callable[[argparse.Namespace], int], help: str = "",
                  into: Subparsers = ...) -> argparse.ArgumentParser: ...
+
+
+def open_database(settings: Settings) -> Engine:
+    """The configured database, its folder created (SQLite) and its schema upgraded."""
+    path = settings.sqlite_path()
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    return engine
 
 
 def with_database(
@@ -34,10 +47,8 @@ def with_database(
 
     @functools.wraps(command)
     def run(args: argparse.Namespace) -> int:
-        from bot.cli import _engine, _settings  # bot.cli loads the feature subcommands, so not at import time
-
-        settings = _settings()
-        engine: Engine = _engine(settings)
+        settings = load_settings()
+        engine = open_database(settings)
         try:
             return command(args, settings, engine)
         finally:

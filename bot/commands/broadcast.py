@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import Counter
+from functools import partial
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
@@ -17,6 +18,7 @@ from bot.commands import Add, Subparsers, with_database, with_scheduler
 from bot.config import Settings
 from bot.errors import DomainError
 from bot.i18n import format_datetime
+from bot.line import quota_left
 from bot.vocab import person_label
 from handlers.broadcast import (
     Draft,
@@ -48,7 +50,7 @@ from storage.models import Person, Role
 
 
 def register(sub: Subparsers, add: Add) -> None:
-    group = add("broadcast", lambda a: 2, "admin announcements to a segment, on LINE and Telegram")
+    group = add("broadcast", lambda a: 2)
     actions = group.add_subparsers(dest="action", required=True)
     send = add("send", cmd_send, "preview an announcement; with --yes, send it (or schedule it with --at)", actions)
     send.add_argument("--text", required=True)
@@ -132,7 +134,7 @@ def cmd_send(args: argparse.Namespace, settings: Settings, engine: Engine) -> in
         print(f"cannot send: {exc}", file=sys.stderr)
         return 2
     line, telegram = audience.count("line"), audience.count("telegram")
-    left, known = line_quota(settings)
+    left, known = line_quota(partial(quota_left, settings))
     print(f"to: {describe(draft.segment, 'en')}")
     print(f"recipients: LINE {line}, Telegram {telegram}, unreachable {len(audience.unreachable)}")
     print(f"LINE messages: {line} (quota left: {left if left is not None else 'unlimited' if known else 'unknown'})")

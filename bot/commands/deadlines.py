@@ -133,7 +133,7 @@ def _when(moment: datetime, settings: Settings) -> str:
 
 
 def register(sub: Subparsers, add: Add) -> None:
-    window = add("window", lambda a: 2, "plan-submission windows and their reminders")
+    window = add("window", lambda a: 2)
     actions = window.add_subparsers(dest="action", required=True)
     create = add("create", cmd_create, "create a window and plan its reminders", actions)
     create.add_argument("--title-th", required=True)

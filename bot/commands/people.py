@@ -120,7 +120,7 @@ def cmd_audit(args: argparse.Namespace, settings: Settings, engine: Engine) -> i
 
 
 def register(sub: Subparsers, add: Add) -> None:
-    people = add("people", lambda a: 2, "the network's people: list, change, retire")
+    people = add("people", lambda a: 2)
     actions = people.add_subparsers(dest="action", required=True)
     listing = add("list", cmd_list, "people by province and role, with their accounts and reachability", actions)
     listing.add_argument("--province", help="Thai or English name")
@@ -135,7 +135,7 @@ def register(sub: Subparsers, add: Add) -> None:
     retire.add_argument("id", type=int)
     retire.add_argument("--yes", action="store_true", help="do it (without: only say what it would do)")
 
-    audit = add("audit", cmd_audit, "the audit log, newest first")
+    audit = add("audit", cmd_audit)
     audit.add_argument("--person", type=int, help="entries by or about this person id")
     audit.add_argument("--province", help="entries about this province")
     audit.add_argument("--action", help="e.g. window_deleted, person_retired, refused")

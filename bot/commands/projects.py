@@ -11,10 +11,11 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
-from bot.commands import Add, Subparsers, with_database
-from bot.config import Settings
+from bot.commands import Add, Subparsers, open_database, with_database
+from bot.config import Settings, load_settings
 from bot.errors import DomainError
 from bot.i18n import Text
+from handlers.projects import STATUS_NAMES, notify_import, parse_query
 from storage.db import transaction, utcnow
 from storage.project_import import ImportFileError, export_rows, import_rows, read_table, write_table
 from storage.projects import by_code, listing, nearest_codes
@@ -45,8 +46,6 @@ class ProgressBar:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from bot.cli import _engine, _settings
-    from handlers.projects import notify_import
 
     path = Path(args.file)
     started = time.perf_counter()
@@ -56,7 +55,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"cannot import {path}: {exc}", file=sys.stderr)
         return 2
     bar = ProgressBar()
-    engine = _engine(_settings())
+    engine = open_database(load_settings())
     try:
         with transaction(engine) as session:
             now = utcnow()
@@ -90,8 +89,6 @@ def cmd_export(args: argparse.Namespace, settings: Settings, engine: Engine) -> 
 
 
 def cmd_find(args: argparse.Namespace) -> int:
-    from bot.cli import _engine, _settings
-    from handlers.projects import STATUS_NAMES, parse_query
 
     text = " ".join(args.query)
     try:
@@ -99,7 +96,7 @@ def cmd_find(args: argparse.Namespace) -> int:
     except DomainError as err:
         print(err.text.render("en", **err.params), file=sys.stderr)
         return 2
-    engine = _engine(_settings())
+    engine = open_database(load_settings())
     try:
         with transaction(engine) as session:
             if query.code is not None:
@@ -127,7 +124,7 @@ def cmd_find(args: argparse.Namespace) -> int:
 
 def register(sub: Subparsers, add: Add) -> None:
     """The `projects` command group."""
-    group = add("projects", lambda a: 2, "plan projects: import, export, find").add_subparsers(
+    group = add("projects", lambda a: 2).add_subparsers(
         dest="action", required=True)
     imp = add("import", cmd_import, "import projects from CSV/XLSX with Thai headers (all rows or none)", group)
     imp.add_argument("file")

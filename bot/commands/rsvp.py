@@ -18,6 +18,7 @@ from bot.config import Settings
 from bot.errors import DomainError
 from bot.files import render_export
 from bot.i18n import format_datetime, parse_datetime
+from handlers.rsvp import invited_places, open_workshop, send_invitations, welcome
 from scheduler.rsvp import plan_workshop
 from storage.db import transaction, utcnow
 from storage.people import audit
@@ -35,7 +36,7 @@ from storage.rsvp import (
 
 
 def register(sub: Subparsers, add: Add) -> None:
-    workshop = add("workshop", lambda a: 2, "workshops: create, list, invite, export, check-in")
+    workshop = add("workshop", lambda a: 2)
     actions = workshop.add_subparsers(dest="action", required=True)
 
     create = add("create", cmd_create, "create a workshop and invite its invitees", actions)
@@ -80,8 +81,6 @@ def _names(value: str | None) -> list[str]:
 
 @with_database
 def cmd_create(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
-    from handlers.rsvp import invited_places, open_workshop
-
     tz = settings.tz
     try:
         starts, ends, deadline = (parse_datetime(args.start, tz), parse_datetime(args.end, tz),
@@ -128,8 +127,6 @@ def cmd_list(args: argparse.Namespace, settings: Settings, engine: Engine) -> in
 
 @with_database
 def cmd_invite(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
-    from handlers.rsvp import send_invitations
-
     with transaction(engine) as session:
         workshop = get_workshop(session=session, workshop_id=args.id)
         if workshop is None:
@@ -143,6 +140,8 @@ def cmd_invite(args: argparse.Namespace, settings: Settings, engine: Engine) -> 
 
 @with_database
 def cmd_export(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
+    from handlers.rsvp import record_export
+
     with transaction(engine) as session:
         workshop = get_workshop(session=session, workshop_id=args.id)
         if workshop is None:
@@ -151,16 +150,14 @@ def cmd_export(args: argparse.Namespace, settings: Settings, engine: Engine) -> 
         body = render_export(session=session, workshop=workshop, fmt=args.format, contacts=args.contacts)
         output = Path(args.output or f"workshop-{args.id}-attendees.{args.format}")
         output.write_bytes(body)
-        audit(session=session, person_id=None, action="workshop_export", workshop=args.id, format=args.format,
-              contacts=args.contacts, via="cli", file=str(output))
-    print(f"wrote {output} ({len(body)} bytes){' with contacts' if args.contacts else ''}")
+        told = record_export(session=session, workshop=workshop, by=None, fmt=args.format,
+                             contacts=args.contacts, via="cli", now=utcnow(), file=str(output))
+    print(f"wrote {output} ({len(body)} bytes)" + (f" with contacts; {told} admin(s) told" if args.contacts else ""))
     return 0
 
 
 @with_database
 def cmd_checkin(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
-    from handlers.rsvp import welcome
-
     with transaction(engine) as session:
         row = rsvp_by_code(session=session, code=args.code)
         if row is None or row.status != "yes":

@@ -19,7 +19,7 @@ from bot.app import create_app
 from bot.config import Settings
 from bot.emulator import EmulatorServer
 from storage.db import make_engine
-from storage.demo import PERSONAS, demo_people, seed_all
+from storage.demo import PERSONAS, demo_people, persona, seed_all
 from storage.migrations import upgrade
 from tests.conftest import platform_env
 
@@ -162,6 +162,24 @@ def test_the_demo_listens_on_loopback_only_and_says_so(
     log = (tmp_path / "serve.log").read_text()
     assert "DEMO MODE" in log and f"Listening on loopback only: http://127.0.0.1:{port}" in log
     assert people_in(database_url) == len(PERSONAS) - 1  # the guest has no accounts
+
+
+def test_the_demo_on_other_ports_links_to_the_port_it_serves_and_names_its_emulator(
+    tmp_path: Path, shell: dict[str, str]
+) -> None:
+    with serving(tmp_path, shell, "--demo") as (port, emulator_port):
+        user = persona("dg-kkn").line_user_id
+        control = f"http://127.0.0.1:{emulator_port}/_emulator"
+        assert httpx.post(f"{control}/line/events", json={"user_id": user, "text": "/rsvp 2"}).json()["status"] == 200
+        links: list[str] = []
+        deadline = time.monotonic() + 30
+        while not links and time.monotonic() < deadline:
+            time.sleep(0.2)
+            links = [b["data"] for m in httpx.get(f"{control}/screen/line/{user}").json() for b in m["buttons"]
+                     if b["data"].startswith("http")]
+    assert links and all(link.startswith(f"http://127.0.0.1:{port}/files/") for link in links)
+    log = (tmp_path / "serve.log").read_text()
+    assert f"coordbot chat --as coord-cmi --emulator http://127.0.0.1:{emulator_port}" in log
 
 
 def test_demo_people_have_ids_no_real_telegram_user_has() -> None:

@@ -105,6 +105,36 @@ def test_export_then_import_xlsx_round_trips_unchanged(engine: Engine, tmp_path:
     assert result.ok and (result.created, result.updated, result.unchanged) == (0, 0, 3)
 
 
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_formula_like_titles_and_notes_are_exported_quoted_and_reimport_unchanged(
+    engine: Engine, tmp_path: Path, suffix: str
+) -> None:
+    """A note typed in chat as `=HYPERLINK(...)` must not become a live link in the admin's spreadsheet."""
+    run_import(engine, write_csv(tmp_path / "a.csv", GOOD))
+    texts = {"CMI-2569-0012": ("=1+1", '=HYPERLINK("http://x","y")'), "KKN-2569-0001": ("@SUM(A1)", "'-already"),
+             "G01-2568-0003": ("+66", "'quoted'")}
+    with transaction(engine) as session:
+        for project in session.exec(select(Project)):
+            project.title_en, project.last_note = texts[project.code]
+    out = tmp_path / f"out.{suffix}"
+    with Session(engine) as session:
+        write_table(out, export_rows(session=session))
+    if suffix == "csv":
+        cells = list(csv.reader(out.read_text(encoding="utf-8-sig").splitlines()))[1:]
+    else:
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(out).active
+        assert sheet is not None
+        assert {cell.data_type for row in sheet.iter_rows() for cell in row if cell.value is not None} == {"s"}
+        cells = [[str(cell.value or "") for cell in row] for row in sheet.iter_rows(min_row=2)]
+    assert {row[0]: (row[2], row[11]) for row in cells} == {
+        "CMI-2569-0012": ("'=1+1", '\'=HYPERLINK("http://x","y")'), "KKN-2569-0001": ("'@SUM(A1)", "''-already"),
+        "G01-2568-0003": ("'+66", "'quoted'")}
+    result = run_import(engine, out)
+    assert result.ok and (result.created, result.updated, result.unchanged) == (0, 0, 3)
+
+
 def test_title_rows_above_the_header_are_skipped_and_rows_keep_their_sheet_numbers(
     engine: Engine, tmp_path: Path
 ) -> None:

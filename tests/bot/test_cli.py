@@ -1,0 +1,29 @@
+"""The `coordbot` command loads only what the command being run needs: `--help` and the quick commands do not
+import the platform SDKs or the web stack (that took seconds at every command)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = ("linebot", "telegram", "fastapi", "uvicorn", "bot.app")
+
+
+def modules_after(*argv: str) -> set[str]:
+    """The heavy modules imported by running `coordbot ARGV` (in a fresh interpreter)."""
+    code = ("import sys\nfrom bot.cli import main\ntry:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+            f"print(' '.join(m for m in {HEAVY!r} if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, timeout=60,
+                          env={"COORDBOT_DATABASE_URL": "sqlite:///:memory:", "PATH": ""})
+    return set(done.stdout.split("\n")[-2].split())
+
+
+@pytest.mark.parametrize("argv", [("--help",), ("window", "--help"), ("window", "list"), ("invite", "list")])
+def test_quick_commands_do_not_load_the_platform_sdks(argv: tuple[str, ...]) -> None:
+    assert modules_after(*argv) == set()
+
+
+def test_the_service_command_loads_them() -> None:
+    assert {"linebot", "telegram", "fastapi", "bot.app"} <= modules_after("serve", "--help")

@@ -1,0 +1,53 @@
+"""Every text reads right in both languages: the same placeholders in Thai and English, and English counts its
+nouns ("in 1 day", "1 person", not "1 days", "Nudged 1 people")."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import string
+
+import handlers
+from bot.i18n import Text
+
+
+def all_texts() -> list[tuple[str, Text]]:
+    """Every `Text` at the top level of a feature module or an error class (with its name, for the report)."""
+    found = []
+    modules = [importlib.import_module(f"handlers.{m.name}") for m in pkgutil.iter_modules(handlers.__path__)]
+    modules += [importlib.import_module(name) for name in ("bot.router", "bot.errors", "bot.vocab")]
+    for module in modules:
+        for name, value in vars(module).items():
+            if isinstance(value, Text):
+                found.append((f"{module.__name__}.{name}", value))
+            elif isinstance(value, type) and isinstance(text := getattr(value, "text", None), Text):
+                found.append((f"{module.__name__}.{name}", text))
+            elif isinstance(value, dict):
+                found += [(f"{module.__name__}.{name}[{k}]", v) for k, v in value.items() if isinstance(v, Text)]
+    return found
+
+
+def placeholders(template: str) -> set[str]:
+    return {field for _, field, _, _ in string.Formatter().parse(template) if field}
+
+
+def test_thai_and_english_have_the_same_placeholders() -> None:
+    texts = all_texts()
+    assert len(texts) > 300
+    assert [name for name, text in texts if placeholders(text.th) != placeholders(text.en)] == []
+
+
+def test_english_counts_its_nouns_and_thai_keeps_its_own() -> None:
+    left = Text("อีก {d} วัน {h} ชั่วโมง", "{d:day|days} {h:hour|hours} left")
+    assert left.render("en", d=1, h=2) == "1 day 2 hours left"
+    assert left.render("en", d=0, h=1) == "0 days 1 hour left"
+    assert left.render("th", d=1, h=2) == "อีก 1 วัน 2 ชั่วโมง"
+
+
+def test_no_english_text_counts_a_plural_noun_without_its_singular() -> None:
+    """`{n} people`, `{n} days`: written before counting was possible; they read wrong for one."""
+    plural_after_count = [name for name, text in all_texts()
+                          for _, field, spec, _ in string.Formatter().parse(text.en)
+                          if field and not spec and text.en.split("{" + field + "}", 1)[1].startswith(
+                              (" people", " days", " hours", " minutes", " provinces", " seats", " projects"))]
+    assert plural_after_count == []
