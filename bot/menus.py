@@ -7,6 +7,7 @@ same `Cmd` payload as the help menu's buttons, so the router handles a tap exact
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -125,10 +126,9 @@ class Page:
     @property
     def fingerprint(self) -> str:
         """A hash of the layout and of how it is drawn: a menu whose fingerprint changed is replaced."""
-        from bot.menu_images import font_digest  # Pillow is needed to draw, not to compare
+        from bot.menu_images import font_digest  # here, since bot.menu_images imports this module
 
-        layout = json.dumps([self.alias, self.height, self.chat_bar, [a.__dict__ | {"bounds": a.bounds.__dict__}
-                                                                       for a in self.areas]], ensure_ascii=False)
+        layout = json.dumps(dataclasses.asdict(self), ensure_ascii=False)
         return hashlib.sha256(f"{layout}|{ART_VERSION}|{font_digest()}".encode()).hexdigest()[:16]
 
     @property
