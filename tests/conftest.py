@@ -39,7 +39,8 @@ PG_URL = os.environ.get("COORDBOT_TEST_DATABASE_URL")
 def platform_env(emulator: EmulatorServer) -> dict[str, str]:
     """The environment that gives a `coordbot` process the test credentials and points it at the emulator."""
     return {"LINE_CHANNEL_SECRET": LINE_SECRET, "LINE_CHANNEL_ACCESS_TOKEN": LINE_TOKEN,
-            "LINE_API_BASE_URL": emulator.line_base_url, "TELEGRAM_BOT_TOKEN": TG_TOKEN,
+            "LINE_API_BASE_URL": emulator.line_base_url, "LINE_DATA_API_BASE_URL": emulator.line_data_base_url,
+            "TELEGRAM_BOT_TOKEN": TG_TOKEN,
             "TELEGRAM_WEBHOOK_SECRET": TG_SECRET, "TELEGRAM_API_BASE_URL": emulator.telegram_base_url}
 
 
