@@ -8,7 +8,6 @@ import logging
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -98,18 +97,10 @@ class Service:
         stored = await self.inbox.run(partial(store_events, platform=platform, events=events, now=self.clock()))
         if stored:
             self.inbox_wake.set()
-            self._show_working(adapter, events)
         return stored
 
-    def _show_working(self, adapter: Adapter, events: list[tuple[str, dict[str, Any]]]) -> None:
-        """A search or an export may take a while: the loading indicator goes first, beside the handling (events
-        handled late, behind a backlog, get theirs in `_handle`)."""
-        for _, raw in events:
-            msg = adapter.parse(raw, self.clock())
-            if msg is not None and not msg.standby and self.routes.is_slow(msg):
-                self._working(adapter, msg.chat_id)
-
     def _working(self, adapter: Adapter, chat_id: str) -> None:
+        """Show the loading indicator, beside the handling (on the event loop; the worker may be a thread)."""
         task = asyncio.create_task(adapter.show_working(chat_id))
         task.add_done_callback(_log_failure)
         self.working.add(task)
@@ -154,9 +145,10 @@ class Service:
         msg = adapter.parse(row.payload, row.received_at)
         if msg is None:
             return InboxStatus.ignored
-        if self.clock() - row.received_at > LATE_AFTER and msg.kind in (Kind.text, Kind.button) \
-                and not msg.standby and not self.routes.is_slow(msg) and self.loop is not None:
-            self.loop.call_soon_threadsafe(self._working, adapter, msg.chat_id)  # slow ones had theirs on arrival
+        if msg.kind in (Kind.text, Kind.button) and not msg.standby and self.loop is not None and (
+                self.routes.is_slow(msg) or self.clock() - row.received_at > LATE_AFTER):
+            # A search or an export, or an event that waited behind a backlog: the loading indicator goes first.
+            self.loop.call_soon_threadsafe(self._working, adapter, msg.chat_id)
         ctx = self._context(session, msg)
         replies = self.routes.dispatch(msg, ctx)
         if not msg.standby:  # LINE standby: another channel answers this chat
