@@ -1,5 +1,5 @@
 """Projects benchmark: import 100,000 projects from a Thai-headed CSV, then time lookups by code, province and
-Thai keyword.
+Thai keyword, and keywords found nowhere on their own ("nowhere").
 
 Latency is handler-side: each lookup opens a session, builds the handler's `Context` and calls the `/project`
 handler itself (parsing, forgiving province match, paged query, cards), as the router would; no HTTP and no
@@ -140,7 +140,8 @@ def run(name: str, engine: Engine, csv_path: Path, n: int, lookups: int,
     timings = {}
     for kind, queries in (("code", [rng.choice(codes) for _ in range(lookups)]),
                           ("province", [rng.choice(names) for _ in range(lookups)]),
-                          ("keyword", keywords)):
+                          ("keyword", keywords),
+                          ("nowhere", [rng.choice(RARE) for _ in range(lookups)])):
         timed_lookups(engine, queries[:20], person_id, account_id)  # warm caches, as a running service has
         timings[kind] = timed_lookups(engine, queries, person_id, account_id)
     figures = Figures(name, n, import_s, timings)
@@ -168,7 +169,8 @@ def main() -> None:
         if not args.no_pg:
             run_pg(args.pg_url, csv_path, args.n, args.lookups, log)
     print(f"projects n={args.n} code_p99_ms={sqlite.p('code', 99):.2f} province_p99_ms={sqlite.p('province', 99):.2f} "
-          f"keyword_p99_ms={sqlite.p('keyword', 99):.2f} import_s={sqlite.import_s:.1f}")
+          f"keyword_p99_ms={sqlite.p('keyword', 99):.2f} nowhere_p50_ms={sqlite.p('nowhere', 50):.2f} "
+          f"import_s={sqlite.import_s:.1f}")
 
 
 def run_pg(url: str, csv_path: Path, n: int, lookups: int, log: Callable[[str], None]) -> None:
@@ -191,7 +193,7 @@ def run_pg(url: str, csv_path: Path, n: int, lookups: int, log: Callable[[str], 
         log(f"postgresql title index: {'pg_trgm GIN' if 'gin' in trigram else 'plain (no pg_trgm)'}")
         print(f"projects-pg n={n} code_p99_ms={figures.p('code', 99):.2f} "
               f"province_p99_ms={figures.p('province', 99):.2f} keyword_p99_ms={figures.p('keyword', 99):.2f} "
-              f"import_s={figures.import_s:.1f}")
+              f"nowhere_p50_ms={figures.p('nowhere', 50):.2f} import_s={figures.import_s:.1f}")
     finally:
         engine.dispose()
         with admin.begin() as conn:

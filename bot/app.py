@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import files, logs, menus, webhooks
+from bot import downloads, logs, menus, webhooks
 from bot.config import Settings
 from bot.line import LineAdapter, quota_left
 from bot.messages import Platform
@@ -82,7 +82,7 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utcnow) -> Fa
     app.state.settings = settings
     app.state.engine = engine
     app.router.routes.extend(webhooks.routes)
-    app.include_router(files.router)
+    app.include_router(downloads.router)
 
     @app.get("/healthz")
     async def healthz(request: Request) -> JSONResponse:

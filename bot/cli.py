@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "invite": ("bot.commands.admin", "one-time invite codes"),
     "telegram": ("bot.commands.telegram_setup", "Telegram set-up"),
     "db": ("bot.commands.admin", "database maintenance"),
+    "inbox": ("bot.commands.admin", "stored webhook events"),
     "projects": ("bot.commands.projects", "plan projects: import, export, find"),
     "window": ("bot.commands.deadlines", "plan-submission windows and their reminders"),
     "workshop": ("bot.commands.rsvp", "workshops: create, list, invite, export, check-in"),

@@ -84,6 +84,9 @@ class Settings(BaseSettings):
     checkin_early_hours: float = Field(0.0, validation_alias=_env("COORDBOT_CHECKIN_EARLY_HOURS"))
     """The check-in desk opens this long before midnight of a workshop's first day (e.g. 6 for the evening
     before); it closes when the workshop ends."""
+    user_rate_per_min: float = Field(30.0, validation_alias=_env("COORDBOT_USER_RATE_PER_MIN"))
+    user_burst: int = Field(10, validation_alias=_env("COORDBOT_USER_BURST"))
+    """Events one person may send at once before the rate above applies; the excess is stored, not handled."""
     quiet_start: str = Field("21:00", validation_alias=_env("COORDBOT_QUIET_START"))
     quiet_end: str = Field("07:00", validation_alias=_env("COORDBOT_QUIET_END"))
     inbox_retention_days: int = Field(90, ge=1, validation_alias=_env("COORDBOT_INBOX_RETENTION_DAYS"))

@@ -40,3 +40,7 @@ class UsageError(DomainError):
 
 APOLOGY = Text("ขออภัย ระบบขัดข้องชั่วคราว ทีมงานได้รับแจ้งแล้ว กรุณาลองอีกครั้ง",
                "Sorry, something went wrong on our side. The team has been told; please try again.")
+
+SLOW_DOWN = Text("ข้อความเข้ามาเร็วเกินไป กรุณารอสักครู่แล้วส่งใหม่อีกครั้ง ข้อความที่ส่งมาในระหว่างนี้จะยังไม่ได้รับการตอบ",
+                 "You are sending messages too fast. Please wait a minute and send again; "
+                 "messages sent meanwhile are not answered.")

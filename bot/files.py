@@ -1,9 +1,9 @@
-"""Files the service serves for workshops: the `.ics` calendar entry, each attendee's check-in QR code, and
-attendee exports (CSV with a BOM so Excel reads the Thai, and XLSX).
+"""Files for workshops: the `.ics` calendar entry, each attendee's check-in QR code, and attendee exports (CSV
+with a BOM so Excel reads the Thai, and XLSX), and the signed links to them (`bot.downloads` serves them).
 
 Chat platforms can only show a file by URL, so the URLs are built on `settings.public_url` and carry a token
 signed with the workshop's own secret: nobody can guess a link they were not given. Export links also name who
-asked and expire; every download is written to the audit log.
+asked and expire.
 """
 
 from __future__ import annotations
@@ -11,25 +11,18 @@ from __future__ import annotations
 import io
 import re
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import Response
-from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.config import Settings
 from bot.vocab import ROLE
 from storage import reference
-from storage.db import transaction
-from storage.models import Person, Role
-from storage.people import accounts_of, audit
-from storage.rsvp import Rsvp, Workshop, attendees, get_workshop
-from storage.tables import write_table
-
-router = APIRouter(prefix="/files/ws")
+from storage.people import accounts_of
+from storage.rsvp import Rsvp, Workshop, attendees
+from storage.tables import Cell, write_table
 
 EXPORT_VALID = timedelta(hours=24)
-NO_STORE = {"Cache-Control": "no-store"}
 """Each link is a bearer credential for personal data: no browser or proxy cache may keep a copy."""
 FORMATS = {"csv": "text/csv; charset=utf-8",
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -112,15 +105,17 @@ def qr_png(code: str) -> bytes:
     return buffer.getvalue()
 
 
-def export_rows(*, session: Session, workshop: Workshop, contacts: bool) -> list[list[str]]:
-    """The attendee list (seated, then offered, then the waitlist), header first; contacts only when asked."""
-    rows = [HEADER + (CONTACT_HEADER if contacts else [])]
+def export_rows(*, session: Session, workshop: Workshop, contacts: bool, tz: ZoneInfo) -> list[list[Cell]]:
+    """The attendee list (seated, then offered, then the waitlist), header first; contacts only when asked.
+    Check-in times are the local wall clock, as the desk saw them."""
+    rows: list[list[Cell]] = [[*HEADER, *(CONTACT_HEADER if contacts else [])]]
     for rsvp, person in attendees(session=session, workshop=workshop):
         province = reference.province(rsvp.province_iso) if rsvp.province_iso else None
         cluster = reference.cluster(province.cluster).name_th if province and province.cluster else ""
-        row = [province.name_th if province else "", cluster, person.name, person.position, ROLE[person.role].th,
-               STATUS_TH.get(rsvp.status, rsvp.status), rsvp.delegate_name, rsvp.delegate_position,
-               rsvp.checked_in_at.isoformat(timespec="minutes") if rsvp.checked_in_at else ""]
+        arrived = rsvp.checked_in_at.astimezone(tz).replace(tzinfo=None) if rsvp.checked_in_at else None
+        row: list[Cell] = [province.name_th if province else "", cluster, person.name, person.position,
+                           ROLE[person.role].th, STATUS_TH.get(rsvp.status, rsvp.status), rsvp.delegate_name,
+                           rsvp.delegate_position, arrived]
         if contacts:
             assert person.id is not None
             chats = ", ".join(f"{a.platform}:{a.display_name or a.user_id}"
@@ -130,72 +125,8 @@ def export_rows(*, session: Session, workshop: Workshop, contacts: bool) -> list
     return rows
 
 
-def render_export(*, session: Session, workshop: Workshop, fmt: str, contacts: bool) -> bytes:
+def render_export(*, session: Session, workshop: Workshop, fmt: str, contacts: bool, tz: ZoneInfo) -> bytes:
     buffer = io.BytesIO()
-    write_table(buffer, export_rows(session=session, workshop=workshop, contacts=contacts), fmt=fmt, sheet="attendees")
+    write_table(buffer, export_rows(session=session, workshop=workshop, contacts=contacts, tz=tz), fmt=fmt,
+                sheet="attendees")
     return buffer.getvalue()
-
-
-def _engine(request: Request) -> Engine:
-    engine: Engine = request.app.state.engine
-    return engine
-
-
-def _now(request: Request) -> datetime:
-    now: datetime = request.app.state.service.clock()
-    return now
-
-
-def _workshop(session: Session, workshop_id: int) -> Workshop:
-    workshop = get_workshop(session=session, workshop_id=workshop_id)
-    if workshop is None:
-        raise HTTPException(404)
-    return workshop
-
-
-@router.get("/{workshop_id}/{token}.ics")
-def calendar(workshop_id: int, token: str, request: Request) -> Response:
-    with transaction(_engine(request)) as session:
-        workshop = _workshop(session, workshop_id)
-        if not workshop.verify("ics", token):
-            raise HTTPException(404)
-        body = ics_text(workshop, request.app.state.settings.public_url, _now(request))
-    return Response(body, media_type="text/calendar; charset=utf-8",
-                    headers={**NO_STORE, "Content-Disposition": f'attachment; filename="workshop-{workshop_id}.ics"'})
-
-
-@router.get("/{workshop_id}/qr/{rsvp_id}/{token}.png")
-def qr(workshop_id: int, rsvp_id: int, token: str, request: Request) -> Response:
-    with transaction(_engine(request)) as session:
-        workshop = _workshop(session, workshop_id)
-        row = session.get(Rsvp, rsvp_id)
-        if row is None or row.workshop_id != workshop_id or not workshop.verify(f"qr:{row.id}:{row.code}", token):
-            raise HTTPException(404)
-        code = row.code
-    return Response(qr_png(code), media_type="image/png", headers=NO_STORE)
-
-
-@router.get("/{workshop_id}/export/{person_id}/{expires}/{contacts}/{token}.{fmt}")
-def export(workshop_id: int, person_id: int, expires: int, contacts: int, token: str, fmt: str,
-           request: Request) -> Response:
-    if fmt not in FORMATS or contacts not in (0, 1):
-        raise HTTPException(404)
-    now = _now(request)
-    with transaction(_engine(request)) as session:
-        workshop = _workshop(session, workshop_id)
-        if not workshop.verify(f"export:{fmt}:{contacts}:{person_id}:{expires}", token):
-            raise HTTPException(404)
-        if now.timestamp() > expires:
-            raise HTTPException(410, "this export link has expired; ask for a new one")
-        # The link was made for an admin: it stops working as soon as they are no longer one, not 24 h later.
-        person = session.get(Person, person_id)
-        still_admin = person is not None and person.role == Role.admin
-        body = (render_export(session=session, workshop=workshop, fmt=fmt, contacts=bool(contacts))
-                if still_admin else None)
-        audit(session=session, person_id=person.id if person else None,
-              action="workshop_export" if still_admin else "workshop_export_refused", workshop=workshop_id,
-              format=fmt, contacts=bool(contacts), via="download", link_for=person_id)
-    if body is None:
-        raise HTTPException(403, "the person this link was made for is no longer an admin")
-    return Response(body, media_type=FORMATS[fmt], headers={
-        **NO_STORE, "Content-Disposition": f'attachment; filename="workshop-{workshop_id}-attendees.{fmt}"'})

@@ -131,6 +131,10 @@ class LineAdapter:
         except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
             raise WebhookRejected(400, "malformed webhook body") from exc
 
+    def sender(self, raw: dict[str, Any]) -> str:
+        source = raw.get("source")
+        return str(source.get("userId", "")) if isinstance(source, dict) else ""
+
     def parse(self, raw: dict[str, Any], received_at: datetime) -> Incoming | None:
         try:
             event = Event.from_dict(raw)

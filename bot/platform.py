@@ -56,6 +56,10 @@ class Adapter(Protocol):
         """Verify and split a webhook into (event id, raw event) pairs; raise `WebhookRejected` if bad."""
         ...
 
+    def sender(self, raw: dict[str, Any]) -> str:
+        """The user id behind one raw event (the `Incoming.user_id` it parses to), or "" if it has none."""
+        ...
+
     def parse(self, raw: dict[str, Any], received_at: datetime) -> Incoming | None:
         """One stored raw event as a neutral message; None for events the service ignores."""
         ...

@@ -15,7 +15,8 @@ from sqlmodel import Session
 from bot import menus
 from bot.config import Settings
 from bot.context import Context
-from bot.errors import APOLOGY
+from bot.errors import APOLOGY, SLOW_DOWN
+from bot.i18n import Text
 from bot.messages import Incoming, Kind, Platform, Reply
 from bot.outbox import Outbox
 from bot.platform import Adapter
@@ -23,7 +24,7 @@ from bot.router import Routes
 from scheduler import Scheduler
 from storage.db import is_sqlite, transaction, utcnow
 from storage.groupcommit import GroupCommit
-from storage.inbox import claim_next, store_events
+from storage.inbox import Allowance, Limit, claim_next, store_events, take_token
 from storage.models import InboxEvent, InboxStatus
 from storage.outbox import enqueue
 from storage.people import ensure_account
@@ -63,6 +64,7 @@ class Service:
         self.tasks: list[asyncio.Task[None]] = []
         self.working: set[asyncio.Task[None]] = set()
         self.loop: asyncio.AbstractEventLoop | None = None
+        self.limit = Limit(per_min=settings.user_rate_per_min, burst=settings.user_burst)
 
     async def start(self, background: bool) -> None:
         self.loop = asyncio.get_running_loop()
@@ -91,7 +93,7 @@ class Service:
         adapter = self.adapters.get(platform)
         if adapter is None:
             raise LookupError(platform)
-        events = adapter.read_webhook(body, headers)
+        events = [(event_id, adapter.sender(raw), raw) for event_id, raw in adapter.read_webhook(body, headers)]
         if not events:
             return 0  # LINE's verify call
         stored = await self.inbox.run(partial(store_events, platform=platform, events=events, now=self.clock()))
@@ -107,7 +109,10 @@ class Service:
         task.add_done_callback(self.working.discard)
 
     def handle_next(self) -> bool:
-        """Handle the oldest pending event in one transaction with its replies; False when none is left."""
+        """Handle the next pending event (fair across senders) in one transaction with its replies; False when
+        none is left. An event over its sender's rate limit is kept as throttled and not handled: replying to a
+        flood later would only fill the outbox with stale answers, and a person who was asked to slow down sends
+        again what they still need."""
         self.after_commit = []
         with transaction(self.engine) as session:
             row = claim_next(session=session)
@@ -122,7 +127,7 @@ class Service:
                 row.status = InboxStatus.failed
                 row.error = f"{type(exc).__name__}: {exc}"[:2000]
                 self.after_commit = []
-                self._apologize(session, row)
+                self._tell(session, row, APOLOGY)
             row.handled_at = self.clock()
         for hook in self.after_commit:
             hook()
@@ -141,6 +146,12 @@ class Service:
         return handled
 
     def _handle(self, session: Session, row: InboxEvent) -> InboxStatus:
+        allowance = take_token(session=session, platform=row.platform, sender=row.sender, at=row.received_at,
+                               limit=self.limit)
+        if allowance is not Allowance.ok:
+            if allowance is Allowance.first_excess:
+                self._tell(session, row, SLOW_DOWN)
+            return InboxStatus.throttled
         adapter = self.adapters[Platform(row.platform)]
         msg = adapter.parse(row.payload, row.received_at)
         if msg is None:
@@ -173,14 +184,15 @@ class Service:
                 user_id=msg.user_id, chat_id=msg.chat_id, replies=replies or [Reply()], now=self.clock(),
                 reply_token=token, reply_token_expires_at=expires)
 
-    def _apologize(self, session: Session, row: InboxEvent) -> None:
+    def _tell(self, session: Session, row: InboxEvent, text: Text) -> None:
+        """Answer an event that is not handled (failed or throttled) with `text`, if it can be answered."""
         try:
             msg = self.adapters[Platform(row.platform)].parse(row.payload, row.received_at)
         except Exception:
             return
         if msg is not None and not msg.standby:
             ctx = self._context(session, msg)
-            self._reply(session, msg, [Reply(text=ctx.t(APOLOGY))])
+            self._reply(session, msg, [Reply(text=ctx.t(text))])
 
     async def drain(self) -> None:
         """Handle every stored event and send everything due, then return (tests and the CLI use this)."""

@@ -76,6 +76,13 @@ class TelegramAdapter:
         except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
             raise WebhookRejected(400, "malformed update") from exc
 
+    def sender(self, raw: dict[str, Any]) -> str:
+        # An update holds one object (message, callback_query, my_chat_member, ...); its `from` is the user.
+        for value in raw.values():
+            if isinstance(value, dict) and isinstance(value.get("from"), dict):
+                return str(value["from"].get("id", ""))
+        return ""
+
     def parse(self, raw: dict[str, Any], received_at: datetime) -> Incoming | None:
         update = Update.de_json(raw)
         common: dict[str, Any] = {"platform": Platform.telegram, "event_id": str(update.update_id),

@@ -33,6 +33,7 @@ from storage.projects import (
     FINAL,
     LEVEL_TH,
     STATUS_TH,
+    TRIGRAM,
     Filters,
     PlanLevel,
     Project,
@@ -141,6 +142,13 @@ class NothingToSearch(DomainError):
 class KeywordTooShort(DomainError):
     text = Text("คำค้น \"{query}\" สั้นเกินไป (อย่างน้อย {min} ตัวอักษร)",
                 "The keyword \"{query}\" is too short (at least {min} characters).")
+
+
+class KeywordNeedsPlace(DomainError):
+    text = Text("คำค้น \"{query}\" สั้นเกินไปสำหรับค้นทั้งประเทศ (อย่างน้อย {min} ตัวอักษร) "
+                "หรือระบุจังหวัดด้วย เช่น /project เชียงใหม่ {query}",
+                "The keyword \"{query}\" is too short to search the whole country (at least {min} characters); "
+                "or name a province, e.g. /project Chiang Mai {query}")
 
 
 class UnknownCluster(DomainError):
@@ -312,7 +320,10 @@ def parse_query(text: str) -> Query:
         return Query(province_iso=province.iso, keyword=_keyword(" ".join(rest[1:])), filters=filters)
     if (joined := _province_then_words(target)) is not None:
         return Query(province_iso=joined[0], keyword=_keyword(joined[1]), filters=filters)
-    return Query(keyword=_keyword(target), filters=filters)
+    keyword = _keyword(target)
+    if len(keyword) < TRIGRAM:  # no index finds it: only a place's projects are searched
+        raise KeywordNeedsPlace(query=keyword, min=TRIGRAM)
+    return Query(keyword=keyword, filters=filters)
 
 
 def _province_then_words(text: str) -> tuple[str, str] | None:

@@ -1,43 +1,64 @@
-"""The inbox: webhook events stored before they are acknowledged, then handled once."""
+"""The inbox: webhook events stored before they are acknowledged, then handled once, fairly across senders."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from enum import Enum
 from typing import Any
 
-from sqlalchemy import Text, cast, update
+from sqlalchemy import Text, bindparam, cast, func, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from storage.models import InboxEvent, InboxStatus
+from storage.models import InboxEvent, InboxStatus, SenderBucket
 
-HANDLED = (InboxStatus.done, InboxStatus.ignored, InboxStatus.failed)
+HANDLED = (InboxStatus.done, InboxStatus.ignored, InboxStatus.failed, InboxStatus.throttled)
 FORGOTTEN: dict[str, Any] = {}
 """The payload of an event past its retention period."""
 
 
-def store_events(conn: Connection, *, platform: str, events: Sequence[tuple[str, dict[str, Any]]],
+def store_events(conn: Connection, *, platform: str, events: Sequence[tuple[str, str, dict[str, Any]]],
                  now: datetime) -> int:
-    """Insert (event id, payload) pairs, skipping ones already stored; returns how many are new."""
+    """Insert (event id, sender, payload) triples, skipping ones already stored; returns how many are new.
+
+    Each event gets a turn (start-time fair queueing): one after the sender's last pending event, or the turn
+    being handled now if they have none waiting. Handling in turn order then takes one event per waiting sender
+    per round, however many one of them sent."""
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    pending = InboxEvent.status == InboxStatus.pending
+    own_next = (select(col(InboxEvent.turn) + 1)
+                .where(InboxEvent.platform == bindparam("p"), InboxEvent.sender == bindparam("s"), pending)
+                .order_by(col(InboxEvent.id).desc()).limit(1).scalar_subquery())
+    current = select(func.min(InboxEvent.turn)).where(pending).scalar_subquery()
+    larger = func.greatest if dialect is postgresql else func.max
     # One statement without values, executed per row: SQLAlchemy compiles it once and caches it.
     # (RETURNING tells a new row from a repeat; rowcount does not on PostgreSQL.)
-    statement = (dialect.insert(InboxEvent).on_conflict_do_nothing(index_elements=["platform", "event_id"])
+    statement = (dialect.insert(InboxEvent)
+                 .values(turn=larger(func.coalesce(own_next, 0), func.coalesce(current, 0)))
+                 .on_conflict_do_nothing(index_elements=["platform", "event_id"])
                  .returning(InboxEvent.id))
     return sum(conn.execute(statement, {
-        "platform": platform, "event_id": event_id, "payload": payload, "received_at": now,
-        "status": InboxStatus.pending, "attempts": 0, "error": "",
-    }).first() is not None for event_id, payload in events)
+        "platform": platform, "event_id": event_id, "sender": sender, "payload": payload, "received_at": now,
+        "status": InboxStatus.pending, "attempts": 0, "error": "", "p": platform, "s": sender,
+    }).first() is not None for event_id, sender, payload in events)
 
 
 def claim_next(*, session: Session) -> InboxEvent | None:
-    """The oldest pending event, locked so that parallel workers on PostgreSQL never take the same one."""
+    """The pending event whose turn comes first among each sender's oldest, locked so that parallel workers on
+    PostgreSQL never take the same one. Only a sender's oldest pending event qualifies, and one being handled
+    elsewhere is still pending (and locked, so skipped): a person's events are handled one at a time, in order."""
+    earlier = aliased(InboxEvent)
     return session.exec(
         select(InboxEvent)
         .where(InboxEvent.status == InboxStatus.pending)
-        .order_by(col(InboxEvent.id))
+        .where(~select(earlier.id).where(
+            earlier.platform == InboxEvent.platform, earlier.sender == InboxEvent.sender,
+            earlier.status == InboxStatus.pending, col(earlier.id) < InboxEvent.id).exists())
+        .order_by(col(InboxEvent.turn), col(InboxEvent.id))
         .limit(1)
         .with_for_update(skip_locked=True)
     ).first()
@@ -56,3 +77,45 @@ def forget_payloads(*, session: Session, handled_before: datetime) -> int:
         .values(payload=FORGOTTEN)
     )
     return int(result.rowcount)
+
+
+class Allowance(Enum):
+    ok = "ok"
+    first_excess = "first_excess"
+    """Over the limit for the first time since the bucket was last full: the sender is told, once, to slow down."""
+    excess = "excess"
+
+
+@dataclass(frozen=True)
+class Limit:
+    per_min: float
+    burst: int
+
+
+def take_token(*, session: Session, platform: str, sender: str, at: datetime, limit: Limit) -> Allowance:
+    """Spend one of the sender's tokens for an event received `at` (their sending rate, however late it is handled);
+    the bucket refills at `limit.per_min` up to `limit.burst`. During a sustained flood the refilled tokens are
+    still spent (a few messages answered), but the slow-down request is made once per flood."""
+    bucket = session.get(SenderBucket, (platform, sender))
+    if bucket is None:
+        bucket = SenderBucket(platform=platform, sender=sender, tokens=limit.burst, at=at)
+        session.add(bucket)
+    elapsed = max((at - bucket.at).total_seconds(), 0.0)
+    bucket.tokens = min(float(limit.burst), bucket.tokens + elapsed * limit.per_min / 60)
+    bucket.at = max(at, bucket.at)
+    if bucket.tokens >= limit.burst:
+        bucket.throttled = False  # quiet long enough to refill: a later flood is a new one, told again
+    if bucket.tokens >= 1:
+        bucket.tokens -= 1
+        return Allowance.ok
+    first = not bucket.throttled
+    bucket.throttled = True
+    return Allowance.first_excess if first else Allowance.excess
+
+
+def throttled(*, session: Session, limit: int = 20) -> tuple[int, list[InboxEvent]]:
+    """How many events were stored over their sender's limit, and the latest `limit` of them."""
+    where = InboxEvent.status == InboxStatus.throttled
+    count = session.exec(select(func.count()).select_from(InboxEvent).where(where)).one()
+    rows = session.exec(select(InboxEvent).where(where).order_by(col(InboxEvent.id).desc()).limit(limit))
+    return count, list(rows)

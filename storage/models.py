@@ -112,6 +112,8 @@ class InboxStatus(StrEnum):
     done = "done"
     ignored = "ignored"
     failed = "failed"
+    throttled = "throttled"
+    """Over its sender's rate limit: kept for admins to see, never handled (see `bot.service`)."""
 
 
 class InboxEvent(SQLModel, table=True):
@@ -119,18 +121,35 @@ class InboxEvent(SQLModel, table=True):
 
     __table_args__ = (
         UniqueConstraint("platform", "event_id"),
-        Index("ix_inbox_pending", "status", "id"),
+        Index("ix_inbox_fair", "status", "turn", "id"),  # the claim: pending events in turn order
+        Index("ix_inbox_sender", "platform", "sender", "status", "id"),  # a sender's pending events
     )
 
     id: int | None = Field(default=None, primary_key=True)
     platform: str
     event_id: str
+    sender: str = ""
+    """The platform's user id, so events are handled fairly across people and in order for each one."""
+    turn: int = 0
+    """Round-robin position: a sender's next event gets the turn after their previous pending one, a sender with
+    none pending gets the current turn, so one person's backlog cannot push others back (see `store_events`)."""
     payload: dict[str, Any] = json_field()
     received_at: datetime = when(default_factory=utcnow)
     status: InboxStatus = InboxStatus.pending
     attempts: int = 0
     error: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     handled_at: datetime | None = when(nullable=True)
+
+
+class SenderBucket(SQLModel, table=True):
+    """A sender's token bucket for the inbox rate limit, as of their last handled event."""
+
+    platform: str = Field(primary_key=True)
+    sender: str = Field(primary_key=True)
+    tokens: float
+    at: datetime = when()
+    throttled: bool = False
+    """Asked to slow down since the bucket was last full (so not asked again until it has been)."""
 
 
 class OutboxStatus(StrEnum):

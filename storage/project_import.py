@@ -323,7 +323,10 @@ def _upsert(*, session: Session, checked: list[dict[str, Any]], person_id: int |
                         "new": {n: _plain(fields[n]) for n in diff}})
     total = len(fresh) + len(changed)
     for start in range(0, len(fresh), CHUNK):
-        session.execute(insert(Project), fresh[start:start + CHUNK])
+        # RETURNING makes SQLAlchemy send multi-row INSERTs ("insertmanyvalues") rather than a statement per
+        # row: SQLite's title index (FTS5, filled by a trigger) writes its buffer out after every statement, so
+        # fewer statements halve the time the index adds to a large import.
+        session.execute(insert(Project).returning(col(Project.id)), fresh[start:start + CHUNK])
         report("save", start + len(fresh[start:start + CHUNK]), total)
     for start in range(0, len(changed), CHUNK):
         session.execute(update(Project), changed[start:start + CHUNK])
@@ -342,7 +345,7 @@ def _plain(value: Any) -> Any:
 
 # ---- exporting -----------------------------------------------------------------------------------------------
 
-def export_rows(*, session: Session, batch: int = CHUNK) -> Iterator[list[str]]:
+def export_rows(*, session: Session, batch: int = CHUNK) -> Iterator[list[tables.Cell]]:
     """The header and one row per project, in code order, in the import's format (so it re-imports unchanged)."""
     yield [th for _, th in COLUMNS]
     last = ""
@@ -355,13 +358,12 @@ def export_rows(*, session: Session, batch: int = CHUNK) -> Iterator[list[str]]:
             yield [p.code, p.title_th, p.title_en,
                    reference.province(p.province_iso).name_th if p.province_iso else "",
                    reference.cluster(p.cluster_no).name_th if p.cluster_no else "",
-                   LEVEL_TH[p.plan_level], str(p.fiscal_year), p.owner_agency,
-                   f"{p.budget_satang // 100}.{p.budget_satang % 100:02d}", STATUS_TH[p.status],
-                   str(p.progress), p.last_note]
+                   LEVEL_TH[p.plan_level], p.fiscal_year, p.owner_agency,
+                   Decimal(p.budget_satang) / 100, STATUS_TH[p.status], p.progress, p.last_note]
         last = page[-1].code
 
 
-def write_table(path: Path, rows: Iterable[list[str]]) -> int:
+def write_table(path: Path, rows: Iterable[list[tables.Cell]]) -> int:
     """Write CSV or XLSX as the file name says; returns the number of data rows."""
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in tables.FORMATS:

@@ -18,7 +18,22 @@ from enum import StrEnum
 from typing import Any
 
 from rapidfuzz.distance import Levenshtein
-from sqlalchemy import JSON, BigInteger, Column, ColumnElement, Index, Text, UniqueConstraint, func, or_, true
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    ColumnElement,
+    Index,
+    Integer,
+    Text,
+    UniqueConstraint,
+    column,
+    func,
+    or_,
+    table,
+    true,
+)
+from sqlalchemy.orm import Mapped
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from storage import reference
@@ -27,6 +42,12 @@ from storage.models import when
 
 CODE_SHAPE = re.compile(r"^\s*([A-Za-z]{3}|[Gg]\d{2})\s*-?\s*(\d{4})\s*-?\s*(\d{1,4})\s*$")
 MAX_PAGE = 20
+TRIGRAM = 3
+"""Keywords this long are found through a trigram index (pg_trgm on PostgreSQL, FTS5 on SQLite); shorter ones
+are searched within a place only (see `handlers.projects`), since no index helps them."""
+SEARCH = table("project_search", column("rowid", Integer), column("title", Text))
+"""SQLite only: an FTS5 trigram table of each project's Thai and English title (one column, so one indexed LIKE
+covers both), kept by triggers; see migration 0010."""
 IN_BATCH = 2000  # ids per IN (...) list: SQLite allows 32,766 parameters, this stays well under
 
 
@@ -89,6 +110,8 @@ class Project(ProjectBase, table=True):
         # A trigram GIN index on PostgreSQL (substring search in Thai titles); a plain index elsewhere.
         Index("ix_project_title_trgm", "title_th", postgresql_using="gin",
               postgresql_ops={"title_th": "gin_trgm_ops"}),
+        Index("ix_project_title_en_trgm", "title_en", postgresql_using="gin",
+              postgresql_ops={"title_en": "gin_trgm_ops"}),  # English keywords (ILIKE); migration 0010
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -201,6 +224,13 @@ def listing(
     if filters.fiscal_year is not None:
         query = query.where(Project.fiscal_year == filters.fiscal_year)
     size = min(limit, MAX_PAGE) + 1
+    if keyword and len(keyword) >= TRIGRAM and session.get_bind().dialect.name == "sqlite":
+        # The trigram index delivers matching ids newest first, so the page is read from it and nothing else.
+        found = _like(SEARCH.c.title, keyword)
+        query = query.join(SEARCH, SEARCH.c.rowid == Project.id).where(found)
+        if before is not None:
+            query = query.where(SEARCH.c.rowid < int(before))
+        return list(session.exec(query.order_by(SEARCH.c.rowid.desc()).limit(size)))
     if keyword:
         query = query.where(_contains(keyword))
         if before is not None:
@@ -229,12 +259,21 @@ def cursor(project: Project, keyword: str | None) -> str:
 
 def _contains(keyword: str) -> ColumnElement[bool]:
     """Substring match: Thai has no spaces, so "เกษตร" must match inside "โครงการพัฒนาเกษตรอัจฉริยะ"."""
-    escaped = keyword.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    found: ColumnElement[bool] = col(Project.title_th).like(f"%{escaped}%", escape="\\")
+    found: ColumnElement[bool] = _like(col(Project.title_th), keyword)
     # Thai words are searched in Thai titles only, so PostgreSQL can use the trigram index alone.
     if keyword.isascii():
-        found = found | col(Project.title_en).ilike(f"%{escaped}%", escape="\\")
+        found = found | _like(col(Project.title_en), keyword, ignore_case=True)
     return found
+
+
+def _like(column: ColumnElement[str] | Mapped[str], keyword: str, ignore_case: bool = False) -> ColumnElement[bool]:
+    """`column` contains `keyword`, its LIKE wildcards taken literally. Without wildcards there is no ESCAPE
+    clause: SQLite hands only a plain two-argument LIKE to the FTS5 index."""
+    like = column.ilike if ignore_case else column.like
+    if not any(c in keyword for c in "\\%_"):
+        return like(f"%{keyword}%")
+    escaped = keyword.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return like(f"%{escaped}%", escape="\\")
 
 
 @dataclass(frozen=True)

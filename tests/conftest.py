@@ -124,6 +124,7 @@ def settings(database_url: str, emulator: EmulatorServer) -> Settings:
         telegram_api_base_url=emulator.telegram_base_url,
         background_workers=False, scheduler_enabled=False, auto_migrate=False, send_timeout_s=2.0, menus=False,
         telegram_per_chat_per_s=1000.0, telegram_rate_per_s=1000.0, line_rate_per_s=1000.0,
+        user_burst=1000,  # conversations in tests happen at one frozen instant; tests/bot/test_fairness.py sets it
         _env_file=None,
     )
 

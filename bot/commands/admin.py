@@ -1,5 +1,5 @@
-"""`coordbot seed-demo`, `coordbot invite create|list|revoke`, `coordbot db upgrade`: setting up the network from
-the shell."""
+"""`coordbot seed-demo`, `coordbot invite create|list|revoke`, `coordbot db upgrade`, `coordbot inbox throttled`:
+setting up and watching the network from the shell."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from storage import reference
 from storage.db import transaction, utcnow
 from storage.demo import seed_all
 from storage.directory import InviteNotRevocable, revoke_invite
+from storage.inbox import throttled
 from storage.models import Role
 from storage.people import create_invite, list_invites
 
@@ -77,6 +78,16 @@ def cmd_invite_revoke(args: argparse.Namespace, settings: Settings, engine: Engi
     return 0
 
 
+@with_database
+def cmd_inbox_throttled(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
+    with transaction(engine) as session:
+        count, rows = throttled(session=session, limit=args.limit)
+    print(f"{count} events over their sender's rate limit (kept, not handled)")
+    for row in rows:
+        print(f"{row.received_at:%Y-%m-%d %H:%M:%S}  {row.platform:<8} {row.sender}  event {row.event_id}")
+    return 0
+
+
 def register(sub: Subparsers, add: Add) -> None:
     add("seed-demo", cmd_seed_demo)
 
@@ -93,3 +104,7 @@ def register(sub: Subparsers, add: Add) -> None:
 
     db = add("db", lambda a: 2).add_subparsers(dest="action", required=True)
     add("upgrade", cmd_db_upgrade, "apply schema migrations", db)
+
+    inbox = add("inbox", lambda a: 2).add_subparsers(dest="action", required=True)
+    over = add("throttled", cmd_inbox_throttled, "count and list the latest events kept as throttled", inbox)
+    over.add_argument("--limit", type=int, default=20, help="how many of the latest to list")

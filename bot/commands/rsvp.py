@@ -147,7 +147,8 @@ def cmd_export(args: argparse.Namespace, settings: Settings, engine: Engine) -> 
         if workshop is None:
             print(f"no workshop #{args.id}", file=sys.stderr)
             return 2
-        body = render_export(session=session, workshop=workshop, fmt=args.format, contacts=args.contacts)
+        body = render_export(session=session, workshop=workshop, fmt=args.format, contacts=args.contacts,
+                             tz=settings.tz)
         output = Path(args.output or f"workshop-{args.id}-attendees.{args.format}")
         output.write_bytes(body)
         told = record_export(session=session, workshop=workshop, by=None, fmt=args.format,

@@ -20,7 +20,8 @@ def modules_after(*argv: str) -> set[str]:
     return set(done.stdout.split("\n")[-2].split())
 
 
-@pytest.mark.parametrize("argv", [("--help",), ("window", "--help"), ("window", "list"), ("invite", "list")])
+@pytest.mark.parametrize("argv", [("--help",), ("window", "--help"), ("window", "list"), ("people", "list"),
+                                  ("invite", "list"), ("audit",)])
 def test_quick_commands_do_not_load_the_platform_sdks(argv: tuple[str, ...]) -> None:
     assert modules_after(*argv) == set()
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime
 from urllib.parse import urlsplit
 
 import httpx
@@ -174,3 +175,28 @@ async def test_an_export_with_contacts_from_the_cli_is_told_to_every_admin(
                           "ด้วยคำสั่ง coordbot บนเซิร์ฟเวอร์"]
     else:
         assert screen == []
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+async def test_check_in_times_are_exported_in_bangkok_time_as_excel_reads_them(
+    phones: Phones, service: Service, client: httpx.AsyncClient, fmt: str
+) -> None:
+    admin, attendee = phones.telegram(9), phones.line(1)
+    register(admin, Role.admin, name="สุนีย์")
+    person = register(attendee, Role.coordinator, "TH-50", name="กนกพร")
+    workshop = make_workshop(service)
+    await attendee.settle()
+    await attendee.press("เข้าร่วม")
+    phones.clock.advance(days=10)  # 2026-03-12 03:00 UTC: 10:00 in Bangkok, the workshop's first morning
+    await admin.say(f"/checkin {row_of(service, workshop, person).code}")
+    await export(admin, workshop, f"ส่งออก {fmt.upper()}")
+    content = (await client.get(last_document(service))).content
+    if fmt == "csv":
+        header, row = list(csv.reader(content.decode("utf-8-sig").splitlines()))[:2]
+        assert row[header.index("ลงทะเบียนหน้างาน")] == "2026-03-12 10:00"
+        return
+    sheet = load_workbook(io.BytesIO(content)).active
+    assert sheet is not None
+    header = [cell.value for cell in sheet[1]]
+    arrived = sheet.cell(row=2, column=header.index("ลงทะเบียนหน้างาน") + 1)
+    assert arrived.is_date and arrived.value == datetime(2026, 3, 12, 10, 0)  # noqa: DTZ001 (Excel has no zones)

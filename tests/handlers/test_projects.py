@@ -169,6 +169,8 @@ async def test_unknown_code_says_not_found_and_offers_nearest_codes(phones: Phon
     ("/project 😀🎉", "กรุณาพิมพ์รหัสโครงการ"),
     ("/project " + "ก" * 150, "ยาวเกินไป"),
     ("/project ก", "สั้นเกินไป"),
+    ("/project นา", "ระบุจังหวัดด้วย เช่น /project เชียงใหม่ นา"),  # no index finds 2 letters: a place is needed
+    ("/project เชียงใหม่ นา", "CMI-2569-0001"),
     ("/project ไม่มีโครงการนี้แน่นอน", "ไม่พบโครงการ"),
     ("/project เกษตรsmart", "ไม่พบโครงการ"),
     ("/project 🌾เกษตร", "CMI-2569-0001"),

@@ -126,11 +126,35 @@ def test_formula_like_titles_and_notes_are_exported_quoted_and_reimport_unchange
 
         sheet = load_workbook(out).active
         assert sheet is not None
-        assert {cell.data_type for row in sheet.iter_rows() for cell in row if cell.value is not None} == {"s"}
+        types = {cell.data_type for row in sheet.iter_rows() for cell in row if cell.value is not None}
+        assert types == {"s", "n"}  # text and numbers; never "f", a formula
         cells = [[str(cell.value or "") for cell in row] for row in sheet.iter_rows(min_row=2)]
     assert {row[0]: (row[2], row[11]) for row in cells} == {
         "CMI-2569-0012": ("'=1+1", '\'=HYPERLINK("http://x","y")'), "KKN-2569-0001": ("'@SUM(A1)", "''-already"),
         "G01-2568-0003": ("'+66", "'quoted'")}
+    result = run_import(engine, out)
+    assert result.ok and (result.created, result.updated, result.unchanged) == (0, 0, 3)
+
+
+def test_an_xlsx_export_has_numbers_an_admin_can_sum_and_a_header_that_stays_in_view(
+    engine: Engine, tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    run_import(engine, write_csv(tmp_path / "a.csv", GOOD))
+    out = tmp_path / "out.xlsx"
+    with Session(engine) as session:
+        write_table(out, export_rows(session=session))
+    sheet = load_workbook(out).active
+    assert sheet is not None and sheet.freeze_panes == "A2"
+    header = [cell.value for cell in sheet[1]]
+    first = {name: cell for name, cell in zip(header, sheet[2], strict=True)}
+    budget, year, progress = first["งบประมาณ (บาท)"], first["ปีงบประมาณ"], first["ความก้าวหน้า (%)"]
+    assert isinstance(budget.value, int | float) and budget.number_format == "#,##0.00"
+    assert isinstance(year.value, int) and year.value > 2500
+    assert isinstance(progress.value, int)
+    title_column = header.index("ชื่อโครงการ") + 1
+    assert (sheet.column_dimensions[chr(ord("A") + title_column - 1)].width or 0) > 12  # fits the Thai titles
     result = run_import(engine, out)
     assert result.ok and (result.created, result.updated, result.unchanged) == (0, 0, 3)
 
