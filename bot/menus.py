@@ -37,6 +37,8 @@ HALF_HEIGHT = 843
 TAB_BAR = 230
 COLUMNS = 3
 MAX_AREAS_PER_TAB = 6
+FAILED = "!"
+"""Prefix of an account's `menu` when its platform refused the link; `sync` tries those again."""
 LINK_BATCH = 500
 """LINE's bulk link and unlink take at most 500 user ids (messaging-api.yml RichMenuBulkLinkRequest)."""
 ART_VERSION = "3"
@@ -224,14 +226,16 @@ def commands(role: Role, lang: str) -> list[Command]:
 
 
 def mark_stale(*, session: Session) -> int:
-    """Accounts given an older layout of their menu are due again. Thai-speaking guests see the default menu,
-    which needs no link, so they are due only when a change marks them (`storage.people.menu_due`)."""
+    """Accounts given an older layout of their menu, or refused before, are due again. Thai-speaking guests see
+    the default menu, which needs no link, so they are due only when a change marks them
+    (`storage.people.menu_due`)."""
     keys = {(m.role, m.lang): m.key for m in all_menus()}
     due = 0
     rows = session.exec(select(Account, Person).join(Person, col(Person.id) == col(Account.person_id))
                         .where(col(Account.menu).is_not(None)))
     for account, person in rows:
-        if (person.role, person.lang) != (Role.guest, "th") and account.menu != keys.get((person.role, person.lang)):
+        stale = (person.role, person.lang) != (Role.guest, "th") and account.menu != keys[(person.role, person.lang)]
+        if stale or str(account.menu).startswith(FAILED):
             account.menu = None
             session.add(account)
             due += 1
@@ -249,29 +253,43 @@ def _due(session: Session, platforms: Sequence[str], limit: int) -> list[tuple[A
 async def link_due(engine: Engine, linkers: Mapping[Platform, Adapter]) -> int:
     """Give every account marked due its role's menu: one call for one account, bulk calls for many.
 
-    An account whose platform refuses stays due and is tried again on the next round."""
+    If a bulk call is refused, its accounts are tried one by one; an account its platform still refuses (e.g. a
+    Telegram chat the bot cannot reach) is marked failed, and tried again at the next `sync`."""
     with transaction(engine) as session:
-        rows = [(a.id or 0, a.platform, a.user_id, a.chat_id, p.role, p.lang)
+        rows = [(a.id or 0, a.platform, a.user_id, p.role, p.lang)
                 for a, p in _due(session, [str(p) for p in linkers], 10 * LINK_BATCH)]
-    linked: list[tuple[int, str]] = []
-    for (platform, role, lang), group in groupby(rows, key=lambda r: (r[1], r[4], r[5])):
+    done: list[tuple[int, str]] = []
+    for (platform, role, lang), group in groupby(rows, key=lambda r: (r[1], r[3], r[4])):
         members = list(group)
         key = build(Role(role), lang).key
+        linker = linkers[Platform(platform)]
         for start in range(0, len(members), LINK_BATCH):
             batch = members[start:start + LINK_BATCH]
-            try:
-                await linkers[Platform(platform)].link_menu([m[3] for m in batch], Role(role), lang)
-            except Exception:
-                log.exception("linking %d %s accounts to the %s menu failed", len(batch), platform, key)
-                continue
-            linked += [(m[0], key) for m in batch]
-    if linked:
+            if await _linked(linker, [m[2] for m in batch], Role(role), lang):
+                done += [(m[0], key) for m in batch]
+            elif len(batch) == 1:
+                done.append((batch[0][0], FAILED + key))
+            else:  # one refused id fails a whole bulk call: try each on its own
+                for member in batch:
+                    ok = await _linked(linker, [member[2]], Role(role), lang)
+                    done.append((member[0], key if ok else FAILED + key))
+    if done:
         with transaction(engine) as session:
-            for account_id, key in linked:
+            for account_id, key in done:
                 account = session.get(Account, account_id)
                 if account is not None and account.menu is None:
                     account.menu = key
-    return len(linked)
+    return sum(1 for _, key in done if not key.startswith(FAILED))
+
+
+async def _linked(linker: Adapter, user_ids: list[str], role: Role, lang: str) -> bool:
+    try:
+        await linker.link_menu(user_ids, role, lang)
+    except Exception as exc:
+        log.warning("linking %d %s accounts to the %s menu failed: %r", len(user_ids), linker.platform,
+                    page_prefix(role, lang), exc)
+        return False
+    return True
 
 
 async def sync(engine: Engine, linkers: Mapping[Platform, Adapter]) -> list[str]:

@@ -206,3 +206,25 @@ async def test_a_message_that_waited_behind_a_backlog_shows_the_loading_indicato
     phones.clock.advance(seconds=3)  # the worker gets to it three seconds later
     await line.settle()
     assert [c.target for c in phones.state.calls("line", "chat/loading/start")] == [line.user_id]
+
+
+async def test_a_refused_link_is_tried_alone_marked_failed_and_retried_at_the_next_sync(
+        phones: Phones, service: Service) -> None:
+    state = phones.state
+    people = [phones.telegram(n) for n in range(1, 4)]
+    for phone in people:
+        await phone.say("/help")
+    with transaction(service.engine) as session:
+        for entry in directory.people(session=session, role=Role.guest):
+            directory.change(session=session, target=entry.person, by=None, role=Role.coordinator)
+    # The first chat is refused twice: in the call for all three, and again on its own.
+    state.inject_fault("telegram", "setMyCommands", status=400, count=2, message="Bad Request: chat not found")
+    await service.drain()
+    chats = {p.user_id: state.telegram_commands.get((f"chat:{p.user_id}", "")) for p in people}
+    assert chats[people[0].user_id] is None and chats[people[1].user_id] and chats[people[2].user_id]
+    before = len(state.calls("telegram", "setMyCommands"))
+    await service.drain()
+    assert len(state.calls("telegram", "setMyCommands")) == before  # not retried on every round
+
+    await menus.sync(service.engine, service.adapters)
+    assert state.telegram_commands[(f"chat:{people[0].user_id}", "")]
