@@ -75,6 +75,7 @@ def change(*, session: Session, target: Person, by: int | None, role: Role | Non
     if changed:
         session.add(target)
         audit(session=session, person_id=by, action="person_changed", person=target.id, **changed)
+    if "role" in changed:
         menu_due(session=session, person_id=target.id)
     return changed
 
