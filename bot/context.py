@@ -11,11 +11,11 @@ from sqlmodel import Session
 
 from bot.config import Settings
 from bot.i18n import Text, format_datetime
+from bot.planner import NoPlanner, Planner
 from storage.models import Account, Person
 
 if TYPE_CHECKING:
     from bot.router import Routes
-    from scheduler import Scheduler
 
 
 @dataclass
@@ -26,12 +26,11 @@ class Context:
     now: datetime
     settings: Settings
     routes: Routes
-    scheduler: Scheduler | None = None
-    after_commit: list[Callable[[], None]] = field(default_factory=list)
+    planner: Planner = field(default_factory=NoPlanner)
+    """Jobs to plan or cancel because of this change; carried out once the handler's transaction commits."""
     line_quota: Callable[[], int | None] = lambda: None
     """LINE messages left this month (None: no limit, or no LINE): a call to LINE through its adapter, given by
     the service, so a handler needs no platform code to show the quota."""
-    """Work that must wait for the handler's transaction, e.g. planning jobs (the job store commits on its own)."""
 
     @property
     def lang(self) -> str:

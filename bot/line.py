@@ -53,6 +53,7 @@ from linebot.v3.webhooks import (
     LocationMessageContent,
     MessageEvent,
     PostbackEvent,
+    StickerMessageContent,
     TextMessageContent,
     UnfollowEvent,
 )
@@ -326,6 +327,8 @@ def _kind_of(event: Event) -> tuple[Kind, str, str]:
             return Kind.text, event.message.text, ""
         if isinstance(event.message, LocationMessageContent):
             return Kind.location, event.message.title or "", ""
+        if isinstance(event.message, StickerMessageContent):
+            return Kind.sticker, "", ""
         return Kind.other, "", ""
     if isinstance(event, PostbackEvent):
         return Kind.button, "", event.postback.data

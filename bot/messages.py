@@ -19,6 +19,7 @@ class Kind(StrEnum):
     text = "text"
     button = "button"
     location = "location"
+    sticker = "sticker"
     follow = "follow"
     unfollow = "unfollow"
     joined = "joined"

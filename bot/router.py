@@ -18,6 +18,7 @@ from bot.errors import BadButton, DomainError, NotAllowed
 from bot.i18n import Text
 from bot.messages import Button, Incoming, Kind, Platform, Reply
 from bot.payloads import Cmd, Payload, PayloadError, prefix_of
+from bot.understand import Vocabulary, normalize
 from bot.vocab import ROLES
 from storage.models import Role
 from storage.people import audit
@@ -57,6 +58,10 @@ class Command:
     summary: Text | None
     label: Text | None
     private: bool = False
+    aliases: tuple[str, ...] = ()
+    example: Text | None = None
+    verbatim: bool = False
+    shortcuts: dict[str, str] = field(default_factory=dict)
     slow: bool = False
 
 
@@ -86,18 +91,23 @@ class Router:
 
     def command(
         self, *words: str, roles: Iterable[Role] | None = None, summary: Text | None = None,
-        label: Text | None = None, private: bool = False, slow: bool = False,
+        label: Text | None = None, private: bool = False, aliases: Iterable[str] = (), example: Text | None = None,
+        verbatim: bool = False, shortcuts: dict[str, str] | None = None, slow: bool = False,
     ) -> Callable[[Handler], Handler]:
         """Register a command answered to `/word`, `word` and its Thai forms.
 
-        `summary` lists it in the help menu; `label` (at most 20 characters, LINE's limit) gives it a menu button;
-        `private` answers it only in a one-to-one chat (in a group, the reply says where to ask instead);
-        `slow` (searches, exports) shows the platform's loading indicator before it is handled.
+        `summary` lists it in the help menu, with `example`; `label` (at most 20 characters, LINE's limit) gives
+        it a menu button; `private` answers it only in a one-to-one chat (in a group, the reply says where to ask
+        instead). `aliases` are synonyms and common misspellings, understood but not shown. `verbatim` hands the
+        argument over exactly as typed (free text: an announcement, a name). `shortcuts` are words that mean this
+        command with a first argument (`สถานะ 1` = `/broadcast status 1`). `slow` (searches, exports) shows the
+        platform's loading indicator before it is handled.
         """
 
         def decorate(handler: Handler) -> Handler:
             self.commands.append(Command(tuple(w.lower() for w in words), handler,
-                                         frozenset(roles) if roles else None, summary, label, private, slow))
+                                         frozenset(roles) if roles else None, summary, label, private,
+                                         tuple(aliases), example, verbatim, dict(shortcuts or {}), slow))
             return handler
 
         return decorate
@@ -131,12 +141,6 @@ class Router:
         return decorate
 
 
-def command_word(text: str) -> str:
-    """`/Help@coordbot now` -> `help`; `ลงทะเบียน ABC` -> `ลงทะเบียน`."""
-    first = text.strip().split(maxsplit=1)[0] if text.strip() else ""
-    return first.removeprefix("/").split("@", 1)[0].lower()
-
-
 class Routes:
     """All feature routers in order, plus the reply for anything nobody handles."""
 
@@ -159,15 +163,39 @@ class Routes:
                 self.by_prefix[prefix] = route
             self.by_event.update(router.events)
             self.private_events |= router.private_events
+        self.vocabulary: Vocabulary[tuple[str, str]] = Vocabulary(
+            (form, (cmd.words[0], first))
+            for cmd in self.by_word.values()
+            for form, first in [*((w, "") for w in (*cmd.words, *cmd.aliases)), *cmd.shortcuts.items()])
 
-    def visible_commands(self, role: Role) -> list[Command]:
-        """Commands this role may use, in registration order, for the help menu."""
-        return [c for r in self.routers for c in r.commands if c.summary and _allowed(role, c.roles)]
+    def match(self, text: str) -> tuple[Command, str] | None:
+        """The command typed at the start of `text` (longest word, alias or misspelling) and its argument."""
+        found = self.vocabulary.match(text)
+        if found is None:
+            return None
+        word, first = found.target
+        cmd = self.by_word[word]
+        args = found.args
+        if cmd.verbatim and not first and args:
+            if found.glued:
+                return None  # free text must be set apart: "ประกาศนียบัตร" is a certificate, not an announcement
+            args = found.as_typed
+        return cmd, f"{first} {args}".strip()
+
+    def visible_groups(self, role: Role) -> list[tuple[str, list[Command]]]:
+        """The help menu's commands for this role, grouped by feature (router name), in registration order."""
+        groups = [(r.name, [c for c in r.commands if c.summary and _allowed(role, c.roles)]) for r in self.routers]
+        return [(name, group) for name, group in groups if group]
+
+    def usable_commands(self, role: Role) -> list[Command]:
+        """Every command this role may use, listed or not, for "did you mean"."""
+        return [c for r in self.routers for c in r.commands if _allowed(role, c.roles)]
 
     def is_slow(self, msg: Incoming) -> bool:
         """Whether the answer to this message may take long enough to show a loading indicator first."""
         if msg.kind == Kind.text:
-            return getattr(self.by_word.get(command_word(msg.text)), "slow", False)
+            found = self.match(msg.text)
+            return found is not None and found[0].slow
         if msg.kind != Kind.button:
             return False
         if prefix_of(msg.payload) == Cmd.prefix:
@@ -198,15 +226,17 @@ class Routes:
         if msg.kind == Kind.button:
             return self._button(msg, ctx)
         if msg.kind == Kind.text:
-            cmd = self.by_word.get(command_word(msg.text))
-            if cmd is not None:
+            found = self.match(msg.text)
+            if found is not None:
+                cmd, args = found
                 self._check(cmd.roles, cmd.private, msg, ctx, cmd.words[0])
-                return cmd.handler(msg, ctx)
+                return cmd.handler(msg.model_copy(update={"text": f"/{cmd.words[0]} {args}".strip()}), ctx)
+            typed = msg.model_copy(update={"text": normalize(msg.text)})
             for router in self.routers:
                 for matcher, handler, private in router.texts:
-                    if matcher(msg.text):
-                        self._check(None, private, msg, ctx, "text")
-                        return handler(msg, ctx)
+                    if matcher(typed.text):
+                        self._check(None, private, typed, ctx, "text")
+                        return handler(typed, ctx)
             return self.fallback(msg, ctx)
         on_event = self.by_event.get(msg.kind)
         if on_event is None:

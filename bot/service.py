@@ -19,9 +19,11 @@ from bot.errors import APOLOGY, SLOW_DOWN
 from bot.i18n import Text
 from bot.messages import Incoming, Kind, Platform, Reply
 from bot.outbox import Outbox
+from bot.planner import NoPlanner
 from bot.platform import Adapter
 from bot.router import Routes
 from scheduler import Scheduler
+from scheduler.planning import AfterCommit
 from storage.db import is_sqlite, transaction, utcnow
 from storage.groupcommit import GroupCommit
 from storage.inbox import Allowance, Limit, claim_next, store_events, take_token
@@ -172,8 +174,8 @@ class Service:
                                          chat_id=msg.chat_id if msg.private else None,
                                          display_name=msg.display_name or "", lang=lang)
         return Context(session=session, person=person, account=account, now=self.clock(), settings=self.settings,
-                       routes=self.routes, scheduler=self.scheduler, after_commit=self.after_commit,
-                       line_quota=self.line_quota)
+                       routes=self.routes, line_quota=self.line_quota,
+                       planner=AfterCommit(self.scheduler, self.after_commit) if self.scheduler else NoPlanner())
 
     def _reply(self, session: Session, msg: Incoming, replies: list[Reply]) -> None:
         token = msg.reply_token or msg.callback_id

@@ -59,6 +59,14 @@ class TelegramAdapter:
         if self.bot is not None:
             await self.bot.shutdown()
 
+    async def set_webhook(self, url: str) -> None:
+        """Tell Telegram where to deliver updates, with the secret it must echo in every one."""
+        assert self.bot is not None
+        if not self.bot._bot_initialized:
+            await self.bot.initialize()
+        await self.bot.set_webhook(url, secret_token=self.settings.telegram_webhook_secret.get_secret_value(),
+                                   allowed_updates=["message", "callback_query", "my_chat_member"])
+
     def check_headers(self, headers: Mapping[str, str]) -> None:
         given = headers.get("x-telegram-bot-api-secret-token")
         expected = self.settings.telegram_webhook_secret.get_secret_value()
@@ -90,7 +98,8 @@ class TelegramAdapter:
         if update.message and update.message.from_user:
             message, user = update.message, update.message.from_user
             spot = message.location or (message.venue.location if message.venue else None)
-            kind = Kind.text if message.text else Kind.location if spot else Kind.other
+            kind = (Kind.text if message.text else Kind.location if spot else
+                    Kind.sticker if message.sticker else Kind.other)
             return Incoming(**common, kind=kind, user_id=str(user.id), chat_id=str(message.chat.id),
                             private=message.chat.type == ChatType.PRIVATE,
                             text=message.text or (message.venue.title if message.venue else ""),

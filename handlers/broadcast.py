@@ -8,7 +8,8 @@ hours); Thai keys work too (บทบาท= จังหวัด= กลุ่
 เวลา= รูป= ลิงก์= รับทราบ เวลาเงียบ). `/broadcast status ID`,
 `/broadcast cancel ID`, `/broadcast acks ID`, and `/broadcast` alone lists recent ones.
 Buttons: confirm (all / Telegram only / partial when LINE's quota is short), cancel, status, who acknowledged;
-for recipients, "รับทราบ" (acknowledge).
+for recipients, "รับทราบ" (acknowledge). Typed: รับทราบ (ทราบแล้ว, 👍, a sticker) acknowledges the latest
+announcement still waiting for it.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from bot.config import Settings
 from bot.context import Context
 from bot.errors import DomainError, UsageError
 from bot.i18n import Text, parse_datetime
-from bot.messages import Button, Card, Incoming, Reply
+from bot.messages import Button, Card, Incoming, Kind, Reply
 from bot.outbox import AT_LEAST_ONCE, SETTLED
 from bot.payloads import Payload
 from bot.router import Router
@@ -35,8 +36,7 @@ from bot.vocab import person_label
 from handlers.deadlines import WindowNotFound
 from handlers.rsvp import WorkshopNotFound
 from handlers.segments import ANSWERS, describe, ids, parse_segment
-from scheduler.broadcast import cancel_send, plan_send
-from scheduler.deadlines import quiet_shift
+from handlers.timing import quiet_shift
 from storage.broadcast import (
     PLATFORMS,
     STATES,
@@ -56,6 +56,7 @@ from storage.broadcast import (
     set_status,
     tag_of,
     unfinished_rows,
+    waiting_for_ack,
 )
 from storage.deadlines import get_window
 from storage.models import Person, Role
@@ -156,6 +157,13 @@ ACKED = Text("รับทราบแล้ว {n}/{total}: {names}", "Acknowle
 NOT_ACKED = Text("ยังไม่รับทราบ {n}: {names}", "Not yet {n}: {names}")
 NOBODY = Text("-", "-")
 THANKS = Text("บันทึกว่ารับทราบแล้ว ขอบคุณค่ะ", "Acknowledged, thank you.")
+TYPED_ACK = Text("บันทึกว่ารับทราบประกาศ #{id} แล้ว ขอบคุณค่ะ: \"{text}\"",
+                 "Acknowledged announcement #{id}, thank you: \"{text}\"")
+NOTHING_TO_ACK = Text("ขอบคุณค่ะ 🙏 ตอนนี้ไม่มีประกาศที่รอให้รับทราบ",
+                      "Thank you 🙏 No announcement is waiting for you to acknowledge.")
+ACK_WHICH = Text("รับทราบประกาศ #{id} \"{text}\" ใช่ไหม? กดปุ่มเพื่อยืนยัน",
+                 "Acknowledge announcement #{id} \"{text}\"? Press the button to confirm.")
+ACK_CMD = Text("รับทราบประกาศล่าสุดที่ขอให้รับทราบ", "acknowledge the latest announcement that asks for it")
 ALREADY_ACKED = Text("บันทึกไว้แล้วว่าคุณรับทราบ", "You had already acknowledged it.")
 DONE_SUMMARY = Text("✅ ส่งประกาศ #{id} เสร็จแล้ว", "✅ Announcement #{id} has finished sending.")
 LINE_STOPPED = Text("⚠️ ประกาศ #{id}: LINE แจ้งว่าโควตาข้อความประจำเดือนหมดแล้ว หยุดส่งทาง LINE (Telegram ส่งต่อ)",
@@ -198,7 +206,9 @@ KEYS = {
 FLAGS = {"ack": "ack", "รับทราบ": "ack", "quiet": "quiet", "เวลาเงียบ": "quiet", "attending": "attending",
          "ตอบรับ": "attending", "silent": "silent", "ยังไม่ตอบ": "silent", "unsubmitted": "unsubmitted",
          "ยังไม่ส่ง": "unsubmitted"}
-OPTION = re.compile(r"\s*(?:(?P<key>[^\s=|]+)=(?P<value>\d{4}-\d{1,2}-\d{1,2}[ T]\d{1,2}:\d{2}|[^\s|]+)"
+# A date option's value holds one space (`2570-03-05 09:00`, `5/3/2570 9.00`); other values none.
+OPTION = re.compile(r"\s*(?:(?P<key>[^\s=|]+)=(?P<value>(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{2,4})[ T]"
+                    r"\d{1,2}[:.]\d{2}|[^\s|]+)"
                     r"|(?P<flag>[^\s=|]+)(?=\s|\||$))")
 SUBCOMMANDS = {"status": "status", "สถานะ": "status", "cancel": "cancel", "ยกเลิก": "cancel", "acks": "acks",
                "ผู้รับทราบ": "acks"}
@@ -405,7 +415,10 @@ def _broadcast(ctx: Context, broadcast_id: int) -> Broadcast:
     return broadcast
 
 
-@router.command("broadcast", "ประกาศ", roles={Role.admin}, summary=SUMMARY, private=True)
+@router.command("broadcast", "ประกาศ", roles={Role.admin}, summary=SUMMARY, verbatim=True,
+                example=Text("ประกาศ บทบาท=ผู้ประสานงาน รับทราบ | ประชุมพรุ่งนี้ 09:00 น.",
+                             "/broadcast role=coordinator ack | Meeting tomorrow 09:00"),
+                aliases=("ประกาส", "broadcat"), shortcuts={"สถานะ": "status", "ผู้รับทราบ": "acks"}, private=True)
 def broadcast_command(msg: Incoming, ctx: Context) -> list[Reply]:
     args = msg.args
     words = args.split(maxsplit=1)
@@ -460,9 +473,7 @@ def cancel_broadcast(ctx: Context, broadcast_id: int) -> list[Reply]:
     if not set_status(session=ctx.session, broadcast_id=broadcast_id,
                       frm=[BroadcastStatus.draft, BroadcastStatus.scheduled], to=BroadcastStatus.cancelled):
         raise NotADraft(id=broadcast_id, status=ctx.t(STATUS_NAMES[broadcast.status]))
-    scheduler = ctx.scheduler
-    if scheduler is not None:
-        ctx.after_commit.append(lambda: cancel_send(scheduler, broadcast_id))
+    ctx.planner.broadcast_cancelled(broadcast_id)
     audit(session=ctx.session, person_id=ctx.person.id, action="broadcast.cancel", broadcast=broadcast_id)
     return [Reply(text=ctx.t(CANCELLED, id=broadcast_id))]
 
@@ -480,9 +491,8 @@ def confirm(msg: Incoming, ctx: Context, data: Confirm) -> list[Reply]:
     status = [Button(label=ctx.t(STATUS_BUTTON), payload=Status(data.broadcast).pack())]
     if broadcast.send_at is not None and broadcast.send_at > ctx.now:
         broadcast.status = BroadcastStatus.scheduled
-        scheduler, at = ctx.scheduler, broadcast.send_at
-        if scheduler is not None:
-            ctx.after_commit.append(lambda: plan_send(scheduler, data.broadcast, at))
+        at = broadcast.send_at
+        ctx.planner.broadcast_at(data.broadcast, at)
         cancel = Button(label=ctx.t(CANCEL), payload=Cancel(data.broadcast).pack())
         return [Reply(text=ctx.t(SCHEDULED, id=data.broadcast, when=ctx.when(at)), buttons=[*status, cancel])]
     ctx.session.flush()
@@ -512,3 +522,30 @@ def ack_button(msg: Incoming, ctx: Context, data: Ack) -> list[Reply]:
     if first is None:
         raise NotARecipient()
     return [Reply(text=ctx.t(THANKS if first else ALREADY_ACKED))]
+
+
+@router.command("ack", "รับทราบ", "ทราบแล้ว", summary=ACK_CMD, example=Text("รับทราบ", "/ack"),
+                aliases=("รับทราบแล้ว", "ทราบ", "รับทาบ", "รับทราบคับ", "acknowledge", "acknowledged", "👍", "👌"))
+def typed_ack(msg: Incoming, ctx: Context) -> list[Reply]:
+    """รับทราบ typed instead of pressed: the latest announcement still waiting for this person's.
+
+    Only in a one-to-one chat: in a group, รับทราบ and stickers answer the group, not our announcement."""
+    if not msg.private:
+        return []
+    assert ctx.person.id is not None
+    broadcast = waiting_for_ack(session=ctx.session, person_id=ctx.person.id)
+    if broadcast is None:
+        return [Reply(text=ctx.t(NOTHING_TO_ACK))]
+    assert broadcast.id is not None
+    shown = broadcast.text if len(broadcast.text) <= 60 else broadcast.text[:59] + "…"
+    if msg.args:  # "รับทราบแล้วแต่…" is a sentence, not a plain acknowledgement: ask
+        return [Reply(text=ctx.t(ACK_WHICH, id=broadcast.id, text=shown),
+                      buttons=[Button(label=ACK_LABEL, payload=Ack(broadcast.id).pack())])]
+    acknowledge(session=ctx.session, broadcast_id=broadcast.id, person_id=ctx.person.id, now=ctx.now)
+    return [Reply(text=ctx.t(TYPED_ACK, id=broadcast.id, text=shown))]
+
+
+@router.event(Kind.sticker)
+def sticker(msg: Incoming, ctx: Context) -> list[Reply]:
+    """A sticker (a thumbs-up, a bow) answers an announcement that waits for รับทราบ, like the typed word."""
+    return typed_ack(msg, ctx)

@@ -16,11 +16,12 @@ from typing import ClassVar
 from bot.config import Settings
 from bot.context import Context
 from bot.errors import DomainError, UnknownProvince, UsageError
-from bot.i18n import Text, format_datetime, parse_datetime
+from bot.i18n import Text, format_datetime, parse_datetime, read_datetime
 from bot.messages import Button, Card, Incoming, Reply
 from bot.payloads import Cmd, Payload
 from bot.router import Router
-from scheduler.deadlines import job_prefix, plan_snooze, plan_window, snooze_until
+from bot.understand import read_place
+from handlers.timing import snooze_until
 from storage import reference
 from storage.deadlines import (
     SubmissionWindow,
@@ -224,7 +225,8 @@ def closed_reply(window: SubmissionWindow, missing: list[str], admin: Person) ->
                                            total=len(window.provinces), missing=names))
 
 
-@router.command("deadlines", "กำหนดส่ง", "deadline", summary=DEADLINES, label=Text("กำหนดส่ง", "Deadlines"))
+@router.command("deadlines", "กำหนดส่ง", "deadline", summary=DEADLINES, label=Text("กำหนดส่ง", "Deadlines"),
+                example=Text("กำหนดส่ง", "/deadlines"), aliases=("เดดไลน์", "กำหนดการส่ง", "กำหนดส่งแผน", "กำนดส่ง"))
 def show_deadlines(msg: Incoming, ctx: Context) -> list[Reply]:
     windows = open_windows(session=ctx.session, now=ctx.now)
     if not windows:
@@ -250,7 +252,8 @@ def show_deadlines(msg: Incoming, ctx: Context) -> list[Reply]:
     return [Reply(text=ctx.t(PRESS_HINT) if buttons else "", cards=cards, buttons=buttons)]
 
 
-@router.command("submitted", "ส่งแล้ว", roles=SUBMITTERS, summary=SUBMITTED_CMD, private=True)
+@router.command("submitted", "ส่งแล้ว", roles=SUBMITTERS, summary=SUBMITTED_CMD, example=Text("ส่งแล้ว", "/submitted"),
+                aliases=("ส่งแผนแล้ว", "ส่งเรียบร้อย", "ส่งเรียบร้อยแล้ว", "submit"), private=True)
 def mark_submitted(msg: Incoming, ctx: Context) -> list[Reply]:
     """With a window id, ask to confirm it; without, offer the open windows the province still owes."""
     if msg.args:
@@ -282,9 +285,8 @@ def ask_to_confirm(msg: Incoming, ctx: Context, data: SubmitWindow) -> list[Repl
     row = submit(session=ctx.session, window=window, province_iso=iso, person_id=ctx.person.id, now=ctx.now)
     audit(session=ctx.session, person_id=ctx.person.id, action="window_submitted", window=data.window, province=iso)
     _tell_admins(ctx, window, iso)
-    if ctx.scheduler is not None:
-        scheduler = ctx.scheduler
-        ctx.after_commit.append(lambda: scheduler.cancel(f"{job_prefix(data.window)}snooze:{ctx.person.id}"))
+    assert ctx.person.id is not None
+    ctx.planner.snooze_done(data.window, ctx.person.id)
     return [Reply(text=ctx.t(RECORDED, province=province_name(iso, ctx.lang), title=title(window, ctx.lang),
                              when=ctx.when(row.submitted_at)))]
 
@@ -295,10 +297,8 @@ def snooze(msg: Incoming, ctx: Context, data: Snooze) -> list[Reply]:
     remind_at = snooze_until(window, ctx.now, ctx.settings)
     if remind_at is None:
         return [Reply(text=ctx.t(TOO_LATE_TO_SNOOZE))]
-    if ctx.scheduler is not None:
-        scheduler, person_id = ctx.scheduler, ctx.person.id
-        assert person_id is not None
-        ctx.after_commit.append(lambda: plan_snooze(scheduler, data.window, person_id, remind_at))
+    assert ctx.person.id is not None
+    ctx.planner.snooze(data.window, ctx.person.id, remind_at)
     return [Reply(text=ctx.t(SNOOZED, when=ctx.when(remind_at)))]
 
 
@@ -343,7 +343,9 @@ def _tell_admins(ctx: Context, window: SubmissionWindow, iso: str) -> None:
                           replies=[Reply(text=text)], now=ctx.now, tag=f"window:{window.id}")
 
 
-@router.command("window", "รอบส่ง", roles={Role.admin}, summary=WINDOW_CMD, private=True)
+@router.command("window", "รอบส่ง", roles={Role.admin}, summary=WINDOW_CMD,
+                example=Text("รอบส่ง add 15 ธ.ค. 2569 16:30 ชื่อรอบ", "/window add 2569-12-15 16:30 title"),
+                aliases=("รอบการส่ง", "windows"), private=True)
 def manage_windows(msg: Incoming, ctx: Context) -> list[Reply]:
     words = msg.args.split()
     action = words[0].lower() if words else "list"
@@ -353,12 +355,13 @@ def manage_windows(msg: Incoming, ctx: Context) -> list[Reply]:
         return status(msg, ctx, WindowStatus(int(words[1])))
     if action == "add":
         head, *options = msg.args.split("|")
-        head_words = head.split()
-        if len(head_words) >= 4:
-            return _add_window(ctx, parse_local(" ".join(head_words[1:3]), ctx), " ".join(head_words[3:]),
-                               _options(ctx, options))
-    if action == "move" and len(words) == 4 and words[1].isdigit():
-        return [_move_window(ctx, _window(ctx, int(words[1])), parse_local(" ".join(words[2:4]), ctx))]
+        head_words = head.split(maxsplit=1)
+        if len(head_words) == 2 and any(ch.isdigit() for ch in head_words[1]):
+            closes_at, name = read_local(head_words[1], ctx)
+            if name:
+                return _add_window(ctx, closes_at, name, _options(ctx, options))
+    if action == "move" and len(words) >= 4 and words[1].isdigit():
+        return [_move_window(ctx, _window(ctx, int(words[1])), parse_local(" ".join(words[2:]), ctx))]
     if action == "delete" and len(words) == 2 and words[1].isdigit():
         return ask_delete(msg, ctx, DeleteWindow(int(words[1])))
     if action == "submit":
@@ -391,6 +394,14 @@ def status(msg: Incoming, ctx: Context, data: WindowStatus) -> list[Reply]:
     return [Reply(text=ctx.t(STATUS_VIEW, id=window.id, title=title(window, ctx.lang), when=ctx.when(window.closes_at),
                              done=len(done), left=len(missing), submitted=submitted,
                              missing=", ".join(province_name(iso, ctx.lang) for iso in missing) or "-"))]
+
+
+def read_local(text: str, ctx: Context) -> tuple[datetime, str]:
+    """The close time typed at the start of `text` (any form `parse_datetime` reads) and the rest."""
+    try:
+        return read_datetime(text, ctx.settings.tz)
+    except ValueError as exc:
+        raise BadDate(text=text[:40]) from exc
 
 
 def parse_local(text: str, ctx: Context) -> datetime:
@@ -435,6 +446,10 @@ def _list_windows(ctx: Context) -> Reply:
 def _add_window(ctx: Context, closes_at: datetime, name: str, options: dict[str, str]) -> list[Reply]:
     if closes_at <= ctx.now:
         raise DateInPast(when=ctx.when(closes_at))
+    for typed in filter(None, (n.strip() for n in options.get("provinces", "").split(","))):
+        place = read_place(typed.split())
+        if place is not None and place.corrected:  # a window reminds real people: ask, do not guess
+            raise UnknownProvince(query=typed, hint=f" ({place.province.name(ctx.lang)}?)")
     try:
         isos, scope = resolve_scope(provinces=options.get("provinces", "").split(","),
                                     clusters=options.get("clusters", "").split(","))
@@ -505,14 +520,9 @@ def _delete_window(ctx: Context, window: SubmissionWindow) -> Reply:
     assert window_id is not None
     delete_window(session=ctx.session, window=window)
     audit(session=ctx.session, person_id=ctx.person.id, action="window_deleted", window=window_id)
-    if ctx.scheduler is not None:
-        scheduler = ctx.scheduler
-        ctx.after_commit.append(lambda: scheduler.cancel_prefix(job_prefix(window_id)))
+    ctx.planner.window_deleted(window_id)
     return Reply(text=ctx.t(DELETED, id=window_id))
 
 
 def _replan(ctx: Context, window: SubmissionWindow) -> None:
-    """Jobs are planned after the window is committed: the job store writes on its own connection."""
-    if ctx.scheduler is not None:
-        scheduler, now = ctx.scheduler, ctx.now
-        ctx.after_commit.append(lambda: plan_window(scheduler, window, now))
+    ctx.planner.window_changed(window, ctx.now)

@@ -1,6 +1,7 @@
 """Help, menu and language.
 
-Commands: /help (ช่วยเหลือ, เมนู, menu), /lang th|en (ภาษา); anything not understood gets the menu.
+Commands: /help (ช่วยเหลือ, เมนู, menu), /lang th|en (ภาษา). Text nobody understood gets "did you mean …?" with up
+to three buttons, and an emoji alone a short friendly answer, instead of the whole menu.
 """
 
 from __future__ import annotations
@@ -9,39 +10,61 @@ from bot.context import Context
 from bot.i18n import Text
 from bot.messages import Button, Incoming, Reply
 from bot.payloads import Cmd, Tab
-from bot.router import Router
+from bot.router import Command, Router
+from bot.understand import normalize, only_symbols, strip_particles
 from storage.people import menu_due
 
 router = Router("help")
 
 MENU_TITLE = Text("เมนูคำสั่งของ coordbot (พิมพ์คำสั่งหรือกดปุ่ม):", "coordbot commands (type one or tap a button):")
 NOT_UNDERSTOOD = Text("ขออภัย ไม่เข้าใจ \"{text}\"", "Sorry, I did not understand \"{text}\".")
+DID_YOU_MEAN = Text("หมายถึงคำสั่งเหล่านี้ไหม?", "Did you mean one of these?")
+HELP_HINT = Text("พิมพ์ \"ช่วยเหลือ\" เพื่อดูคำสั่งทั้งหมด", "Type /help for every command.")
+FRIENDLY = Text("😊 ขอบคุณค่ะ พิมพ์ \"ช่วยเหลือ\" หากต้องการดูคำสั่ง", "😊 Thank you! Type /help to see what I can do.")
 LANG_SET = Text("เปลี่ยนภาษาเป็นภาษาไทยแล้ว", "Language set to English.")
 LANG_USAGE = Text("พิมพ์ /lang th หรือ /lang en", "Type /lang th or /lang en")
 HELP = Text("ความช่วยเหลือและเมนู", "help and menu")
 LANG = Text("เปลี่ยนภาษา (th/en)", "change language (th/en)")
+EXAMPLE = Text("เช่น", "e.g.")
+GROUPS = {
+    "registration": Text("บัญชีและการลงทะเบียน", "Account"),
+    "rsvp": Text("สัมมนา", "Workshops"),
+    "projects": Text("โครงการ", "Projects"),
+    "deadlines": Text("กำหนดส่งแผน", "Plan deadlines"),
+    "broadcast": Text("ประกาศ", "Announcements"),
+    "people": Text("ผู้ใช้และบันทึก (ผู้ดูแล)", "People and audit (admins)"),
+    "help": Text("ทั่วไป", "General"),
+}
 
 MAX_MENU_BUTTONS = 8
+MAX_SUGGESTIONS = 3
 
 
 def menu(ctx: Context, intro: str = "") -> Reply:
-    """The commands this person may use, one line each, with buttons for the first few."""
-    commands = ctx.routes.visible_commands(ctx.person.role)
+    """The commands this person may use, grouped by feature, one line and one example each, with buttons."""
     lines = [intro, ctx.t(MENU_TITLE)] if intro else [ctx.t(MENU_TITLE)]
-    for cmd in commands:
-        thai = next((w for w in cmd.words if not w.isascii()), None)
-        shown = f"/{cmd.words[0]}" + (f" ({thai})" if thai and ctx.lang == "th" else "")
-        lines.append(f"• {shown} — {ctx.t(cmd.summary or HELP)}")
+    commands: list[Command] = []
+    for name, group in ctx.routes.visible_groups(ctx.person.role):
+        lines.append(f"\n{ctx.t(GROUPS[name]) if name in GROUPS else name}")
+        for cmd in group:
+            thai = next((w for w in cmd.words if not w.isascii()), None)
+            shown = f"/{cmd.words[0]}" + (f" ({thai})" if thai and ctx.lang == "th" else "")
+            example = f" ({ctx.t(EXAMPLE)} {ctx.t(cmd.example)})" if cmd.example else ""
+            lines.append(f"• {shown} — {ctx.t(cmd.summary or HELP)}{example}")
+        commands += group
     buttons = [Button(label=ctx.t(cmd.label), payload=Cmd(cmd.words[0]).pack()) for cmd in commands if cmd.label]
     return Reply(text="\n".join(lines), buttons=buttons[:MAX_MENU_BUTTONS])
 
 
-@router.command("help", "ช่วยเหลือ", "เมนู", "menu", summary=HELP)
+@router.command("help", "ช่วยเหลือ", "เมนู", "menu", summary=HELP, example=Text("ช่วยเหลือ", "/help"),
+                aliases=("วิธีใช้", "คำสั่ง", "เมนูหลัก", "hlep", "ช่วยเหลอ"))
 def show_help(msg: Incoming, ctx: Context) -> list[Reply]:
     return [menu(ctx)]
 
 
-@router.command("lang", "ภาษา", "language", summary=LANG, label=Text("ภาษา / Language", "ภาษา / Language"))
+@router.command("lang", "ภาษา", "language", summary=LANG, label=Text("ภาษา / Language", "ภาษา / Language"),
+                example=Text("ภาษา en", "/lang th"), aliases=("เปลี่ยนภาษา",),
+                shortcuts={"english": "en", "ภาษาอังกฤษ": "en", "ภาษาไทย": "th"})
 def set_language(msg: Incoming, ctx: Context) -> list[Reply]:
     choice = msg.args.lower()
     if choice in ("th", "ไทย", "thai"):
@@ -62,7 +85,20 @@ def switched_tab(msg: Incoming, ctx: Context, data: Tab) -> list[Reply]:
 
 
 def not_understood(msg: Incoming, ctx: Context) -> list[Reply]:
-    """The fallback for text no router claims: say so, then show what is possible."""
+    """The fallback for text no router claims: the nearest commands as buttons, or a pointer to /help."""
+    if only_symbols(msg.text) or not strip_particles(normalize(msg.text)):
+        return [Reply(text=ctx.t(FRIENDLY))]
     shown = msg.text.strip()
     shown = shown if len(shown) <= 40 else shown[:39] + "…"
-    return [menu(ctx, intro=ctx.t(NOT_UNDERSTOOD, text=shown))]
+    allowed = [c.words[0] for c in ctx.routes.usable_commands(ctx.person.role)]
+    near = ctx.routes.vocabulary.suggest(msg.text, [(w, "") for w in allowed], limit=MAX_SUGGESTIONS)
+    buttons = [Button(label=_name(ctx.routes.by_word[word], ctx.lang), payload=Cmd(word).pack())
+               for _, (word, _) in near]
+    hint = ctx.t(DID_YOU_MEAN) if buttons else ctx.t(HELP_HINT)
+    return [Reply(text=ctx.t(NOT_UNDERSTOOD, text=shown) + "\n" + hint, buttons=buttons)]
+
+
+def _name(cmd: Command, lang: str) -> str:
+    """How a suggestion button names its command: the Thai word for Thai readers, else `/word`."""
+    thai = next((w for w in cmd.words if not w.isascii()), None)
+    return thai if thai and lang == "th" else f"/{cmd.words[0]}"

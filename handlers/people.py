@@ -104,7 +104,8 @@ def _line(ctx: Context, entry: directory.Entry) -> str:
                  province=province_name(p.province_iso, ctx.lang) if p.province_iso else "-", accounts=accounts)
 
 
-@router.command("people", "รายชื่อ", "บุคลากร", roles={Role.admin}, summary=PEOPLE_CMD, private=True)
+@router.command("people", "รายชื่อ", "บุคลากร", roles={Role.admin}, summary=PEOPLE_CMD,
+                example=Text("รายชื่อ เชียงใหม่", "/people Chiang Mai"), aliases=("สมาชิก",), private=True)
 def people_command(msg: Incoming, ctx: Context) -> list[Reply]:
     words = msg.args.split()
     if words and words[0].lstrip("#").isdigit():
@@ -169,7 +170,8 @@ def retire(msg: Incoming, ctx: Context, data: Retire) -> list[Reply]:
     return [Reply(text=ctx.t(RETIRED, id=target.id, name=target.name or "-", seats=len(seats)))]
 
 
-@router.command("revoke", "ยกเลิกรหัส", roles={Role.admin}, summary=REVOKE_CMD, private=True)
+@router.command("revoke", "ยกเลิกรหัส", roles={Role.admin}, summary=REVOKE_CMD,
+                example=Text("ยกเลิกรหัส ABCD-1234", "/revoke ABCD-1234"), aliases=("ยกเลิกรหัสเชิญ",), private=True)
 def revoke(msg: Incoming, ctx: Context) -> list[Reply]:
     if not msg.args:
         raise UsageError(usage="/revoke CODE")
@@ -180,7 +182,8 @@ def revoke(msg: Incoming, ctx: Context) -> list[Reply]:
     return [Reply(text=ctx.t(REVOKED, code=invite.code))]
 
 
-@router.command("audit", "บันทึก", roles={Role.admin}, summary=AUDIT_CMD, private=True)
+@router.command("audit", "บันทึก", roles={Role.admin}, summary=AUDIT_CMD,
+                example=Text("บันทึก เชียงใหม่", "/audit 12"), aliases=("บันทึกการใช้งาน",), private=True)
 def audit_command(msg: Incoming, ctx: Context) -> list[Reply]:
     """`/audit`, `/audit 12` (a person), `/audit เชียงใหม่` (a province) or `/audit window_deleted` (an action)."""
     query = msg.args.strip().lstrip("#")

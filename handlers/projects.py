@@ -25,6 +25,7 @@ from bot.i18n import Text, format_datetime
 from bot.messages import Button, Card, Incoming, Reply
 from bot.payloads import Cmd, Payload
 from bot.router import Router
+from bot.understand import search_text, whole_word
 from storage import reference
 from storage.models import Person, Role
 from storage.outbox import enqueue_to_person
@@ -79,6 +80,11 @@ STATUS_WORDS: dict[str, ProjectStatus] = {
     "เสร็จ": ProjectStatus.completed, "เสร็จสิ้น": ProjectStatus.completed, "done": ProjectStatus.completed,
     "ระงับ": ProjectStatus.on_hold, "ชะลอ": ProjectStatus.on_hold, "hold": ProjectStatus.on_hold,
     "onhold": ProjectStatus.on_hold, "canceled": ProjectStatus.cancelled,
+    # Synonyms and misspellings people type (tests/corpus/messages.tsv).
+    "เสร็จแล้ว": ProjectStatus.completed,
+    "กำลังทำ": ProjectStatus.in_progress, "กำลังดำเนินงาน": ProjectStatus.in_progress,
+    "อนุมัติแล้ว": ProjectStatus.approved,
+    "ได้รับงบแล้ว": ProjectStatus.funded, "ยกเลิก": ProjectStatus.cancelled, "ยกเลิกแล้ว": ProjectStatus.cancelled,
 }
 LEVEL_NAMES = {level: Text(LEVEL_TH[level], f"{level.value} plan") for level in PlanLevel}
 NATIONAL_WORDS = {"ทั้งประเทศ", "ประเทศ", "national", "all", "ทั้งหมด", "country"}
@@ -341,6 +347,7 @@ def _province_then_words(text: str) -> tuple[str, str] | None:
 
 def _keyword(text: str) -> str:
     """Every title starts with "โครงการ", so a leading "โครงการ" would only stop words inside from matching."""
+    text = search_text(text)
     if text.startswith("โครงการ") and len(text) - len("โครงการ") >= MIN_KEYWORD:
         text = text.removeprefix("โครงการ").strip()
     if len(text) < MIN_KEYWORD:
@@ -414,7 +421,9 @@ def _filters_text(ctx: Context, filters: Filters) -> str:
 # ---- lookups -------------------------------------------------------------------------------------------------
 
 @router.command("project", "projects", "โครงการ", "สถานะโครงการ", roles=MEMBERS, summary=LOOKUP,
-                label=Text("โครงการ", "Projects"), slow=True)
+                label=Text("โครงการ", "Projects"), example=Text("โครงการ เชียงใหม่", "/project Khon Kaen"),
+                aliases=("โปรเจค", "โปรเจกต์", "โครงกร", "โคงการ", "ค้นหาโครงการ", "หาโครงการ", "รายการโครงการ"),
+                slow=True)
 def lookup(msg: Incoming, ctx: Context) -> list[Reply]:
     if msg.args.strip() and not clean(msg.args):
         raise NothingToSearch()
@@ -477,6 +486,9 @@ def list_page(ctx: Context, query: Query, before: str | None) -> list[Reply]:
         if payload is not None:
             buttons.append(Button(label=ctx.t(MORE), payload=payload.pack()))
     text = ctx.t(FOUND, where=where, filters=filters, shown=len(rows), more=ctx.t(MORE_HINT) if has_more else "")
+    if query.keyword:  # whole-word matches first, within the page
+        keyword = query.keyword
+        rows = sorted(rows, key=lambda p: not (whole_word(keyword, p.title_th) or whole_word(keyword, p.title_en)))
     return [Reply(text=text, cards=[card(p, ctx.lang, ctx.settings.tz) for p in rows], buttons=buttons)]
 
 
@@ -517,7 +529,8 @@ def more(msg: Incoming, ctx: Context, data: ProjectMore) -> list[Reply]:
 # ---- summaries -----------------------------------------------------------------------------------------------
 
 @router.command("summary", "สรุป", "สรุปโครงการ", roles=MEMBERS, summary=SUMMARY,
-                label=Text("สรุปโครงการ", "Summary"), slow=True)
+                label=Text("สรุปโครงการ", "Summary"), example=Text("สรุป ขอนแก่น 2569", "/summary cluster 1"),
+                aliases=("สรุบ", "สรุปผล", "ภาพรวม", "summay"), slow=True)
 def show_summary(msg: Incoming, ctx: Context) -> list[Reply]:
     query = parse_query(msg.args)
     if query.code is not None or query.keyword is not None:
@@ -629,7 +642,9 @@ def _progress(word: str) -> int:
     return int(raw)
 
 
-@router.command("update", "อัปเดต", "อัพเดต", "อัปเดตโครงการ", roles=EDITORS, summary=UPDATE, private=True)
+@router.command("update", "อัปเดต", "อัพเดต", "อัปเดตโครงการ", roles=EDITORS, summary=UPDATE,
+                example=Text("อัปเดต CMI-2569-0012 60%", "/update CMI-2569-0012 progress 60"),
+                aliases=("อัพเดท", "อัปเดท", "อับเดต", "แก้ไขโครงการ", "updte"), private=True)
 def propose_update(msg: Incoming, ctx: Context) -> list[Reply]:
     """Check everything now, keep the change as a draft and ask for a confirmation button."""
     code_text, _, rest = msg.args.partition(" ")
@@ -736,7 +751,10 @@ def notify_import(*, session: Session, project_ids: list[int], now: datetime) ->
     return sent
 
 
-@router.command("projecthistory", "ประวัติโครงการ", roles=MEMBERS)
+@router.command("projecthistory", "ประวัติโครงการ", roles=MEMBERS,
+                summary=Text("ประวัติการแก้ไขโครงการ", "who changed a project, when"),
+                example=Text("ประวัติโครงการ CMI-2569-0012", "/projecthistory CMI-2569-0012"),
+                aliases=("ประวัติ", "history"))
 def show_history(msg: Incoming, ctx: Context) -> list[Reply]:
     code = normalize_code(msg.args)
     project = by_code(session=ctx.session, code=code) if code else None
@@ -771,7 +789,9 @@ def _watch_target(ctx: Context, text: str) -> tuple[dict[str, Any], str]:
     return {"province_iso": province.iso}, what
 
 
-@router.command("watch", "ติดตาม", "ติดตามโครงการ", roles=MEMBERS, summary=WATCH, private=True)
+@router.command("watch", "ติดตาม", "ติดตามโครงการ", roles=MEMBERS, summary=WATCH,
+                example=Text("ติดตาม เชียงใหม่", "/watch CMI-2569-0012"), aliases=("ติดตามจังหวัด", "ติดาม"),
+                private=True)
 def start_watching(msg: Incoming, ctx: Context) -> list[Reply]:
     """With no argument: what this person watches, and how to watch more."""
     if not msg.args.strip():
@@ -797,7 +817,9 @@ def _watch_list(ctx: Context) -> str:
     return ctx.t(Text("คุณติดตาม: {names}", "You watch: {names}"), names=", ".join(names))
 
 
-@router.command("unwatch", "เลิกติดตาม", roles=MEMBERS, private=True)
+@router.command("unwatch", "เลิกติดตาม", roles=MEMBERS, summary=Text("เลิกติดตาม", "stop watching"),
+                example=Text("เลิกติดตาม เชียงใหม่", "/unwatch CMI-2569-0012"),
+                aliases=("ยกเลิกติดตาม", "หยุดติดตาม", "เลิกติดตามโครงการ"), private=True)
 def stop_watching(msg: Incoming, ctx: Context) -> list[Reply]:
     target, what = _watch_target(ctx, msg.args)
     assert ctx.person.id is not None

@@ -22,6 +22,7 @@ from bot.i18n import Text, format_datetime
 from bot.messages import Button, Incoming, Kind, Reply
 from bot.payloads import Payload
 from bot.router import Router
+from bot.understand import read_place
 from bot.vocab import ROLE
 from handlers.help import menu
 from storage import reference
@@ -39,6 +40,14 @@ from storage.people import (
 )
 
 router = Router("registration")
+
+
+@dataclasses.dataclass(frozen=True)
+class InviteConfirm(Payload):
+    """An admin confirms the place of an invite that was read through a typo."""
+
+    prefix: ClassVar[str] = "ivc"
+    code: str
 
 CODE_SHAPE = re.compile(r"^[A-Za-z0-9]{4}-?[A-Za-z0-9]{4}$")
 LINK_CODE_VALID = timedelta(minutes=30)
@@ -65,6 +74,9 @@ LINK = Text("เชื่อมบัญชี LINE กับ Telegram", "link y
 ME = Text("ข้อมูลของฉัน", "my profile")
 PROFILE_HINT = Text("คุณลงทะเบียนเป็น{role}แล้ว พิมพ์ /me เพื่อดูข้อมูล", "You are registered as {role}. Type /me to see it.")
 INVITE = Text("สร้างรหัสเชิญ (ผู้ดูแล)", "create an invite code (admins)")
+INVITE_PLACE_CHECK = Text("\"{typed}\" หมายถึงจังหวัด{province} ใช่ไหม? (ชื่อผู้รับ: {name}) กดยืนยันเพื่อสร้างรหัสเชิญ",
+                          "Did \"{typed}\" mean {province}? (invitee: {name}) Confirm to create the invite code.")
+INVITE_PLACE_OK = Text("ยืนยัน", "Confirm")
 INVITE_USAGE = Text("/invite ผู้ประสานงาน|รองผู้ว่า [จังหวัด] [ชื่อ]",
                     "/invite coordinator|deputy_governor [province] [name]")
 INVITE_MADE = Text("รหัสเชิญ {code} สำหรับ{role}{province} ใช้ได้ถึง {until}\nผู้รับพิมพ์รหัสนี้ในแชต หรือใน Telegram: /start {code}",
@@ -177,7 +189,9 @@ def start(msg: Incoming, ctx: Context) -> list[Reply]:
     return follow(msg, ctx)
 
 
-@router.command("join", "สมัคร", "รหัส", "register", summary=JOIN, label=Text("ลงทะเบียน", "Join"), private=True)
+@router.command("join", "สมัคร", "รหัส", "register", summary=JOIN, label=Text("ลงทะเบียน", "Join"),
+                example=Text("สมัคร ABCD-1234", "/join ABCD-1234"),
+                aliases=("ลงทะเบียน", "สมัครสมาชิก", "รหัสเชิญ", "signup", "sign up"), private=True)
 def join(msg: Incoming, ctx: Context) -> list[Reply]:
     if not msg.args:
         if ctx.person.role != Role.guest:
@@ -291,7 +305,9 @@ def _link(invite: Invite, ctx: Context) -> list[Reply]:
     return [Reply(text=ctx.t(LINKED))]
 
 
-@router.command("link", "เชื่อมบัญชี", summary=LINK, label=Text("เชื่อมบัญชี", "Link accounts"), private=True)
+@router.command("link", "เชื่อมบัญชี", summary=LINK, label=Text("เชื่อมบัญชี", "Link accounts"),
+                example=Text("เชื่อมบัญชี", "/link"), aliases=("เชื่อมต่อบัญชี", "ผูกบัญชี", "เชือมบัญชี"),
+                private=True)
 def link(msg: Incoming, ctx: Context) -> list[Reply]:
     invite = create_invite(session=ctx.session, role=ctx.person.role, province_iso=ctx.person.province_iso,
                            now=ctx.now, valid_for=LINK_CODE_VALID, link_person_id=ctx.person.id,
@@ -332,7 +348,9 @@ def unlink_account(msg: Incoming, ctx: Context, data: Unlink) -> list[Reply]:
     return [Reply(text=ctx.t(UNLINKED, account=account_label(ctx.lang, account)))]
 
 
-@router.command("me", "ฉัน", "profile", summary=ME, label=Text("ข้อมูลของฉัน", "My profile"), private=True)
+@router.command("me", "ฉัน", "profile", summary=ME, label=Text("ข้อมูลของฉัน", "My profile"),
+                example=Text("ฉัน", "/me"), aliases=("ข้อมูลของฉัน", "ข้อมูลฉัน", "โปรไฟล์", "โปรไฟล์ของฉัน"),
+                private=True)
 def me(msg: Incoming, ctx: Context) -> list[Reply]:
     assert ctx.person.id is not None
     accounts: list[Account] = accounts_of(session=ctx.session, person_id=ctx.person.id)
@@ -340,7 +358,9 @@ def me(msg: Incoming, ctx: Context) -> list[Reply]:
     return [Reply(text=ctx.t(PROFILE, accounts=listed, **describe(ctx, ctx.person)))]
 
 
-@router.command("invite", "เชิญ", roles={Role.admin}, summary=INVITE, private=True)
+@router.command("invite", "เชิญ", roles={Role.admin}, summary=INVITE,
+                example=Text("เชิญ ผู้ประสานงาน ขอนแก่น มาลี ใจดี", "/invite coordinator Khon Kaen John Smith"),
+                aliases=("สร้างรหัสเชิญ", "invit", "เชิน"), private=True)
 def invite(msg: Incoming, ctx: Context) -> list[Reply]:
     """`/invite ผู้ประสานงาน เชียงใหม่ กนกพร คำดี`: the province is matched forgivingly, the rest is the name.
 
@@ -351,19 +371,41 @@ def invite(msg: Incoming, ctx: Context) -> list[Reply]:
         raise UsageError(usage=ctx.t(INVITE_USAGE))
     if role == Role.admin:
         raise AdminInviteFromCli("invite admin")
-    province, name = None, ""
+    place, name = None, ""
     if len(words) > 1:
-        province = reference.find_province(words[1])
-        if province is None:
+        place = read_place(words[1:])
+        if place is None:
             hints = [p.name(ctx.lang) for p in reference.suggest_provinces(words[1])]
             raise UnknownProvince(query=words[1], hint=_hint(ctx, hints))
-        name = " ".join(words[2:])
-    made = create_invite(session=ctx.session, role=role, province_iso=province.iso if province else None,
+        name = " ".join(words[1 + place.words:])
+    if place is not None and place.corrected:
+        # Not usable until the admin confirms the corrected place: it is created already expired.
+        held = create_invite(session=ctx.session, role=role, province_iso=place.province.iso, now=ctx.now,
+                             valid_for=timedelta(0), name=name, created_by=ctx.person.id)
+        typed = " ".join(words[1:1 + place.words])
+        return [Reply(text=ctx.t(INVITE_PLACE_CHECK, typed=typed, province=place.province.name(ctx.lang),
+                                 name=name or "-"),
+                      buttons=[Button(label=ctx.t(INVITE_PLACE_OK), payload=InviteConfirm(held.code).pack())])]
+    made = create_invite(session=ctx.session, role=role, province_iso=place.province.iso if place else None,
                          now=ctx.now, valid_for=INVITE_VALID, name=name, created_by=ctx.person.id)
+    return [_invite_made(ctx, made)]
+
+
+def _invite_made(ctx: Context, made: Invite) -> Reply:
     audit(session=ctx.session, person_id=ctx.person.id, action="invite_created", code=made.code,
-          role=str(role), province=made.province_iso)
-    return [Reply(text=ctx.t(INVITE_MADE, code=made.code, role=ctx.t(ROLE[role]),
-                             province=_province_suffix(ctx, made.province_iso), until=ctx.when(made.expires_at)))]
+          role=str(made.role), province=made.province_iso)
+    return Reply(text=ctx.t(INVITE_MADE, code=made.code, role=ctx.t(ROLE[made.role]),
+                            province=_province_suffix(ctx, made.province_iso), until=ctx.when(made.expires_at)))
+
+
+@router.button(InviteConfirm, roles={Role.admin}, private=True)
+def confirm_invite(msg: Incoming, ctx: Context, data: InviteConfirm) -> list[Reply]:
+    """The admin agreed to the corrected place: the held invite becomes usable."""
+    held = invite_by_code(session=ctx.session, code=data.code)
+    if held is None or held.used_at is not None or held.created_at != held.expires_at:
+        raise BadButton()
+    held.expires_at = ctx.now + INVITE_VALID
+    return [_invite_made(ctx, held)]
 
 
 def _hint(ctx: Context, names: list[str]) -> str:

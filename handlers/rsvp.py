@@ -70,7 +70,14 @@ DEFAULT_ROLES = (Role.deputy_governor, Role.coordinator)
 
 CHOICES = {"yes": RsvpStatus.yes, "no": RsvpStatus.no, "maybe": RsvpStatus.maybe,
            "ไป": RsvpStatus.yes, "เข้าร่วม": RsvpStatus.yes, "ไม่ไป": RsvpStatus.no, "ไม่เข้าร่วม": RsvpStatus.no,
-           "ไม่แน่ใจ": RsvpStatus.maybe}
+           "ไม่แน่ใจ": RsvpStatus.maybe,
+           # Synonyms and misspellings people type (tests/corpus/messages.tsv).
+           "attend": RsvpStatus.yes, "going": RsvpStatus.yes, "accept": RsvpStatus.yes, "y": RsvpStatus.yes,
+           "ไปค่ะ": RsvpStatus.yes, "ไปได้": RsvpStatus.yes, "เข้า": RsvpStatus.yes, "เข้าร่วมได้": RsvpStatus.yes,
+           "decline": RsvpStatus.no, "n": RsvpStatus.no, "ไม่ว่าง": RsvpStatus.no, "ไม่สะดวก": RsvpStatus.no,
+           "ไม่เข้า": RsvpStatus.no, "ไม่ได้": RsvpStatus.no, "ไปไม่ได้": RsvpStatus.no, "ไม่ร่วม": RsvpStatus.no,
+           "อาจจะ": RsvpStatus.maybe, "ยังไม่แน่ใจ": RsvpStatus.maybe, "ไม่แน่ใจค่ะ": RsvpStatus.maybe,
+           "ไม่แน่นอน": RsvpStatus.maybe, "perhaps": RsvpStatus.maybe, "ไม่เเน่ใจ": RsvpStatus.maybe}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -513,21 +520,11 @@ def record_export(*, session: Session, workshop: Workshop, by: Person | None, fm
 
 
 def _offer_seats(ctx: Context, workshop: Workshop, offered: list[Rsvp]) -> None:
-    """Tell those offered a freed seat, and plan the offers' expiry after the handler commits (the job store
-    writes on its own connection)."""
+    """Tell those offered a freed seat, and plan the offers' expiry."""
     send_offers(session=ctx.session, workshop=workshop, offered=offered, settings=ctx.settings, now=ctx.now)
-    if offered and ctx.scheduler is not None:
-        from scheduler.rsvp import plan_offer_expiry
-
-        scheduler, workshop_id = ctx.scheduler, workshop.id
-        times = sorted({r.offer_expires_at for r in offered if r.offer_expires_at is not None})
-        assert workshop_id is not None
-
-        def plan() -> None:
-            for at in times:
-                plan_offer_expiry(scheduler, workshop_id, at)
-
-        ctx.after_commit.append(plan)
+    assert workshop.id is not None
+    for at in sorted({r.offer_expires_at for r in offered if r.offer_expires_at is not None}):
+        ctx.planner.offers_expire(workshop.id, at)
 
 
 def _workshop(ctx: Context, workshop_id: int, lock: bool = False) -> Workshop:
@@ -558,6 +555,8 @@ def _taken(ctx: Context, workshop: Workshop) -> int:
 
 
 @router.command("workshops", "สัมมนา", "myworkshops", summary=MY_WORKSHOPS, label=Text("สัมมนา", "Workshops"),
+                example=Text("สัมมนา", "/workshops"),
+                aliases=("สัมนา", "สัมมณา", "สำมะนา", "สัมมนาของฉัน", "งานสัมมนา", "workshop", "การประชุม"),
                 private=True)
 def my_workshops(msg: Incoming, ctx: Context) -> list[Reply]:
     assert ctx.person.id is not None
@@ -591,7 +590,9 @@ def _delegate_of(ctx: Context, workshop: Workshop) -> bool:
                if r.delegate_person_id == ctx.person.id)
 
 
-@router.command("rsvp", "ตอบรับ", private=True)
+@router.command("rsvp", "ตอบรับ", summary=Text("ตอบรับหรือปฏิเสธคำเชิญสัมมนา", "answer a workshop invitation"),
+                example=Text("ตอบรับ 2 ไป", "/rsvp 2 yes"), aliases=("rvsp", "ตอบรัป", "ตอบกลับ", "ตอบรับเชิญ"),
+                private=True)
 def rsvp_command(msg: Incoming, ctx: Context) -> list[Reply]:
     words = msg.args.split()
     if not words or not words[0].lstrip("#").isdigit() or len(words) > 2:
@@ -647,7 +648,9 @@ def offer_answer(msg: Incoming, ctx: Context, data: Offer) -> list[Reply]:
                                                now=ctx.now))
 
 
-@router.command("delegate", "ผู้แทน", private=True)
+@router.command("delegate", "ผู้แทน", summary=Text("ส่งผู้แทนเข้าร่วมสัมมนา", "send a delegate to a workshop"),
+                example=Text("ผู้แทน 2 มาลี ใจดี | ปลัดจังหวัด", "/delegate 2 Malee Jaidee | deputy"),
+                aliases=("ส่งผู้แทน", "ตัวแทน", "ผู้แทนเข้าร่วม"), verbatim=True, private=True)
 def delegate(msg: Incoming, ctx: Context) -> list[Reply]:
     """A workshop id names a delegate (deputy governors); a code is the delegate confirming."""
     args = msg.args
@@ -706,7 +709,9 @@ def _confirm_delegate(ctx: Context, code: str) -> list[Reply]:
     return [Reply(text=text), *details_replies(workshop, None, ctx.lang, ctx.settings, ctx.now)]
 
 
-@router.command("checkin", "เช็คอิน", "check-in", private=True)
+@router.command("checkin", "เช็คอิน", "check-in", summary=Text("QR สำหรับเช็คอินที่งานสัมมนา", "my check-in QR code"),
+                example=Text("เช็คอิน", "/checkin"), aliases=("เช็กอิน", "เชคอิน", "เช็คอิ้น", "ลงทะเบียนหน้างาน"),
+                private=True)
 def checkin(msg: Incoming, ctx: Context) -> list[Reply]:
     """Without a code: my QR code. With one: staff (admins) mark that seat's arrival."""
     if msg.args:
@@ -768,7 +773,9 @@ def _staff_checkin(ctx: Context, code: str) -> list[Reply]:
                              title=workshop.title(ctx.lang)))]
 
 
-@router.command("attendees", "ผู้เข้าร่วม", roles={Role.admin}, summary=ATTENDEES_CMD, private=True, slow=True)
+@router.command("attendees", "ผู้เข้าร่วม", roles={Role.admin}, summary=ATTENDEES_CMD,
+                example=Text("ผู้เข้าร่วม 2", "/attendees 2"), aliases=("รายชื่อผู้เข้าร่วม", "ผู้เข้าร่วมสัมมนา"),
+                private=True, slow=True)
 def attendees_command(msg: Incoming, ctx: Context) -> list[Reply]:
     words = msg.args.split()
     if not words:
@@ -1112,7 +1119,9 @@ def _example_dates(ctx: Context) -> dict[str, str]:
     return {name: f"{moment.year + era}{moment:-%m-%d %H:%M}" for name, moment in moments.items()}
 
 
-@router.command("newworkshop", "สร้างสัมมนา", roles={Role.admin}, summary=NEW_WORKSHOP_CMD, private=True)
+@router.command("newworkshop", "สร้างสัมมนา", roles={Role.admin}, summary=NEW_WORKSHOP_CMD,
+                example=Text("สร้างสัมมนา", "/newworkshop"), aliases=("สร้างสัมนา", "เพิ่มสัมมนา"), verbatim=True,
+                private=True)
 def new_workshop_command(msg: Incoming, ctx: Context) -> list[Reply]:
     """Without a form: an example to copy. With one: the preview and the confirmation button."""
     if not msg.args:
@@ -1174,15 +1183,7 @@ def confirm_workshop(msg: Incoming, ctx: Context, data: CreateConfirm) -> list[R
                                     by=ctx.person.id, via="chat")
     assert workshop.id is not None
     draft.done_at, draft.workshop_id = ctx.now, workshop.id
-    if ctx.scheduler is not None:
-        from scheduler.rsvp import plan_workshop
-
-        scheduler, now = ctx.scheduler, ctx.now
-
-        def plan() -> None:
-            plan_workshop(scheduler, workshop, now)
-
-        ctx.after_commit.append(plan)
+    ctx.planner.workshop_created(workshop, ctx.now)
     return [Reply(text=ctx.t(CREATED, id=workshop.id, title=workshop.title(ctx.lang), n=invited, queued=queued),
                   buttons=[Button(label=ctx.t(ANSWERS_BUTTON), payload=AdminView(workshop.id).pack())])]
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from handlers.broadcast import start_sending
 from scheduler.core import Scheduler, current
 from storage.broadcast import BroadcastStatus
 from storage.db import transaction
@@ -27,8 +28,6 @@ def cancel_send(scheduler: Scheduler, broadcast_id: int) -> None:
 
 def send_scheduled(broadcast_id: int) -> None:
     """The job: fan out a scheduled broadcast that was not cancelled meanwhile."""
-    from handlers.broadcast import start_sending  # the handler composes the message, and it imports this module
-
     runtime = current()
     with transaction(runtime.engine) as session:
         start_sending(session=session, broadcast_id=broadcast_id, now=runtime.clock(), settings=runtime.settings,

@@ -8,12 +8,14 @@ passed is dropped, and when several were missed only the latest is sent.
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.config import Settings
+from handlers.deadlines import closed_reply, nudge_reply
+from handlers.timing import quiet_shift
 from scheduler.core import Scheduler, current
 from storage.db import transaction
 from storage.deadlines import (
@@ -29,34 +31,6 @@ from storage.deadlines import (
 )
 from storage.models import Person
 from storage.outbox import enqueue_to_person
-
-
-def _clock(text: str) -> time:
-    hour, minute = text.split(":")
-    return time(int(hour), int(minute))
-
-
-def quiet_shift(due: datetime, closes_at: datetime | None, settings: Settings) -> datetime:
-    """Move a nudge out of quiet hours: to their end, or to their start when the end is not before the close
-    (a send with no close, e.g. an announcement, always waits for the end)."""
-    start, end = _clock(settings.quiet_start), _clock(settings.quiet_end)
-    if start == end:
-        return due
-    tz = settings.tz
-    local = due.astimezone(tz)
-    day = local.date()
-    if start > end:  # the quiet time spans midnight, e.g. 21:00-07:00
-        if local.time() >= start:
-            quiet_from, quiet_to = datetime.combine(day, start, tz), datetime.combine(day + timedelta(days=1), end, tz)
-        elif local.time() < end:
-            quiet_from, quiet_to = datetime.combine(day - timedelta(days=1), start, tz), datetime.combine(day, end, tz)
-        else:
-            return due
-    elif start <= local.time() < end:
-        quiet_from, quiet_to = datetime.combine(day, start, tz), datetime.combine(day, end, tz)
-    else:
-        return due
-    return quiet_to if closes_at is None or quiet_to < closes_at else quiet_from
 
 
 def job_prefix(window_id: int) -> str:
@@ -97,16 +71,13 @@ def plan_missing(scheduler: Scheduler, engine: Engine, now: datetime) -> int:
     return len(unplanned)
 
 
-def snooze_until(window: SubmissionWindow, now: datetime, settings: Settings) -> datetime | None:
-    """A day later, but never past the close nor in quiet hours; None when the close is too near."""
-    remind_at = min(now + timedelta(days=1), window.closes_at - timedelta(hours=1))
-    remind_at = quiet_shift(remind_at, window.closes_at, settings)
-    return remind_at if remind_at > now else None
+def snooze_job(window_id: int, person_id: int) -> str:
+    return f"{job_prefix(window_id)}snooze:{person_id}"
 
 
 def plan_snooze(scheduler: Scheduler, window_id: int, person_id: int, remind_at: datetime) -> None:
     """Remind one person again at `remind_at`; a second snooze moves the first."""
-    scheduler.plan(f"{job_prefix(window_id)}snooze:{person_id}", snoozed, remind_at, window_id=window_id,
+    scheduler.plan(snooze_job(window_id, person_id), snoozed, remind_at, window_id=window_id,
                    person_id=person_id, token=f"{remind_at:%Y%m%d%H%M}")
 
 
@@ -119,8 +90,6 @@ def _not_before(now: datetime, window: SubmissionWindow, settings: Settings) -> 
 def _queue_nudges(session: Session, window: SubmissionWindow, stage: str, people: list[Person]) -> int:
     """One outbox row per person, keyed (window, stage, person), in the job's own transaction."""
     # Imported here because the handlers import this module to plan jobs.
-    from handlers.deadlines import nudge_reply
-
     runtime = current()
     now = runtime.clock()
     not_before = _not_before(now, window, runtime.settings)
@@ -172,8 +141,6 @@ def snoozed(window_id: int, person_id: int, token: str) -> int:
 
 def report_closed(window_id: int) -> int:
     """Tell the admins which provinces missed the window."""
-    from handlers.deadlines import closed_reply
-
     runtime = current()
     now = runtime.clock()
     queued = 0

@@ -12,8 +12,9 @@ from datetime import datetime
 
 from sqlalchemy.engine import Engine
 
+from handlers.rsvp import queue_nudges, reminder_replies, send_lapsed, send_offers
+from handlers.timing import quiet_shift
 from scheduler.core import Scheduler, active, current
-from scheduler.deadlines import quiet_shift
 from storage.db import transaction
 from storage.deadlines import parse_offset
 from storage.models import Person
@@ -63,8 +64,6 @@ def plan_missing(scheduler: Scheduler, engine: Engine, now: datetime) -> int:
 
 def remind(workshop_id: int, stage: str) -> int:
     """Remind everyone holding a seat (the principal, and a confirmed delegate); returns messages queued."""
-    from handlers.rsvp import reminder_replies
-
     runtime = current()
     now = runtime.clock()
     queued = 0
@@ -89,8 +88,6 @@ def remind(workshop_id: int, stage: str) -> int:
 
 def nudge(workshop_id: int, stage: str) -> int:
     """Nudge invitees who have not answered (or said maybe) while answers are still open."""
-    from handlers.rsvp import queue_nudges
-
     runtime = current()
     now = runtime.clock()
     with transaction(runtime.engine) as session:
@@ -104,8 +101,6 @@ def nudge(workshop_id: int, stage: str) -> int:
 
 def expire(workshop_id: int) -> int:
     """Lapse offers past their time and offer those seats on; returns how many new offers were made."""
-    from handlers.rsvp import send_lapsed, send_offers
-
     runtime = current()
     now = runtime.clock()
     with transaction(runtime.engine) as session:

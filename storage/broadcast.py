@@ -316,3 +316,15 @@ def acknowledgements(*, session: Session, broadcast_id: int) -> tuple[list[Perso
         .order_by(col(Person.name), col(Person.id))
     ).all()
     return [p for p, at in rows if at is not None], [p for p, at in rows if at is None]
+
+
+def waiting_for_ack(*, session: Session, person_id: int) -> Broadcast | None:
+    """The latest announcement sent to this person that asks for "รับทราบ" and has not had it yet."""
+    return session.exec(
+        select(Broadcast)
+        .join(BroadcastRecipient, col(BroadcastRecipient.broadcast_id) == col(Broadcast.id))
+        .where(BroadcastRecipient.person_id == person_id, col(BroadcastRecipient.acked_at).is_(None),
+               BroadcastRecipient.note == "", col(Broadcast.ask_ack).is_(True),
+               col(Broadcast.status).in_([BroadcastStatus.sending, BroadcastStatus.done]))
+        .order_by(col(Broadcast.id).desc())
+    ).first()

@@ -340,3 +340,9 @@ def find_region(text: str) -> Region | None:
         return None
     found: Region | None = _match(_region_key(text), _region_names())
     return found
+
+
+def exact_province(text: str) -> Province | None:
+    """The province whose name, known spelling or code is exactly `text` (no typo, no prefix), or None."""
+    key = _province_key(text)
+    return _province_codes().get(key) or _province_names().get(key)

@@ -18,7 +18,7 @@ from bot.config import Settings
 from bot.errors import DomainError
 from bot.files import render_export
 from bot.i18n import format_datetime, parse_datetime
-from handlers.rsvp import invited_places, open_workshop, send_invitations, welcome
+from handlers.rsvp import invited_places, open_workshop, record_export, send_invitations, welcome
 from scheduler.rsvp import plan_workshop
 from storage.db import transaction, utcnow
 from storage.people import audit
@@ -140,8 +140,6 @@ def cmd_invite(args: argparse.Namespace, settings: Settings, engine: Engine) -> 
 
 @with_database
 def cmd_export(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
-    from handlers.rsvp import record_export
-
     with transaction(engine) as session:
         workshop = get_workshop(session=session, workshop_id=args.id)
         if workshop is None:

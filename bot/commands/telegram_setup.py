@@ -7,10 +7,10 @@ import asyncio
 import sys
 
 from sqlalchemy.engine import Engine
-from telegram import Bot
 
 from bot.commands import Add, Subparsers, with_database
 from bot.config import Settings
+from bot.telegram import TelegramAdapter
 
 
 @with_database
@@ -21,10 +21,12 @@ def cmd_telegram_set_webhook(args: argparse.Namespace, settings: Settings, engin
     url = args.url or settings.public_url.rstrip("/") + "/webhooks/telegram"
 
     async def set_webhook() -> None:
-        async with Bot(settings.telegram_bot_token.get_secret_value(),
-                       base_url=settings.telegram_api_base_url) as bot:
-            await bot.set_webhook(url, secret_token=settings.telegram_webhook_secret.get_secret_value(),
-                                  allowed_updates=["message", "callback_query", "my_chat_member"])
+        adapter = TelegramAdapter(settings)
+        await adapter.start()
+        try:
+            await adapter.set_webhook(url)
+        finally:
+            await adapter.stop()
 
     asyncio.run(set_webhook())
     print(f"Telegram will deliver updates to {url}")

@@ -8,6 +8,10 @@ import sys
 
 import pytest
 
+from bot.cli import main
+from bot.emulator import EmulatorServer
+from tests.conftest import TG_SECRET, platform_env
+
 HEAVY = ("linebot", "telegram", "fastapi", "uvicorn", "bot.app")
 
 
@@ -28,3 +32,14 @@ def test_quick_commands_do_not_load_the_platform_sdks(argv: tuple[str, ...]) -> 
 
 def test_the_service_command_loads_them() -> None:
     assert {"linebot", "telegram", "fastapi", "bot.app"} <= modules_after("serve", "--help")
+
+
+def test_telegram_set_webhook_registers_the_url_with_the_secret(
+    emulator: EmulatorServer, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    emulator.state.reset()
+    for name, value in {**platform_env(emulator), "COORDBOT_DATABASE_URL": database_url}.items():
+        monkeypatch.setenv(name, value)
+    assert main(["telegram", "set-webhook", "--url", "https://coordbot.example.go.th/webhooks/telegram"]) == 0
+    assert emulator.state.telegram_webhook == {"url": "https://coordbot.example.go.th/webhooks/telegram",
+                                               "secret_token": TG_SECRET}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from sqlalchemy import text
 from sqlmodel import Session
@@ -53,3 +55,12 @@ def test_an_unknown_province_is_refused_and_nothing_is_created(
     assert "unknown province 'Atlantis'" in capsys.readouterr().err
     assert main(["window", "list"]) == 0
     assert capsys.readouterr().out == "no submission windows\n"
+
+
+def test_the_shell_reads_dates_as_thai_people_write_them(shell_env: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["window", "create", "--title-th", "รอบทดสอบ", "--closes", "15 ธ.ค. 2580 16.30 น."]) == 0
+    engine = make_engine(shell_env)
+    with Session(engine) as session:
+        [window] = all_windows(session=session)
+    engine.dispose()
+    assert window.closes_at.astimezone(UTC) == datetime(2037, 12, 15, 9, 30, tzinfo=UTC)  # 16:30 in Bangkok

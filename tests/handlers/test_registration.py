@@ -109,8 +109,10 @@ async def test_an_admin_creates_an_invite_in_chat_with_a_forgiving_province(
 ) -> None:
     admin, newcomer = phones.line(1), phones.telegram(2)
     await admin.say(invite(service, role=Role.admin, province=None, name="ผู้ดูแล"))
-    [made] = await admin.say("/invite รองผู้ว่า จ.เชียงใหม ประเสริฐ ศรีสุข")
-    assert "เชียงใหม่" in made
+    [asked] = await admin.say("/invite รองผู้ว่า จ.เชียงใหม ประเสริฐ ศรีสุข")
+    # Issue 13: a place read through a typo is confirmed before the invite can be used.
+    assert "เชียงใหม่" in asked and "ใช่ไหม" in asked
+    [made] = await admin.press("ยืนยัน")
     code = made.split()[1]
     [joined] = await newcomer.say(f"/start {code}")
     assert "ประเสริฐ ศรีสุข" in joined and "รองผู้ว่าราชการจังหวัด" in joined

@@ -10,7 +10,8 @@ from sqlmodel import Session, select
 from bot.app import create_app
 from bot.config import Settings
 from bot.service import Service
-from scheduler.deadlines import nudge, plan_window, quiet_shift, report_closed
+from handlers.timing import quiet_shift
+from scheduler.deadlines import nudge, plan_window, report_closed
 from storage.db import transaction
 from storage.deadlines import create_window, get_window, submit
 from storage.models import OutboxMessage, Role
