@@ -7,7 +7,10 @@ PG_URL ?= postgresql://root@127.0.0.1:5432/test
 PORT ?= 8000
 EMULATOR_PORT ?= 8081
 
-.PHONY: install run test test-pg lint bench clean
+# Rich menu images draw Thai with libraqm and a Thai font (bot/menu_images.py): Debian packages, installed once.
+SYSTEM_PACKAGES := libraqm0 fonts-thai-tlwg
+
+.PHONY: install system-packages run test test-pg lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +19,12 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
-install: $(STAMP)
+system-packages:
+	@dpkg -s $(SYSTEM_PACKAGES) >/dev/null 2>&1 || { \
+	  sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$sudo apt-get install -y $(SYSTEM_PACKAGES) || $$sudo sh -c 'apt-get update && apt-get install -y $(SYSTEM_PACKAGES)'; }
+
+install: system-packages $(STAMP)
 
 run: install
 	$(BIN)/coordbot serve --demo --port $(PORT) --emulator-port $(EMULATOR_PORT)

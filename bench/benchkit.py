@@ -30,7 +30,9 @@ def service_env(emulator: EmulatorServer, db_url: str, **settings: str) -> dict[
     return {**os.environ, "COORDBOT_DATABASE_URL": db_url, "LINE_CHANNEL_SECRET": state.line_channel_secret,
             "LINE_CHANNEL_ACCESS_TOKEN": state.line_access_token, "LINE_API_BASE_URL": emulator.line_base_url,
             "TELEGRAM_BOT_TOKEN": state.telegram_token, "TELEGRAM_WEBHOOK_SECRET": state.telegram_secret_token,
-            "TELEGRAM_API_BASE_URL": emulator.telegram_base_url, **settings}
+            "TELEGRAM_API_BASE_URL": emulator.telegram_base_url, "LINE_DATA_API_BASE_URL": emulator.line_data_base_url,
+            "COORDBOT_MENUS": "false",  # menus are not what is measured; linking thousands would skew it
+            **settings}
 
 
 def free_port() -> int:

@@ -15,7 +15,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import downloads, logs, metrics, webhooks
+from bot import downloads, logs, menus, metrics, webhooks
 from bot.config import Settings
 from bot.line import LineAdapter, quota_left
 from bot.messages import Platform
@@ -66,6 +66,8 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utcnow) -> Fa
         service.scheduler = scheduler
         app.state.service = service
         await service.start(background=settings.background_workers)
+        if settings.menus:
+            await menus.sync_at_start(engine, adapters)
         await scheduler.start(lead=settings.scheduler_enabled)
         plan_missing(scheduler, engine, clock())
         rsvp_jobs.plan_missing(scheduler, engine, clock())

@@ -4,7 +4,9 @@ Each line you type is sent by the emulator as a signed LINE or Telegram webhook 
 sends is read back from the emulator's record of their phone and printed as it arrives, pushes included
 (reminders, offers, announcements). Type a button's number to press it: numbers are never reused, so an old
 number presses the old button (which may answer that it expired), never a new one. A link button prints its
-address. `:location LAT,LON [name]` shares a map point, as the phone's location button would.
+address. `:location LAT,LON [name]` shares a map point, as the phone's location button would. `:menu` prints the
+person's menu (their LINE rich menu, or their Telegram command list) as m1, m2, ...; typing `m3` taps its third
+item, as a thumb on the menu would.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from storage.demo import persona
 POLL_S = 0.3
 PROMPT = "you> "
 LOCATION = re.compile(r"^:location\s+(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*(.*)$")
+MENU_TAP = re.compile(r"^m(\d+)$")
 
 
 @dataclass
@@ -71,6 +74,22 @@ class Phone:
     def close(self) -> None:
         self.http.close()
 
+    def menu(self) -> list[dict[str, Any]]:
+        """The person's menu as the emulator shows it: each item's label and what tapping it sends."""
+        response = self.http.get(f"/_emulator/menu/{self.platform}/{self.user_id}")
+        response.raise_for_status()
+        items: list[dict[str, Any]] = response.json()
+        return items
+
+    def tap(self, number: int) -> int:
+        """Tap menu item `number` (from 1); the status the service answered the webhook with."""
+        response = self.http.post(f"/_emulator/menu/{self.platform}/{self.user_id}/{number}")
+        if response.status_code == 404:
+            return 404
+        response.raise_for_status()
+        status: int = response.json()["status"]
+        return status
+
     def send(self, **action: Any) -> int:
         """Post the person's action (`text`, `data` of a button, or `type="location"` with its point)."""
         path = "/_emulator/line/events" if self.platform == "line" else "/_emulator/telegram/updates"
@@ -78,6 +97,13 @@ class Phone:
         response.raise_for_status()
         status: int = response.json()["status"]
         return status
+
+
+def menu_lines(items: list[dict[str, Any]]) -> list[str]:
+    """The menu as printed: `m1 ...` per item (a tab header starts with ⇄, the current tab ends with •)."""
+    if not items:
+        return ["(no menu)"]
+    return [f"   m{number} {item['label']}" for number, item in enumerate(items, start=1)]
 
 
 def action_for(line: str, screen: Screen) -> dict[str, Any] | str:
@@ -89,6 +115,9 @@ def action_for(line: str, screen: Screen) -> dict[str, Any] | str:
         if is_link(button):
             return f"open {button['data']}"
         return {"data": button["data"]}
+    tap = MENU_TAP.match(line)
+    if tap:
+        return {"menu": int(tap[1])}
     point = LOCATION.match(line)
     if point:
         return {"type": "location", "latitude": float(point[1]), "longitude": float(point[2]),
@@ -136,7 +165,8 @@ def cmd_chat(args: argparse.Namespace) -> int:
     phone = Phone(args.emulator, args.platform, user_id)
     screen = Screen(seen=len(phone.screen()))
     print(f"You are {who.name or 'a guest'} ({who.key}) on {args.platform}. Type /help; a number presses a "
-          "button; :location LAT,LON [name] shares a place; Ctrl-D quits.")
+          "button; :menu shows the menu and m1, m2, ... tap it; :location LAT,LON [name] shares a place; "
+          "Ctrl-D quits.")
     stop, terminal = threading.Event(), Terminal()
     watcher = threading.Thread(target=watch, args=(phone, screen, terminal.show, stop), daemon=True)
     watcher.start()
@@ -149,11 +179,20 @@ def cmd_chat(args: argparse.Namespace) -> int:
                 return 0
             if not line:
                 continue
+            if line == ":menu":
+                print("\n".join(menu_lines(phone.menu())))
+                continue
             action = action_for(line, screen)
             if isinstance(action, str):
                 print(action)
                 continue
-            status = phone.send(**action)
+            items = phone.menu() if "menu" in action else []
+            status = phone.tap(action["menu"]) if "menu" in action else phone.send(**action)
+            if status == 404:
+                print(f"(there is no menu item m{action.get('menu')}; :menu lists them)")
+                continue
+            if "switch" in (items[action["menu"] - 1] if status == 200 and items else {}):
+                print("\n".join(menu_lines(phone.menu())))  # a tab: LINE shows the other part of the menu
             if status != 200:
                 print(f"(the service answered the webhook with {status})")
             time.sleep(POLL_S)

@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     background_workers: bool = Field(True, validation_alias=_env("COORDBOT_BACKGROUND_WORKERS"))
     scheduler_enabled: bool = Field(True, validation_alias=_env("COORDBOT_SCHEDULER"))
     auto_migrate: bool = Field(True, validation_alias=_env("COORDBOT_AUTO_MIGRATE"))
+    menus: bool = Field(True, validation_alias=_env("COORDBOT_MENUS"))
+    """Keep the LINE rich menus and Telegram command lists in sync at start-up, and each person's linked."""
     scheduler_poll_s: float = Field(5.0, validation_alias=_env("COORDBOT_SCHEDULER_POLL_S"))
     max_webhook_bytes: int = Field(1_000_000, validation_alias=_env("COORDBOT_MAX_WEBHOOK_BYTES"))
     """Longer webhook bodies are refused (413) unread; LINE's and Telegram's are a few kilobytes."""
@@ -49,6 +51,8 @@ class Settings(BaseSettings):
         SecretStr(""), validation_alias=_env("LINE_CHANNEL_ACCESS_TOKEN")
     )
     line_api_base_url: str = Field("https://api.line.me", validation_alias=_env("LINE_API_BASE_URL"))
+    line_data_api_base_url: str = Field("https://api-data.line.me", validation_alias=_env("LINE_DATA_API_BASE_URL"))
+    """Where LINE serves content such as rich menu images (its api-data host)."""
     line_rate_per_s: float = Field(100.0, validation_alias=_env("LINE_RATE_PER_S"))
     line_multicast_rate_per_s: float = Field(200.0, validation_alias=_env("LINE_MULTICAST_RATE_PER_S"))
     line_reply_token_ttl_s: float = Field(50.0, validation_alias=_env("LINE_REPLY_TOKEN_TTL_S"))

@@ -16,7 +16,9 @@ from linebot.v3.messaging import (
     ApiException,
     AsyncApiClient,
     AsyncMessagingApi,
+    AsyncMessagingApiBlob,
     Configuration,
+    CreateRichMenuAliasRequest,
     FlexContainer,
     FlexMessage,
     ImageMessage,
@@ -29,7 +31,18 @@ from linebot.v3.messaging import (
     QuickReply,
     QuickReplyItem,
     ReplyMessageRequest,
+    RichMenuArea,
+    RichMenuBatchLinkOperation,
+    RichMenuBatchRequest,
+    RichMenuBounds,
+    RichMenuBulkLinkRequest,
+    RichMenuBulkUnlinkRequest,
+    RichMenuRequest,
+    RichMenuSize,
+    RichMenuSwitchAction,
+    ShowLoadingAnimationRequest,
     TextMessage,
+    UpdateRichMenuAliasRequest,
     URIAction,
 )
 from linebot.v3.webhooks import (
@@ -45,10 +58,11 @@ from linebot.v3.webhooks import (
     UnfollowEvent,
 )
 
-from bot import textsplit
+from bot import menus, textsplit
 from bot.config import Settings
 from bot.messages import Button, Card, Incoming, Kind, Platform, Reply
 from bot.platform import Failure, SendFailed, WebhookRejected
+from storage.models import Role
 
 log = logging.getLogger(__name__)
 
@@ -59,11 +73,17 @@ MAX_ALT_TEXT = 1500  # UTF-16 code units
 MAX_LOCATION_TEXT = 100  # title and address, UTF-16 code units
 MAX_QUICK_REPLIES = 13
 MAX_LABEL = 20  # grapheme clusters
+MAX_FLEX_LABEL = 40  # a Flex button's label, grapheme clusters
 MAX_DISPLAY_TEXT = 300  # grapheme clusters
 MAX_POSTBACK = 300  # UTF-16 code units
 MAX_BUBBLES = 12
 MAX_BUBBLE_BYTES = 30 * 1024  # "Max size: 30 KB" of a bubble's JSON
 MAX_CAROUSEL_BYTES = 50 * 1024
+MENU_PREFIX = "coordbot "
+"""Rich menus whose name starts with this are ours: `sync_menus` may replace and delete them."""
+ALIAS_PREFIX = "coordbot-"
+MAX_BATCH_OPERATIONS = 1000  # messaging-api.yml RichMenuBatchRequest.operations maxItems
+LOADING_SECONDS = 20  # a multiple of 5 from 5 to 60; the animation ends early when our reply arrives
 
 
 class LineAdapter:
@@ -74,6 +94,9 @@ class LineAdapter:
         self.parser = WebhookParser(settings.line_channel_secret.get_secret_value())
         self.client: AsyncApiClient | None = None
         self.api: AsyncMessagingApi | None = None
+        self.data_client: AsyncApiClient | None = None
+        self.menu_ids: dict[str, str] = {}
+        """Rich menu ids by alias, as `sync_menus` left them."""
 
     async def start(self) -> None:
         """The SDK's aiohttp session must be made inside the running loop, so not at import time."""
@@ -85,6 +108,8 @@ class LineAdapter:
     async def stop(self) -> None:
         if self.client is not None:
             await self.client.close()
+        if self.data_client is not None:
+            await self.data_client.close()
 
     def check_headers(self, headers: Mapping[str, str]) -> None:
         if not headers.get("x-line-signature"):
@@ -130,7 +155,7 @@ class LineAdapter:
         )
 
     def render(self, replies: Sequence[Reply]) -> list[Any]:
-        messages = [m for reply in replies for m in _messages(reply)]
+        messages = [m for i, reply in enumerate(replies) for m in _messages(reply, last=i == len(replies) - 1)]
         return [messages[i:i + MAX_MESSAGES] for i in range(0, len(messages), MAX_MESSAGES)]
 
     async def send(self, chat_id: str, part: Any, *, first: bool, token: str | None, retry_key: str) -> None:
@@ -157,6 +182,127 @@ class LineAdapter:
             _classify(exc)
         except (aiohttp.ClientError, TimeoutError) as exc:
             raise SendFailed(Failure.transient, type(exc).__name__) from exc
+
+
+    async def sync_menus(self, wanted: Sequence[menus.Menu]) -> list[str]:
+        """Create the rich menus that are missing (validated first), point the aliases at them, make the guests'
+        Thai menu the default and delete our menus that are no longer wanted. A menu whose layout or image
+        changed has a new fingerprint in its name, so it is created anew and the old one deleted."""
+        from bot.menu_images import draw  # Pillow only where menus are drawn
+
+        api = self._api()
+        ours = {m.name: m.rich_menu_id for m in (await api.get_rich_menu_list()).richmenus
+                if m.name.startswith(MENU_PREFIX)}
+        changes: list[str] = []
+        ids: dict[str, str] = {}
+        for menu in wanted:
+            for page in menu.pages:
+                menu_id = ours.get(page.name)
+                if menu_id is None:
+                    menu_id = await self._create_menu(page, draw(page))
+                    changes.append(f"created {page.alias}")
+                ids[page.alias] = menu_id
+        aliases = {a.rich_menu_alias_id: a.rich_menu_id for a in (await api.get_rich_menu_alias_list()).aliases}
+        for alias, menu_id in ids.items():
+            if alias not in aliases:
+                await api.create_rich_menu_alias(CreateRichMenuAliasRequest(richMenuAliasId=alias, richMenuId=menu_id))
+            elif aliases[alias] != menu_id:
+                await api.update_rich_menu_alias(alias, UpdateRichMenuAliasRequest(richMenuId=menu_id))
+        for alias in aliases.keys() - ids.keys():
+            if alias.startswith(ALIAS_PREFIX):
+                await api.delete_rich_menu_alias(alias)
+        # Users of a replaced menu move to its replacement in one batch, before the old one is deleted (which
+        # would show them the guests' default until they are linked again).
+        moves = [RichMenuBatchLinkOperation(var_from=old, to=ids[name.split()[1]]) for name, old in ours.items()
+                 if old not in ids.values() and len(name.split()) == 3 and name.split()[1] in ids]
+        if moves:
+            await api.rich_menu_batch(RichMenuBatchRequest(operations=moves[:MAX_BATCH_OPERATIONS]))
+        default = ids[menus.build(Role.guest, "th").pages[0].alias]
+        if await self._default_menu() != default:
+            await api.set_default_rich_menu(default)
+            changes.append("default set")
+        for name, menu_id in ours.items():
+            if menu_id not in ids.values():
+                await api.delete_rich_menu(menu_id)  # LINE unlinks it from its users
+                changes.append(f"deleted {name}")
+        self.menu_ids = ids
+        return changes
+
+    async def link_menu(self, chat_ids: Sequence[str], role: Role, lang: str) -> None:
+        """Link the users to their role's menu: one call for one user, a bulk call (at most 500) for more.
+        Thai-speaking guests see the default menu, so they are unlinked instead."""
+        api = self._api()
+        users = [u for u in chat_ids if u.startswith("U")]
+        if not users:
+            return
+        if role == Role.guest and lang == "th":
+            if len(users) == 1:
+                await api.unlink_rich_menu_id_from_user(users[0])
+            else:
+                await api.unlink_rich_menu_id_from_users(RichMenuBulkUnlinkRequest(userIds=users))
+            return
+        alias = menus.build(role, lang).pages[0].alias
+        if alias not in self.menu_ids:
+            self.menu_ids[alias] = (await api.get_rich_menu_alias(alias)).rich_menu_id
+        if len(users) == 1:
+            await api.link_rich_menu_id_to_user(users[0], self.menu_ids[alias])
+        else:
+            await api.link_rich_menu_id_to_users(RichMenuBulkLinkRequest(richMenuId=self.menu_ids[alias],
+                                                                         userIds=users))
+
+    async def show_working(self, chat_id: str) -> None:
+        """LINE's loading animation, shown in one-to-one chats only (a user id, not a group or room)."""
+        if chat_id.startswith("U"):
+            await self._api().show_loading_animation(
+                ShowLoadingAnimationRequest(chatId=chat_id, loadingSeconds=LOADING_SECONDS))
+
+    def _api(self) -> AsyncMessagingApi:
+        assert self.api is not None, "LineAdapter.start() was not called"
+        return self.api
+
+    async def _create_menu(self, page: menus.Page, image: bytes) -> str:
+        """Validate, create and give the menu its image; a menu left without an image is deleted again."""
+        api = self._api()
+        request = _rich_menu(page)
+        await api.validate_rich_menu_object(request)
+        menu_id: str = (await api.create_rich_menu(request)).rich_menu_id
+        if self.data_client is None:
+            self.data_client = AsyncApiClient(Configuration(
+                access_token=self.settings.line_channel_access_token.get_secret_value(),
+                host=self.settings.line_data_api_base_url))
+        try:
+            await AsyncMessagingApiBlob(self.data_client).set_rich_menu_image(
+                menu_id, image, _headers={"Content-Type": "image/png"})  # the SDK ignores `_content_type` here
+        except BaseException:
+            await api.delete_rich_menu(menu_id)
+            raise
+        return menu_id
+
+    async def _default_menu(self) -> str | None:
+        try:
+            return (await self._api().get_default_rich_menu_id()).rich_menu_id
+        except ApiException as exc:
+            if exc.status == 404:
+                return None
+            raise
+
+
+def _rich_menu(page: menus.Page) -> RichMenuRequest:
+    """A page as LINE's rich menu object: each area a postback showing its label, or a tab switch (labels are
+    what screen readers say)."""
+    areas = []
+    for area in page.areas:
+        b = area.bounds
+        label = textsplit.label(area.label, MAX_LABEL)
+        action: PostbackAction | RichMenuSwitchAction
+        if area.switch_to:
+            action = RichMenuSwitchAction(label=label, richMenuAliasId=area.switch_to, data=area.payload)
+        else:
+            action = PostbackAction(label=label, data=area.payload,
+                                    displayText=textsplit.label(area.label, MAX_DISPLAY_TEXT))
+        areas.append(RichMenuArea(bounds=RichMenuBounds(x=b.x, y=b.y, width=b.width, height=b.height), action=action))
+    return RichMenuRequest(size=RichMenuSize(width=menus.WIDTH, height=page.height), selected=True, name=page.name,
+                           chatBarText=page.chat_bar, areas=areas)
 
 
 def quota_left(settings: Settings) -> int | None:
@@ -224,30 +370,70 @@ def _action(button: Button) -> PostbackAction | URIAction:
     return PostbackAction(label=label, data=data, displayText=textsplit.label(button.label, MAX_DISPLAY_TEXT))
 
 
-def _messages(reply: Reply) -> list[Message]:
-    """One neutral reply as LINE messages; its buttons ride on the last one as quick replies."""
+def _messages(reply: Reply, last: bool = True) -> list[Message]:
+    """One neutral reply as LINE messages. LINE shows quick replies only under the last message of a request
+    and drops them when the next message arrives, so buttons become quick replies only for the immediate next
+    step at the very end (`last`, nothing after them, not `keep_buttons`); otherwise they go into the message."""
     out: list[Message] = []
     if reply.cards:
         alt_text = _alt_text(reply)
         out += [FlexMessage(altText=alt_text, contents=FlexContainer.from_dict(flex)) for flex in _flex(reply.cards)]
     if reply.text:
         out += [TextMessage(text=chunk) for chunk in textsplit.split(reply.text, MAX_TEXT, textsplit.utf16_len)]
+    after: list[Message] = []
     if reply.location:
         loc = reply.location
-        out.append(LocationMessage(title=_short(loc.title), address=_short(loc.address), latitude=loc.latitude,
-                                   longitude=loc.longitude))
+        after.append(LocationMessage(title=_short(loc.title), address=_short(loc.address), latitude=loc.latitude,
+                                     longitude=loc.longitude))
     if reply.image_url and reply.image_url.startswith("https://"):
-        out.append(ImageMessage(originalContentUrl=reply.image_url, previewImageUrl=reply.image_url))
+        after.append(ImageMessage(originalContentUrl=reply.image_url, previewImageUrl=reply.image_url))
     elif reply.image_url:  # LINE shows images from HTTPS addresses only (messaging-api.yml, ImageMessage)
-        out.append(TextMessage(text=reply.image_url))
+        after.append(TextMessage(text=reply.image_url))
     if reply.document_url:
-        out.append(TextMessage(text=f"{reply.document_name or ''} {reply.document_url}".strip()))
+        after.append(TextMessage(text=f"{reply.document_name or ''} {reply.document_url}".strip()))
+    if reply.buttons and (reply.keep_buttons or not last or (after and out)):
+        out = _with_buttons(out, reply.buttons, _alt_text(reply))
+        return out + after
+    out += after
     if reply.buttons and out:
         if len(reply.buttons) > MAX_QUICK_REPLIES:
             log.warning("%d buttons; LINE shows only %d", len(reply.buttons), MAX_QUICK_REPLIES)
         items = [QuickReplyItem(action=_action(b)) for b in reply.buttons[:MAX_QUICK_REPLIES]]
         out[-1].quick_reply = QuickReply(items=items)
     return out
+
+
+def _footer(buttons: Sequence[Button]) -> dict[str, Any]:
+    """Flex buttons (labels up to 40 characters), which stay in the chat history with their message."""
+    contents = []
+    for button in buttons:
+        action = _action(button).to_dict()
+        action["label"] = textsplit.label(button.label, MAX_FLEX_LABEL)
+        contents.append({"type": "button", "style": "link", "height": "sm", "action": action})
+    return {"type": "box", "layout": "vertical", "spacing": "none", "contents": contents}
+
+
+def _with_buttons(out: list[Message], buttons: Sequence[Button], alt_text: str) -> list[Message]:
+    """Put the buttons into the reply's last message: the footer of its last bubble, or a bubble around its last
+    text; a bubble of their own when neither fits."""
+    footer = _footer(buttons)
+    last = out[-1] if out else None
+    if isinstance(last, FlexMessage):
+        contents = last.contents.to_dict()
+        bubble = contents["contents"][-1] if contents["type"] == "carousel" else contents
+        bubble["footer"] = footer
+        fits = _size(bubble) <= MAX_BUBBLE_BYTES and _size(contents) <= MAX_CAROUSEL_BYTES
+        if fits:
+            return [*out[:-1], FlexMessage(altText=last.alt_text, contents=FlexContainer.from_dict(contents))]
+    if isinstance(last, TextMessage):
+        bubble = {"type": "bubble", "body": {"type": "box", "layout": "vertical",
+                                             "contents": [{"type": "text", "text": last.text, "wrap": True}]},
+                  "footer": footer}
+        if _size(bubble) <= MAX_BUBBLE_BYTES:
+            alt = textsplit.cut(last.text, MAX_ALT_TEXT, textsplit.utf16_len)
+            return [*out[:-1], FlexMessage(altText=alt, contents=FlexContainer.from_dict(bubble))]
+    bubble = {"type": "bubble", "body": footer}
+    return [*out, FlexMessage(altText=alt_text, contents=FlexContainer.from_dict(bubble))]
 
 
 def _short(text: str) -> str:

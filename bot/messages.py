@@ -91,3 +91,6 @@ class Reply(BaseModel):
     document_url: str | None = None
     document_name: str | None = None
     image_url: str | None = None
+    keep_buttons: bool = False
+    """The buttons are needed later (answer an invitation, submitted, รับทราบ): they stay with the message in the
+    chat history instead of LINE's quick replies, which vanish when the next message arrives."""

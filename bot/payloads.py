@@ -64,3 +64,11 @@ class Cmd(Payload):
     prefix: ClassVar[str] = "cmd"
     name: str
     arg: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class Tab(Payload):
+    """A rich menu tab header: LINE switches the menu itself and sends this along, which needs no answer."""
+
+    prefix: ClassVar[str] = "tab"
+    index: int

@@ -5,9 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.messages import Incoming, Platform, Reply
+
+if TYPE_CHECKING:
+    from bot.menus import Menu
+    from storage.models import Role
 
 
 class WebhookRejected(Exception):
@@ -70,6 +74,18 @@ class Adapter(Protocol):
 
     async def multicast(self, user_ids: Sequence[str], part: Any, *, retry_key: str) -> None:
         """One call delivering `part` to many users, where the platform has one; raise `SendFailed`."""
+        ...
+
+    async def sync_menus(self, menus: Sequence[Menu]) -> list[str]:
+        """Make the platform's menus (LINE rich menus, Telegram default commands) match; return what changed."""
+        ...
+
+    async def link_menu(self, chat_ids: Sequence[str], role: Role, lang: str) -> None:
+        """Show these chats their role's menu in that language (for guests, the default one)."""
+        ...
+
+    async def show_working(self, chat_id: str) -> None:
+        """Tell the user an answer is coming (LINE's loading animation, Telegram's "typing")."""
         ...
 
     async def start(self) -> None: ...

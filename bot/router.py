@@ -62,6 +62,7 @@ class Command:
     example: Text | None = None
     verbatim: bool = False
     shortcuts: dict[str, str] = field(default_factory=dict)
+    slow: bool = False
 
 
 @dataclass
@@ -70,6 +71,7 @@ class Route:
     payload_type: type[Payload]
     roles: frozenset[Role] | None
     private: bool = False
+    slow: bool = False
 
 
 class PrivateOnly(Exception):
@@ -90,7 +92,7 @@ class Router:
     def command(
         self, *words: str, roles: Iterable[Role] | None = None, summary: Text | None = None,
         label: Text | None = None, private: bool = False, aliases: Iterable[str] = (), example: Text | None = None,
-        verbatim: bool = False, shortcuts: dict[str, str] | None = None,
+        verbatim: bool = False, shortcuts: dict[str, str] | None = None, slow: bool = False,
     ) -> Callable[[Handler], Handler]:
         """Register a command answered to `/word`, `word` and its Thai forms.
 
@@ -98,23 +100,24 @@ class Router:
         it a menu button; `private` answers it only in a one-to-one chat (in a group, the reply says where to ask
         instead). `aliases` are synonyms and common misspellings, understood but not shown. `verbatim` hands the
         argument over exactly as typed (free text: an announcement, a name). `shortcuts` are words that mean this
-        command with a first argument (`สถานะ 1` = `/broadcast status 1`).
+        command with a first argument (`สถานะ 1` = `/broadcast status 1`). `slow` (searches, exports) shows the
+        platform's loading indicator before it is handled.
         """
 
         def decorate(handler: Handler) -> Handler:
             self.commands.append(Command(tuple(w.lower() for w in words), handler,
                                          frozenset(roles) if roles else None, summary, label, private,
-                                         tuple(aliases), example, verbatim, dict(shortcuts or {})))
+                                         tuple(aliases), example, verbatim, dict(shortcuts or {}), slow))
             return handler
 
         return decorate
 
     def button(
-        self, payload_type: type[P], roles: Iterable[Role] | None = None, private: bool = False
+        self, payload_type: type[P], roles: Iterable[Role] | None = None, private: bool = False, slow: bool = False
     ) -> Callable[[Callable[[Incoming, Context, P], list[Reply]]], Callable[[Incoming, Context, P], list[Reply]]]:
         def decorate(handler: Callable[[Incoming, Context, P], list[Reply]]) -> Any:
             self.buttons[payload_type.prefix] = Route(handler, payload_type, frozenset(roles) if roles else None,
-                                                      private)
+                                                      private, slow)
             return handler
 
         return decorate
@@ -187,6 +190,20 @@ class Routes:
     def usable_commands(self, role: Role) -> list[Command]:
         """Every command this role may use, listed or not, for "did you mean"."""
         return [c for r in self.routers for c in r.commands if _allowed(role, c.roles)]
+
+    def is_slow(self, msg: Incoming) -> bool:
+        """Whether the answer to this message may take long enough to show a loading indicator first."""
+        if msg.kind == Kind.text:
+            found = self.match(msg.text)
+            return found is not None and found[0].slow
+        if msg.kind != Kind.button:
+            return False
+        if prefix_of(msg.payload) == Cmd.prefix:
+            try:
+                return getattr(self.by_word.get(Cmd.unpack(msg.payload).name), "slow", False)
+            except PayloadError:
+                return False
+        return getattr(self.by_prefix.get(prefix_of(msg.payload)), "slow", False)
 
     def dispatch(self, msg: Incoming, ctx: Context) -> list[Reply]:
         """Run the handler in a savepoint, so a refusal changes nothing (except the audit of it)."""

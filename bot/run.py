@@ -152,6 +152,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         settings = settings.model_copy(update={
             **{name: SecretStr(value) for name, value in DEMO_CREDENTIALS.items()},
             "line_api_base_url": emulator.line_base_url,
+            "line_data_api_base_url": emulator.line_data_base_url,
             "telegram_api_base_url": emulator.telegram_base_url,
             **({} if "public_url" in settings.model_fields_set else {"public_url": url}),
         })

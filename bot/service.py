@@ -12,12 +12,12 @@ from functools import partial
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from bot import metrics
+from bot import menus, metrics
 from bot.config import Settings
 from bot.context import Context
 from bot.errors import APOLOGY, SLOW_DOWN
 from bot.i18n import Text
-from bot.messages import Incoming, Platform, Reply
+from bot.messages import Incoming, Kind, Platform, Reply
 from bot.outbox import Outbox
 from bot.planner import NoPlanner
 from bot.platform import Adapter
@@ -36,6 +36,10 @@ log = logging.getLogger(__name__)
 IDLE_POLL_S = 0.25
 """How often an idle worker looks for work stored by another process (`coordbot work` beside web-only servers)."""
 HANDLE_BATCH = 20
+LATE_AFTER = timedelta(seconds=1)
+"""An event that waited this long for the worker (a backlog) gets the loading indicator before it is handled."""
+MENU_POLL_S = 2.0
+"""How often accounts whose role or language changed are given their new menu."""
 OUTBOX_LOOPS = 2
 """Dispatch loops per process: while one claims its next batch or settles its last, the other keeps sending
 (within the same rate limits), so the platforms' limits are used without gaps between batches."""
@@ -60,6 +64,7 @@ class Service:
         self.inbox_wake = asyncio.Event()
         self.outbox_wake = asyncio.Event()
         self.tasks: list[asyncio.Task[None]] = []
+        self.working: set[asyncio.Task[None]] = set()
         self.loop: asyncio.AbstractEventLoop | None = None
         self.limit = Limit(per_min=settings.user_rate_per_min, burst=settings.user_burst)
 
@@ -72,6 +77,8 @@ class Service:
             self.outbox.recover(immediately=is_sqlite(self.engine))
             self.tasks = [asyncio.create_task(self._inbox_loop()), asyncio.create_task(self._recovery_loop()),
                           *(asyncio.create_task(self._outbox_loop()) for _ in range(OUTBOX_LOOPS))]
+            if self.settings.menus:
+                self.tasks.append(asyncio.create_task(self._menu_loop()))
 
     async def stop(self) -> None:
         for task in self.tasks:
@@ -95,6 +102,13 @@ class Service:
         if stored:
             self.inbox_wake.set()
         return stored
+
+    def _working(self, adapter: Adapter, chat_id: str) -> None:
+        """Show the loading indicator, beside the handling (on the event loop; the worker may be a thread)."""
+        task = asyncio.create_task(adapter.show_working(chat_id))
+        task.add_done_callback(_log_failure)
+        self.working.add(task)
+        task.add_done_callback(self.working.discard)
 
     def handle_next(self) -> bool:
         """Handle the next pending event (fair across senders) in one transaction with its replies; False when
@@ -142,9 +156,14 @@ class Service:
             if allowance is Allowance.first_excess:
                 self._tell(session, row, SLOW_DOWN)
             return InboxStatus.throttled
-        msg = self.adapters[Platform(row.platform)].parse(row.payload, row.received_at)
+        adapter = self.adapters[Platform(row.platform)]
+        msg = adapter.parse(row.payload, row.received_at)
         if msg is None:
             return InboxStatus.ignored
+        if msg.kind in (Kind.text, Kind.button) and not msg.standby and self.loop is not None and (
+                self.routes.is_slow(msg) or self.clock() - row.received_at > LATE_AFTER):
+            # A search or an export, or an event that waited behind a backlog: the loading indicator goes first.
+            self.loop.call_soon_threadsafe(self._working, adapter, msg.chat_id)
         ctx = self._context(session, msg)
         replies = self.routes.dispatch(msg, ctx)
         if not msg.standby:  # LINE standby: another channel answers this chat
@@ -188,6 +207,10 @@ class Service:
             while self.handle_next():
                 handled += 1
             sent = await self.outbox.dispatch_due()
+            if self.settings.menus:
+                await menus.link_due(self.engine, self.adapters)
+            if self.working:
+                await asyncio.wait(set(self.working))
             if not handled and not sent:
                 return
 
@@ -214,6 +237,14 @@ class Service:
                 log.exception("outbox recovery error")
             self.outbox_wake.set()
 
+    async def _menu_loop(self) -> None:
+        while True:
+            try:
+                await menus.link_due(self.engine, self.adapters)
+            except Exception:
+                log.exception("menu linking error")
+            await asyncio.sleep(MENU_POLL_S)
+
     async def _outbox_loop(self) -> None:
         while True:
             try:
@@ -224,6 +255,11 @@ class Service:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.outbox_wake.wait(), IDLE_POLL_S)
             self.outbox_wake.clear()
+
+
+def _log_failure(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.warning("loading indicator not shown: %r", task.exception())
 
 
 def _token_ttl(settings: Settings, platform: Platform) -> timedelta:

@@ -11,15 +11,25 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ChatType, ParseMode
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScopeChat,
+    BotCommandScopeDefault,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    MenuButtonCommands,
+    Update,
+)
+from telegram.constants import ChatAction, ChatType, MenuButtonType, ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
-from bot import textsplit
+from bot import menus, textsplit
 from bot.config import Settings
 from bot.messages import Button, Card, Incoming, Kind, Platform, Reply
 from bot.platform import Failure, SendFailed, WebhookRejected
 from bot.telegram_http import AiohttpRequest
+from storage.models import Role
 
 # Opt in to python-telegram-bot's timedelta durations (e.g. RetryAfter.retry_after) instead of deprecated ints.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
@@ -146,6 +156,47 @@ class TelegramAdapter:
     async def multicast(self, user_ids: Sequence[str], part: Any, *, retry_key: str) -> None:
         """The Bot API has no multicast: broadcasts store one outbox row per Telegram chat instead."""
         raise SendFailed(Failure.rejected, "Telegram has no multicast")
+
+
+    async def sync_menus(self, wanted: Sequence[menus.Menu]) -> list[str]:
+        """Guests' commands as the default list, per language (Thai also without a language), and the menu
+        button showing the commands; only what differs is set."""
+        bot = await self._bot()
+        changes = []
+        for lang in (None, *menus.LANGS):
+            commands = _commands(Role.guest, lang or "th")
+            if list(await bot.get_my_commands(scope=BotCommandScopeDefault(), language_code=lang)) != commands:
+                await bot.set_my_commands(commands, scope=BotCommandScopeDefault(), language_code=lang)
+                changes.append(f"commands {lang or 'default'}")
+        if (await bot.get_chat_menu_button()).type != MenuButtonType.COMMANDS:
+            await bot.set_chat_menu_button(menu_button=MenuButtonCommands())
+            changes.append("menu button")
+        return changes
+
+    async def link_menu(self, chat_ids: Sequence[str], role: Role, lang: str) -> None:
+        """A registered person's chat gets their role's commands in their language; a guest's chat falls back to
+        the default list. The Bot API has no bulk call: one per chat."""
+        bot = await self._bot()
+        for chat in chat_ids:
+            scope = BotCommandScopeChat(int(chat))
+            if role == Role.guest:
+                await bot.delete_my_commands(scope=scope)
+            else:
+                await bot.set_my_commands(_commands(role, lang), scope=scope)
+
+    async def show_working(self, chat_id: str) -> None:
+        """"typing…" until our answer arrives (at most 5 seconds)."""
+        await (await self._bot()).send_chat_action(int(chat_id), ChatAction.TYPING)
+
+    async def _bot(self) -> Bot:
+        assert self.bot is not None, "TelegramAdapter.start() was not called"
+        if not self.bot._bot_initialized:
+            await self.bot.initialize()
+        return self.bot
+
+
+def _commands(role: Role, lang: str) -> list[BotCommand]:
+    return [BotCommand(c.name, c.description) for c in menus.commands(role, lang)]
 
 
 async def _answer_callback(bot: Bot, callback_id: str) -> None:

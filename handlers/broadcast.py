@@ -296,7 +296,8 @@ def announcement(broadcast: Broadcast) -> Reply:
         buttons.append(Button(label=broadcast.link_label or LINK.th, url=broadcast.link_url))
     if broadcast.ask_ack:
         buttons.append(Button(label=ACK_LABEL, payload=Ack(broadcast.id).pack()))
-    return Reply(text=f"📢 {broadcast.text}", image_url=broadcast.image_url or None, buttons=buttons)
+    return Reply(text=f"📢 {broadcast.text}", image_url=broadcast.image_url or None, buttons=buttons,
+                 keep_buttons=True)
 
 
 def send_time(broadcast: Broadcast, settings: Settings, now: datetime) -> datetime:

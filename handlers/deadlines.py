@@ -212,7 +212,7 @@ def nudge_reply(window: SubmissionWindow, person: Person, now: datetime, setting
                         province=province_name(person.province_iso, lang) if person.province_iso else "",
                         link=link)
     short = title(window, lang)[:30]
-    return Reply(text=text, buttons=[
+    return Reply(text=text, keep_buttons=True, buttons=[
         Button(label=SUBMIT_BUTTON.render(lang, title=short), payload=SubmitWindow(window.id).pack()),
         Button(label=SNOOZE_BUTTON.render(lang), payload=Snooze(window.id).pack()),
     ])

@@ -9,9 +9,10 @@ from __future__ import annotations
 from bot.context import Context
 from bot.i18n import Text
 from bot.messages import Button, Incoming, Reply
-from bot.payloads import Cmd
+from bot.payloads import Cmd, Tab
 from bot.router import Command, Router
 from bot.understand import normalize, only_symbols, strip_particles
+from storage.people import menu_due
 
 router = Router("help")
 
@@ -73,7 +74,14 @@ def set_language(msg: Incoming, ctx: Context) -> list[Reply]:
     else:
         return [Reply(text=ctx.t(LANG_USAGE), buttons=[Button(label="ไทย", payload=Cmd("lang", "th").pack()),
                                                        Button(label="English", payload=Cmd("lang", "en").pack())])]
+    menu_due(session=ctx.session, person_id=ctx.person.id)
     return [Reply(text=ctx.t(LANG_SET))]
+
+
+@router.button(Tab)
+def switched_tab(msg: Incoming, ctx: Context, data: Tab) -> list[Reply]:
+    """LINE switched the rich menu tab itself; nothing to answer."""
+    return []
 
 
 def not_understood(msg: Incoming, ctx: Context) -> list[Reply]:

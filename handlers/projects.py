@@ -422,7 +422,8 @@ def _filters_text(ctx: Context, filters: Filters) -> str:
 
 @router.command("project", "projects", "โครงการ", "สถานะโครงการ", roles=MEMBERS, summary=LOOKUP,
                 label=Text("โครงการ", "Projects"), example=Text("โครงการ เชียงใหม่", "/project Khon Kaen"),
-                aliases=("โปรเจค", "โปรเจกต์", "โครงกร", "โคงการ", "ค้นหาโครงการ", "หาโครงการ", "รายการโครงการ"))
+                aliases=("โปรเจค", "โปรเจกต์", "โครงกร", "โคงการ", "ค้นหาโครงการ", "หาโครงการ", "รายการโครงการ"),
+                slow=True)
 def lookup(msg: Incoming, ctx: Context) -> list[Reply]:
     if msg.args.strip() and not clean(msg.args):
         raise NothingToSearch()
@@ -507,7 +508,7 @@ def more_payload(query: Query, last: str) -> ProjectMore | None:
     return payload
 
 
-@router.button(ProjectMore, roles=MEMBERS)
+@router.button(ProjectMore, roles=MEMBERS, slow=True)
 def more(msg: Incoming, ctx: Context, data: ProjectMore) -> list[Reply]:
     try:
         status = list(ProjectStatus)[int(data.status)] if data.status else None
@@ -529,7 +530,7 @@ def more(msg: Incoming, ctx: Context, data: ProjectMore) -> list[Reply]:
 
 @router.command("summary", "สรุป", "สรุปโครงการ", roles=MEMBERS, summary=SUMMARY,
                 label=Text("สรุปโครงการ", "Summary"), example=Text("สรุป ขอนแก่น 2569", "/summary cluster 1"),
-                aliases=("สรุบ", "สรุปผล", "ภาพรวม", "summay"))
+                aliases=("สรุบ", "สรุปผล", "ภาพรวม", "summay"), slow=True)
 def show_summary(msg: Incoming, ctx: Context) -> list[Reply]:
     query = parse_query(msg.args)
     if query.code is not None or query.keyword is not None:

@@ -33,6 +33,7 @@ from storage.people import (
     audit,
     create_invite,
     invite_by_code,
+    menu_due,
     people_in,
     recent_audit,
     set_reachable,
@@ -221,6 +222,7 @@ def redeem(code: str, ctx: Context) -> list[Reply]:
     ctx.person.name = invite.name or ctx.person.name
     audit(session=ctx.session, person_id=ctx.person.id, action="registered", invite=invite.code,
           role=str(invite.role), province=invite.province_iso)
+    menu_due(session=ctx.session, person_id=ctx.person.id)
     return [menu(ctx, intro=ctx.t(JOINED, **describe(ctx, ctx.person)))]
 
 
@@ -291,6 +293,7 @@ def _link(invite: Invite, ctx: Context) -> list[Reply]:
         return [Reply(text=ctx.t(PLATFORM_TAKEN, platform=PLATFORM_NAMES[ctx.account.platform]))]
     _use(invite, ctx)
     ctx.account.person_id = target.id
+    ctx.account.menu = None  # the linked account gets its person's menu
     audit(session=ctx.session, person_id=target.id, action="linked", platform=ctx.account.platform,
           account=ctx.account.id)
     for account in existing:
@@ -336,6 +339,7 @@ def unlink_account(msg: Incoming, ctx: Context, data: Unlink) -> list[Reply]:
     ctx.session.flush()
     assert guest.id is not None
     account.person_id = guest.id
+    account.menu = None  # back to a guest's menu
     audit(session=ctx.session, person_id=ctx.person.id, action="unlinked", platform=account.platform,
           account=account.id)
     enqueue(session=ctx.session, key=f"unlinked:{account.id}:{msg.event_id}", platform=account.platform,

@@ -345,7 +345,8 @@ def details_replies(workshop: Workshop, row: Rsvp | None, lang: str, settings: S
     if row is not None and row.status == RsvpStatus.yes and workshop.id is not None:
         buttons.append(Button(label=QR_BUTTON.render(lang), payload=MyQr(workshop.id).pack()))
     buttons.append(Button(label=CALENDAR_BUTTON.render(lang), url=ics_url(settings, workshop)))
-    replies = [Reply(text=intro, cards=[card(workshop, row, lang, settings, taken)], buttons=buttons)]
+    replies = [Reply(text=intro, cards=[card(workshop, row, lang, settings, taken)], buttons=buttons,
+                     keep_buttons=True)]
     where = location(workshop)
     if where is not None:
         replies.append(Reply(location=where))
@@ -362,7 +363,7 @@ def invitation_replies(workshop: Workshop, person: Person, settings: Settings, n
                         deadline=format_datetime(workshop.rsvp_deadline, lang, settings.tz))
     buttons = [] if preview else [*answer_buttons(workshop, lang),
                                   Button(label=CALENDAR_BUTTON.render(lang), url=ics_url(settings, workshop))]
-    replies = [Reply(text=intro, cards=[card(workshop, None, lang, settings)], buttons=buttons)]
+    replies = [Reply(text=intro, cards=[card(workshop, None, lang, settings)], buttons=buttons, keep_buttons=True)]
     if (where := location(workshop)) is not None:
         replies.append(Reply(location=where))
     return replies
@@ -427,7 +428,7 @@ def send_offers(*, session: Session, workshop: Workshop, offered: list[Rsvp], se
         enqueue_to_person(
             session=session, person_id=row.person_id,
             key=f"rv:offer:{workshop.id}:{row.id}:{int(row.offer_expires_at.timestamp())}",
-            replies=[Reply(text=text, buttons=[
+            replies=[Reply(text=text, keep_buttons=True, buttons=[
                 Button(label=TAKE_SEAT.render(lang), payload=Offer(workshop.id, True).pack()),
                 Button(label=PASS_SEAT.render(lang), payload=Offer(workshop.id, False).pack())])],
             now=now, tag=f"workshop:{workshop.id}")
@@ -774,7 +775,7 @@ def _staff_checkin(ctx: Context, code: str) -> list[Reply]:
 
 @router.command("attendees", "ผู้เข้าร่วม", roles={Role.admin}, summary=ATTENDEES_CMD,
                 example=Text("ผู้เข้าร่วม 2", "/attendees 2"), aliases=("รายชื่อผู้เข้าร่วม", "ผู้เข้าร่วมสัมมนา"),
-                private=True)
+                private=True, slow=True)
 def attendees_command(msg: Incoming, ctx: Context) -> list[Reply]:
     words = msg.args.split()
     if not words:
@@ -891,7 +892,7 @@ def nudge_silent(msg: Incoming, ctx: Context, data: NudgeSilent) -> list[Reply]:
     return [Reply(text=ctx.t(NUDGED, n=sent))]
 
 
-@router.button(Export, roles={Role.admin}, private=True)
+@router.button(Export, roles={Role.admin}, private=True, slow=True)
 def export(msg: Incoming, ctx: Context, data: Export) -> list[Reply]:
     if data.fmt not in ("csv", "xlsx"):
         raise BadButton()

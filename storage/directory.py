@@ -13,7 +13,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from storage.models import Account, AuditLog, Invite, Person, Role
-from storage.people import audit, invite_by_code
+from storage.people import audit, invite_by_code, menu_due
 from storage.rsvp import SEATED, Rsvp, Workshop
 
 
@@ -75,6 +75,8 @@ def change(*, session: Session, target: Person, by: int | None, role: Role | Non
     if changed:
         session.add(target)
         audit(session=session, person_id=by, action="person_changed", person=target.id, **changed)
+    if "role" in changed:
+        menu_due(session=session, person_id=target.id)
     return changed
 
 
@@ -95,6 +97,7 @@ def retire(*, session: Session, target: Person, by: int | None, now: datetime) -
           province=target.province_iso)
     target.role, target.retired_at = Role.guest, now
     session.add(target)
+    menu_due(session=session, person_id=target.id)
 
 
 def revoke_invite(*, session: Session, code: str, by: int | None, now: datetime) -> Invite:

@@ -87,6 +87,8 @@ class Account(SQLModel, table=True):
     created_at: datetime = when(default_factory=utcnow)
     last_seen_at: datetime = when(default_factory=utcnow)
     """Proactive messages go to the person's most recently used account."""
+    menu: str | None = Field(default="guest-th", index=True)
+    """The menu this account was last given (`bot.menus.Menu.key`); None: due to get its role's menu."""
 
 
 class Invite(SQLModel, table=True):

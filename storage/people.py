@@ -147,3 +147,10 @@ def audit_entries(*, session: Session, action: str | None = None) -> list[AuditL
     if action:
         query = query.where(AuditLog.action == action)
     return list(session.exec(query))
+
+
+def menu_due(*, session: Session, person_id: int | None) -> None:
+    """The person's role or language changed: their accounts get their new menu once this commits."""
+    for account in session.exec(select(Account).where(Account.person_id == person_id)):
+        account.menu = None
+        session.add(account)

@@ -39,7 +39,8 @@ PG_URL = os.environ.get("COORDBOT_TEST_DATABASE_URL")
 def platform_env(emulator: EmulatorServer) -> dict[str, str]:
     """The environment that gives a `coordbot` process the test credentials and points it at the emulator."""
     return {"LINE_CHANNEL_SECRET": LINE_SECRET, "LINE_CHANNEL_ACCESS_TOKEN": LINE_TOKEN,
-            "LINE_API_BASE_URL": emulator.line_base_url, "TELEGRAM_BOT_TOKEN": TG_TOKEN,
+            "LINE_API_BASE_URL": emulator.line_base_url, "LINE_DATA_API_BASE_URL": emulator.line_data_base_url,
+            "TELEGRAM_BOT_TOKEN": TG_TOKEN,
             "TELEGRAM_WEBHOOK_SECRET": TG_SECRET, "TELEGRAM_API_BASE_URL": emulator.telegram_base_url}
 
 
@@ -118,10 +119,10 @@ def settings(database_url: str, emulator: EmulatorServer) -> Settings:
     return Settings(
         database_url=database_url,
         line_channel_secret=SecretStr(LINE_SECRET), line_channel_access_token=SecretStr(LINE_TOKEN),
-        line_api_base_url=emulator.line_base_url,
+        line_api_base_url=emulator.line_base_url, line_data_api_base_url=emulator.line_data_base_url,
         telegram_bot_token=SecretStr(TG_TOKEN), telegram_webhook_secret=SecretStr(TG_SECRET),
         telegram_api_base_url=emulator.telegram_base_url,
-        background_workers=False, scheduler_enabled=False, auto_migrate=False, send_timeout_s=2.0,
+        background_workers=False, scheduler_enabled=False, auto_migrate=False, send_timeout_s=2.0, menus=False,
         telegram_per_chat_per_s=1000.0, telegram_rate_per_s=1000.0, line_rate_per_s=1000.0,
         user_burst=1000,  # conversations in tests happen at one frozen instant; tests/bot/test_fairness.py sets it
         _env_file=None,

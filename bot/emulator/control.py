@@ -134,6 +134,23 @@ def control_router(state: EmulatorState) -> APIRouter:
         headers = {"X-Line-Signature": ev.line_signature(state.line_channel_secret, raw)}
         return {"status": await _post(state.line_webhook_url, raw, headers), "event": event}
 
+    @router.get("/menu/{platform}/{user}")
+    async def menu(platform: str, user: str) -> list[dict[str, str]]:
+        return menu_of(state, platform_of(platform), user)
+
+    @router.post("/menu/{platform}/{user}/{number}")
+    async def tap(platform: str, user: str, number: int) -> dict[str, Any]:
+        event = tap_event(state, platform_of(platform), user, number)
+        if event is None:
+            raise HTTPException(404, f"there is no menu item m{number}")
+        if platform == LINE:
+            raw = json.dumps(ev.line_body([event], state.bot_line_user_id), ensure_ascii=False).encode()
+            headers = {"X-Line-Signature": ev.line_signature(state.line_channel_secret, raw)}
+            return {"status": await _post(state.line_webhook_url, raw, headers), "event": event}
+        raw = json.dumps(event, ensure_ascii=False).encode()
+        headers = {"X-Telegram-Bot-Api-Secret-Token": state.telegram_secret_token}
+        return {"status": await _post(state.telegram_webhook_url, raw, headers), "update": event}
+
     @router.post("/telegram/updates")
     async def telegram_update(body: TelegramUpdateBody) -> dict[str, Any]:
         update = telegram_update_for(state, body)
@@ -185,6 +202,50 @@ def telegram_update_for(state: EmulatorState, body: TelegramUpdateBody) -> dict[
     return ev.tg_message_update(chat, body.text or "", update_id=update_id,
                                 message_id=state.next_message_id(TELEGRAM, chat), first_name=user.name,
                                 language_code=user.language)
+
+
+def menu_of(state: EmulatorState, platform: str, user: str) -> list[dict[str, str]]:
+    """What the person's menu offers, in order: a LINE rich menu's areas (label: what tapping shows) or the
+    Telegram commands their chat would list (chat scope first, then the default in their language)."""
+    if platform == LINE:
+        shown = state.rich_menus.shown_to(user) or {"areas": [], "richMenuId": None}
+        items = []
+        for area in shown["areas"]:
+            action = area["action"]
+            if action["type"] == "richmenuswitch":
+                current = state.rich_menus.aliases.get(action["richMenuAliasId"]) == shown["richMenuId"]
+                tab = action.get("label") or action["richMenuAliasId"]
+                items.append({"label": f"⇄ {tab}" + (" •" if current else ""),
+                              "data": action.get("data", ""), "switch": action["richMenuAliasId"]})
+            else:
+                items.append({"label": action.get("displayText") or action.get("label") or action.get("data", ""),
+                              "data": action.get("data", "")})
+        return items
+    found = state.user(TELEGRAM, user)
+    language = found.language if found else ""
+    for key in ((f"chat:{user}", language), (f"chat:{user}", ""), ("default", language), ("default", "")):
+        if key in state.telegram_commands:
+            return [{"label": f"/{c['command']} — {c['description']}", "data": f"/{c['command']}"}
+                    for c in state.telegram_commands[key]]
+    return []
+
+
+def tap_event(state: EmulatorState, platform: str, user: str, number: int) -> dict[str, Any] | None:
+    """The webhook event for tapping menu item `number` (from 1): a postback, a tab switch or a command sent."""
+    items = menu_of(state, platform, user)
+    if not 1 <= number <= len(items):
+        return None
+    item = items[number - 1]
+    if platform == TELEGRAM:
+        return telegram_update_for(state, TelegramUpdateBody(user_id=int(user), text=item["data"]))
+    state.add_user(LINE, user)
+    token = state.issue_reply_token(user)
+    if "switch" in item:  # LINE changes the menu on the phone, then sends the postback with the new alias
+        state.rich_menus.switched[user] = state.rich_menus.aliases[item["switch"]]
+        event = ev.line_postback_event(user, item["data"], reply_token=token)
+        event["postback"]["params"] = {"newRichMenuAliasId": item["switch"], "status": "SUCCESS"}
+        return event
+    return ev.line_postback_event(user, item["data"], reply_token=token)
 
 
 def _message_with_button(state: EmulatorState, chat: int, data: str) -> dict[str, Any] | None:

@@ -16,7 +16,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
-from bot.emulator.line_messages import check_messages, on_screen
+from bot.emulator.line_messages import check_messages, on_screen, quick_replies
 from bot.emulator.state import LINE, Call, EmulatorState
 
 MAX_MULTICAST = 500
@@ -48,7 +48,7 @@ def _invalid(details: list[tuple[str, str]]) -> LineError:
     return LineError(400, f"The request body has {len(details)} error(s)", details)
 
 
-Work = Callable[[dict[str, Any], Call], Awaitable[dict[str, Any]]]
+Work = Callable[[dict[str, Any], Call], Awaitable[Any]]
 
 
 def line_router(state: EmulatorState) -> APIRouter:
@@ -56,16 +56,7 @@ def line_router(state: EmulatorState) -> APIRouter:
     router = APIRouter(prefix="/line")
 
     async def serve(request: Request, endpoint: str, work: Work) -> Response:
-        retry_key = request.headers.get("x-line-retry-key")
-        call = state.record_call(LINE, endpoint, retry_key=retry_key)
-        try:
-            body = await _checked_request(state, request, endpoint, retry_key)
-            response: Response = JSONResponse(await work(body, call))
-        except LineError as exc:
-            response = JSONResponse(exc.body, status_code=exc.status, headers=exc.headers)
-        call.status = response.status_code
-        response.headers["x-line-request-id"] = call.request_id
-        return response
+        return await serve_line(state, request, endpoint, work)
 
     async def push(body: dict[str, Any], call: Call) -> dict[str, Any]:
         to = body.get("to")
@@ -159,8 +150,24 @@ def line_router(state: EmulatorState) -> APIRouter:
     return router
 
 
+async def serve_line(state: EmulatorState, request: Request, endpoint: str, work: Work, *, status: int = 200,
+                     json_body: bool = True) -> Response:
+    """One LINE API call: checks, then `work`, answered in LINE's format (or with the `Response` work made)."""
+    retry_key = request.headers.get("x-line-retry-key")
+    call = state.record_call(LINE, endpoint, retry_key=retry_key)
+    try:
+        body = await _checked_request(state, request, endpoint, retry_key, json_body=json_body)
+        answer = await work(body, call)
+        response: Response = answer if isinstance(answer, Response) else JSONResponse(answer, status_code=status)
+    except LineError as exc:
+        response = JSONResponse(exc.body, status_code=exc.status, headers=exc.headers)
+    call.status = response.status_code
+    response.headers["x-line-request-id"] = call.request_id
+    return response
+
+
 async def _checked_request(state: EmulatorState, request: Request, endpoint: str,
-                           retry_key: str | None) -> dict[str, Any]:
+                           retry_key: str | None, *, json_body: bool = True) -> dict[str, Any]:
     """Authentication, injected faults, rate limit, retry-key form and JSON body, in the order LINE checks them."""
     auth = request.headers.get("authorization", "")
     if not auth.startswith("Bearer "):
@@ -184,8 +191,10 @@ async def _checked_request(state: EmulatorState, request: Request, endpoint: str
             raise LineError(400, "The X-Line-Retry-Key header cannot be used with this endpoint")
         if not RETRY_KEY.match(retry_key):
             raise LineError(400, "The value for the 'X-Line-Retry-Key' header is invalid")
-    if request.method != "POST":
+    if request.method != "POST" or not raw:  # link, default and similar POSTs carry no body
         return {}
+    if not json_body:
+        return {"raw": raw, "content_type": request.headers.get("content-type", "")}
     try:
         body = json.loads(raw)
     except ValueError as exc:
@@ -229,11 +238,15 @@ def _deliver(state: EmulatorState, user: str, messages: list[dict[str, Any]]) ->
     """Put the messages on the user's phone, unless they unfollowed (LINE accepts those pushes silently)."""
     sent = []
     blocked = state.is_blocked(LINE, user)
-    for message in messages:
+    for i, message in enumerate(messages):
         kind, text, buttons = on_screen(message)
         if blocked:
             sent.append({"id": str(secrets.randbelow(10**18)), "quoteToken": secrets.token_urlsafe(24)})
             continue
-        received = state.deliver(LINE, user, kind=kind, text=text, buttons=buttons, raw=message)
+        # "If the user receives multiple message objects, the quickReply property of the last message object is
+        # displayed" (Messaging API reference, quick reply); a later message hides them (state.deliver).
+        quick = quick_replies(message) if i == len(messages) - 1 else []
+        received = state.deliver(LINE, user, kind=kind, text=text, buttons=buttons + quick, raw=message,
+                                 quick=len(quick))
         sent.append({"id": received.message_id, "quoteToken": secrets.token_urlsafe(24)})
     return sent

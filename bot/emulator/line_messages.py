@@ -267,8 +267,14 @@ def _flex_texts(node: Any) -> list[str]:
     return [t for value in node.values() if isinstance(value, dict | list) for t in _flex_texts(value)]
 
 
+def quick_replies(message: dict[str, Any]) -> list[tuple[str, str]]:
+    """The message's quick reply buttons (label, data)."""
+    return [_button(item["action"]) for item in (message.get("quickReply") or {}).get("items", [])]
+
+
 def on_screen(message: dict[str, Any]) -> tuple[str, str, list[tuple[str, str]]]:
-    """How a valid message shows on the phone: its kind, its text and its buttons (label, data)."""
+    """How a valid message shows on the phone: its kind, its text and the buttons in it (label, data); quick
+    replies are not part of it (see `quick_replies`)."""
     kind = message["type"]
     buttons: list[tuple[str, str]] = []
     text = ""
@@ -287,6 +293,4 @@ def on_screen(message: dict[str, Any]) -> tuple[str, str, list[tuple[str, str]]]
     elif kind == "flex":
         text = "\n".join(_flex_texts(message["contents"])) or message["altText"]
         buttons += _flex_buttons(message["contents"])
-    items = (message.get("quickReply") or {}).get("items", [])
-    buttons += [_button(item["action"]) for item in items]
     return kind, text, buttons

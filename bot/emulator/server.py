@@ -76,6 +76,11 @@ class EmulatorServer(BackgroundServer):
         return f"{self.url}/line"
 
     @property
+    def line_data_base_url(self) -> str:
+        """For `MessagingApiBlob` (images), which LINE serves from its api-data host."""
+        return f"{self.url}/line-data"
+
+    @property
     def telegram_base_url(self) -> str:
         """For python-telegram-bot's `Bot(token, base_url=...)`."""
         return f"{self.url}/telegram/bot"

@@ -37,6 +37,8 @@ class Received:
     raw: dict[str, Any]
     at: datetime
     message_id: str
+    quick: int = 0
+    """How many of `buttons`, at the end, are LINE quick replies, shown until the next message arrives."""
 
     def to_json(self) -> dict[str, Any]:
         return {"platform": self.platform, "user": self.user, "kind": self.kind, "text": self.text,
@@ -80,6 +82,26 @@ class User:
     name: str
     language: str = "th"
     blocked: bool = False
+
+
+@dataclass
+class RichMenus:
+    """One channel's rich menus, their images and aliases, the default and each user's linked menu."""
+
+    menus: dict[str, dict[str, Any]] = field(default_factory=dict)
+    images: dict[str, tuple[bytes, str]] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)
+    default: str | None = None
+    linked: dict[str, str] = field(default_factory=dict)
+    switched: dict[str, str] = field(default_factory=dict)
+    """The tab a user switched to with a richmenuswitch area, until their link changes."""
+    loading: dict[str, int] = field(default_factory=dict)
+
+    def shown_to(self, user: str) -> dict[str, Any] | None:
+        """The menu a user sees: a tab they switched to, the one linked to them, else the default (with an image)."""
+        menu_id = self.switched.get(user) or self.linked.get(user) or self.default
+        menu = self.menus.get(menu_id or "")
+        return {**menu, "richMenuId": menu_id} if menu is not None and menu_id in self.images else None
 
 
 @dataclass
@@ -145,7 +167,11 @@ class EmulatorState:
             # From the clock: a restarted emulator must not reuse ids the service's inbox already holds as handled.
             self._update_id = int(time.time()) * 1000
             self.telegram_webhook: dict[str, Any] = {"url": "", "secret_token": None}
-            self.telegram_commands: list[dict[str, str]] = []
+            self.telegram_commands: dict[tuple[str, str], list[dict[str, str]]] = {}
+            """setMyCommands lists by (scope key, language code); the scope key is "default" or "chat:<id>"."""
+            self.telegram_menu_buttons: dict[str, dict[str, Any]] = {}
+            self.telegram_chat_actions: dict[str, str] = {}
+            self.rich_menus = RichMenus()
 
     # Users
 
@@ -188,14 +214,18 @@ class EmulatorState:
             return list(self._screens.get((platform, str(user)), []))
 
     def deliver(self, platform: str, user: str | int, *, kind: str, text: str, buttons: list[tuple[str, str]],
-                raw: dict[str, Any], message_id: str | None = None) -> Received:
-        """Put one message on the user's phone."""
+                raw: dict[str, Any], message_id: str | None = None, quick: int = 0) -> Received:
+        """Put one message on the user's phone; the quick replies of the one before disappear."""
         with self._lock:
             if message_id is None:
                 self._line_message_id += 1
                 message_id = str(self._line_message_id)
-            received = Received(platform, str(user), kind, text, buttons, copy.deepcopy(raw), _now(), message_id)
-            self._screens[(platform, str(user))].append(received)
+            screen = self._screens[(platform, str(user))]
+            if screen and screen[-1].quick:
+                screen[-1].buttons, screen[-1].quick = screen[-1].buttons[:-screen[-1].quick], 0
+            received = Received(platform, str(user), kind, text, buttons, copy.deepcopy(raw), _now(), message_id,
+                                quick)
+            screen.append(received)
             return received
 
     def find_message(self, platform: str, user: str | int, message_id: str) -> Received | None:

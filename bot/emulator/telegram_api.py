@@ -38,6 +38,12 @@ FILE_ID_PREFIX = "BQACAgUAAx"
 BLOCKED = "Forbidden: bot was blocked by the user"
 NOT_MODIFIED = ("Bad Request: message is not modified: specified new message content and reply markup are exactly "
                 "the same as a current content and reply markup of the message")
+# api.json BotCommandScope subtypes, by their `type`
+SCOPES = ("default", "all_private_chats", "all_group_chats", "all_chat_administrators", "chat", "chat_administrators",
+          "chat_member")
+# api.json sendChatAction.action
+CHAT_ACTIONS = ("typing", "upload_photo", "record_video", "upload_video", "record_voice", "upload_voice",
+                "upload_document", "choose_sticker", "find_location", "record_video_note", "upload_video_note")
 SEND_METHODS = ("sendMessage", "sendLocation", "sendVenue", "sendDocument", "sendPhoto")
 
 
@@ -333,16 +339,68 @@ def get_webhook_info(c: TgCall) -> Any:
     return info
 
 
+def _scope(c: TgCall) -> tuple[str, str]:
+    """The (scope, language_code) key of a *MyCommands call (api.json BotCommandScope: default and chat here)."""
+    scope = c.json_field("scope", "can't parse BotCommandScope JSON object") or {"type": "default"}
+    language = str(c.get("language_code") or "")
+    if language and not re.fullmatch(r"[a-z]{2}", language):  # "A two-letter ISO 639-1 language code"
+        raise _bad("invalid language code specified")
+    if not isinstance(scope, dict) or scope.get("type") not in SCOPES:
+        raise _bad("can't parse BotCommandScope JSON object")
+    if scope["type"] in ("chat", "chat_administrators", "chat_member"):
+        chat = scope.get("chat_id")
+        if chat in (None, "") or not c.state.knows(TELEGRAM, str(chat)):
+            raise _bad("chat not found")
+        return f"{scope['type']}:{chat}", language
+    return str(scope["type"]), language
+
+
 def set_my_commands(c: TgCall) -> Any:
     commands = c.json_field("commands", "can't parse commands JSON object")
-    if not isinstance(commands, list) or len(commands) > MAX_COMMANDS:
+    if not isinstance(commands, list) or len(commands) > MAX_COMMANDS:  # "At most 100 commands can be specified."
         raise _bad("can't parse commands JSON object")
-    for command in commands:
-        if not isinstance(command, dict) or not COMMAND.match(str(command.get("command", ""))):
+    for command in commands:  # BotCommand: "Text of the command; 1-32 characters ... lowercase English letters,
+        if not isinstance(command, dict) or not COMMAND.match(str(command.get("command", ""))):  # digits, _"
             raise _bad("BOT_COMMAND_INVALID")
-        if not 1 <= len(str(command.get("description", ""))) <= 256:
+        if not 1 <= len(str(command.get("description", ""))) <= 256:  # "Description of the command; 1-256"
             raise _bad("BOT_COMMAND_DESCRIPTION_INVALID")
-    c.state.telegram_commands = [{"command": x["command"], "description": x["description"]} for x in commands]
+    key = _scope(c)
+    c.state.telegram_commands[key] = [{"command": x["command"], "description": x["description"]} for x in commands]
+    return True
+
+
+def get_my_commands(c: TgCall) -> Any:
+    return c.state.telegram_commands.get(_scope(c), [])
+
+
+def delete_my_commands(c: TgCall) -> Any:
+    c.state.telegram_commands.pop(_scope(c), None)
+    return True
+
+
+def set_chat_menu_button(c: TgCall) -> Any:
+    """No chat_id: the default button; MenuButton types from api.json (commands, web_app, default)."""
+    chat = c.chat() if c.get("chat_id") not in (None, "") else "default"
+    button = c.json_field("menu_button", "can't parse menu button JSON object") or {"type": "default"}
+    if not isinstance(button, dict) or button.get("type") not in ("commands", "web_app", "default"):
+        raise _bad("can't parse menu button JSON object")
+    c.state.telegram_menu_buttons[chat] = button
+    return True
+
+
+def get_chat_menu_button(c: TgCall) -> Any:
+    chat = c.chat() if c.get("chat_id") not in (None, "") else "default"
+    # MenuButtonDefault: "Describes that no specific value for the menu button was set."
+    return c.state.telegram_menu_buttons.get(chat) or c.state.telegram_menu_buttons.get("default") or {
+        "type": "default"}
+
+
+def send_chat_action(c: TgCall) -> Any:
+    chat = c.chat()
+    action = str(c.get("action") or "")
+    if action not in CHAT_ACTIONS:
+        raise _bad("wrong parameter action in request")
+    c.state.telegram_chat_actions[chat] = action
     return True
 
 
@@ -351,7 +409,9 @@ METHODS: dict[str, Callable[[TgCall], Any]] = {
     "sendDocument": send_document, "sendPhoto": send_photo, "answerCallbackQuery": answer_callback_query,
     "editMessageText": edit_message_text, "editMessageReplyMarkup": edit_message_reply_markup,
     "setWebhook": set_webhook, "deleteWebhook": delete_webhook, "getWebhookInfo": get_webhook_info,
-    "setMyCommands": set_my_commands,
+    "setMyCommands": set_my_commands, "getMyCommands": get_my_commands, "deleteMyCommands": delete_my_commands,
+    "setChatMenuButton": set_chat_menu_button, "getChatMenuButton": get_chat_menu_button,
+    "sendChatAction": send_chat_action,
 }
 BY_LOWER = {name.lower(): name for name in METHODS}  # Bot API method names are case-insensitive
 

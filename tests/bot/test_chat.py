@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 import time
 
-from bot.chat import Phone, Screen, action_for, watch
+from bot.chat import Phone, Screen, action_for, menu_lines, watch
 from bot.emulator import EmulatorServer
 from bot.emulator.control import LineEventBody, TelegramUpdateBody, line_event_for, telegram_update_for
 
@@ -64,3 +64,22 @@ def test_sharing_a_location_sends_the_platforms_location_event(emulator: Emulato
     tg = telegram_update_for(emulator.state, TelegramUpdateBody(user_id=42, **action))
     assert tg["message"]["location"] == {"latitude": 18.7883, "longitude": 98.9853}
     assert action_for(":location here", Screen()).startswith("(usage")  # type: ignore[union-attr]
+
+
+def test_menu_lists_the_persons_rich_menu_and_m_numbers_tap_it(emulator: EmulatorServer) -> None:
+    emulator.state.reset()
+    rich = emulator.state.rich_menus
+    areas = [{"bounds": {"x": 0, "y": 0, "width": 1250, "height": 843},
+              "action": {"type": "postback", "data": "cmd:join:", "displayText": "ลงทะเบียน"}},
+             {"bounds": {"x": 1250, "y": 0, "width": 1250, "height": 843},
+              "action": {"type": "postback", "data": "cmd:help:", "displayText": "ช่วยเหลือ"}}]
+    rich.menus["richmenu-" + "a" * 32] = {"size": {"width": 2500, "height": 843}, "selected": True,
+                                          "name": "guests", "chatBarText": "เมนู", "areas": areas}
+    rich.images["richmenu-" + "a" * 32] = (b"", "image/png")
+    rich.default = "richmenu-" + "a" * 32
+    phone = Phone(emulator.url, "line", USER)
+    try:
+        assert menu_lines(phone.menu()) == ["   m1 ลงทะเบียน", "   m2 ช่วยเหลือ"]
+    finally:
+        phone.close()
+    assert action_for("m2", Screen()) == {"menu": 2}

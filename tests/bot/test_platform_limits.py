@@ -10,7 +10,6 @@ import pytest
 from bot.emulator import Received
 from bot.service import Service
 from bot.textsplit import utf16_len
-from scheduler.deadlines import nudge
 from storage.models import Role
 from tests.handlers.test_projects import project, readable, seed
 from tests.helpers import Phone, Phones, register
@@ -108,9 +107,9 @@ async def test_a_thai_button_label_is_cut_by_whole_characters(phones: Phones, se
     coordinator = phones.line(2)
     register(coordinator, Role.coordinator, KHON_KAEN)
     phones.clock.now = bangkok(13, 10)
-    window_id = window_closing(service, bangkok(20, 10))
-    assert nudge(window_id, "7d") == 1
-    [reminder] = await coordinator.settle()
+    window_closing(service, bangkok(20, 10))
+    # Pressing "submitted" under the deadlines is the immediate next step: a quick reply (20 characters).
+    *_, choice = await coordinator.send(coordinator.event_for_text("/deadlines"))
     # "ส่งแล้ว: แผนพัฒนาจังหวัด 2570" is 29 code points but 24 characters as LINE counts labels: 19 fit before "…".
-    assert reminder.buttons[0][0] == "ส่งแล้ว: แผนพัฒนาจังหวัด…"
-    assert reminder.raw["quickReply"]["items"][0]["action"]["displayText"] == "ส่งแล้ว: แผนพัฒนาจังหวัด 2570"
+    assert choice.buttons[0][0] == "ส่งแล้ว: แผนพัฒนาจังหวัด…"
+    assert choice.raw["quickReply"]["items"][0]["action"]["displayText"] == "ส่งแล้ว: แผนพัฒนาจังหวัด 2570"

@@ -88,7 +88,16 @@ async def test_what_line_accepts_is_accepted(emu: EmulatorServer) -> None:
     screen = emu.state.screen("line", ALICE)
     assert [r.kind for r in screen] == ["text", "text", "template", "text", "flex"]
     assert screen[1].text == "สวัสดี {name}"
-    assert screen[3].buttons == [(THAI_LABEL, "x")]
+    assert screen[3].buttons == []  # accepted, but LINE shows quick replies only under the last message
+
+
+async def test_quick_replies_show_under_the_last_message_until_the_next_one_arrives(emu: EmulatorServer) -> None:
+    choice = quick({"type": "postback", "label": "ไป", "data": "go"})
+    response = await push(emu, choice, {"type": "text", "text": "ต่อ"}, choice)
+    assert response.status_code == 200, response.text
+    assert [r.buttons for r in emu.state.screen("line", ALICE)] == [[], [], [("ไป", "go")]]
+    await push(emu, {"type": "text", "text": "ข้อความใหม่"})
+    assert [r.buttons for r in emu.state.screen("line", ALICE)] == [[], [], [], []]
 
 
 @pytest.mark.parametrize(("method", "path"), [("post", "/v2/bot/message/reply"), ("get", "/v2/bot/message/quota"),

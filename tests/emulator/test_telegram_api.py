@@ -207,4 +207,4 @@ async def test_webhook_and_commands_are_validated(bot: Bot, state: EmulatorState
     assert await bot.set_my_commands([("help", "วิธีใช้"), ("rsvp", "ลงทะเบียน")])
     with pytest.raises(BadRequest, match=r"(?i)BOT_COMMAND_INVALID"):
         await bot.set_my_commands([("Help-Me", "x")])
-    assert [c["command"] for c in state.telegram_commands] == ["help", "rsvp"]
+    assert [c["command"] for c in state.telegram_commands[("default", "")]] == ["help", "rsvp"]

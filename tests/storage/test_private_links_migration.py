@@ -14,6 +14,7 @@ from storage.models import Account, Person, Role
 def test_upgrade_keeps_one_account_per_app_and_forgets_group_chats(empty_database_url: str) -> None:
     engine = make_engine(empty_database_url)
     upgrade(engine, "0012_people_retired")  # the person table as the model writes it, before 0009
+    upgrade(engine, "0014_menus")  # and the account table
     with Session(engine) as session:
         person = Person(name="กนกพร", role=Role.coordinator, province_iso="TH-50", lang="en")
         session.add(person)
