@@ -21,9 +21,8 @@ from storage.db import transaction, utcnow
 from storage.models import Person, Role
 from storage.people import audit_entries
 from storage.rsvp import Workshop, get_workshop
-from tests.handlers.test_rsvp import make_workshop, row_of
-from tests.handlers.test_rsvp_day import last_document
-from tests.helpers import Phone, Phones, register
+from tests.factories import export, last_document, make_workshop, row_of
+from tests.helpers import Phones, register
 
 HYPERLINK = '=HYPERLINK("http://evil.example/","ดูรายละเอียด")'
 
@@ -35,9 +34,6 @@ def workshop_of(service: Service, workshop_id: int) -> Workshop:
     return workshop
 
 
-async def export(admin: Phone, workshop: int, button: str) -> None:
-    await admin.send(admin.event_for_text(f"/attendees {workshop}"))
-    await admin.press(button)
 
 
 async def workshop_with_delegate(phones: Phones, service: Service, delegate: str, contact: str) -> tuple[int, int]:

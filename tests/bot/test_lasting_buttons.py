@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from bot.service import Service
 from storage.models import Role
-from tests.handlers.test_rsvp import make_workshop
+from tests.factories import make_workshop
 from tests.helpers import Phones, register
 
 

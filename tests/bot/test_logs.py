@@ -17,10 +17,8 @@ from bot.emulator import events as ev
 from bot.logs import FORMAT, QUIET, JsonFormatter, install, setup_logging
 from bot.service import Service
 from storage.models import Role
-from tests.bot.test_files import export
 from tests.conftest import LINE_SECRET, LINE_TOKEN, TG_SECRET, TG_TOKEN
-from tests.handlers.test_rsvp import make_workshop
-from tests.handlers.test_rsvp_day import last_document
+from tests.factories import export, last_document, make_workshop
 from tests.helpers import Phones, register
 
 PHONE = "081-234-5678"

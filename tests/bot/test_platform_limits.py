@@ -11,9 +11,8 @@ from bot.emulator import Received
 from bot.service import Service
 from bot.textsplit import utf16_len
 from storage.models import Role
-from tests.handlers.test_projects import project, readable, seed
+from tests.factories import KHON_KAEN, bangkok, project, readable, seed, window_closing
 from tests.helpers import Phone, Phones, register
-from tests.scheduler.test_deadlines import KHON_KAEN, bangkok, window_closing
 
 # A Thai sentence with no spaces, so a split has to find a place inside the words themselves.
 SENTENCE = "ขอให้ทุกจังหวัดเตรียมรับมือน้ำท่วมฉับพลันและแจ้งศูนย์ปฏิบัติการทันที"

@@ -11,24 +11,8 @@ from storage.broadcast import Broadcast, BroadcastStatus, delivery
 from storage.db import transaction
 from storage.models import OutboxMessage, Role
 from storage.people import audit_entries
+from tests.factories import admin_phone, members
 from tests.helpers import Phone, Phones, register
-
-
-def admin_phone(phones: Phones, platform: str = "line") -> Phone:
-    phone = phones.line(900) if platform == "line" else phones.telegram(900)
-    register(phone, Role.admin, name="ผู้ดูแล")
-    return phone
-
-
-def members(phones: Phones) -> dict[str, Phone]:
-    """Two coordinators in Chiang Mai (LINE, Telegram), one in Khon Kaen (Telegram), a DG in Songkhla (LINE)."""
-    people = {"cmi-line": phones.line(1), "cmi-tg": phones.telegram(2), "kkn-tg": phones.telegram(3),
-              "ska-dg": phones.line(4)}
-    register(people["cmi-line"], Role.coordinator, "TH-50", name="สมชาย")
-    register(people["cmi-tg"], Role.coordinator, "TH-50", name="สมหญิง")
-    register(people["kkn-tg"], Role.coordinator, "TH-40", name="ขวัญใจ")
-    register(people["ska-dg"], Role.deputy_governor, "TH-90", name="รองฯ สงขลา")
-    return people
 
 
 def got(phone: Phone, text: str) -> bool:

@@ -10,8 +10,7 @@ from bot.cli import main
 from bot.service import Service
 from storage.db import utcnow
 from storage.models import AuditLog, Invite, OutboxMessage, Role
-from tests.handlers.test_registration import invite, person_of
-from tests.handlers.test_rsvp import make_workshop, row_of
+from tests.factories import invite_code, make_workshop, person_of, row_of
 from tests.helpers import Phones, register
 
 WRONG = "ใช้รหัสนี้ไม่ได้"
@@ -27,7 +26,7 @@ async def test_five_wrong_codes_lock_out_even_the_right_code_until_the_lockout_e
     phones: Phones, service: Service
 ) -> None:
     phone = phones.line(1)
-    good = invite(service)
+    good = invite_code(service)
     for n in range(4):
         [answer] = await phone.say(f"ZZZZ-ZZZ{n + 2}")
         assert answer.startswith(WRONG)
@@ -46,7 +45,7 @@ async def test_five_wrong_codes_lock_out_even_the_right_code_until_the_lockout_e
 
 async def test_failures_add_up_across_a_persons_accounts_and_kinds_of_code(phones: Phones, service: Service) -> None:
     line, telegram = phones.line(1), phones.telegram(2)
-    await line.say(invite(service))
+    await line.say(invite_code(service))
     [with_code] = await line.say("/link")
     await telegram.say(with_code.split(": ")[1].split()[0])
     await line.settle()
@@ -61,7 +60,7 @@ async def test_failures_add_up_across_a_persons_accounts_and_kinds_of_code(phone
 async def test_failures_of_other_people_do_not_lock_me_out(phones: Phones, service: Service) -> None:
     for n in range(1, 6):
         await phones.line(n).say("ZZZZ-ZZZZ")
-    [joined] = await phones.line(6).say(invite(service))
+    [joined] = await phones.line(6).say(invite_code(service))
     assert "ลงทะเบียนสำเร็จ" in joined
 
 

@@ -3,8 +3,6 @@ own chat is never a group, link codes never move a registered account, /unlink, 
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from sqlmodel import Session, select
 
@@ -15,11 +13,9 @@ from bot.service import Service
 from handlers.registration import Unlink
 from handlers.rsvp import Export
 from storage.models import Account, AuditLog, Invite, Role
-from tests.handlers.test_registration import invite, person_of
-from tests.handlers.test_rsvp import make_workshop, shown
+from tests.factories import LINE_GROUP, Group, invite_code, make_workshop, person_of, shown
 from tests.helpers import Phone, Phones, register
 
-LINE_GROUP = "C" + "a1" * 16
 LINE_ROOM = "R" + "b2" * 16
 TG_GROUP = "-1001234567890"
 HINT_TH = "เรื่องนี้ตอบเฉพาะในแชตส่วนตัวกับ coordbot"
@@ -32,55 +28,6 @@ def settings(settings: Settings) -> Settings:
     return settings.model_copy(update={"line_basic_id": "@coordbot", "telegram_bot_username": "coordbot_th_bot"})
 
 
-class Group:
-    """A group (LINE group or room, Telegram supergroup) one member talks in; its screen is the group's."""
-
-    def __init__(self, phones: Phones, platform: str, chat: str) -> None:
-        self.phones, self.platform, self.chat = phones, platform, chat
-        self.seen = 0
-        if platform == "telegram":
-            phones.state.add_user("telegram", chat)  # the bot is a member of the group
-
-    @property
-    def screen(self) -> list[str]:
-        return [r.text for r in self.phones.state.screen(self.platform, self.chat)]
-
-    def _placed(self, event: dict[str, Any], member: Phone) -> dict[str, Any]:
-        if self.platform == "line":
-            kind, key = ("group", "groupId") if self.chat.startswith("C") else ("room", "roomId")
-            event["source"] = {"type": kind, key: self.chat, "userId": member.user_id}
-        else:
-            message = event["message"] if "message" in event else event["callback_query"]["message"]
-            message["chat"] = {"id": int(self.chat), "type": "supergroup", "title": "เครือข่ายเชียงใหม่"}
-        return event
-
-    async def _send(self, event: dict[str, Any]) -> list[str]:
-        response = await self.phones.post(self.platform, event)
-        assert response.status_code == 200, response.text
-        await self.phones.service.drain()
-        fresh = self.screen[self.seen:]
-        self.seen = len(self.screen)
-        return fresh
-
-    async def say(self, member: Phone, text: str) -> list[str]:
-        state = self.phones.state
-        if self.platform == "line":
-            event = ev.line_text_event(member.user_id, text, reply_token=state.issue_reply_token(self.chat))
-        else:
-            event = ev.tg_message_update(int(member.user_id), text, update_id=state.next_update_id())
-        return await self._send(self._placed(event, member))
-
-    async def press(self, member: Phone, data: str) -> list[str]:
-        state = self.phones.state
-        if self.platform == "line":
-            event = ev.line_postback_event(member.user_id, data, reply_token=state.issue_reply_token(self.chat))
-        else:
-            event = ev.tg_callback_update(int(member.user_id), data, update_id=state.next_update_id(),
-                                          callback_id=state.issue_callback_id(self.chat))
-        return await self._send(self._placed(event, member))
-
-    def buttons(self) -> list[tuple[str, str]]:
-        return self.phones.state.screen(self.platform, self.chat)[-1].buttons
 
 
 def group_of(phones: Phones, where: str) -> tuple[Group, Phone]:
@@ -156,7 +103,7 @@ async def test_a_link_code_never_moves_an_account_that_belongs_to_a_registered_p
 ) -> None:
     """The reproduction: a deputy governor's Telegram account typed another person's link code."""
     other, governor = phones.line(1), phones.telegram(2)
-    await other.say(invite(service, name="คนอื่น"))
+    await other.say(invite_code(service, name="คนอื่น"))
     register(governor, Role.deputy_governor, "TH-90", name="รองผู้ว่าสงขลา")
     [with_code] = await other.say("/link")
     code = with_code.split(": ")[1].split()[0]
@@ -175,7 +122,7 @@ async def test_linking_tells_the_existing_account_and_a_second_account_per_app_i
     phones: Phones, service: Service
 ) -> None:
     line, telegram, another = phones.line(1), phones.telegram(2), phones.telegram(3)
-    await line.say(invite(service))
+    await line.say(invite_code(service))
     [with_code] = await line.say("/link")
     await telegram.say(with_code.split(": ")[1].split()[0])
     [notice] = await line.settle()
@@ -189,7 +136,7 @@ async def test_linking_tells_the_existing_account_and_a_second_account_per_app_i
 
 async def test_unlink_asks_for_a_press_then_detaches_the_other_account(phones: Phones, service: Service) -> None:
     line, telegram = phones.line(1), phones.telegram(2)
-    await line.say(invite(service, name="กนกพร คำดี"))
+    await line.say(invite_code(service, name="กนกพร คำดี"))
     [with_code] = await line.say("/link")
     await telegram.say(with_code.split(": ")[1].split()[0])
     await line.settle()

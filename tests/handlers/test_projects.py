@@ -2,38 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
-from sqlalchemy import insert
 from sqlmodel import Session, select
 
-from bot.emulator import Received
 from bot.service import Service
 from handlers.projects import notify_import, parse_changes
 from storage.db import transaction
 from storage.models import AuditLog, Role
 from storage.project_import import export_rows, import_rows, read_table, write_table
-from storage.projects import PlanLevel, Project, ProjectHistory, ProjectStatus
+from storage.projects import Project, ProjectHistory, ProjectStatus
 from storage.projects_demo import demo_rows
+from tests.factories import project, readable, seed
 from tests.helpers import Phone, Phones, register
-
-
-def seed(service: Service, rows: list[dict[str, Any]] | None = None) -> None:
-    with transaction(service.engine) as session:
-        session.execute(insert(Project), rows if rows is not None else demo_rows())
-
-
-def project(code: str, title: str = "โครงการพัฒนาเกษตรอัจฉริยะ", province: str | None = "TH-50",
-            cluster: int | None = None, status: ProjectStatus = ProjectStatus.in_progress, progress: int = 40,
-            year: int = 2569, **extra: Any) -> dict[str, Any]:
-    return {"code": code, "title_th": title, "title_en": extra.pop("title_en", ""), "province_iso": province,
-            "cluster_no": cluster, "plan_level": PlanLevel.cluster if cluster else PlanLevel.provincial,
-            "fiscal_year": year, "owner_agency": "สำนักงานจังหวัดเชียงใหม่", "budget_satang": 1_250_000_00,
-            "status": status, "progress": progress, "last_note": "",
-            "updated_at": datetime(2026, 3, 1, 2, 0, tzinfo=UTC), **extra}
 
 
 def stored(service: Service, code: str) -> Project:
@@ -43,19 +25,6 @@ def stored(service: Service, code: str) -> Project:
         return found
 
 
-def _texts(raw: Any) -> list[str]:
-    """Every text component of a message, including those inside a LINE Flex bubble or carousel."""
-    if isinstance(raw, dict):
-        own = [raw["text"]] if raw.get("type") == "text" and isinstance(raw.get("text"), str) else []
-        return own + [t for key, value in raw.items() if key != "text" for t in _texts(value)]
-    if isinstance(raw, list):
-        return [t for item in raw for t in _texts(item)]
-    return []
-
-
-def readable(received: list[Received]) -> str:
-    """What the user reads: texts, and on LINE the Flex cards' lines."""
-    return "\n".join("\n".join(_texts(r.raw)) if r.kind == "flex" else r.text for r in received)
 
 
 async def ask(phone: Phone, text: str) -> str:

@@ -2,32 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from sqlmodel import Session, select
 
 from bot.service import Service
-from storage.db import transaction
-from storage.models import Account, AuditLog, Person, Role
-from storage.people import create_invite
+from storage.models import Account, AuditLog, Role
+from tests.factories import invite_code, person_of
 from tests.helpers import Phones, register
-
-
-def invite(service: Service, role: Role = Role.coordinator, province: str | None = "TH-50",
-           days: float = 7, name: str = "กนกพร คำดี") -> str:
-    with transaction(service.engine) as session:
-        return create_invite(session=session, role=role, province_iso=province, now=service.clock(),
-                             valid_for=timedelta(days=days), name=name).code
-
-
-def person_of(service: Service, platform: str, user_id: str) -> Person:
-    with Session(service.engine) as session:
-        account = session.exec(select(Account).where(Account.platform == platform,
-                                                     Account.user_id == user_id)).one()
-        person = session.get(Person, account.person_id)
-        assert person is not None
-        return person
 
 
 async def test_line_follow_gets_a_welcome_that_explains_invite_codes(phones: Phones) -> None:
@@ -40,7 +21,7 @@ async def test_joining_with_an_invite_code_gives_role_and_province(
     phones: Phones, service: Service, platform: str
 ) -> None:
     phone = phones.line() if platform == "line" else phones.telegram()
-    code = invite(service)
+    code = invite_code(service)
     [answer] = await phone.say(code.lower().replace("-", ""))  # typed sloppily, still accepted
     assert "ลงทะเบียนสำเร็จ" in answer and "ผู้ประสานงานจังหวัด" in answer and "เชียงใหม่" in answer
     person = person_of(service, platform, phone.user_id)
@@ -49,13 +30,13 @@ async def test_joining_with_an_invite_code_gives_role_and_province(
 
 async def test_telegram_deep_link_start_with_code_registers(phones: Phones, service: Service) -> None:
     phone = phones.telegram()
-    code = invite(service, role=Role.deputy_governor, province="TH-40", name="วิชัย พลเยี่ยม")
+    code = invite_code(service, role=Role.deputy_governor, province="TH-40", name="วิชัย พลเยี่ยม")
     [answer] = await phone.say(f"/start {code}")
     assert "รองผู้ว่าราชการจังหวัด" in answer and "ขอนแก่น" in answer
 
 
 async def test_a_used_code_is_refused_and_changes_nothing(phones: Phones, service: Service) -> None:
-    code = invite(service)
+    code = invite_code(service)
     first, second = phones.line(1), phones.line(2)
     await first.say(code)
     [answer] = await second.say(code)
@@ -65,7 +46,7 @@ async def test_a_used_code_is_refused_and_changes_nothing(phones: Phones, servic
 
 
 async def test_an_expired_code_is_refused(phones: Phones, service: Service) -> None:
-    code = invite(service, days=1)
+    code = invite_code(service, days=1)
     phones.clock.advance(days=2)
     phone = phones.line()
     [answer] = await phone.say(f"/join {code}")
@@ -82,7 +63,7 @@ async def test_a_wrong_code_is_refused_in_english_too(phones: Phones) -> None:
 
 async def test_linking_telegram_to_a_line_person(phones: Phones, service: Service) -> None:
     line, telegram = phones.line(), phones.telegram()
-    await line.say(invite(service))
+    await line.say(invite_code(service))
     [with_code] = await line.say("/link")
     code = with_code.split(": ")[1].split()[0]
     assert await telegram.say(code) == ["เชื่อมบัญชีเรียบร้อย ข้อความจะส่งถึงคุณทั้งสองช่องทาง"]
@@ -95,7 +76,7 @@ async def test_a_coordinator_cannot_create_invites_and_the_refusal_is_logged(
     phones: Phones, service: Service
 ) -> None:
     phone = phones.line()
-    await phone.say(invite(service))
+    await phone.say(invite_code(service))
     [answer] = await phone.say("/invite coordinator เชียงใหม่")
     assert "ผู้ดูแลระบบ" in answer and "เท่านั้น" in answer
     with Session(service.engine) as session:
@@ -108,7 +89,7 @@ async def test_an_admin_creates_an_invite_in_chat_with_a_forgiving_province(
     phones: Phones, service: Service
 ) -> None:
     admin, newcomer = phones.line(1), phones.telegram(2)
-    await admin.say(invite(service, role=Role.admin, province=None, name="ผู้ดูแล"))
+    await admin.say(invite_code(service, role=Role.admin, province=None, name="ผู้ดูแล"))
     [asked] = await admin.say("/invite รองผู้ว่า จ.เชียงใหม ประเสริฐ ศรีสุข")
     # Issue 13: a place read through a typo is confirmed before the invite can be used.
     assert "เชียงใหม่" in asked and "ใช่ไหม" in asked

@@ -3,66 +3,19 @@ details with the map and calendar file, the waitlist and offers of freed seats, 
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
-from typing import Any
 
 import httpx
 import pytest
 from sqlmodel import Session
 
-from bot.emulator import Received
 from bot.service import Service
-from handlers.rsvp import send_invitations
 from scheduler import rsvp as jobs
 from storage.db import transaction
 from storage.models import Role
-from storage.rsvp import Rsvp, RsvpStatus, Workshop, create_workshop, invite, invitees, rsvp_of
-from tests.helpers import Phone, Phones, register
-
-PROVINCES = ["TH-50", "TH-40", "TH-90"]
-
-
-def make_workshop(service: Service, **overrides: Any) -> int:
-    """A workshop ten days ahead, answers open for five, inviting deputy governors and coordinators."""
-    now = service.clock()
-    fields: dict[str, Any] = dict(
-        title_th="สัมมนารองผู้ว่าฯ", title_en="Deputy governors' workshop", starts_at=now + timedelta(days=10),
-        ends_at=now + timedelta(days=11), rsvp_deadline=now + timedelta(days=5),
-        roles=[Role.deputy_governor, Role.coordinator], provinces=PROVINCES, scope="test",
-        venue="โรงแรมรามาการ์เด้นส์", address="ถนนวิภาวดีรังสิต กรุงเทพฯ", latitude=13.8663, longitude=100.5718,
-        agenda="นโยบายและกลุ่มย่อย")
-    fields.update(overrides)
-    with transaction(service.engine) as session:
-        workshop = create_workshop(session=session, **fields)
-        rows = invite(session=session, workshop=workshop, people=invitees(session=session, workshop=workshop))
-        send_invitations(session=session, workshop=workshop, rows=rows, settings=service.settings, now=now)
-        assert workshop.id is not None
-        return workshop.id
-
-
-def shown(received: list[Received]) -> str:
-    """Everything on the screen, including the text inside LINE Flex cards (whose `text` is only the alt text)."""
-    return "\n".join(r.text + json.dumps(r.raw, ensure_ascii=False) if r.kind == "flex" else r.text
-                     for r in received)
-
-
-def phone_on(phones: Phones, platform: str, n: int = 1) -> Phone:
-    return phones.line(n) if platform == "line" else phones.telegram(n)
-
-
-def status_of(service: Service, workshop_id: int, person_id: int) -> RsvpStatus:
-    with Session(service.engine) as session:
-        row = rsvp_of(session=session, workshop_id=workshop_id, person_id=person_id)
-        assert row is not None
-        return row.status
-
-
-def row_of(service: Service, workshop_id: int, person_id: int) -> Rsvp:
-    with Session(service.engine) as session:
-        row = rsvp_of(session=session, workshop_id=workshop_id, person_id=person_id)
-        assert row is not None
-        return row
+from storage.rsvp import RsvpStatus, Workshop, create_workshop
+from tests.factories import PROVINCES, make_workshop, phone_on, row_of, shown, status_of
+from tests.helpers import Phones, register
 
 
 @pytest.mark.parametrize("platform", ["line", "telegram"])

@@ -12,7 +12,7 @@ from bot.service import Service
 from storage.models import Role
 from storage.people import audit_entries
 from storage.rsvp import Workshop, WorkshopDraft, all_workshops, rsvps
-from tests.handlers.test_rsvp import phone_on, shown
+from tests.factories import phone_on, shown
 from tests.helpers import Phone, Phones, register
 
 THAI_FORM = {

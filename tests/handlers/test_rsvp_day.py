@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlsplit
 
 import httpx
 import pytest
 from openpyxl import load_workbook
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.cli import main
 from bot.files import qr_url
@@ -19,23 +18,11 @@ from scheduler import rsvp as jobs
 from storage.db import make_engine, transaction
 from storage.demo import seed_all
 from storage.migrations import upgrade
-from storage.models import OutboxMessage, Role
+from storage.models import Role
 from storage.people import audit_entries
 from storage.rsvp import RsvpStatus, all_workshops, get_workshop, rsvps
-from tests.handlers.test_rsvp import make_workshop, row_of, shown, status_of
+from tests.factories import last_document, local_path, make_workshop, row_of, shown, status_of
 from tests.helpers import Phones, register
-
-
-def local_path(url: str) -> str:
-    return urlsplit(url).path
-
-
-def last_document(service: Service) -> str:
-    """The path of the newest document link sent (Telegram's screen keeps only the file's name)."""
-    with Session(service.engine) as session:
-        rows = session.exec(select(OutboxMessage).order_by(col(OutboxMessage.id).desc())).all()
-    urls = [m["document_url"] for row in rows for m in row.messages if m.get("document_url")]
-    return local_path(urls[0])
 
 
 async def test_workshops_without_jobs_are_planned_at_start_up_and_only_once(phones: Phones, service: Service) -> None:

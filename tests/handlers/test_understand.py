@@ -15,10 +15,18 @@ from storage.broadcast import BroadcastRecipient
 from storage.deadlines import SubmissionWindow
 from storage.models import Invite, Role
 from storage.rsvp import RsvpStatus
-from tests.handlers.test_broadcast import admin_phone, members
-from tests.handlers.test_private_chats import LINE_GROUP, Group
-from tests.handlers.test_projects import project, readable, seed
-from tests.handlers.test_rsvp import make_workshop, phone_on, status_of
+from tests.factories import (
+    LINE_GROUP,
+    Group,
+    admin_phone,
+    make_workshop,
+    members,
+    phone_on,
+    project,
+    readable,
+    seed,
+    status_of,
+)
 from tests.helpers import Phone, Phones, register
 
 

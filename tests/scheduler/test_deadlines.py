@@ -13,28 +13,11 @@ from bot.service import Service
 from handlers.timing import quiet_shift
 from scheduler.deadlines import nudge, plan_window, report_closed
 from storage.db import transaction
-from storage.deadlines import create_window, get_window, submit
+from storage.deadlines import get_window, submit
 from storage.models import OutboxMessage, Role
 from storage.people import ensure_account
+from tests.factories import CHIANG_MAI, KHON_KAEN, bangkok, window_closing
 from tests.helpers import Clock, Phones, register
-
-CHIANG_MAI, KHON_KAEN = "TH-50", "TH-40"
-
-
-def bangkok(day: int, hour: int, minute: int = 0) -> datetime:
-    """A March 2026 Bangkok wall-clock time, in UTC."""
-    return datetime(2026, 3, day, hour - 7, minute, tzinfo=UTC) if hour >= 7 else \
-        datetime(2026, 3, day - 1, hour + 17, minute, tzinfo=UTC)
-
-
-def window_closing(service: Service, closes_at: datetime, nudges: list[str] | None = None,
-                   provinces: tuple[str, ...] = (CHIANG_MAI, KHON_KAEN)) -> int:
-    with transaction(service.engine) as session:
-        window = create_window(session=session, title_th="แผนพัฒนาจังหวัด 2570", fiscal_year=2570,
-                               opens_at=closes_at - timedelta(days=30), closes_at=closes_at,
-                               provinces=list(provinces), scope="list", nudges=nudges)
-        assert window.id is not None
-        return window.id
 
 
 def queued_keys(service: Service) -> list[str]:
