@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
@@ -34,6 +36,27 @@ LINE_TOKEN = "test-line-access-token"
 TG_TOKEN = "123456:TEST-telegram-token"
 TG_SECRET = "test-telegram-webhook-secret"
 PG_URL = os.environ.get("COORDBOT_TEST_DATABASE_URL")
+LOOPBACK = ("127.", "::1", "localhost")
+
+
+class OutsideNetwork(RuntimeError):
+    """A test tried to reach beyond this machine: the real platforms (or anything else) must never be called."""
+
+
+def _loopback_only(connect: Any) -> Any:
+    def guarded(sock: socket.socket, address: Any) -> Any:
+        if sock.family in (socket.AF_INET, socket.AF_INET6) and not str(address[0]).startswith(LOOPBACK):
+            raise OutsideNetwork(f"network access outside loopback: {address!r}")
+        return connect(sock, address)
+
+    return guarded
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Any connection outside loopback fails the test (as python-telegram-bot's OfflineRequest does for its own
+    tests); the emulator, the service under test and PostgreSQL are all on this machine."""
+    socket.socket.connect = _loopback_only(socket.socket.connect)  # type: ignore[method-assign]
+    socket.socket.connect_ex = _loopback_only(socket.socket.connect_ex)  # type: ignore[method-assign]
 
 
 def platform_env(emulator: EmulatorServer) -> dict[str, str]:
