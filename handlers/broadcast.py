@@ -238,27 +238,40 @@ def check_segment(session: Session, segment: Segment) -> None:
 
 
 def parse_draft(args: str, settings: Settings, now: datetime) -> Draft:
-    """Leading `key=value` options and flags, then the text (after `|`, or whatever follows the options)."""
-    options: dict[str, list[str]] = {}
-    draft = Draft()
+    """Leading `key=value` options and flags, then the text (after `|`, or whatever follows the options).
+
+    Before a `|` an option's value may hold spaces (`จังหวัด=Khon Kaen`, `เวลา=15 ธ.ค. 2569 16:30`): it runs until
+    the next option or flag. If the options read that way make no sense (the words were the text, and the `|`
+    part of it), they are read the way without a `|`."""
+    head, bar, text = args.partition("|")
+    spaced = _spaced_options(head) if bar else None
+    if spaced is not None:
+        try:
+            return _draft(spaced, text, settings, now)
+        except DomainError:
+            pass
+    found: list[tuple[str, str | None]] = []
     pos = 0
     while (match := OPTION.match(args, pos)) is not None:
-        if match["key"] is not None:
-            key = KEYS.get(match["key"].lower())
-            if key is None:
-                break
-            options.setdefault(key, []).extend(v.strip() for v in match["value"].split(",") if v.strip())
-        else:
-            flag = FLAGS.get(match["flag"].lower())
-            if flag is None:
-                break
-            if flag in ANSWERS:
-                options.setdefault("answer", []).append(flag)
-            elif flag in ("ack", "quiet"):
-                setattr(draft, {"ack": "ask_ack", "quiet": "quiet_hours"}[flag], True)
+        key = KEYS.get(match["key"].lower()) if match["key"] is not None else FLAGS.get(match["flag"].lower())
+        if key is None:
+            break
+        found.append((key, match["value"]))
         pos = match.end()
-    rest = args[pos:].strip()
-    draft.text = rest.removeprefix("|").strip()
+    return _draft(found, args[pos:], settings, now)
+
+
+def _draft(found: list[tuple[str, str | None]], text: str, settings: Settings, now: datetime) -> Draft:
+    """The draft of these options (`value` None for a flag) and this text."""
+    options: dict[str, list[str]] = {}
+    draft = Draft(text=text.strip().removeprefix("|").strip())
+    for name, value in found:
+        if value is not None:
+            options.setdefault(name, []).extend(v.strip() for v in value.split(",") if v.strip())
+        elif name in ANSWERS:
+            options.setdefault("answer", []).append(name)
+        elif name in ("ack", "quiet"):
+            setattr(draft, {"ack": "ask_ack", "quiet": "quiet_hours"}[name], True)
     if not draft.text:
         raise UsageError(usage="")
     draft.segment = parse_segment(options)
@@ -268,6 +281,25 @@ def parse_draft(args: str, settings: Settings, now: datetime) -> Draft:
         for url in options.get(name, [])[:1]:
             setattr(draft, f"{name}_url", check_url(url))
     return draft
+
+
+def _spaced_options(head: str) -> list[tuple[str, str | None]] | None:
+    """The options before a `|` as (key or flag, value); None when the head does not start with one (then it is
+    text, read the old way)."""
+    found: list[tuple[str, str | None]] = []
+    for word in head.split():
+        name, eq, value = word.partition("=")
+        key = KEYS.get(name.lower()) if eq else None
+        flag = FLAGS.get(word.lower()) if not eq else None
+        if key is not None:
+            found.append((key, value))
+        elif flag is not None:
+            found.append((flag, None))
+        elif found and found[-1][1] is not None:
+            found[-1] = (found[-1][0], f"{found[-1][1]} {word}")
+        else:
+            return None
+    return found or None
 
 
 def parse_send_at(text: str, settings: Settings, now: datetime) -> datetime:

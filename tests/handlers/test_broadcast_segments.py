@@ -152,3 +152,18 @@ def test_workshop_and_window_options_in_thai_and_english() -> None:
     assert parse_draft("workshop=3 silent | x", settings, NOW).segment == Segment(silent=(3,))
     with pytest.raises(NoAnswerKind):
         parse_draft("workshop=3 | x", settings, NOW)
+
+
+def test_before_a_bar_option_values_may_hold_spaces(settings: Settings) -> None:
+    draft = parse_draft("บทบาท=ผู้ประสานงาน จังหวัด=Khon Kaen, เชียงใหม่ เวลา=15 ธ.ค. 2569 16:30 รับทราบ | ประชุม 09:00",
+                        settings, NOW)
+    assert draft.text == "ประชุม 09:00" and draft.ask_ack
+    assert draft.segment.provinces == ("TH-40", "TH-50") and draft.segment.roles == ("coordinator",)
+    assert draft.send_at == datetime(2026, 12, 15, 9, 30, tzinfo=UTC)  # 16:30 in Bangkok
+
+
+def test_without_a_bar_words_after_the_options_are_the_text(settings: Settings) -> None:
+    draft = parse_draft("จังหวัด=เชียงใหม่ ประชุมพรุ่งนี้ | ห้อง 2", settings, NOW)
+    assert draft.segment.provinces == ("TH-50",)
+    assert draft.text == "ประชุมพรุ่งนี้ | ห้อง 2"
+    assert parse_draft("ประชุม | ห้อง 2", settings, NOW).text == "ประชุม | ห้อง 2"
