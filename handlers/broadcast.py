@@ -70,11 +70,11 @@ router = Router("broadcast")
 
 @dataclasses.dataclass(frozen=True)
 class Confirm(Payload):
-    """Send a previewed broadcast; `mode` is a `LineMode` (all, telegram_only, partial)."""
+    """Send a previewed broadcast to LINE in this mode (all, Telegram only, partial)."""
 
     prefix: ClassVar[str] = "bcc"
     broadcast: int
-    mode: str = LineMode.all.value
+    mode: LineMode = LineMode.all
 
 
 @dataclasses.dataclass(frozen=True)
@@ -367,8 +367,8 @@ def preview(broadcast: Broadcast, ctx: Context) -> list[Reply]:
     cancel = Button(label=ctx.t(CANCEL), payload=Cancel(broadcast.id).pack())
     if left is not None and line > left:
         lines.append(ctx.t(OVER_QUOTA, left=left))
-        buttons = [Button(label=ctx.t(TG_ONLY), payload=Confirm(broadcast.id, LineMode.telegram_only.value).pack()),
-                   Button(label=ctx.t(PARTIAL), payload=Confirm(broadcast.id, LineMode.partial.value).pack()),
+        buttons = [Button(label=ctx.t(TG_ONLY), payload=Confirm(broadcast.id, LineMode.telegram_only).pack()),
+                   Button(label=ctx.t(PARTIAL), payload=Confirm(broadcast.id, LineMode.partial).pack()),
                    cancel]
     else:
         label = CONFIRM_AT if broadcast.send_at else CONFIRM
@@ -515,11 +515,11 @@ def confirm(msg: Incoming, ctx: Context, data: Confirm) -> list[Reply]:
     broadcast = _broadcast(ctx, data.broadcast)
     if broadcast.status != BroadcastStatus.draft:
         raise NotADraft(id=data.broadcast, status=ctx.t(STATUS_NAMES[broadcast.status]))
-    broadcast.line_mode = LineMode(data.mode)
+    broadcast.line_mode = data.mode
     if broadcast.line_mode == LineMode.partial:
         broadcast.line_limit = line_quota(ctx.line_quota)[0] or 0
     audit(session=ctx.session, person_id=ctx.person.id, action="broadcast.confirm", broadcast=data.broadcast,
-          line_mode=data.mode)
+          line_mode=data.mode.value)
     status = [Button(label=ctx.t(STATUS_BUTTON), payload=Status(data.broadcast).pack())]
     if broadcast.send_at is not None and broadcast.send_at > ctx.now:
         broadcast.status = BroadcastStatus.scheduled

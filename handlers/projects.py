@@ -228,6 +228,14 @@ def unpack_keyword(packed: str) -> str:
     return "".join(out)
 
 
+STATUS_CODES = {ProjectStatus.proposed: "p", ProjectStatus.in_plan: "i", ProjectStatus.approved: "a",
+                ProjectStatus.funded: "f", ProjectStatus.in_progress: "g", ProjectStatus.completed: "c",
+                ProjectStatus.on_hold: "h", ProjectStatus.cancelled: "x"}
+"""One letter a status in a "more" button (Telegram's 64 bytes are short), fixed here rather than the enum's
+order, so reordering the statuses never remaps buttons already sent."""
+BY_STATUS_CODE = {code: status for status, code in STATUS_CODES.items()}
+
+
 @dataclasses.dataclass(frozen=True)
 class ProjectMore(Payload):
     """The next page of a listing: place (`TH-50`, `G7` or empty), packed keyword, filters, last row's cursor."""
@@ -498,7 +506,7 @@ def more_payload(query: Query, last: str) -> ProjectMore | None:
     keyword = pack_keyword(query.keyword or "")
     if keyword is None:
         return None
-    status = str(list(ProjectStatus).index(query.filters.status)) if query.filters.status else ""
+    status = STATUS_CODES[query.filters.status] if query.filters.status else ""
     payload = ProjectMore(place=place, keyword=keyword, status=status, year=query.filters.fiscal_year or 0,
                           before=last)
     try:
@@ -511,7 +519,7 @@ def more_payload(query: Query, last: str) -> ProjectMore | None:
 @router.button(ProjectMore, roles=MEMBERS, slow=True)
 def more(msg: Incoming, ctx: Context, data: ProjectMore) -> list[Reply]:
     try:
-        status = list(ProjectStatus)[int(data.status)] if data.status else None
+        status = BY_STATUS_CODE[data.status] if data.status else None
         place: dict[str, Any] = {}
         if data.place.startswith("G"):
             place["cluster_no"] = reference.cluster(int(data.place[1:])).no

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from bot.service import Service
 from scheduler.broadcast import job_id, send_scheduled
 from storage.broadcast import Broadcast, BroadcastStatus, delivery
 from storage.db import transaction
-from storage.models import OutboxMessage, Role
+from storage.models import InboxEvent, InboxStatus, OutboxMessage, Role
 from storage.people import audit_entries
 from tests.factories import admin_phone, members
 from tests.helpers import Phone, Phones, register
@@ -242,3 +242,16 @@ async def test_workshop_non_responders_and_unsubmitted_provinces_get_it_and_prev
 
     assert "ไม่พบสัมมนา #9" in "\n".join(await admin.say("/ประกาศ สัมมนา=9 ตอบรับ | x"))
     assert "ตอบรับ" in "\n".join(await admin.say("/ประกาศ สัมมนา=1 | x"))  # says which answer to pick
+
+
+async def test_a_forged_mode_on_the_confirm_button_is_a_bad_button_and_sends_nothing(
+    phones: Phones, service: Service
+) -> None:
+    admin = admin_phone(phones)
+    await admin.say("/broadcast ประชุมพรุ่งนี้")
+    [answer] = await admin.press_data("bcc:1:everyone-twice")
+    assert answer == "ปุ่มนี้หมดอายุหรือไม่ถูกต้องแล้ว กรุณาเริ่มใหม่จากเมนู"
+    with Session(service.engine) as session:
+        assert session.exec(select(InboxEvent).where(InboxEvent.status == InboxStatus.failed)).all() == []
+        broadcast = session.get(Broadcast, 1)
+        assert broadcast is not None and broadcast.status == BroadcastStatus.draft

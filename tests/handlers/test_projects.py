@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import Session, select
 
 from bot.service import Service
-from handlers.projects import notify_import, parse_changes
+from handlers.projects import BY_STATUS_CODE, STATUS_CODES, notify_import, parse_changes
 from storage.db import transaction
 from storage.models import AuditLog, Role
 from storage.project_import import export_rows, import_rows, read_table, write_table
@@ -380,3 +380,9 @@ async def test_an_empty_lookup_lists_the_own_province_or_for_admins_everything(
     assert "KKN-2569-0001" in everything and "CMI-2569-0001" in everything
     national = await ask(admin, "/summary")
     assert "nationwide" in national and "2 projects" in national and "By region:" in national
+
+
+def test_more_buttons_name_statuses_by_letter_not_by_the_enums_order() -> None:
+    assert set(STATUS_CODES) == set(ProjectStatus)  # every status has its letter
+    assert len(set(STATUS_CODES.values())) == len(STATUS_CODES)
+    assert BY_STATUS_CODE["g"] == ProjectStatus.in_progress
