@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import httpx
 import pytest
 
 from bot.config import Settings
@@ -18,6 +19,7 @@ from handlers.segments import parse_segment
 from storage import reference
 from storage.models import Role
 from storage.project_import import _Places, check_row, read_table
+from tests.conftest import TG_SECRET
 from tests.helpers import Phones, register
 
 NOW = datetime(2026, 3, 2, 3, 0, tzinfo=UTC)
@@ -66,3 +68,9 @@ def test_a_csv_with_old_mac_line_ends_is_read_row_by_row(tmp_path: Path) -> None
     assert [number for number, _ in rows] == [2, 3] and rows[1][1][0] == "CMI-2569-0002"
     assert columns[:2] == ["code", "title_th"]
 
+
+
+async def test_a_content_length_of_a_superscript_digit_is_no_500(client: httpx.AsyncClient) -> None:
+    response = await client.post("/webhooks/telegram", content=b'{"update_id": 1}', headers={
+        b"X-Telegram-Bot-Api-Secret-Token": TG_SECRET.encode(), b"Content-Length": "²".encode("latin-1")})
+    assert response.status_code == 200
