@@ -1,5 +1,8 @@
 """Cut: the database or the platform API unavailable for a while, and the service coming back without a restart.
 
+The platform APIs failing during a broadcast (500s, sends hanging past the timeout, 429 bursts): everyone gets
+the announcement, nobody twice on LINE, and the ledger counts every recipient as sent.
+
 SQLite locked by another process (a writer holding its lock longer than this process waits for it): webhooks
 answer 503, so the platforms deliver them again, and nothing is half-written; once the lock is gone the same
 webhooks are stored, handled and answered.
@@ -16,8 +19,11 @@ from contextlib import closing
 import httpx
 import pytest
 
+from bot.config import Settings
+from bot.emulator import EmulatorServer
 from storage import db
 from storage.models import InboxEvent, OutboxMessage
+from tests.faults.chaos import broadcast_under_faults
 from tests.helpers import Phones
 
 HOLD_S = 3.0
@@ -69,3 +75,15 @@ async def test_webhooks_answer_503_while_sqlite_is_locked_and_are_stored_once_it
     for phone in users:
         assert await phone.settle()
     assert rows(database_url)[0] == before[0] + len(events)
+
+
+async def test_a_broadcast_sent_while_the_platform_apis_fail_reaches_everyone_once_on_line(
+    settings: Settings, emulator: EmulatorServer
+) -> None:
+    people = 300
+    report = await broadcast_under_faults(settings, emulator.state, people=people, seed=16, chaos_s=2.0)
+    print("\n" + report.line("api faults"))
+    assert report.lost == 0 and report.doubled_line == 0
+    assert report.ledger["line"] == {"sent": people // 2}
+    assert report.ledger["telegram"] == {"sent": people // 2}
+    assert report.faults["500"] and report.faults["timeout"]
