@@ -1,11 +1,14 @@
-"""A broadcast sent while the platform APIs fail: the emulator answering 500s, hanging past the send timeout
-and answering 429 in bursts, injected at seeded random moments. Shared by tests/faults/test_cut.py and
-bench/faults.py. Recipients are seeded in bulk; the announcement is confirmed as the confirm button does."""
+"""Cuts shared by tests/faults/test_cut.py and bench/faults.py: a broadcast sent while the platform APIs fail (the
+emulator answering 500s, hanging past the send timeout and answering 429 in bursts, injected at seeded random
+moments; recipients seeded in bulk, the announcement confirmed as the confirm button does), and another process
+that holds SQLite's write lock."""
 
 from __future__ import annotations
 
 import asyncio
 import random
+import subprocess
+import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -43,6 +46,20 @@ class Report:
         return (f"{name}: {faults} events={self.recipients} delivered={self.delivered} lost={self.lost} "
                 f"doubled_line={self.doubled_line} doubled_telegram={self.doubled_telegram} "
                 f"ledger={ {p: dict(c) for p, c in self.ledger.items()} }")
+
+
+def lock_sqlite(database_url: str, seconds: float) -> subprocess.Popen[str]:
+    """Another process that takes SQLite's write lock, says so, and keeps it for `seconds`."""
+    path = database_url.removeprefix("sqlite:///")
+    code = ("import sqlite3, sys, time\n"
+            f"c = sqlite3.connect({path!r}, isolation_level=None)\n"
+            "c.execute('BEGIN IMMEDIATE')\n"
+            "print('locked', flush=True)\n"
+            f"time.sleep({seconds})\n"
+            "c.execute('COMMIT')\n")
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "locked"
+    return proc
 
 
 def audience(people: int) -> list[tuple[str, str]]:

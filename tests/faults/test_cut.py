@@ -11,8 +11,6 @@ webhooks are stored, handled and answered.
 from __future__ import annotations
 
 import sqlite3
-import subprocess
-import sys
 import time
 from contextlib import closing
 
@@ -23,25 +21,11 @@ from bot.config import Settings
 from bot.emulator import EmulatorServer
 from storage import db
 from storage.models import InboxEvent, OutboxMessage
-from tests.faults.chaos import broadcast_under_faults
+from tests.faults.chaos import broadcast_under_faults, lock_sqlite
 from tests.helpers import Phones
 
 HOLD_S = 3.0
 """How long the other process holds SQLite's write lock: longer than this test lets a writer wait."""
-
-
-def lock_sqlite(database_url: str, seconds: float) -> subprocess.Popen[str]:
-    """Another process that takes SQLite's write lock, says so, and keeps it for `seconds`."""
-    path = database_url.removeprefix("sqlite:///")
-    code = ("import sqlite3, sys, time\n"
-            f"c = sqlite3.connect({path!r}, isolation_level=None)\n"
-            "c.execute('BEGIN IMMEDIATE')\n"
-            "print('locked', flush=True)\n"
-            f"time.sleep({seconds})\n"
-            "c.execute('COMMIT')\n")
-    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
-    assert proc.stdout is not None and proc.stdout.readline().strip() == "locked"
-    return proc
 
 
 def rows(database_url: str) -> tuple[int, int]:
