@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -134,7 +135,10 @@ def read_table(path: Path) -> tuple[list[str | None], list[tuple[int, list[str]]
     elif suffix in (".xlsx", ".xlsm"):
         from openpyxl import load_workbook
 
-        book = load_workbook(path, read_only=True, data_only=True)
+        try:
+            book = load_workbook(path, read_only=True, data_only=True)
+        except (zipfile.BadZipFile, KeyError, ValueError) as exc:  # not a workbook, or one with parts missing
+            raise ImportFileError(f"the file is not a readable {suffix} workbook") from exc
         try:
             table = iter(list(book.worksheets[0].iter_rows(values_only=True)))
         finally:

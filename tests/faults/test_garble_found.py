@@ -18,7 +18,7 @@ from handlers.rsvp import BadForm, workshop_from_form
 from handlers.segments import parse_segment
 from storage import reference
 from storage.models import Role
-from storage.project_import import _Places, check_row, read_table
+from storage.project_import import ImportFileError, _Places, check_row, read_table
 from tests.conftest import TG_SECRET
 from tests.helpers import Phones, register
 
@@ -74,3 +74,11 @@ async def test_a_content_length_of_a_superscript_digit_is_no_500(client: httpx.A
     response = await client.post("/webhooks/telegram", content=b'{"update_id": 1}', headers={
         b"X-Telegram-Bot-Api-Secret-Token": TG_SECRET.encode(), b"Content-Length": "²".encode("latin-1")})
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("content", [b"not a zip", b"PK\x03\x04" + b"\x00" * 40])
+def test_an_xlsx_that_is_no_workbook_is_a_file_error(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "projects.xlsx"
+    path.write_bytes(content)
+    with pytest.raises(ImportFileError):
+        read_table(path)

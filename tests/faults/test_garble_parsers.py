@@ -121,3 +121,34 @@ def test_an_import_file_in_any_encoding_is_imported_or_refused_with_a_report(
     with transaction(engine) as session:
         import_rows(session=session, columns=columns, rows=rows, person_id=None, now=NOW)
         session.rollback()
+
+
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(CELLS, st.lists(st.tuples(st.integers(1, 6), st.integers(1, 8)), max_size=2), st.booleans())
+def test_an_xlsx_with_formulas_and_merged_cells_is_imported_or_refused_with_a_report(
+    tmp_path: Path, engine: Engine, cells: list[list[str]], merges: list[tuple[int, int]], cut: bool
+) -> None:
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(CSV_HEAD.strip().split(","))
+    for row in cells:
+        values = [ILLEGAL_CHARACTERS_RE.sub("", value) for value in row]  # what Excel cannot hold either
+        sheet.append([f"={value}" if value.startswith("+") else value for value in values])  # "=…": a formula
+    for top, column in merges:
+        sheet.merge_cells(start_row=top + 1, start_column=column, end_row=top + 2, end_column=column + 1)
+    path = tmp_path / "projects.xlsx"
+    book.save(path)
+    if cut:
+        path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])
+    try:
+        columns, rows = read_table(path)
+    except ImportFileError:
+        return
+    with transaction(engine) as session:
+        import_rows(session=session, columns=columns, rows=rows, person_id=None, now=NOW)
+        session.rollback()
