@@ -108,7 +108,7 @@ def menu_lines(items: list[dict[str, Any]]) -> list[str]:
 
 def action_for(line: str, screen: Screen) -> dict[str, Any] | str:
     """What a typed line does: a dict to post, or a string to print instead (a link, an unknown number)."""
-    if line.isdigit():
+    if line.isdecimal():
         button = screen.buttons.get(int(line))
         if button is None:
             return f"(there is no button [{line}])"

@@ -141,7 +141,8 @@ class Outbox:
                         await adapter.multicast(row.recipients, parts[index], retry_key=key)
                     else:
                         await self.limiters[platform].acquire(row.chat_id)
-                        if platform == Platform.telegram:  # no retry key: a crash from here on is "unknown"
+                        # No retry key on Telegram nor on a LINE reply: a crash from here on leaves it unknown.
+                        if platform == Platform.telegram or (index == 0 and token and row.started_at is None):
                             await self._update(row.id, started_at=self.clock())
                         await adapter.send(row.chat_id, parts[index], first=index == 0, token=token, retry_key=key)
                     self.rate_streak[platform] = 0
@@ -178,6 +179,11 @@ class Outbox:
     async def _failed(self, row: OutboxMessage, failed: SendFailed) -> None:
         platform = Platform(row.platform)
         match failed.failure:
+            case Failure.invalid_reply_token if row.platform == Platform.line and row.started_at is not None:
+                # An earlier attempt (cut off by a crash or a timeout) replied with this token, and LINE refuses it
+                # still within its lifetime: it was used, so that reply was delivered. The rest goes by push.
+                await self._retry_later(row, 0, failed.detail, reply_token=None, parts_sent=1,
+                                        attempts=row.attempts - 1)
             case Failure.invalid_reply_token:
                 # The token was used or expired: send the same messages by push instead.
                 await self._retry_later(row, 0, failed.detail, reply_token=None, attempts=row.attempts - 1)

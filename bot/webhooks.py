@@ -28,7 +28,7 @@ class TooLarge(Exception):
 async def read_body(request: Request, limit: int) -> bytes:
     """The body, streamed and stopped at `limit`: a Content-Length may be missing (chunked) or a lie."""
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
+    if declared.isdecimal() and int(declared) > limit:
         raise TooLarge()
     chunks: list[bytes] = []
     size = 0

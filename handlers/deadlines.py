@@ -257,7 +257,7 @@ def show_deadlines(msg: Incoming, ctx: Context) -> list[Reply]:
 def mark_submitted(msg: Incoming, ctx: Context) -> list[Reply]:
     """With a window id, ask to confirm it; without, offer the open windows the province still owes."""
     if msg.args:
-        if not msg.args.strip().lstrip("#").isdigit():
+        if not msg.args.strip().lstrip("#").isdecimal():
             raise UsageError(usage="/submitted ID")
         return ask_to_confirm(msg, ctx, SubmitWindow(int(msg.args.strip().lstrip("#"))))
     iso = _own_province(ctx)
@@ -351,7 +351,7 @@ def manage_windows(msg: Incoming, ctx: Context) -> list[Reply]:
     action = words[0].lower() if words else "list"
     if action == "list":
         return [_list_windows(ctx)]
-    if action == "status" and len(words) == 2 and words[1].isdigit():
+    if action == "status" and len(words) == 2 and words[1].isdecimal():
         return status(msg, ctx, WindowStatus(int(words[1])))
     if action == "add":
         head, *options = msg.args.split("|")
@@ -360,9 +360,9 @@ def manage_windows(msg: Incoming, ctx: Context) -> list[Reply]:
             closes_at, name = read_local(head_words[1], ctx)
             if name:
                 return _add_window(ctx, closes_at, name, _options(ctx, options))
-    if action == "move" and len(words) >= 4 and words[1].isdigit():
+    if action == "move" and len(words) >= 4 and words[1].isdecimal():
         return [_move_window(ctx, _window(ctx, int(words[1])), parse_local(" ".join(words[2:]), ctx))]
-    if action == "delete" and len(words) == 2 and words[1].isdigit():
+    if action == "delete" and len(words) == 2 and words[1].isdecimal():
         return ask_delete(msg, ctx, DeleteWindow(int(words[1])))
     if action == "submit":
         return [_submit_for(ctx, msg.args.split(maxsplit=1)[1] if len(words) > 1 else "")]
@@ -471,7 +471,7 @@ def _fiscal_year(text: str | None, name: str, closes_at: datetime) -> int:
     """The year the admin gave (Buddhist Era), else the one the title names, else that of the close."""
     if not text:
         return default_fiscal_year(name, closes_at)
-    if not text.isdigit() or not 2500 <= int(text) <= 2700:
+    if not text.isdecimal() or not 2500 <= int(text) <= 2700:
         raise BadYear(text=text)
     return int(text)
 
@@ -493,7 +493,7 @@ def _submit_for(ctx: Context, text: str) -> Reply:
     """Record on a province's behalf a submission that arrived by e-mail or letter; the reason is required."""
     head, _, reason = text.partition("|")
     words = head.split(maxsplit=1)
-    if len(words) != 2 or not words[0].lstrip("#").isdigit() or not reason.strip():
+    if len(words) != 2 or not words[0].lstrip("#").isdecimal() or not reason.strip():
         raise UsageError(usage=ctx.t(SUBMIT_FOR_USAGE))
     window = _window(ctx, int(words[0].lstrip("#")))
     province = reference.find_province(words[1])

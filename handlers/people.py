@@ -108,7 +108,7 @@ def _line(ctx: Context, entry: directory.Entry) -> str:
                 example=Text("รายชื่อ เชียงใหม่", "/people Chiang Mai"), aliases=("สมาชิก",), private=True)
 def people_command(msg: Incoming, ctx: Context) -> list[Reply]:
     words = msg.args.split()
-    if words and words[0].lstrip("#").isdigit():
+    if words and words[0].lstrip("#").isdecimal():
         return _manage(ctx, int(words[0].lstrip("#")), words[1:])
     role = None
     if words and words[-1].lower() in ROLE_WORDS:
@@ -187,7 +187,7 @@ def revoke(msg: Incoming, ctx: Context) -> list[Reply]:
 def audit_command(msg: Incoming, ctx: Context) -> list[Reply]:
     """`/audit`, `/audit 12` (a person), `/audit เชียงใหม่` (a province) or `/audit window_deleted` (an action)."""
     query = msg.args.strip().lstrip("#")
-    person_id = int(query) if query.isdigit() else None
+    person_id = int(query) if query.isdecimal() else None
     action = query if query and person_id is None and query.isascii() and "_" in query else None
     iso = _place(ctx, query) if query and person_id is None and action is None else None
     rows = directory.audit_log(session=ctx.session, person_id=person_id, province_iso=iso, action=action, limit=20)

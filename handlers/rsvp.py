@@ -595,7 +595,7 @@ def _delegate_of(ctx: Context, workshop: Workshop) -> bool:
                 private=True)
 def rsvp_command(msg: Incoming, ctx: Context) -> list[Reply]:
     words = msg.args.split()
-    if not words or not words[0].lstrip("#").isdigit() or len(words) > 2:
+    if not words or not words[0].lstrip("#").isdecimal() or len(words) > 2:
         raise UsageError(usage="/rsvp ID [yes|no|maybe]")
     workshop_id = int(words[0].lstrip("#"))
     if len(words) == 1:
@@ -655,7 +655,7 @@ def delegate(msg: Incoming, ctx: Context) -> list[Reply]:
     """A workshop id names a delegate (deputy governors); a code is the delegate confirming."""
     args = msg.args
     first = args.split(maxsplit=1)[0] if args else ""
-    if first.lstrip("#").isdigit():
+    if first.lstrip("#").isdecimal():
         if ctx.person.role not in (Role.deputy_governor, Role.admin):
             raise NotAllowed("delegate", roles=ctx.t(ROLES[Role.deputy_governor]))
         return _name_delegate(ctx, int(first.lstrip("#")), args.split(maxsplit=1)[1] if " " in args else "")
@@ -780,12 +780,12 @@ def attendees_command(msg: Incoming, ctx: Context) -> list[Reply]:
     words = msg.args.split()
     if not words:
         return [_list_workshops(ctx)]
-    if not words[0].lstrip("#").isdigit():
+    if not words[0].lstrip("#").isdecimal():
         raise UsageError(usage=ctx.t(ATTENDEES_USAGE))
     workshop_id = int(words[0].lstrip("#"))
     if len(words) == 1:
         return admin_view(msg, ctx, AdminView(workshop_id))
-    if words[1].lower() in ("seats", "ที่นั่ง") and 3 <= len(words) <= 4 and all(w.isdigit() for w in words[2:]):
+    if words[1].lower() in ("seats", "ที่นั่ง") and 3 <= len(words) <= 4 and all(w.isdecimal() for w in words[2:]):
         return [_set_seats(ctx, workshop_id, int(words[2]), int(words[3]) if len(words) == 4 else None,
                            confirmed=False)]
     raise UsageError(usage=ctx.t(ATTENDEES_USAGE))
@@ -1068,7 +1068,7 @@ def _form_date(values: dict[str, str], field: str, lang: str, settings: Settings
 def _form_seats(value: str | None) -> int | None:
     if not value:
         return None
-    if not value.isdigit():  # Thai digits count too: int("๓๐") == 30
+    if not value.isdecimal():  # Thai digits count too: int("๓๐") == 30; not "²", which int() refuses
         raise BadWorkshop("seats", value)
     return int(value)
 

@@ -91,7 +91,7 @@ def ids(values: list[str]) -> tuple[int, ...]:
     ids = []
     for value in values:
         digits = value.strip().lstrip("#")
-        if not digits.isdigit():
+        if not digits.isdecimal():
             raise UsageError(usage="")
         ids.append(int(digits))
     return tuple(dict.fromkeys(ids))

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, create_engine
 
 SQLITE_BUSY_TIMEOUT_S = 30
@@ -59,6 +60,11 @@ def _serialize_writers(engine: Engine) -> None:
         conn.info["holds_write_lock"] = True
         try:
             _begin_immediate(conn.connection.driver_connection)
+        except sqlite3.OperationalError as exc:
+            end(conn)
+            # Raised from an event hook, the driver's error would reach callers unwrapped; they catch SQLAlchemy's
+            # (a webhook answers 503 so the platform delivers it again, /healthz says the database is unavailable).
+            raise OperationalError("BEGIN IMMEDIATE", None, exc) from exc
         except BaseException:
             end(conn)
             raise

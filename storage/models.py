@@ -189,7 +189,8 @@ class OutboxMessage(SQLModel, table=True):
     recipients: list[str] = json_field([])
     """LINE multicast: the user ids of one batch (at most 500); empty for a message to one chat."""
     started_at: datetime | None = when(nullable=True)
-    """When the current send began; a Telegram row left in `sending` without it was claimed but never sent."""
+    """Telegram: when the current send began; a row left in `sending` without it was claimed but never sent.
+    LINE: when a reply with the reply token was first tried (a reply has no retry key); kept across attempts."""
 
 
 class AuditLog(SQLModel, table=True):

@@ -70,7 +70,8 @@ def claim_due(*, session: Session, now: datetime, limit: int, lease: timedelta) 
         row.status = OutboxStatus.sending
         row.attempts += 1
         row.next_attempt_at = now + lease
-        row.started_at = None
+        if row.platform != "line":
+            row.started_at = None
     return rows
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -127,11 +128,17 @@ def read_table(path: Path) -> tuple[list[str | None], list[tuple[int, list[str]]
                 text = raw.decode("cp874")
             except UnicodeDecodeError as exc:
                 raise ImportFileError("the CSV is neither UTF-8 nor Windows Thai (cp874)") from exc
-        table: Iterator[Sequence[Any]] = iter(csv.reader(io.StringIO(text)))
+        try:  # newline="": a lone carriage return (old Mac Excel) ends a row, as the csv module wants it
+            table: Iterator[Sequence[Any]] = iter(list(csv.reader(io.StringIO(text, newline=""))))
+        except csv.Error as exc:
+            raise ImportFileError(f"the CSV cannot be read: {exc}") from exc
     elif suffix in (".xlsx", ".xlsm"):
         from openpyxl import load_workbook
 
-        book = load_workbook(path, read_only=True, data_only=True)
+        try:
+            book = load_workbook(path, read_only=True, data_only=True)
+        except (zipfile.BadZipFile, KeyError, ValueError) as exc:  # not a workbook, or one with parts missing
+            raise ImportFileError(f"the file is not a readable {suffix} workbook") from exc
         try:
             table = iter(list(book.worksheets[0].iter_rows(values_only=True)))
         finally:
@@ -226,7 +233,7 @@ def check_row(values: dict[str, str], places: _Places) -> tuple[dict[str, Any], 
         reasons.append(f"unknown plan level {level_text!r}")
     out["plan_level"] = level
     year = values.get("fiscal_year", "")
-    out["fiscal_year"] = int(year) if year.isdigit() and 2500 <= int(year) <= 2700 else None
+    out["fiscal_year"] = int(year) if year.isdecimal() and 2500 <= int(year) <= 2700 else None
     if out["fiscal_year"] is None:
         reasons.append(f"bad fiscal year {year!r} (Buddhist Era, e.g. 2569)")
     out["owner_agency"] = values.get("owner_agency", "")

@@ -328,7 +328,7 @@ def find_cluster(text: str) -> Cluster | None:
     if len(text) > MAX_INPUT:
         return None
     key = _cluster_key(text)
-    if key.isdigit():
+    if key.isdecimal():
         return {c.no: c for c in clusters()}.get(int(key))
     found: Cluster | None = _match(key, _cluster_names())
     return found
