@@ -20,6 +20,7 @@ import argparse
 import asyncio
 import json
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -172,8 +173,8 @@ def running(args: list[str], env: dict[str, str], probe: str, cwd: Path) -> Iter
         wait_until_up(probe, proc)
         yield
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+        proc.send_signal(signal.SIGINT)  # as Ctrl-C: a profiler in --wrap writes its file
+        proc.wait(timeout=60)
 
 
 def machine_speed_s() -> float:
@@ -192,6 +193,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=1000)
     parser.add_argument("--timeout", type=float, default=180.0, help="seconds to wait for the last answers")
     parser.add_argument("--coordbot-only", action="store_true", help="skip the peers (profiling)")
+    parser.add_argument("--wrap", default="", help="a command line that runs coordbot, e.g. 'py-spy record -o x --'")
     args = parser.parse_args()
 
     print(f"machine: 10M-addition loop {machine_speed_s():.2f} s; "
@@ -223,8 +225,8 @@ def main() -> None:
             port = free_port()
             coordbot_env = {**env, "COORDBOT_DATABASE_URL": f"sqlite:///{workdir}/e2e.db",
                             "TELEGRAM_RATE_PER_S": "1000"}
-            with running([str(ROOT / ".venv/bin/coordbot"), "serve", "--port", str(port), "--log-level", "warning"],
-                         coordbot_env, f"http://127.0.0.1:{port}/healthz", workdir):
+            serve = [str(ROOT / ".venv/bin/coordbot"), "serve", "--port", str(port), "--log-level", "warning"]
+            with running([*args.wrap.split(), *serve], coordbot_env, f"http://127.0.0.1:{port}/healthz", workdir):
                 base = f"http://127.0.0.1:{port}"
                 results["coordbot line"] = measure("coordbot serve, LINE", f"{base}/webhooks/line", stub,
                                                    line_bodies, args.concurrency, args.timeout)
