@@ -6,7 +6,8 @@ other: line-bot-sdk's FastAPI echo bot (bench/peers/line_echo.py, replies inline
 first the LINE bodies, then the Telegram ones. The peers run in their own venv (bench/.peers-venv, made on first
 use; not project dependencies). Every answer (reply, push, multicast, sendMessage) is counted at one local stub of
 both APIs (bench/stub.py, its own process). coordbot runs with TELEGRAM_RATE_PER_S=1000 (Telegram's paid
-broadcast ceiling) so that the Telegram comparison measures coordbot, not its pacing.
+broadcast ceiling) and LINE_RATE_PER_S=2000 (LINE's limit for replies and pushes; `--line-rate`), so that the
+comparison measures coordbot, not its pacing.
 
 An answer is matched to the webhook it answers by sender, in order (the k-th answer to a person answers their
 k-th event), so "answer" latency is from the start of the webhook's POST to the answer reaching the stub.
@@ -193,6 +194,9 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=1000)
     parser.add_argument("--timeout", type=float, default=180.0, help="seconds to wait for the last answers")
     parser.add_argument("--coordbot-only", action="store_true", help="skip the peers (profiling)")
+    parser.add_argument("--line-rate", default="2000",
+                        help="coordbot's LINE_RATE_PER_S (LINE allows 2,000 replies and pushes a second; the setting's "
+                             "default, 100, would measure the pacing)")
     parser.add_argument("--wrap", default="", help="a command line that runs coordbot, e.g. 'py-spy record -o x --'")
     args = parser.parse_args()
 
@@ -224,11 +228,12 @@ def main() -> None:
                                                  args.concurrency, args.timeout)
             port = free_port()
             coordbot_env = {**env, "COORDBOT_DATABASE_URL": f"sqlite:///{workdir}/e2e.db",
-                            "TELEGRAM_RATE_PER_S": "1000"}
+                            "TELEGRAM_RATE_PER_S": "1000", "LINE_RATE_PER_S": args.line_rate}
             serve = [str(ROOT / ".venv/bin/coordbot"), "serve", "--port", str(port), "--log-level", "warning"]
             with running([*args.wrap.split(), *serve], coordbot_env, f"http://127.0.0.1:{port}/healthz", workdir):
                 base = f"http://127.0.0.1:{port}"
-                results["coordbot line"] = measure("coordbot serve, LINE", f"{base}/webhooks/line", stub,
+                results["coordbot line"] = measure(f"coordbot serve, LINE (LINE_RATE_PER_S={args.line_rate})",
+                                                   f"{base}/webhooks/line", stub,
                                                    line_bodies, args.concurrency, args.timeout)
                 results["coordbot tg"] = measure("coordbot serve, Telegram (TELEGRAM_RATE_PER_S=1000)",
                                                  f"{base}/webhooks/telegram", stub, telegram_bodies,
