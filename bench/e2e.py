@@ -12,7 +12,10 @@ comparison measures coordbot, not its pacing.
 An answer is matched to the webhook it answers by sender, in order (the k-th answer to a person answers their
 k-th event), so "answer" latency is from the start of the webhook's POST to the answer reaching the stub.
 
-    .venv/bin/python bench/e2e.py [--events 3000] [--concurrency 64] [--users 1000]
+    .venv/bin/python bench/e2e.py [--events 3000] [--concurrency 64] [--users 1000] [--compare-with DIR]
+
+`--compare-with DIR` runs another checkout's coordbot first in the same run (`git archive main | tar -x -C DIR`),
+for before/after figures on the same machine load; `--wrap 'py-spy record -f raw -o FILE --'` profiles.
 """
 
 from __future__ import annotations
@@ -178,6 +181,22 @@ def running(args: list[str], env: dict[str, str], probe: str, cwd: Path) -> Iter
         proc.wait(timeout=60)
 
 
+def measure_coordbot(name: str, coordbot: list[str], env: dict[str, str], stub: str, line_bodies: list[Request],
+                     telegram_bodies: list[Request], args: argparse.Namespace, workdir: Path) -> dict[str, Result]:
+    """One `coordbot serve` process on a fresh SQLite file: the LINE bodies, then the Telegram ones."""
+    workdir.mkdir()
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    serve = [*coordbot, "serve", "--port", str(port), "--log-level", "warning"]
+    with running(serve, {**env, "COORDBOT_DATABASE_URL": f"sqlite:///{workdir}/e2e.db"}, f"{base}/healthz", workdir):
+        return {
+            f"{name} line": measure(f"{name} serve, LINE (LINE_RATE_PER_S={args.line_rate})",
+                                    f"{base}/webhooks/line", stub, line_bodies, args.concurrency, args.timeout),
+            f"{name} tg": measure(f"{name} serve, Telegram (TELEGRAM_RATE_PER_S=1000)",
+                                  f"{base}/webhooks/telegram", stub, telegram_bodies, args.concurrency, args.timeout),
+        }
+
+
 def machine_speed_s() -> float:
     """A plain Python loop of 10M additions: how fast this machine runs Python right now."""
     start = time.perf_counter()
@@ -197,6 +216,8 @@ def main() -> None:
     parser.add_argument("--line-rate", default="2000",
                         help="coordbot's LINE_RATE_PER_S (LINE allows 2,000 replies and pushes a second; the setting's "
                              "default, 100, would measure the pacing)")
+    parser.add_argument("--compare-with", metavar="DIR",
+                        help="also run coordbot from another checkout's source first (e.g. main's, `git archive`d)")
     parser.add_argument("--wrap", default="", help="a command line that runs coordbot, e.g. 'py-spy record -o x --'")
     args = parser.parse_args()
 
@@ -226,28 +247,29 @@ def main() -> None:
                     results["tg peer"] = measure("python-telegram-bot run_webhook echo",
                                                  f"http://127.0.0.1:{port}/telegram", stub, telegram_bodies,
                                                  args.concurrency, args.timeout)
-            port = free_port()
-            coordbot_env = {**env, "COORDBOT_DATABASE_URL": f"sqlite:///{workdir}/e2e.db",
-                            "TELEGRAM_RATE_PER_S": "1000", "LINE_RATE_PER_S": args.line_rate}
-            serve = [str(ROOT / ".venv/bin/coordbot"), "serve", "--port", str(port), "--log-level", "warning"]
-            with running([*args.wrap.split(), *serve], coordbot_env, f"http://127.0.0.1:{port}/healthz", workdir):
-                base = f"http://127.0.0.1:{port}"
-                results["coordbot line"] = measure(f"coordbot serve, LINE (LINE_RATE_PER_S={args.line_rate})",
-                                                   f"{base}/webhooks/line", stub,
-                                                   line_bodies, args.concurrency, args.timeout)
-                results["coordbot tg"] = measure("coordbot serve, Telegram (TELEGRAM_RATE_PER_S=1000)",
-                                                 f"{base}/webhooks/telegram", stub, telegram_bodies,
-                                                 args.concurrency, args.timeout)
+            coordbot_env = {**env, "TELEGRAM_RATE_PER_S": "1000", "LINE_RATE_PER_S": args.line_rate}
+            if args.compare_with:  # the same service from another checkout, on this venv's packages
+                source = str(Path(args.compare_with).resolve())
+                results.update(measure_coordbot(
+                    f"coordbot {Path(source).name}", [sys.executable, "-c", "import sys; from bot.cli import main; "
+                                                       "sys.exit(main())"], {**coordbot_env, "PYTHONPATH": source},
+                    stub, line_bodies, telegram_bodies, args, workdir / "compared"))
+            results.update(measure_coordbot("coordbot", [*args.wrap.split(), str(ROOT / ".venv/bin/coordbot")],
+                                            coordbot_env, stub, line_bodies, telegram_bodies, args, workdir / "this"))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
-    print(f"{'server':<52}{'ack/s':>8}{'ack p50':>9}{'ack p99':>9}{'answered':>9}{'ans/s':>8}"
+    print(f"{'server':<58}{'ack/s':>8}{'ack p50':>9}{'ack p99':>9}{'answered':>9}{'ans/s':>8}"
           f"{'ans p50':>9}{'ans p99':>9}  answers by endpoint")
     for r in results.values():
-        print(f"{r.server:<52}{r.ack_per_s:>8.0f}{pct(r.ack_ms, 50):>9.1f}{pct(r.ack_ms, 99):>9.1f}"
+        print(f"{r.server:<58}{r.ack_per_s:>8.0f}{pct(r.ack_ms, 50):>9.1f}{pct(r.ack_ms, 99):>9.1f}"
               f"{r.answered:>9}{r.answered_per_s:>8.0f}{pct(r.answer_ms, 50):>9.0f}{pct(r.answer_ms, 99):>9.0f}"
               f"  {r.by_endpoint}")
     print("(latencies in ms; an answer's from the start of its webhook's POST to its arrival at the stub)")
+    for name in [key.removesuffix(" line") for key in results if key.endswith(" line") and key != "coordbot line"]:
+        if line_peer and tg_peer:
+            print(f"{name}/peers: answered/s {results[name + ' line'].answered_per_s / line_peer.answered_per_s:.2f}"
+                  f" (LINE), {results[name + ' tg'].answered_per_s / tg_peer.answered_per_s:.2f} (Telegram)")
     line, tg = results["coordbot line"], results["coordbot tg"]
     line_peer = results.get("line peer")
     tg_peer = results.get("tg peer")
