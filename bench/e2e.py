@@ -266,13 +266,13 @@ def main() -> None:
               f"{r.answered:>9}{r.answered_per_s:>8.0f}{pct(r.answer_ms, 50):>9.0f}{pct(r.answer_ms, 99):>9.0f}"
               f"  {r.by_endpoint}")
     print("(latencies in ms; an answer's from the start of its webhook's POST to its arrival at the stub)")
+    line, tg = results["coordbot line"], results["coordbot tg"]
+    line_peer = results.get("line peer")
+    tg_peer = results.get("tg peer")
     for name in [key.removesuffix(" line") for key in results if key.endswith(" line") and key != "coordbot line"]:
         if line_peer and tg_peer:
             print(f"{name}/peers: answered/s {results[name + ' line'].answered_per_s / line_peer.answered_per_s:.2f}"
                   f" (LINE), {results[name + ' tg'].answered_per_s / tg_peer.answered_per_s:.2f} (Telegram)")
-    line, tg = results["coordbot line"], results["coordbot tg"]
-    line_peer = results.get("line peer")
-    tg_peer = results.get("tg peer")
     ratio_line = line.answered_per_s / line_peer.answered_per_s if line_peer else float("nan")
     ratio_tg = tg.answered_per_s / tg_peer.answered_per_s if tg_peer else float("nan")
     print(f"coordbot/line peer: answered/s {ratio_line:.2f}, acknowledged/s "
