@@ -26,11 +26,16 @@ def emulator_state() -> EmulatorState:
 def service_env(emulator: EmulatorServer, db_url: str, **settings: str) -> dict[str, str]:
     """This process's environment plus the service's database, the demo credentials, the emulator's URLs and
     `settings` (environment names)."""
-    state = emulator.state
-    return {**os.environ, "COORDBOT_DATABASE_URL": db_url, "LINE_CHANNEL_SECRET": state.line_channel_secret,
-            "LINE_CHANNEL_ACCESS_TOKEN": state.line_access_token, "LINE_API_BASE_URL": emulator.line_base_url,
+    return apis_env(emulator.state, emulator.line_base_url, emulator.telegram_base_url,
+                    COORDBOT_DATABASE_URL=db_url, LINE_DATA_API_BASE_URL=emulator.line_data_base_url, **settings)
+
+
+def apis_env(state: EmulatorState, line_base_url: str, telegram_base_url: str, **settings: str) -> dict[str, str]:
+    """This process's environment plus the demo credentials of `state`, the platforms' base URLs and `settings`."""
+    return {**os.environ, "LINE_CHANNEL_SECRET": state.line_channel_secret,
+            "LINE_CHANNEL_ACCESS_TOKEN": state.line_access_token, "LINE_API_BASE_URL": line_base_url,
             "TELEGRAM_BOT_TOKEN": state.telegram_token, "TELEGRAM_WEBHOOK_SECRET": state.telegram_secret_token,
-            "TELEGRAM_API_BASE_URL": emulator.telegram_base_url, "LINE_DATA_API_BASE_URL": emulator.line_data_base_url,
+            "TELEGRAM_API_BASE_URL": telegram_base_url,
             "COORDBOT_MENUS": "false",  # menus are not what is measured; linking thousands would skew it
             **settings}
 

@@ -89,7 +89,10 @@ BOUNDARIES: tuple[Callable[[str, str], bool], ...] = (_at_thai_syllable, _at_tha
 
 def split(text: str, limit: int, measure: Measure = len) -> list[str]:
     """`text` in pieces of at most `limit`, each break between grapheme clusters at the best place in the second
-    half of the piece (see SEPARATORS and BOUNDARIES); `[""]` for an empty text."""
+    half of the piece (see SEPARATORS and BOUNDARIES); `[""]` for an empty text. `measure` adds up over clusters
+    (as every length here does), so a text that fits is one piece without being cut into clusters first."""
+    if measure(text) <= limit:
+        return [text]
     clusters = graphemes(text)
     pieces: list[str] = []
     start = 0

@@ -48,21 +48,26 @@ def store_events(conn: Connection, *, platform: str, events: Sequence[tuple[str,
 
 
 def claim_next(*, session: Session) -> InboxEvent | None:
-    """The pending event whose turn comes first among each sender's oldest, locked so that parallel workers on
+    """The one pending event whose turn comes first (see `claim_pending`)."""
+    return next(iter(claim_pending(session=session, limit=1)), None)
+
+
+def claim_pending(*, session: Session, limit: int) -> list[InboxEvent]:
+    """Up to `limit` pending events in turn order among each sender's oldest, locked so that parallel workers on
     PostgreSQL never take the same one. Only a sender's oldest pending event qualifies, and one being handled
-    elsewhere is still pending (and locked, so skipped): a person's events are handled one at a time, in order."""
+    elsewhere is still pending (and locked, so skipped): a person's events are handled one at a time, in order,
+    and the events claimed together are of different senders."""
     earlier = aliased(InboxEvent)
-    return session.exec(
+    return list(session.exec(
         select(InboxEvent)
         .where(InboxEvent.status == InboxStatus.pending)
         .where(~select(earlier.id).where(
             earlier.platform == InboxEvent.platform, earlier.sender == InboxEvent.sender,
             earlier.status == InboxStatus.pending, col(earlier.id) < InboxEvent.id).exists())
         .order_by(col(InboxEvent.turn), col(InboxEvent.id))
-        .limit(1)
+        .limit(limit)
         .with_for_update(skip_locked=True)
-    ).first()
-
+    ))
 
 
 def forget_payloads(*, session: Session, handled_before: datetime) -> int:

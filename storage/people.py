@@ -42,10 +42,10 @@ def ensure_account(
     never a group. Until one is seen it is the user id, which is where both platforms deliver to a user
     (LINE pushes to a userId; a Telegram private chat's id is the user's id).
     """
-    account = account_for(session=session, platform=platform, user_id=user_id)
-    if account is not None:
-        person = session.get(Person, account.person_id)
-        assert person is not None
+    known = session.exec(select(Account, Person).join(Person, col(Person.id) == Account.person_id)
+                         .where(Account.platform == platform, Account.user_id == user_id)).first()
+    if known is not None:  # one query for both: this runs for every event
+        account, person = known
         if display_name and not account.display_name:
             account.display_name = display_name
         if chat_id is not None:

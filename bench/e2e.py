@@ -1,0 +1,292 @@
+"""End-to-end benchmark: how soon an answer arrives, coordbot beside the SDKs' own echo bots.
+
+The same signed bodies (one text event each, over `--concurrency` keep-alive connections) go to, one after the
+other: line-bot-sdk's FastAPI echo bot (bench/peers/line_echo.py, replies inline), python-telegram-bot's
+`run_webhook` echo bot (bench/peers/telegram_echo.py), and one `coordbot serve` process on a fresh SQLite file,
+first the LINE bodies, then the Telegram ones. The peers run in their own venv (bench/.peers-venv, made on first
+use; not project dependencies). Every answer (reply, push, multicast, sendMessage) is counted at one local stub of
+both APIs (bench/stub.py, its own process). coordbot runs with TELEGRAM_RATE_PER_S=1000 (Telegram's paid
+broadcast ceiling) and LINE_RATE_PER_S=2000 (LINE's limit for replies and pushes; `--line-rate`), so that the
+comparison measures coordbot, not its pacing.
+
+An answer is matched to the webhook it answers by sender, in order (the k-th answer to a person answers their
+k-th event), so "answer" latency is from the start of the webhook's POST to the answer reaching the stub.
+
+    .venv/bin/python bench/e2e.py [--events 3000] [--concurrency 64] [--users 1000] [--compare-with DIR]
+
+`--compare-with DIR` runs another checkout's coordbot first in the same run (`git archive main | tar -x -C DIR`),
+for before/after figures on the same machine load; `--wrap 'py-spy record -f raw -o FILE --'` profiles.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import aiohttp
+import httpx
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(ROOT))
+
+from benchkit import apis_env, emulator_state, free_port  # noqa: E402
+
+from bot.emulator import EmulatorState  # noqa: E402
+from bot.emulator import events as ev  # noqa: E402
+
+PEERS_VENV = BENCH / ".peers-venv"
+PEER_PACKAGES = ["line-bot-sdk", "fastapi", "uvicorn", "python-telegram-bot[webhooks]"]
+TEXT = "/help"
+Request = tuple[str, bytes, dict[str, str]]
+"""(user, body, headers)"""
+
+
+@dataclass
+class Result:
+    server: str
+    events: int
+    ack_per_s: float
+    ack_ms: list[float]
+    answered: int
+    answered_per_s: float
+    answer_ms: list[float]
+    by_endpoint: dict[str, int]
+
+
+def line_requests(state: EmulatorState, n: int, users: int) -> list[Request]:
+    requests = []
+    for i in range(n):
+        user = f"U{i % users:032x}"
+        event = ev.line_text_event(user, TEXT, reply_token=f"rt:{user}:{i}")
+        body = json.dumps(ev.line_body([event])).encode()
+        requests.append((user, body, {"X-Line-Signature": ev.line_signature(state.line_channel_secret, body),
+                                      "Content-Type": "application/json"}))
+    return requests
+
+
+def telegram_requests(state: EmulatorState, n: int, users: int) -> list[Request]:
+    requests = []
+    for i in range(n):
+        chat = 900_000 + i % users
+        body = json.dumps(ev.tg_message_update(chat, TEXT, update_id=i + 1, message_id=i + 1)).encode()
+        requests.append((str(chat), body, {"X-Telegram-Bot-Api-Secret-Token": state.telegram_secret_token,
+                                           "Content-Type": "application/json"}))
+    return requests
+
+
+async def post_all(url: str, requests: list[Request], concurrency: int) -> tuple[list[tuple[str, float, float]], float]:
+    """Post every request; returns (user, start, acknowledged) per request and the time posting took."""
+    done: list[tuple[str, float, float]] = []
+    queue = iter(requests)
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=concurrency)) as client:
+
+        async def worker() -> None:
+            for user, body, headers in queue:
+                start = time.monotonic()
+                async with client.post(url, data=body, headers=headers) as response:
+                    await response.read()
+                    if response.status != 200:
+                        raise SystemExit(f"{url} answered {response.status}")
+                done.append((user, start, time.monotonic()))
+
+        start = time.monotonic()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        return done, time.monotonic() - start
+
+
+def measure(server: str, url: str, stub: str, requests: list[Request], concurrency: int,
+            timeout: float) -> Result:
+    httpx.get(f"{stub}/_answers")  # forget anything from start-up
+    posted, elapsed = asyncio.run(post_all(url, requests, concurrency))
+    answers: list[tuple[float, str, str]] = []
+    deadline = time.monotonic() + timeout
+    while len(answers) < len(requests) and time.monotonic() < deadline:
+        time.sleep(0.2)
+        answers += taken(stub)
+    time.sleep(0.5)  # answers beyond one per event (there should be none) are counted too
+    answers += taken(stub)
+
+    sent: dict[str, list[float]] = {}
+    for user, start, _ in sorted(posted, key=lambda p: p[1]):
+        sent.setdefault(user, []).append(start)
+    answered_at: dict[str, list[float]] = {}
+    by_endpoint: dict[str, int] = {}
+    for at, endpoint, user in answers:
+        answered_at.setdefault(user, []).append(at)
+        by_endpoint[endpoint] = by_endpoint.get(endpoint, 0) + 1
+    answer_ms = [(at - start) * 1000 for user, starts in sent.items()
+                 for start, at in zip(starts, sorted(answered_at.get(user, [])), strict=False)]
+    first = min(start for _, start, _ in posted)
+    last = max((at for at, _, _ in answers), default=first)
+    return Result(server=server, events=len(posted), ack_per_s=len(posted) / elapsed,
+                  ack_ms=[(acked - start) * 1000 for _, start, acked in posted], answered=len(answer_ms),
+                  answered_per_s=len(answer_ms) / max(last - first, 1e-9), answer_ms=answer_ms,
+                  by_endpoint=by_endpoint)
+
+
+def taken(stub: str) -> list[tuple[float, str, str]]:
+    """The answers the stub noted since last asked: (time, endpoint, user)."""
+    return [(float(at), str(endpoint), str(user)) for at, endpoint, user in httpx.get(f"{stub}/_answers").json()]
+
+
+def pct(values: list[float], p: int) -> float:
+    if len(values) < 2:
+        return values[0] if values else float("nan")
+    return statistics.quantiles(values, n=100)[p - 1]
+
+
+def ensure_peers_venv() -> Path:
+    python = PEERS_VENV / "bin/python"
+    if not python.exists():
+        print(f"making {PEERS_VENV} for the peers …", flush=True)
+        subprocess.run([sys.executable, "-m", "venv", str(PEERS_VENV)], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "-q", *PEER_PACKAGES], check=True)
+    return python
+
+
+def wait_until_up(url: str, proc: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"{proc.args!r} exited during start-up")
+        try:
+            httpx.get(url, timeout=1)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    raise SystemExit(f"{proc.args!r} did not start")
+
+
+@contextmanager
+def running(args: list[str], env: dict[str, str], probe: str, cwd: Path) -> Iterator[None]:
+    proc = subprocess.Popen(args, env=env, cwd=cwd)
+    try:
+        wait_until_up(probe, proc)
+        yield
+    finally:
+        proc.send_signal(signal.SIGINT)  # as Ctrl-C: a profiler in --wrap writes its file
+        proc.wait(timeout=60)
+
+
+def measure_coordbot(name: str, coordbot: list[str], env: dict[str, str], stub: str, line_bodies: list[Request],
+                     telegram_bodies: list[Request], args: argparse.Namespace, workdir: Path) -> dict[str, Result]:
+    """One `coordbot serve` process on a fresh SQLite file: the LINE bodies, then the Telegram ones."""
+    workdir.mkdir()
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    serve = [*coordbot, "serve", "--port", str(port), "--log-level", "warning"]
+    with running(serve, {**env, "COORDBOT_DATABASE_URL": f"sqlite:///{workdir}/e2e.db"}, f"{base}/healthz", workdir):
+        return {
+            f"{name} line": measure(f"{name} serve, LINE (LINE_RATE_PER_S={args.line_rate})",
+                                    f"{base}/webhooks/line", stub, line_bodies, args.concurrency, args.timeout),
+            f"{name} tg": measure(f"{name} serve, Telegram (TELEGRAM_RATE_PER_S=1000)",
+                                  f"{base}/webhooks/telegram", stub, telegram_bodies, args.concurrency, args.timeout),
+        }
+
+
+def machine_speed_s() -> float:
+    """A plain Python loop of 10M additions: how fast this machine runs Python right now."""
+    start = time.perf_counter()
+    total = 0
+    for i in range(10_000_000):
+        total += i
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--events", type=int, default=3000)
+    parser.add_argument("--concurrency", type=int, default=64)
+    parser.add_argument("--users", type=int, default=1000)
+    parser.add_argument("--timeout", type=float, default=180.0, help="seconds to wait for the last answers")
+    parser.add_argument("--coordbot-only", action="store_true", help="skip the peers (profiling)")
+    parser.add_argument("--line-rate", default="2000",
+                        help="coordbot's LINE_RATE_PER_S (LINE allows 2,000 replies and pushes a second; the setting's "
+                             "default, 100, would measure the pacing)")
+    parser.add_argument("--compare-with", metavar="DIR",
+                        help="also run coordbot from another checkout's source first (e.g. main's, `git archive`d)")
+    parser.add_argument("--wrap", default="", help="a command line that runs coordbot, e.g. 'py-spy record -o x --'")
+    args = parser.parse_args()
+
+    print(f"machine: 10M-addition loop {machine_speed_s():.2f} s; "
+          f"{subprocess.run(['uptime'], capture_output=True, text=True).stdout.strip()}", flush=True)
+    state = emulator_state()
+    workdir = Path(tempfile.mkdtemp(prefix="coordbot-e2e-"))
+    stub_port = free_port()
+    stub = f"http://127.0.0.1:{stub_port}"
+    env = apis_env(state, f"{stub}/line", f"{stub}/telegram/bot")
+    line_bodies = line_requests(state, args.events, args.users)
+    telegram_bodies = telegram_requests(state, args.events, args.users)
+    results: dict[str, Result] = {}
+    try:
+        with running([sys.executable, str(BENCH / "stub.py"), str(stub_port)], env, f"{stub}/_answers", workdir):
+            if not args.coordbot_only:
+                peers = ensure_peers_venv()
+                port = free_port()
+                with running([str(peers), "-m", "uvicorn", "line_echo:app", "--port", str(port), "--log-level",
+                              "warning", "--no-access-log"], env, f"http://127.0.0.1:{port}/healthz",
+                             BENCH / "peers"):
+                    results["line peer"] = measure("line-bot-sdk FastAPI echo", f"http://127.0.0.1:{port}/callback",
+                                                   stub, line_bodies, args.concurrency, args.timeout)
+                port = free_port()
+                with running([str(peers), "telegram_echo.py", str(port)], env, f"http://127.0.0.1:{port}/",
+                             BENCH / "peers"):
+                    results["tg peer"] = measure("python-telegram-bot run_webhook echo",
+                                                 f"http://127.0.0.1:{port}/telegram", stub, telegram_bodies,
+                                                 args.concurrency, args.timeout)
+            coordbot_env = {**env, "TELEGRAM_RATE_PER_S": "1000", "LINE_RATE_PER_S": args.line_rate}
+            if args.compare_with:  # the same service from another checkout, on this venv's packages
+                source = str(Path(args.compare_with).resolve())
+                results.update(measure_coordbot(
+                    f"coordbot {Path(source).name}", [sys.executable, "-c", "import sys; from bot.cli import main; "
+                                                       "sys.exit(main())"], {**coordbot_env, "PYTHONPATH": source},
+                    stub, line_bodies, telegram_bodies, args, workdir / "compared"))
+            results.update(measure_coordbot("coordbot", [*args.wrap.split(), str(ROOT / ".venv/bin/coordbot")],
+                                            coordbot_env, stub, line_bodies, telegram_bodies, args, workdir / "this"))
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    print(f"{'server':<58}{'ack/s':>8}{'ack p50':>9}{'ack p99':>9}{'answered':>9}{'ans/s':>8}"
+          f"{'ans p50':>9}{'ans p99':>9}  answers by endpoint")
+    for r in results.values():
+        print(f"{r.server:<58}{r.ack_per_s:>8.0f}{pct(r.ack_ms, 50):>9.1f}{pct(r.ack_ms, 99):>9.1f}"
+              f"{r.answered:>9}{r.answered_per_s:>8.0f}{pct(r.answer_ms, 50):>9.0f}{pct(r.answer_ms, 99):>9.0f}"
+              f"  {r.by_endpoint}")
+    print("(latencies in ms; an answer's from the start of its webhook's POST to its arrival at the stub)")
+    line, tg = results["coordbot line"], results["coordbot tg"]
+    line_peer = results.get("line peer")
+    tg_peer = results.get("tg peer")
+    for name in [key.removesuffix(" line") for key in results if key.endswith(" line") and key != "coordbot line"]:
+        if line_peer and tg_peer:
+            print(f"{name}/peers: answered/s {results[name + ' line'].answered_per_s / line_peer.answered_per_s:.2f}"
+                  f" (LINE), {results[name + ' tg'].answered_per_s / tg_peer.answered_per_s:.2f} (Telegram)")
+    ratio_line = line.answered_per_s / line_peer.answered_per_s if line_peer else float("nan")
+    ratio_tg = tg.answered_per_s / tg_peer.answered_per_s if tg_peer else float("nan")
+    print(f"coordbot/line peer: answered/s {ratio_line:.2f}, acknowledged/s "
+          f"{line.ack_per_s / line_peer.ack_per_s if line_peer else float('nan'):.2f}")
+    print(f"coordbot/tg peer:   answered/s {ratio_tg:.2f}, acknowledged/s "
+          f"{tg.ack_per_s / tg_peer.ack_per_s if tg_peer else float('nan'):.2f}")
+    replies, pushes = line.by_endpoint.get("reply", 0), line.by_endpoint.get("push", 0)
+    fresh = replies / (replies + pushes) if replies + pushes else float("nan")
+    p99 = max(pct(line.answer_ms, 99), pct(tg.answer_ms, 99))
+    print(f"e2e coordbot_answered_per_s={line.answered_per_s:.0f} "
+          f"line_peer_answered_per_s={line_peer.answered_per_s if line_peer else float('nan'):.0f} "
+          f"tg_peer_answered_per_s={tg_peer.answered_per_s if tg_peer else float('nan'):.0f} "
+          f"ratio_line={ratio_line:.2f} ratio_tg={ratio_tg:.2f} p99_answer_ms={p99:.0f} fresh_reply_share={fresh:.3f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,66 @@
+"""Events of different people are handled together, one transaction for many, without giving up what one event
+at a time guaranteed: each person's events in order, one at a time; one event's failure is that event's alone."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session, col, select
+
+from bot.messages import Incoming
+from bot.service import Service
+from storage.models import InboxEvent, InboxStatus
+from tests.helpers import Phones
+
+APOLOGY_EN = "Sorry, something went wrong on our side."
+
+
+def statuses(service: Service) -> dict[str, list[InboxStatus]]:
+    with Session(service.engine) as session:
+        rows = session.exec(select(InboxEvent).order_by(col(InboxEvent.id)))
+        found: dict[str, list[InboxStatus]] = {}
+        for row in rows:
+            found.setdefault(row.sender, []).append(InboxStatus(row.status))
+        return found
+
+
+async def test_one_batch_takes_one_event_of_each_waiting_person_in_the_order_they_sent(
+    phones: Phones, service: Service
+) -> None:
+    people = [phones.line(1), phones.telegram(2), phones.line(3)]
+    for text in ("/help", "/start"):
+        for phone in people:
+            assert (await phone.post(phone.event_for_text(text))).status_code == 200
+
+    assert service.handle_batch(20) == 3
+    assert all(found == [InboxStatus.done, InboxStatus.pending] for found in statuses(service).values())
+    assert service.handle_batch(20) == 3
+    assert service.handle_batch(20) == 0
+    await service.outbox.dispatch_due()
+    for phone in people:
+        assert len(phone.screen) >= 2 and "/help" in phone.screen[0].text
+
+
+async def test_a_failing_event_in_a_batch_is_apologised_for_and_the_others_are_answered(
+    phones: Phones, service: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    unlucky, others = phones.telegram(7), [phones.line(8), phones.telegram(9)]
+    dispatch = service.routes.dispatch
+
+    def breaks_for_the_unlucky(msg: Incoming, ctx: object) -> object:
+        if msg.user_id == unlucky.user_id:
+            raise RuntimeError("a bug")
+        return dispatch(msg, ctx)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(service.routes, "dispatch", breaks_for_the_unlucky)
+    for phone in (others[0], unlucky, others[1]):
+        event = phone.event_for_text("/help")
+        if phone is unlucky:
+            event["message"]["from"]["language_code"] = "en"
+        assert (await phone.post(event)).status_code == 200
+
+    assert service.handle_batch(20) == 3
+    await service.outbox.dispatch_due()
+    assert statuses(service)[unlucky.user_id] == [InboxStatus.failed]
+    assert len(unlucky.texts) == 1 and unlucky.texts[0].startswith(APOLOGY_EN)
+    for phone in others:
+        assert "/help" in phone.screen[0].text
