@@ -162,10 +162,11 @@ class LineAdapter:
         assert self.api is not None, "LineAdapter.start() was not called"
         try:
             if first and token:
-                await self.api.reply_message(ReplyMessageRequest(reply_token=token, messages=part))
+                await self.api.reply_message(ReplyMessageRequest(reply_token=token, messages=part),
+                                             _request_timeout=self.settings.send_timeout_s)
             else:
                 await self.api.push_message(PushMessageRequest(to=chat_id, messages=part),
-                                            x_line_retry_key=retry_key)
+                                            x_line_retry_key=retry_key, _request_timeout=self.settings.send_timeout_s)
         except ApiException as exc:
             _classify(exc)
         except (aiohttp.ClientError, TimeoutError) as exc:
@@ -177,7 +178,8 @@ class LineAdapter:
         """One multicast call (at most 500 users); billed per recipient, so it carries a retry key too."""
         assert self.api is not None, "LineAdapter.start() was not called"
         try:
-            await self.api.multicast(MulticastRequest(to=list(user_ids), messages=part), x_line_retry_key=retry_key)
+            await self.api.multicast(MulticastRequest(to=list(user_ids), messages=part), x_line_retry_key=retry_key,
+                                     _request_timeout=self.settings.send_timeout_s)
         except ApiException as exc:
             _classify(exc)
         except (aiohttp.ClientError, TimeoutError) as exc:

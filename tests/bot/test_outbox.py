@@ -180,3 +180,18 @@ async def test_messages_to_one_person_arrive_in_the_order_they_were_written(phon
     await service.drain()
     for phone in phones.both():
         assert phone.texts == [f"ข้อความ {i}" for i in range(6)], phone.platform
+
+
+async def test_a_hanging_line_push_times_out_and_its_retry_is_delivered_once(phones: Phones, service: Service) -> None:
+    """LINE sends hang up to COORDBOT_SEND_TIMEOUT_S (they used to wait for ever); the retry key makes the retry
+    safe even if the hung call got through."""
+    phone = phones.line()
+    phones.state.inject_fault("line", "push", delay=3.0, count=1)  # the test settings time out at 2 s
+    push(service, phone, "ช้า")
+    await service.drain()
+    assert row(service).status == OutboxStatus.pending  # timed out: retried after a back-off
+    phones.clock.advance(minutes=1)
+    await service.drain()
+    assert row(service).status == OutboxStatus.sent
+    assert len(phones.state.calls("line", "push")) == 2
+    assert phone.texts == ["ช้า"]
