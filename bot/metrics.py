@@ -86,12 +86,16 @@ class Waiting(Collector):
         return self.quota_left
 
 
+_watching: list[Waiting] = []
+"""The database gauges registered by this process's app (one app a process, tests aside)."""
+
+
 def watch(engine: Engine, clock: Callable[[], datetime], quota: Callable[[], int | None]) -> None:
-    """Register this process's database gauges (once: the app is created once per process, tests aside)."""
-    for collector in list(REGISTRY._collector_to_names):
-        if isinstance(collector, Waiting):
-            REGISTRY.unregister(collector)
-    REGISTRY.register(Waiting(engine, clock, quota))
+    """Register this process's database gauges, in place of an earlier app's."""
+    while _watching:
+        REGISTRY.unregister(_watching.pop())
+    _watching.append(Waiting(engine, clock, quota))
+    REGISTRY.register(_watching[0])
 
 
 def allowed(settings: Settings, client_host: str | None, headers: Mapping[str, str]) -> bool:

@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 
 from bot.config import Settings, load_settings
 from scheduler import Runtime, Scheduler
+from storage import reference
 from storage.db import make_engine, utcnow
 from storage.migrations import upgrade
 
@@ -37,6 +38,15 @@ def open_database(settings: Settings) -> Engine:
     engine = make_engine(settings.database_url)
     upgrade(engine)
     return engine
+
+
+def province_iso(name: str) -> str:
+    """A `--province` given in Thai or English, as its ISO code; argparse reports an unknown one and exits."""
+    province = reference.find_province(name)
+    if province is None:
+        hints = ", ".join(p.name_th for p in reference.suggest_provinces(name))
+        raise argparse.ArgumentTypeError(f"unknown province {name!r}" + (f"; did you mean: {hints}" if hints else ""))
+    return province.iso
 
 
 def with_database(

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from sqlalchemy.engine import Engine
 
-from bot.commands import Add, Subparsers, with_database
+from bot.commands import Add, Subparsers, province_iso, with_database
 from bot.config import Settings
 from handlers.registration import tell_admins_of_admin_invite
 from storage import reference
@@ -35,14 +35,7 @@ def cmd_seed_demo(args: argparse.Namespace, settings: Settings, engine: Engine) 
 
 @with_database
 def cmd_invite_create(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
-    province = None
-    if args.province:
-        province = reference.find_province(args.province)
-        if province is None:
-            hints = ", ".join(p.name_th for p in reference.suggest_provinces(args.province))
-            print(f"unknown province {args.province!r}" + (f"; did you mean: {hints}" if hints else ""),
-                  file=sys.stderr)
-            return 2
+    province = reference.province(args.province) if args.province else None
     with transaction(engine) as session:
         invite = create_invite(session=session, role=Role(args.role), province_iso=province.iso if province else None,
                                now=utcnow(), valid_for=timedelta(days=args.days), name=args.name)
@@ -94,7 +87,7 @@ def register(sub: Subparsers, add: Add) -> None:
     invite = add("invite", lambda a: 2).add_subparsers(dest="action", required=True)
     create = add("create", cmd_invite_create, "create an invite code bound to a role and province", invite)
     create.add_argument("--role", choices=[r.value for r in Role if r != Role.guest], required=True)
-    create.add_argument("--province", help="Thai or English name, e.g. เชียงใหม่ or Chiang Mai")
+    create.add_argument("--province", type=province_iso, help="Thai or English name, e.g. เชียงใหม่ or Chiang Mai")
     create.add_argument("--name", default="", help="the invitee's name, shown when they join")
     create.add_argument("--days", type=int, default=14, help="days until the code expires")
     listing = add("list", cmd_invite_list, "list open invite codes", invite)

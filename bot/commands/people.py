@@ -8,24 +8,15 @@ from datetime import datetime
 
 from sqlalchemy.engine import Engine
 
-from bot.commands import Add, Subparsers, with_database, with_scheduler
+from bot.commands import Add, Subparsers, province_iso, with_database, with_scheduler
 from bot.config import Settings
 from handlers.rsvp import send_offers
 from scheduler import Scheduler
 from scheduler.rsvp import plan_offer_expiry
-from storage import directory, reference
+from storage import directory
 from storage.db import transaction, utcnow
 from storage.models import Role
 from storage.rsvp import RsvpStatus, answer, get_workshop
-
-
-def province_iso(name: str) -> str:
-    """A `--province` given in Thai or English, as its ISO code; argparse reports an unknown one and exits."""
-    province = reference.find_province(name)
-    if province is None:
-        hints = ", ".join(p.name_th for p in reference.suggest_provinces(name))
-        raise argparse.ArgumentTypeError(f"unknown province {name!r}" + (f"; did you mean: {hints}" if hints else ""))
-    return province.iso
 
 
 @with_database
