@@ -19,9 +19,14 @@ from fastapi.responses import JSONResponse, Response
 from bot.emulator.line_messages import check_messages, on_screen, quick_replies
 from bot.emulator.state import LINE, Call, EmulatorState
 
-MAX_MULTICAST = 500
+MAX_MULTICAST = 500  # messaging-api.yml, MulticastRequest.to: maxItems 500
 CHAT_ID = re.compile(r"^[UCR][0-9a-f]{32}$")
+"""User, group and room ids: U, C or R and 32 hex digits (LINE Developers, "Get user IDs" and the webhook
+source objects of webhook.yml)."""
+# messaging-api.yml, X-Line-Retry-Key: "format: uuid", a UUID in hexadecimal
 RETRY_KEY = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+# Status codes and error bodies: messaging-api.yml (ErrorResponse; 401, 409, 429 on push/multicast) and the
+# "Status codes" and "Error messages" tables of the Messaging API reference.
 AUTH_REQUIRED = "Authorization header required. Must follow the scheme, 'Authorization: Bearer <ACCESS TOKEN>'"
 AUTH_FAILED = "Authentication failed. Confirm that the access token in the authorization header is valid."
 RATE_LIMITED = "The API rate limit has been exceeded. Try again later."
@@ -89,6 +94,8 @@ def line_router(state: EmulatorState) -> APIRouter:
         return {}
 
     async def reply(body: dict[str, Any], call: Call) -> dict[str, Any]:
+        # messaging-api.yml ReplyMessageRequest: replyToken required; a token is used once, within its validity
+        # ("Send reply message": "Invalid reply token" for a used or expired one).
         token = body.get("replyToken")
         if not isinstance(token, str) or not token:
             raise _invalid([("replyToken", "May not be empty")])
