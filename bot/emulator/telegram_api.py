@@ -26,6 +26,9 @@ from bot.emulator.forms import FormError, Upload, read_params
 from bot.emulator.state import TELEGRAM, Call, EmulatorState
 from bot.emulator.telegram_html import EntityError, parse_html
 
+# Limits from api.json (the Bot API): sendMessage.text 1-4096, caption 0-1024, callback_data 1-64 bytes,
+# setMyCommands at most 100 commands named 1-32 of [a-z0-9_], setWebhook.secret_token 1-256 of A-Za-z0-9_-,
+# webhook ports 443, 80, 88, 8443; the token form is the one @BotFather issues (`<bot id>:<secret>`).
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
 MAX_CALLBACK_DATA_BYTES = 64
@@ -127,6 +130,8 @@ class TgCall:
                 raise _bad(f"can't parse entities: {exc}") from exc
         elif mode and mode.lower() not in ("markdown", "markdownv2"):
             raise _bad("unsupported parse_mode")
+        # api.json sendMessage.text "1-4096 characters after entities parsing", caption "0-1024"; the error
+        # descriptions are the Bot API's own ("Bad Request: message text is empty", "... is too long").
         if required and not text.strip():
             raise _bad("message text is empty")
         if len(text) > limit:
@@ -186,6 +191,7 @@ class TgCall:
 
 
 def _button(button: Any) -> tuple[str, str]:
+    """api.json InlineKeyboardButton: a text and exactly one of the optional fields; callback_data 1-64 bytes."""
     if not isinstance(button, dict) or not button.get("text"):
         raise _bad("BUTTON_TEXT_INVALID")
     actions = [k for k in ("callback_data", "url", "switch_inline_query", "switch_inline_query_current_chat",
