@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from handlers.projects import pack_keyword, parse_query, unpack_keyword
-from storage.db import make_engine, transaction
+from storage.db import make_engine
 from storage.migrations import upgrade
 from storage.projects import (
     Filters,
-    Project,
     ProjectStatus,
     listing,
     make_code,
@@ -23,16 +19,6 @@ from storage.projects import (
     summary,
 )
 from storage.projects_demo import demo_rows, generate, seed_projects
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    engine = make_engine(database_url)
-    upgrade(engine)
-    with transaction(engine) as session:
-        session.execute(insert(Project), list(generate(2000)))
-    yield engine
-    engine.dispose()
 
 
 @pytest.mark.parametrize("typed, code", [

@@ -2,28 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import event, insert
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from storage.db import make_engine, transaction
-from storage.migrations import upgrade
+from storage.db import transaction
 from storage.projects import Project, listing
-from storage.projects_demo import generate
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    engine = make_engine(database_url)
-    upgrade(engine)
-    with transaction(engine) as session:
-        session.execute(insert(Project), list(generate(2000)))
-    yield engine
-    engine.dispose()
 
 
 def plan_of_listing(engine: Engine, **query: Any) -> str:
