@@ -15,7 +15,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import downloads, logs, menus, metrics, webhooks
+from bot import downloads, logs, menus, metrics, sim, webhooks
 from bot.config import Settings
 from bot.line import LineAdapter, quota_left
 from bot.messages import Platform
@@ -86,6 +86,8 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utcnow) -> Fa
     app.state.engine = engine
     app.router.routes.extend(webhooks.routes)
     app.include_router(downloads.router)
+    if settings.demo:  # the simulator acts as any demo person, which only the demo's public credentials allow
+        sim.install(app, settings)
 
     @app.get("/healthz")
     async def healthz(request: Request) -> JSONResponse:

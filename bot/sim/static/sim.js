@@ -1,0 +1,66 @@
+// The chat simulator: send without reloading, and keep the chat live by polling its parts (messages, LINE quick
+// replies, the menu). Without this script the forms still work, one page load at a time.
+"use strict";
+
+(() => {
+  const form = document.getElementById("send");
+  if (!form) return;
+  const notice = document.getElementById("notice");
+  const shown = {};
+  const POLL_MS = 1000;
+
+  const scrollDown = () => {
+    const messages = document.getElementById("messages");
+    messages.scrollTop = messages.scrollHeight;
+  };
+
+  // Replace a part only when it changed, keeping an opened or closed menu as the person left it.
+  const show = (name, html) => {
+    if (shown[name] === html) return;
+    shown[name] = html;
+    const part = document.getElementById(name);
+    const menu = part.querySelector("details");
+    const open = menu ? menu.open : null;
+    part.innerHTML = html;
+    const fresh = part.querySelector("details");
+    if (fresh && open !== null) fresh.open = open;
+    if (name === "messages") scrollDown();
+  };
+
+  let busy = false;
+  const refresh = async () => {
+    if (busy) return;
+    busy = true;
+    try {
+      const response = await fetch(form.dataset.parts, { cache: "no-store" });
+      if (response.ok) {
+        const parts = await response.json();
+        for (const [name, html] of Object.entries(parts)) show(name, html);
+      }
+    } catch (_) {
+      // The service restarting: the next poll tries again.
+    } finally {
+      busy = false;
+    }
+  };
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const body = new FormData(form, event.submitter);
+    const typed = form.elements.typed;
+    if (!event.submitter || event.submitter.classList.contains("send")) typed.value = "";
+    notice.textContent = "";
+    try {
+      const response = await fetch(form.action, { method: "POST", body, headers: { Accept: "application/json" } });
+      const answer = await response.json();
+      notice.textContent = answer.notice || answer.detail || "";
+    } catch (error) {
+      notice.textContent = String(error);
+    }
+    await refresh();
+    typed.focus();
+  });
+
+  scrollDown();
+  setInterval(refresh, POLL_MS);
+})();
