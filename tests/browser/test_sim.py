@@ -4,6 +4,8 @@ quick replies, Telegram's formatting and inline keyboards, and messages arriving
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
@@ -19,13 +21,20 @@ def type_message(page: Page, text: str) -> None:
     page.get_by_role("button", name="ส่ง", exact=True).click()
 
 
-def test_a_newcomer_joins_with_an_invite_code_then_uses_the_coordinators_rich_menu(demo: DemoService,
-                                                                                  page: Page) -> None:
-    invite = demo.coordbot("invite", "create", "--role", "coordinator", "--province", "เชียงใหม่", "--name",
-                           "มานี มีนา")
-    code = invite.stdout.split()[0]
-    page.goto(f"{demo.url}/sim?person=new&platform=line")
-    assert re.search(r"person=new-[0-9a-f]+", page.url)
+def test_a_newcomer_joins_with_an_invite_code_then_uses_the_coordinators_rich_menu(
+    demo: DemoService, page: Page, screenshot: Callable[..., Path]
+) -> None:
+    page.goto(sim(demo, "admin"))
+    made = page.locator("#messages .from-bot", has_text="รหัสเชิญ")
+    earlier = made.count()
+    type_message(page, "/invite ผู้ประสานงาน เชียงใหม่ มานี มีนา")  # the admin makes an invite code in chat
+    expect(made).to_have_count(earlier + 1)
+    found = re.search(r"รหัสเชิญ (\S+)", made.last.inner_text())
+    assert found is not None
+    code = found[1]
+
+    page.get_by_role("link", name="+ ผู้มาใหม่อีกคน").click()
+    page.wait_for_url(re.compile(r"person=new-[0-9a-f]+"))
     messages, menu = page.locator("#messages"), page.locator("#menu")
     expect(menu.get_by_role("button", name="ลงทะเบียน", exact=True)).to_be_visible()  # the guests' rich menu
 
@@ -41,6 +50,7 @@ def test_a_newcomer_joins_with_an_invite_code_then_uses_the_coordinators_rich_me
     deadlines.click()
     expect(messages.locator(".from-user .bubble").last).to_have_text("กำหนดส่ง")  # LINE shows the area's displayText
     expect(messages.locator(".flex-bubble").first).to_contain_text("ปิดรับ")  # the deadline as a Flex card
+    screenshot("sim-line", "body")  # docs/sim.png, the README's first picture
     page.locator("#quick").get_by_role("button", name=re.compile("^ส่งแล้ว")).first.click()
     expect(messages).to_contain_text("ยืนยันว่าจังหวัดเชียงใหม่ส่ง")
     expect(page.locator("#quick").get_by_role("button", name="ยกเลิก")).to_be_visible()
@@ -82,3 +92,14 @@ def test_the_simulator_speaks_english_too_and_refuses_an_unknown_person(demo: De
 
     assert response is not None and response.status == 404
     expect(page.get_by_role("alert")).to_have_text("ไม่มีผู้ใช้เดโมชื่อนี้")
+
+
+def test_a_rich_menu_tab_switches_to_the_menus_other_part(demo: DemoService, page: Page) -> None:
+    page.goto(sim(demo, "dg-cmi"))
+    menu = page.locator("#menu")
+    expect(menu.get_by_role("button", name="ส่งผู้แทน")).to_be_visible()  # the deputy governors' main tab
+
+    menu.get_by_role("button", name="⇄ เพิ่มเติม").click()
+
+    expect(menu.get_by_role("button", name="สรุปจังหวัด")).to_be_visible()
+    expect(menu.get_by_role("button", name="ส่งผู้แทน")).to_have_count(0)

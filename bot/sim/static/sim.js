@@ -16,7 +16,7 @@
 
   // Replace a part only when it changed, keeping an opened or closed menu as the person left it.
   const show = (name, html) => {
-    if (shown[name] === html) return;
+    if (shown[name] === html) return false;
     shown[name] = html;
     const part = document.getElementById(name);
     const menu = part.querySelector("details");
@@ -24,7 +24,7 @@
     part.innerHTML = html;
     const fresh = part.querySelector("details");
     if (fresh && open !== null) fresh.open = open;
-    if (name === "messages") scrollDown();
+    return true;
   };
 
   let busy = false;
@@ -35,7 +35,9 @@
       const response = await fetch(form.dataset.parts, { cache: "no-store" });
       if (response.ok) {
         const parts = await response.json();
-        for (const [name, html] of Object.entries(parts)) show(name, html);
+        let changed = false;
+        for (const [name, html] of Object.entries(parts)) changed = show(name, html) || changed;
+        if (changed) scrollDown(); // new messages, or quick replies or a menu taking room from them
       }
     } catch (_) {
       // The service restarting: the next poll tries again.
