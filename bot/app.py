@@ -23,7 +23,8 @@ from bot.platform import Adapter
 from bot.router import Routes
 from bot.service import Service
 from bot.telegram import TelegramAdapter
-from handlers import broadcast, deadlines, help, people, projects, registration, rsvp
+from handlers import broadcast, deadlines, help, people, projects, registration
+from handlers.rsvp import chat as rsvp
 from scheduler import Runtime, Scheduler, retention
 from scheduler import rsvp as rsvp_jobs
 from scheduler.deadlines import plan_missing
