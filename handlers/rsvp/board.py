@@ -1,5 +1,6 @@
 """RSVP use cases for admins: the workshops ahead, one workshop's board (overall, per cluster and per province),
-seats, nudging the silent, and attendee exports (audited; one with contacts is told to every admin).
+the waitlist and the seats on offer, seats, nudging the silent, and attendee exports (audited; one with contacts
+is told to every admin).
 
 Keyword arguments in, domain results out, as in `handlers.rsvp.service`; the chat, the CLI and the web console
 share them.
@@ -26,9 +27,12 @@ from storage.models import Person
 from storage.people import audit
 from storage.rsvp import (
     Counts,
+    Rsvp,
+    RsvpStatus,
     Workshop,
     counts,
     most_seated_province,
+    rsvps,
     seats_taken,
     set_capacity,
     upcoming_workshops,
@@ -42,6 +46,15 @@ class Board:
     workshop: Workshop
     counts: Counts
     by_cluster: dict[int, Counter[str]]
+
+
+@dataclass(frozen=True)
+class Line:
+    """Who waits for a seat, in the order seats are offered, and who has been offered one (until when)."""
+
+    workshop: Workshop
+    offered: list[tuple[Rsvp, Person]]
+    waiting: list[tuple[Rsvp, Person]]
 
 
 @dataclass(frozen=True)
@@ -77,7 +90,7 @@ def upcoming(*, session: Session, now: datetime) -> list[tuple[Workshop, int]]:
     return [(w, taken(session=session, workshop=w)) for w in upcoming_workshops(session=session, now=now)]
 
 
-def board(*, session: Session, workshop_id: int) -> Board:
+def workshop_board(*, session: Session, workshop_id: int) -> Board:
     workshop = workshop_or_refuse(session=session, workshop_id=workshop_id)
     tally = counts(session=session, workshop=workshop)
     by_cluster: dict[int, Counter[str]] = {}
@@ -87,6 +100,20 @@ def board(*, session: Session, workshop_id: int) -> Board:
         no = reference.province(iso).cluster or 0
         by_cluster.setdefault(no, Counter()).update(tally_p)
     return Board(workshop, tally, by_cluster)
+
+
+def waitlist(*, session: Session, workshop_id: int) -> Line:
+    workshop = workshop_or_refuse(session=session, workshop_id=workshop_id)
+    assert workshop.id is not None
+    rows = rsvps(session=session, workshop_id=workshop.id)
+
+    def with_person(status: RsvpStatus) -> list[tuple[Rsvp, Person]]:
+        # the order `storage.rsvp.promote` offers seats in: first waitlisted first
+        chosen = sorted((r for r in rows if r.status == status),
+                        key=lambda r: (r.waitlisted_at.timestamp() if r.waitlisted_at else 0.0, r.id or 0))
+        return [(r, person) for r in chosen if (person := session.get(Person, r.person_id)) is not None]
+
+    return Line(workshop, with_person(RsvpStatus.offered), with_person(RsvpStatus.waitlist))
 
 
 def set_seats(*, session: Session, workshop_id: int, capacity: int, per_province: int | None, confirmed: bool,

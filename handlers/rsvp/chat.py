@@ -199,7 +199,7 @@ def attendees_command(msg: Incoming, ctx: Context) -> list[Reply]:
 
 
 def _board(ctx: Context, workshop_id: int) -> list[Reply]:
-    return compose.board(board.board(session=ctx.session, workshop_id=workshop_id), ctx.lang, ctx.settings)
+    return compose.board(board.workshop_board(session=ctx.session, workshop_id=workshop_id), ctx.lang, ctx.settings)
 
 
 def _set_seats(ctx: Context, workshop_id: int, capacity: int, per_province: int | None,
