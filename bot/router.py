@@ -279,6 +279,15 @@ class Routes:
         """Every plain command this role may use in some form (itself or a variant), for "did you mean"."""
         return [c for c in self.plain if any(_allowed(role, v.roles) for v in (c, *self.variants.get(c.words[0], ())))]
 
+    def suggest(self, text: str, role: Role, limit: int) -> list[Command]:
+        """The plain commands nearest to `text` (by their words and aliases) that this role may use."""
+        allowed = [(c.words[0], "") for c in self.usable_commands(role)]
+        return [self.by_word[word] for _, (word, _) in self.vocabulary.suggest(text, allowed, limit=limit)]
+
+    def may_press(self, role: Role, payload_type: type[Payload]) -> bool:
+        route = self.by_prefix.get(payload_type.prefix)
+        return route is not None and _allowed(role, route.roles)
+
     def is_slow(self, msg: Incoming) -> bool:
         """Whether the answer to this message may take long enough to show a loading indicator first."""
         if msg.kind == Kind.text:

@@ -185,7 +185,7 @@ class Service:
                                          chat_id=msg.chat_id if msg.private else None,
                                          display_name=msg.display_name or "", lang=lang)
         return Context(session=session, person=person, account=account, now=self.clock(), settings=self.settings,
-                       routes=self.routes, line_quota=self.line_quota,
+                       catalogue=self.routes, line_quota=self.line_quota,
                        planner=AfterCommit(self.scheduler, self.after_commit) if self.scheduler else NoPlanner())
 
     def _reply(self, session: Session, msg: Incoming, replies: list[Reply]) -> None:

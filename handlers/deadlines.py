@@ -241,11 +241,11 @@ def show_deadlines(msg: Incoming, ctx: Context) -> list[Reply]:
             mine = done.get(iso)
             lines.append(ctx.t(STATUS_DONE, province=province_name(iso, ctx.lang), when=ctx.when(mine.submitted_at))
                          if mine else ctx.t(STATUS_MISSING, province=province_name(iso, ctx.lang)))
-            if mine is None and ctx.person.role in SUBMITTERS:
+            if mine is None and ctx.may_press(SubmitWindow):
                 buttons.append(Button(label=ctx.t(SUBMIT_BUTTON, title=title(window, ctx.lang)[:30]),
                                       payload=SubmitWindow(window.id).pack()))
         lines.append(ctx.t(COUNT, done=len(done), total=len(window.provinces)))
-        if ctx.person.role == Role.admin:
+        if ctx.may_press(WindowStatus):
             buttons.append(Button(label=ctx.t(STATUS_BUTTON, id=window.id), payload=WindowStatus(window.id).pack()))
         cards.append(Card(title=title(window, ctx.lang), lines=lines,
                           progress=round(100 * len(done) / len(window.provinces))))

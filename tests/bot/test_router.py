@@ -97,7 +97,7 @@ class Desk:
         msg = Incoming(platform=Platform.line, event_id=f"e{self.sent}", user_id=self.person.name or "u",
                        chat_id="c", private=private, received_at=utcnow(), **fields)  # type: ignore[arg-type]
         ctx = Context(session=self.session, person=self.person, account=self.account, now=utcnow(),
-                      settings=self.settings, routes=self.routes)
+                      settings=self.settings, catalogue=self.routes)
         return [r.text for r in self.routes.dispatch(msg, ctx)]
 
     def say(self, text: str, private: bool = True) -> list[str]:
