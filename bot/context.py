@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
@@ -13,6 +13,7 @@ from bot.config import Settings
 from bot.i18n import Text, format_datetime
 from bot.payloads import Payload
 from bot.planner import NoPlanner, Planner
+from bot.quota import UNREAD, LineQuota
 from storage.models import Account, Person, Role
 
 
@@ -53,9 +54,9 @@ class Context:
     catalogue: Catalogue
     planner: Planner = field(default_factory=NoPlanner)
     """Jobs to plan or cancel because of this change; carried out once the handler's transaction commits."""
-    line_quota: Callable[[], int | None] = lambda: None
-    """LINE messages left this month (None: no limit, or no LINE): a call to LINE through its adapter, given by
-    the service, so a handler needs no platform code to show the quota."""
+    line_quota: LineQuota = UNREAD
+    """LINE messages left this month, read by the service before this transaction began, for the routes that
+    declare `line_quota=True` (others see it unknown)."""
 
     @property
     def lang(self) -> str:

@@ -72,6 +72,7 @@ class Command:
     slow: bool = False
     args: ArgMatcher | None = None
     refusal: Text | None = None
+    line_quota: bool = False
 
     def accepts(self, argument: str) -> bool:
         """Whether this variant answers `argument` (a plain command answers anything)."""
@@ -89,6 +90,13 @@ class Route:
     roles: frozenset[Role] | None
     private: bool = False
     slow: bool = False
+    line_quota: bool = False
+
+
+def first_word(*words: str) -> Callable[[str], bool]:
+    """A variant's matcher for arguments that start with one of these words, in any case (`/window add …`)."""
+    wanted = {w.lower() for w in words}
+    return lambda argument: (argument.split(maxsplit=1) or [""])[0].lower() in wanted
 
 
 class PrivateOnly(Exception):
@@ -121,7 +129,7 @@ class Router:
         self, *words: str, args: ArgMatcher | None = None, roles: Iterable[Role] | None = None,
         summary: Text | None = None, label: Text | None = None, private: bool = False, aliases: Iterable[str] = (),
         example: Text | None = None, verbatim: bool = False, shortcuts: dict[str, str] | None = None,
-        slow: bool = False, refusal: Text | None = None,
+        slow: bool = False, refusal: Text | None = None, line_quota: bool = False,
     ) -> Callable[[Handler], Handler]:
         """Register a command answered to `/word`, `word` and its Thai forms.
 
@@ -130,7 +138,8 @@ class Router:
         instead). `aliases` are synonyms and common misspellings, understood but not shown. `verbatim` hands the
         argument over exactly as typed (free text: an announcement, a name). `shortcuts` are words that mean this
         command with a first argument (`สถานะ 1` = `/broadcast status 1`). `slow` (searches, exports) shows the
-        platform's loading indicator before it is handled.
+        platform's loading indicator before it is handled. `line_quota` has the service read LINE's message quota
+        before the handler's transaction begins (`ctx.line_quota`).
 
         With `args`, this is a variant of the command registered without it under the same first word: it answers
         the arguments `args` accepts (a pattern matched at the argument's start, or a predicate), with its own
@@ -145,19 +154,20 @@ class Router:
             self.commands.append(Command(tuple(w.lower() for w in words), handler,
                                          frozenset(roles) if roles else None, summary, label, private,
                                          tuple(aliases), example, verbatim, dict(shortcuts or {}), slow, args,
-                                         refusal))
+                                         refusal, line_quota))
             return handler
 
         return decorate
 
     def button(
-        self, payload_type: type[P], roles: Iterable[Role] | None = None, private: bool = False, slow: bool = False
+        self, payload_type: type[P], roles: Iterable[Role] | None = None, private: bool = False, slow: bool = False,
+        line_quota: bool = False,
     ) -> Callable[[Callable[[Incoming, Context, P], list[Reply]]], Callable[[Incoming, Context, P], list[Reply]]]:
         def decorate(handler: Callable[[Incoming, Context, P], list[Reply]]) -> Any:
             if payload_type.prefix in self.buttons:
                 raise ValueError(f"payload prefix {payload_type.prefix!r} registered twice")
             self.buttons[payload_type.prefix] = Route(handler, payload_type, frozenset(roles) if roles else None,
-                                                      private, slow)
+                                                      private, slow, line_quota)
             return handler
 
         return decorate
@@ -290,19 +300,27 @@ class Routes:
 
     def is_slow(self, msg: Incoming) -> bool:
         """Whether the answer to this message may take long enough to show a loading indicator first."""
+        return getattr(self._target(msg), "slow", False)
+
+    def reads_line_quota(self, msg: Incoming) -> bool:
+        """Whether the handler of this message shows or uses LINE's quota, to be read before it runs."""
+        return getattr(self._target(msg), "line_quota", False)
+
+    def _target(self, msg: Incoming) -> Command | Route | None:
+        """The command variant or button route that will answer this message, if any (nothing is checked)."""
         if msg.kind == Kind.text:
             found = self.match(msg.text)
-            return found is not None and self.variant(*found).slow
+            return None if found is None else self.variant(*found)
         if msg.kind != Kind.button:
-            return False
+            return None
         if prefix_of(msg.payload) == Cmd.prefix:
             try:
                 data = Cmd.unpack(msg.payload)
             except PayloadError:
-                return False
+                return None
             cmd = self.by_word.get(data.name)
-            return cmd is not None and self.variant(cmd, data.arg).slow
-        return getattr(self.by_prefix.get(prefix_of(msg.payload)), "slow", False)
+            return None if cmd is None else self.variant(cmd, data.arg)
+        return self.by_prefix.get(prefix_of(msg.payload))
 
     def dispatch(self, msg: Incoming, ctx: Context) -> list[Reply]:
         """Run the handler in a savepoint, so a refusal changes nothing (except the audit of it)."""
