@@ -152,11 +152,12 @@ async def test_lines_quota_is_read_outside_any_transaction_and_only_for_what_sho
     phones.state.set_quota(limit=100, used=40)
     pool, real = service.engine.pool, service.quota
     assert isinstance(pool, QueuePool)
+    checked_out = pool.checkedout
     open_connections: list[int] = []
 
     class Watched:
         def read(self) -> LineQuota:
-            open_connections.append(pool.checkedout())
+            open_connections.append(checked_out())
             return real.read()
 
     service.quota = Watched()
