@@ -4,10 +4,9 @@ commands and buttons are listed in `handlers.rsvp`'s docstring."""
 from __future__ import annotations
 
 from bot.context import Context
-from bot.errors import NotAllowed, UsageError
+from bot.errors import UsageError
 from bot.messages import Incoming, Kind, Reply
 from bot.router import Router
-from bot.vocab import ROLES
 from handlers.registration import code_lockout, wrong_code
 from handlers.rsvp import board, checkin, compose, create, service
 from handlers.rsvp.payloads import (
@@ -111,22 +110,34 @@ def offer_answer(msg: Incoming, ctx: Context, data: Offer) -> list[Reply]:
     return compose.answered(result, ctx.lang, ctx.settings)
 
 
+def _names_a_workshop(argument: str) -> bool:
+    """`/delegate 2 …` names a delegate for workshop 2; any other argument is a delegate's code."""
+    return _id((argument.split() or [""])[0]) is not None
+
+
 @router.command("delegate", "ผู้แทน", summary=DELEGATE_CMD, example=DELEGATE_EXAMPLE,
                 aliases=("ส่งผู้แทน", "ตัวแทน", "ผู้แทนเข้าร่วม"), verbatim=True, private=True)
-def delegate(msg: Incoming, ctx: Context) -> list[Reply]:
-    """A workshop id names a delegate (deputy governors); a code is the delegate confirming."""
-    first, rest = [*msg.args.split(maxsplit=1), "", ""][:2]
+def confirm_delegate(msg: Incoming, ctx: Context) -> list[Reply]:
+    """`/delegate CODE`: the delegate confirms. A code guessed, used or out of date gets the invite codes' answer
+    and counts towards their lockout."""
+    words = msg.args.split()
+    if not words:
+        raise UsageError(usage=DELEGATE_USAGE)
+    if (locked := code_lockout(ctx)) is not None:
+        return locked
+    confirmed = service.confirm_delegate_code(session=ctx.session, person=ctx.person, account=ctx.account,
+                                              code=words[0], now=ctx.now)
+    if confirmed is None:
+        return wrong_code(ctx, "delegate", words[0])
+    return compose.delegate_confirmed(confirmed, ctx.lang, ctx.settings, ctx.now)
+
+
+@router.command("delegate", "ผู้แทน", args=_names_a_workshop, roles={Role.deputy_governor}, private=True)
+def name_delegate(msg: Incoming, ctx: Context) -> list[Reply]:
+    """`/delegate ID NAME | POSITION | CONTACT`: a deputy governor sends someone in their place."""
+    first, rest = [*msg.args.split(maxsplit=1), ""][:2]
     workshop_id = _id(first)
-    if workshop_id is not None:
-        if ctx.person.role not in (Role.deputy_governor, Role.admin):
-            raise NotAllowed("delegate", roles=ctx.t(ROLES[Role.deputy_governor]))
-        return _name_delegate(ctx, workshop_id, rest)
-    if first:
-        return _confirm_delegate(ctx, first)
-    raise UsageError(usage=DELEGATE_USAGE)
-
-
-def _name_delegate(ctx: Context, workshop_id: int, rest: str) -> list[Reply]:
+    assert workshop_id is not None  # the variant's matcher
     parts = [p.strip() for p in rest.split("|")]
     if len(parts) < 2 or not parts[0] or not parts[1] or len(parts) > 3:
         raise UsageError(usage=DELEGATE_USAGE)
@@ -136,41 +147,31 @@ def _name_delegate(ctx: Context, workshop_id: int, rest: str) -> list[Reply]:
     return compose.delegate_named(named, ctx.lang)
 
 
-def _confirm_delegate(ctx: Context, code: str) -> list[Reply]:
-    """A code guessed, used or out of date gets the invite codes' answer and counts towards their lockout."""
-    if (locked := code_lockout(ctx)) is not None:
-        return locked
-    confirmed = service.confirm_delegate_code(session=ctx.session, person=ctx.person, account=ctx.account,
-                                              code=code, now=ctx.now)
-    if confirmed is None:
-        return wrong_code(ctx, "delegate", code)
-    return compose.delegate_confirmed(confirmed, ctx.lang, ctx.settings, ctx.now)
+def _has_code(argument: str) -> bool:
+    return bool(argument.strip())
 
 
 @router.command("checkin", "เช็คอิน", "check-in", summary=CHECKIN_CMD, example=CHECKIN_EXAMPLE,
                 aliases=("เช็กอิน", "เชคอิน", "เช็คอิ้น", "ลงทะเบียนหน้างาน"), private=True)
 def checkin_command(msg: Incoming, ctx: Context) -> list[Reply]:
-    """Without a code: my QR code (for the next workshop where I hold a seat). With one: staff (admins) mark
-    that seat's arrival."""
-    if msg.args:
-        if ctx.person.role != Role.admin:
-            raise NotAllowed("checkin", roles=ctx.t(ROLES[Role.admin]))
-        return _staff_checkin(ctx, msg.args.split()[0])
+    """`/checkin`: my QR code, for the next workshop where I hold a seat."""
     workshop_id = checkin.next_seat(session=ctx.session, person_id=_me(ctx), now=ctx.now)
     if workshop_id is None:
         return compose.no_seat(ctx.lang)
     return _my_qr(ctx, workshop_id)
 
 
+@router.command("checkin", "เช็คอิน", "check-in", args=_has_code, roles={Role.admin}, private=True)
+def staff_checkin(msg: Incoming, ctx: Context) -> list[Reply]:
+    """`/checkin CODE`: staff (admins) mark that seat's arrival."""
+    arrival = checkin.check_in_code(session=ctx.session, code=msg.args.split()[0], by=ctx.person.id,
+                                    settings=ctx.settings, now=ctx.now, via="chat")
+    return compose.arrival(arrival, ctx.lang, ctx.settings)
+
+
 def _my_qr(ctx: Context, workshop_id: int) -> list[Reply]:
     seat = checkin.seat_at(session=ctx.session, person_id=_me(ctx), workshop_id=workshop_id)
     return compose.seat(seat, ctx.lang, ctx.settings)
-
-
-def _staff_checkin(ctx: Context, code: str) -> list[Reply]:
-    arrival = checkin.check_in_code(session=ctx.session, code=code, by=ctx.person.id, settings=ctx.settings,
-                                    now=ctx.now, via="chat")
-    return compose.arrival(arrival, ctx.lang, ctx.settings)
 
 
 @router.button(MyQr, private=True)

@@ -312,6 +312,9 @@ async def test_a_delegate_takes_the_seat_and_the_principal_is_told(
     coordinator = phone_on(phones, platform, 3)
     register(coordinator, Role.coordinator, "TH-40")
     assert "เท่านั้น" in (await coordinator.say(f"/delegate {workshop} ใคร | อะไร"))[0]
+    with Session(service.engine) as session:  # the router refused the deputy governors' variant, and logged it
+        [refusal] = audit_entries(session=session, action="refused")
+    assert refusal.detail["command"] == f"delegate {workshop}" and refusal.detail["role"] == "coordinator"
 
 
 async def test_a_new_delegate_code_replaces_the_old_one(phones: Phones, service: Service) -> None:
