@@ -148,6 +148,7 @@ def name_delegate(msg: Incoming, ctx: Context) -> list[Reply]:
 
 
 def _has_code(argument: str) -> bool:
+    """`/checkin CODE` is the staff's; `/checkin` alone, the attendee's."""
     return bool(argument.strip())
 
 
@@ -182,21 +183,32 @@ def my_qr(msg: Incoming, ctx: Context, data: MyQr) -> list[Reply]:
 @router.command("attendees", "ผู้เข้าร่วม", roles={Role.admin}, summary=ATTENDEES_CMD, example=ATTENDEES_EXAMPLE,
                 aliases=("รายชื่อผู้เข้าร่วม", "ผู้เข้าร่วมสัมมนา"), private=True, slow=True)
 def attendees_command(msg: Incoming, ctx: Context) -> list[Reply]:
-    """`/attendees`: the workshops ahead; `/attendees ID`: its board; `/attendees ID seats N [PER_PROVINCE]`."""
+    """`/attendees`: the workshops ahead; `/attendees ID`: its board."""
     words = msg.args.split()
     if not words:
         return compose.upcoming(board.upcoming(session=ctx.session, now=ctx.now), ctx.lang, ctx.settings)
     workshop_id = _id(words[0])
-    if workshop_id is None:
+    if workshop_id is None or len(words) > 1:
         raise UsageError(usage=ATTENDEES_USAGE)
-    if len(words) == 1:
-        return _board(ctx, workshop_id)
-    numbers = words[2:]
-    if (words[1].lower() in ("seats", "ที่นั่ง") and 1 <= len(numbers) <= 2 and all(w.isdecimal() for w in numbers)
-            and all(int(w) >= 1 for w in numbers)):
-        return _set_seats(ctx, workshop_id, int(numbers[0]), int(numbers[1]) if len(numbers) == 2 else None,
-                          confirmed=False)
-    raise UsageError(usage=ATTENDEES_USAGE)
+    return _board(ctx, workshop_id)
+
+
+def _sets_seats(argument: str) -> bool:
+    """`/attendees ID seats N [PER_PROVINCE]` (or `ที่นั่ง`)."""
+    words = argument.split()
+    return len(words) >= 2 and _id(words[0]) is not None and words[1].lower() in ("seats", "ที่นั่ง")
+
+
+@router.command("attendees", "ผู้เข้าร่วม", args=_sets_seats, roles={Role.admin}, private=True)
+def set_seats_command(msg: Incoming, ctx: Context) -> list[Reply]:
+    """Seats below those already taken are asked about first (`LowerSeats`)."""
+    first, _, *numbers = msg.args.split()
+    workshop_id = _id(first)
+    assert workshop_id is not None  # the variant's matcher
+    if not (1 <= len(numbers) <= 2 and all(w.isdecimal() and int(w) >= 1 for w in numbers)):
+        raise UsageError(usage=ATTENDEES_USAGE)
+    return _set_seats(ctx, workshop_id, int(numbers[0]), int(numbers[1]) if len(numbers) == 2 else None,
+                      confirmed=False)
 
 
 def _board(ctx: Context, workshop_id: int) -> list[Reply]:
