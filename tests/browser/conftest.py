@@ -98,13 +98,15 @@ def demo(request: pytest.FixtureRequest) -> DemoService:
     return booting.service
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def playwright() -> Iterator[Playwright]:
+    """Package-scoped: Playwright's sync API keeps an event loop running in this thread while it is open, which
+    the asyncio tests outside this folder cannot share, so it is closed when the browser tests are done."""
     with sync_playwright() as driver:
         yield driver
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(playwright: Playwright) -> Iterator[Browser]:
     """Debian's headless Chromium (never Playwright's downloaded one)."""
     if not CHROMIUM.exists():
