@@ -4,6 +4,7 @@ the rich menu pictures. Mounted by `bot.app` in demo mode only."""
 from __future__ import annotations
 
 import asyncio
+import re
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode, urlsplit
@@ -24,6 +25,8 @@ from storage.demo import Persona, newcomer_key, visitor
 HERE = Path(__file__).parent
 DEFAULT_PERSON = "coord-cmi"
 PARTS = ("messages", "quick", "menu")
+MENU_ID = re.compile(r"richmenu-[0-9a-f]{1,64}")
+"""The emulator's rich menu ids, as LINE forms them; nothing else is passed on to it."""
 
 templates = Jinja2Templates(directory=HERE / "templates")
 templates.env.filters.update(flex_style=views.flex_style, telegram_html=views.telegram_html, linkify=views.linkify)
@@ -108,6 +111,8 @@ def sim_router(settings: Settings) -> APIRouter:
     @router.get("/richmenu/{menu_id}")
     async def rich_menu_picture(menu_id: str) -> Response:
         """A rich menu's picture; a changed menu gets a new id, so the picture can be kept."""
+        if not MENU_ID.fullmatch(menu_id):
+            return Response(status_code=404)
         async with client() as http:
             try:
                 found = await rich_menu_image(http, menu_id)

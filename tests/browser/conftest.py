@@ -39,6 +39,7 @@ class Booting:
     workdir: Path
     database: str | None
     """The PostgreSQL database made for it, dropped at the end (a SQLite one lives in `workdir`)."""
+    stopped: bool = False
 
     @classmethod
     def start(cls) -> Booting:
@@ -58,6 +59,10 @@ class Booting:
         return cls(served, service, workdir, database)
 
     def stop(self) -> None:
+        """Stop the service and remove its database; once only (after the tests, or at the end of the run)."""
+        if self.stopped:
+            return
+        self.stopped = True
         self.served.stop()
         if self.database:
             _pg_admin(f"DROP DATABASE {self.database} WITH (FORCE)")
@@ -89,13 +94,14 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         booting.stop()
 
 
-@pytest.fixture(scope="session")
-def demo(request: pytest.FixtureRequest) -> DemoService:
-    """The running demo service, shared by all browser tests: a test that changes someone uses a newcomer
-    (`demo.newcomer()`) or data of its own."""
+@pytest.fixture(scope="package")
+def demo(request: pytest.FixtureRequest) -> Iterator[DemoService]:
+    """The running demo service, shared by all browser tests (a test that changes someone uses a newcomer,
+    `demo.newcomer()`, or data of its own), and stopped when they are done."""
     booting = request.config.stash[BOOTING]
     booting.served.ready()
-    return booting.service
+    yield booting.service
+    booting.stop()
 
 
 @pytest.fixture(scope="package")
