@@ -65,6 +65,7 @@ def test_telegram_shows_formatted_text_and_an_inline_keyboard_whose_button_answe
     page.locator("#menu button", has_text="/workshops").click()
 
     expect(messages.locator(".from-user .bubble").last).to_have_text("/workshops")
+    expect(page.locator("#menu button", has_text="/workshops")).to_be_hidden()  # the list closes, as in the app
     title = messages.locator(".bubble b").first  # <b> from the message's bold entity
     expect(title).to_contain_text("ประชุมเชิงปฏิบัติการ")
     messages.locator(".inline-button").first.click()

@@ -51,6 +51,9 @@
     const body = new FormData(form, event.submitter);
     const typed = form.elements.typed;
     if (!event.submitter || event.submitter.classList.contains("send")) typed.value = "";
+    // Telegram closes its command list once a command is chosen; LINE's rich menu stays open.
+    const commands = event.submitter && event.submitter.closest(".command-menu");
+    if (commands) commands.open = false;
     notice.textContent = "";
     try {
       const response = await fetch(form.action, { method: "POST", body, headers: { Accept: "application/json" } });
