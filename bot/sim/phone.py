@@ -20,7 +20,7 @@ class EmulatorUnavailable(Exception):
 
 
 class SimPhone:
-    """The person's phone on one platform, through the emulator at `emulator_url`."""
+    """The person's phone on one platform, through `http`, a client of the emulator's address."""
 
     def __init__(self, http: httpx.AsyncClient, platform: str, user_id: str) -> None:
         self.http, self.platform, self.user_id = http, platform, user_id

@@ -24,7 +24,7 @@ TEXTS = {
                   "Chat with the demo service over the real webhook path: each message is signed as LINE or "
                   "Telegram would sign it, and you see what reaches that person's phone"),
     "people": Text("ผู้ใช้เดโม", "Demo people"),
-    "newcomer": Text("ผู้มาใหม่ (ยังไม่ลงทะเบียน)", "A newcomer (not registered)"),
+    "newcomer": Text("ผู้มาใหม่", "A newcomer"),
     "new_newcomer": Text("+ ผู้มาใหม่อีกคน", "+ another newcomer"),
     "guest": Text("ยังไม่ลงทะเบียน", "not registered yet"),
     "platform": Text("แอป", "App"),
