@@ -31,7 +31,6 @@ TEXTS = {
     "type": Text("พิมพ์ข้อความ", "Type a message"),
     "send": Text("ส่ง", "Send"),
     "menu": Text("เมนู", "Menu"),
-    "no_menu": Text("ยังไม่มีเมนู", "No menu yet"),
     "empty": Text("ยังไม่มีข้อความ ลองพิมพ์ \"ช่วยเหลือ\" หรือรหัสเชิญ", "No messages yet. Try /help, or an invite "
                   "code"),
     "unanswered": Text("บริการตอบเว็บฮุกด้วยรหัส {status}", "The service answered the webhook with {status}"),
@@ -39,7 +38,6 @@ TEXTS = {
     "unknown_person": Text("ไม่มีผู้ใช้เดโมชื่อนี้", "There is no demo person of that name"),
     "no_emulator": Text("ติดต่อโปรแกรมจำลองแพลตฟอร์มไม่ได้", "The platform emulator does not answer"),
     "cross_site": Text("ส่งจากหน้าอื่นไม่ได้", "Only this page may send"),
-    "open": Text("เปิด", "open"),
     "file": Text("ไฟล์", "file"),
     "language": Text("English", "ภาษาไทย"),
 }
