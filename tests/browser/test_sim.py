@@ -56,8 +56,9 @@ def test_a_newcomer_joins_with_an_invite_code_then_uses_the_coordinators_rich_me
     expect(page.locator("#quick").get_by_role("button", name="ยกเลิก")).to_be_visible()
 
 
-def test_telegram_shows_formatted_text_and_an_inline_keyboard_whose_button_answers(demo: DemoService,
-                                                                                   page: Page) -> None:
+def test_telegram_shows_formatted_text_and_an_inline_keyboard_whose_button_answers(
+    demo: DemoService, page: Page, screenshot: Callable[..., Path]
+) -> None:
     page.goto(sim(demo, "dg-kkn", "telegram"))
     messages = page.locator("#messages")
 
@@ -71,6 +72,7 @@ def test_telegram_shows_formatted_text_and_an_inline_keyboard_whose_button_answe
     messages.locator(".inline-button").first.click()
     expect(messages.locator(".inline-button", has_text="เข้าร่วม").first).to_be_visible()
     expect(messages.locator(".inline-button.link").first).to_have_attribute("href", re.compile(r"^http://"))
+    screenshot("sim-telegram", "body")  # docs/sim-telegram.png, in the README's Chat simulator section
 
 
 def test_what_arrives_on_the_phone_appears_without_a_reload(demo: DemoService, page: Page) -> None:
