@@ -31,7 +31,7 @@ from bot.messages import Button, Card, Incoming, Kind, Reply
 from bot.outbox import AT_LEAST_ONCE, SETTLED
 from bot.payloads import Payload
 from bot.router import Router, first_word
-from bot.vocab import person_label
+from bot.vocab import PLATFORM, person_label
 from handlers.deadlines import WindowNotFound
 from handlers.rsvp import WorkshopNotFound
 from handlers.segments import ANSWERS, describe, ids, parse_segment
@@ -379,7 +379,7 @@ def report(broadcast: Broadcast, counts: dict[str, Counter[str]], lang: str) -> 
         c = counts.get(platform, Counter())
         shown = [s for s in STATE_NAMES if s in STATES or c[s]]
         cells = " · ".join(f"{STATE_NAMES[s].render(lang)} {c[s]}" for s in shown)
-        lines.append(f"{'LINE' if platform == 'line' else 'Telegram'}: {cells}")
+        lines.append(f"{PLATFORM[platform]}: {cells}")
     progress = 100 if not total else done * 100 // total
     title = REPORT_TITLE.render(lang, id=broadcast.id, status=STATUS_NAMES[broadcast.status].render(lang))
     buttons = [Button(label=STATUS_BUTTON.render(lang), payload=Status(broadcast.id).pack())]

@@ -26,17 +26,16 @@ from bot.messages import Button, Card, Incoming, Reply
 from bot.payloads import Cmd, Payload
 from bot.router import Reroute, Router
 from bot.understand import search_text, whole_word
+from bot.vocab import PLAN_LEVEL, PROJECT_STATUS
 from storage import reference
 from storage.models import Person, Role
 from storage.outbox import enqueue_to_person
 from storage.people import audit
 from storage.projects import (
     FINAL,
-    LEVEL_TH,
-    STATUS_TH,
+    STATUS_WORDS,
     TRIGRAM,
     Filters,
-    PlanLevel,
     Project,
     ProjectDraft,
     ProjectStatus,
@@ -71,24 +70,7 @@ MAX_NOTE = 500
 MIN_KEYWORD = 2
 MIN_JOINED_NAME = 5
 
-STATUS_NAMES = {s: Text(STATUS_TH[s], s.value.replace("_", " ")) for s in ProjectStatus}
-STATUS_WORDS: dict[str, ProjectStatus] = {
-    **{s.value: s for s in ProjectStatus},
-    **{s.value.replace("_", ""): s for s in ProjectStatus},
-    **{STATUS_NAMES[s].th: s for s in ProjectStatus},
-    "เสนอ": ProjectStatus.proposed, "ในแผน": ProjectStatus.in_plan, "inplan": ProjectStatus.in_plan,
-    "อนุมัติ": ProjectStatus.approved, "ได้รับงบ": ProjectStatus.funded, "ได้งบ": ProjectStatus.funded,
-    "ดำเนินการ": ProjectStatus.in_progress, "ongoing": ProjectStatus.in_progress,
-    "เสร็จ": ProjectStatus.completed, "เสร็จสิ้น": ProjectStatus.completed, "done": ProjectStatus.completed,
-    "ระงับ": ProjectStatus.on_hold, "ชะลอ": ProjectStatus.on_hold, "hold": ProjectStatus.on_hold,
-    "onhold": ProjectStatus.on_hold, "canceled": ProjectStatus.cancelled,
-    # Synonyms and misspellings people type (tests/corpus/messages.tsv).
-    "เสร็จแล้ว": ProjectStatus.completed,
-    "กำลังทำ": ProjectStatus.in_progress, "กำลังดำเนินงาน": ProjectStatus.in_progress,
-    "อนุมัติแล้ว": ProjectStatus.approved,
-    "ได้รับงบแล้ว": ProjectStatus.funded, "ยกเลิก": ProjectStatus.cancelled, "ยกเลิกแล้ว": ProjectStatus.cancelled,
-}
-LEVEL_NAMES = {level: Text(LEVEL_TH[level], f"{level.value} plan") for level in PlanLevel}
+STATUS_NAMES = PROJECT_STATUS
 NATIONAL_WORDS = {"ทั้งประเทศ", "ประเทศ", "national", "all", "ทั้งหมด", "country"}
 STATUS_KEYS = {"status", "สถานะ"}
 PROGRESS_KEYS = {"progress", "ความก้าวหน้า", "ความคืบหน้า", "คืบหน้า", "ก้าวหน้า"}
@@ -389,7 +371,7 @@ def card(project: Project, lang: str, tz: ZoneInfo, detail: bool = False, update
     year = Text("ปีงบ {year}", "FY {year}").render(lang, year=project.fiscal_year)
     lines = [
         f"{status_text(lang, project.status)} · {project.progress}%",
-        f"{where} · {LEVEL_NAMES[project.plan_level].render(lang)} · {year}",
+        f"{where} · {PLAN_LEVEL[project.plan_level].render(lang)} · {year}",
         Text("งบ {budget} บาท · {owner}", "Budget {budget} THB · {owner}").render(
             lang, budget=baht(project.budget_satang), owner=project.owner_agency or "-"),
     ]
