@@ -32,7 +32,7 @@ from bot.outbox import AT_LEAST_ONCE, SETTLED
 from bot.payloads import Payload
 from bot.router import Router, first_word
 from bot.vocab import PLATFORM, person_label
-from handlers.deadlines import WindowNotFound
+from handlers.deadlines.errors import WindowNotFound
 from handlers.rsvp import WorkshopNotFound
 from handlers.segments import ANSWERS, describe, ids, parse_segment
 from handlers.timing import quiet_shift
