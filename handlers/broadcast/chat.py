@@ -134,9 +134,19 @@ def ack_button(msg: Incoming, ctx: Context, data: Ack) -> list[Reply]:
 @router.command("ack", "รับทราบ", "ทราบแล้ว", summary=ACK_CMD, example=Text("รับทราบ", "/ack"),
                 aliases=("รับทราบแล้ว", "ทราบ", "รับทาบ", "รับทราบคับ", "acknowledge", "acknowledged", "👍", "👌"))
 def typed_ack(msg: Incoming, ctx: Context) -> list[Reply]:
-    """รับทราบ typed instead of pressed: the latest announcement still waiting for this person's.
+    """รับทราบ typed instead of pressed."""
+    return _ack_latest(msg, ctx)
 
-    Only in a one-to-one chat: in a group, รับทราบ and stickers answer the group, not our announcement."""
+
+@router.event(Kind.sticker)
+def sticker(msg: Incoming, ctx: Context) -> list[Reply]:
+    """A sticker (a thumbs-up, a bow) answers an announcement that waits for รับทราบ, like the typed word."""
+    return _ack_latest(msg, ctx)
+
+
+def _ack_latest(msg: Incoming, ctx: Context) -> list[Reply]:
+    """The latest announcement still waiting for this person's รับทราบ is acknowledged (asked first when more
+    was typed). Only in a one-to-one chat: in a group, รับทราบ and stickers answer the group, not us."""
     if not msg.private:
         return []
     assert ctx.person.id is not None
@@ -150,9 +160,3 @@ def typed_ack(msg: Incoming, ctx: Context) -> list[Reply]:
                       buttons=[Button(label=ACK_LABEL, payload=Ack(waiting.id).pack())])]
     service.ack(session=ctx.session, broadcast_id=waiting.id, person_id=ctx.person.id, now=ctx.now)
     return [Reply(text=ctx.t(TYPED_ACK, id=waiting.id, text=shown))]
-
-
-@router.event(Kind.sticker)
-def sticker(msg: Incoming, ctx: Context) -> list[Reply]:
-    """A sticker (a thumbs-up, a bow) answers an announcement that waits for รับทราบ, like the typed word."""
-    return typed_ack(msg, ctx)
