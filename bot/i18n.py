@@ -50,26 +50,12 @@ def both(name: Callable[[str], str]) -> Text:
 
 
 class Speaker(Protocol):
-    """Whoever texts are rendered for: a chat handler's `Context`, or a `Voice` for a job or the CLI."""
+    """Whoever texts are composed for: a chat handler's `Context`, or any reader with a language and a clock."""
 
     @property
     def lang(self) -> str: ...
     def t(self, message: Text, /, **params: object) -> str: ...
     def when(self, moment: datetime, with_time: bool = True) -> str: ...
-
-
-@dataclass(frozen=True)
-class Voice:
-    """A language and a time zone: what composing a message for one reader needs, without a chat message."""
-
-    lang: str
-    tz: ZoneInfo
-
-    def t(self, message: Text, /, **params: object) -> str:
-        return message.render(self.lang, **localized(params, self.lang, self.tz))
-
-    def when(self, moment: datetime, with_time: bool = True) -> str:
-        return format_datetime(moment, self.lang, self.tz, with_time)
 
 
 def localized(params: Mapping[str, object], lang: str, tz: ZoneInfo) -> dict[str, object]:
