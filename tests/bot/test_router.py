@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterator
 from typing import ClassVar
 
 import pytest
@@ -17,7 +16,7 @@ from bot.i18n import Text
 from bot.messages import Incoming, Kind, Platform, Reply
 from bot.payloads import Cmd, Payload
 from bot.router import Handler, Reroute, Router, Routes
-from storage.db import make_engine, transaction, utcnow
+from storage.db import utcnow
 from storage.models import Role
 from storage.people import audit_entries, ensure_account
 
@@ -71,14 +70,6 @@ def summary_router() -> Router:
 
 def fallback(msg: Incoming, ctx: Context) -> list[Reply]:
     return [Reply(text="fallback")]
-
-
-@pytest.fixture
-def session(settings: Settings) -> Iterator[Session]:
-    engine = make_engine(settings.database_url)
-    with transaction(engine) as session:
-        yield session
-    engine.dispose()
 
 
 class Desk:

@@ -4,26 +4,14 @@ asked to slow down once per flood."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlmodel import Session
 
-from bot.config import Settings
-from storage.db import make_engine, transaction
 from storage.inbox import Allowance, Limit, take_token
 
 T0 = datetime(2026, 3, 2, 3, 0, tzinfo=UTC)
 LIMIT = Limit(per_min=30, burst=3)  # a token every two seconds
-
-
-@pytest.fixture
-def session(settings: Settings) -> Iterator[Session]:
-    engine = make_engine(settings.database_url)
-    with transaction(engine) as session:
-        yield session
-    engine.dispose()
 
 
 def take(session: Session, seconds: float = 0, sender: str = "U1", platform: str = "line") -> Allowance:
