@@ -77,7 +77,7 @@ def submit_button(msg: Incoming, ctx: Context, data: SubmitWindow) -> list[Reply
     if not data.confirmed:
         return _ask_to_confirm(ctx, data.window)
     row = service.record_submission(session=ctx.session, window_id=data.window, person=ctx.person, now=ctx.now,
-                                    settings=ctx.settings, planner=ctx.planner)
+                                    planner=ctx.planner)
     window = service.window(session=ctx.session, window_id=data.window)
     return [Reply(text=ctx.t(RECORDED, province=province_name(row.province_iso, ctx.lang),
                              title=compose.title(window, ctx.lang), when=ctx.when(row.submitted_at)))]

@@ -38,7 +38,6 @@ from storage.deadlines import (
     default_fiscal_year,
     delete_window,
     get_window,
-    missing_provinces,
     move_window,
     nudge_times,
     open_windows,
@@ -130,7 +129,7 @@ def submittable(*, session: Session, window_id: int, person: Person, now: dateti
     return found
 
 
-def record_submission(*, session: Session, window_id: int, person: Person, now: datetime, settings: Settings,
+def record_submission(*, session: Session, window_id: int, person: Person, now: datetime,
                       planner: Planner) -> Submission:
     """The person's province has submitted: recorded, the admins told, the person's snoozed reminder dropped."""
     found = submittable(session=session, window_id=window_id, person=person, now=now)
@@ -165,10 +164,6 @@ def delete(*, session: Session, window_id: int, by: int | None, planner: Planner
     delete_window(session=session, window=found)
     audit(session=session, person_id=by, action="window_deleted", window=window_id)
     planner.window_deleted(window_id)
-
-
-def missing(*, session: Session, window: SubmissionWindow) -> list[str]:
-    return missing_provinces(session=session, window=window)
 
 
 def _unknown_province(name: str) -> UnknownProvince:
