@@ -12,12 +12,17 @@ from bot.i18n import Text
 
 
 def all_texts() -> list[tuple[str, Text]]:
-    """Every `Text` at the top level of a feature module or an error class (with its name, for the report)."""
-    found = []
-    modules = [importlib.import_module(f"handlers.{m.name}") for m in pkgutil.iter_modules(handlers.__path__)]
+    """Every `Text` at the top level of a feature module (a package's modules too) or an error class (with its
+    name, for the report), each once however many modules import it."""
+    found: list[tuple[str, Text]] = []
+    seen: set[int] = set()
+    modules = [importlib.import_module(m.name) for m in pkgutil.walk_packages(handlers.__path__, "handlers.")]
     modules += [importlib.import_module(name) for name in ("bot.router", "bot.errors", "bot.vocab")]
     for module in modules:
         for name, value in vars(module).items():
+            if id(value) in seen:
+                continue
+            seen.add(id(value))
             if isinstance(value, Text):
                 found.append((f"{module.__name__}.{name}", value))
             elif isinstance(value, type) and isinstance(text := getattr(value, "text", None), Text):
