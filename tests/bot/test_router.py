@@ -125,6 +125,20 @@ def test_roles_are_checked_per_variant_and_the_refusal_names_them(session: Sessi
     assert [entry.detail["command"] for entry in audited] == ["window add", "window status"]
 
 
+def test_a_variant_that_names_no_roles_or_privacy_is_as_restricted_as_its_plain_command(
+    session: Session, settings: Settings
+) -> None:
+    router = Router("people")
+    router.command("people", roles=ADMINS, private=True)(echo("list"))
+    router.command("people", args=re.compile("retire"))(echo("retire"))
+    router.command("people", args=re.compile("count"), roles=set(Role), private=False)(echo("count"))
+    routes = Routes([router], fallback)
+    coordinator, admin = (Desk(routes, session, settings, role) for role in (Role.coordinator, Role.admin))
+    assert coordinator.say("/people retire 3") == ["ขออภัย คำสั่งนี้สำหรับ ผู้ดูแลระบบ เท่านั้น"]
+    assert "แชตส่วนตัว" in admin.say("/people retire 3", private=False)[0]
+    assert coordinator.say("/people count", private=False) == ["count:count"]
+
+
 def test_a_menu_button_runs_the_variant_its_argument_selects(session: Session, settings: Settings) -> None:
     coordinator = Desk(Routes([window_router()], fallback), session, settings, Role.coordinator)
     assert coordinator.press(Cmd("window", "status 4")) == ["status:status 4"]
