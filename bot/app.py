@@ -17,13 +17,14 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot import downloads, logs, menus, metrics, webhooks
 from bot.config import Settings
+from bot.console.app import install as install_console
 from bot.line import LineAdapter, quota_left
 from bot.messages import Platform
 from bot.platform import Adapter
 from bot.router import Routes
 from bot.service import Service
 from bot.telegram import TelegramAdapter
-from handlers import broadcast, deadlines, help, people, projects, registration, rsvp
+from handlers import broadcast, console, deadlines, help, people, projects, registration, rsvp
 from scheduler import Runtime, Scheduler, retention
 from scheduler import rsvp as rsvp_jobs
 from scheduler.deadlines import plan_missing
@@ -46,7 +47,7 @@ def routes() -> Routes:
     """Every feature's router. Order matters only for the help menu and for free-text matchers, which are tried
     in this order."""
     return Routes([registration.router, rsvp.router, projects.router, deadlines.router, broadcast.router,
-                   people.router, help.router], fallback=help.not_understood)
+                   people.router, console.router, help.router], fallback=help.not_understood)
 
 
 def create_app(settings: Settings, clock: Callable[[], datetime] = utcnow) -> FastAPI:
@@ -86,6 +87,7 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utcnow) -> Fa
     app.state.engine = engine
     app.router.routes.extend(webhooks.routes)
     app.include_router(downloads.router)
+    install_console(app)
 
     @app.get("/healthz")
     async def healthz(request: Request) -> JSONResponse:
