@@ -10,8 +10,8 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from storage.models import Role
-from tests.helpers import Phone, Phones, register
+from tests.factories import admin_phone
+from tests.helpers import Phone, Phones
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
@@ -47,9 +47,7 @@ async def sign_in_by_chat(browser: httpx.AsyncClient, admin: Phone) -> httpx.Res
 
 @pytest.fixture
 async def admin(phones: Phones) -> Phone:
-    phone = phones.line(1)
-    register(phone, Role.admin, name="สุนีย์ ผู้ดูแล")
-    return phone
+    return admin_phone(phones)
 
 
 @pytest.fixture
