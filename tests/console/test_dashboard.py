@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 
 import httpx
+
 from bot.service import Service
 from storage.db import transaction
 from storage.deadlines import get_window, submit
