@@ -13,6 +13,8 @@ import dataclasses
 from datetime import datetime, timedelta
 from typing import ClassVar
 
+from sqlmodel import Session
+
 from bot.config import Settings
 from bot.context import Context
 from bot.errors import DomainError, UnknownProvince, UsageError
@@ -331,16 +333,21 @@ def _window(ctx: Context, window_id: int) -> SubmissionWindow:
 
 
 def _tell_admins(ctx: Context, window: SubmissionWindow, iso: str) -> None:
+    tell_admins(session=ctx.session, window=window, iso=iso, by=ctx.person.id, now=ctx.now)
+
+
+def tell_admins(*, session: Session, window: SubmissionWindow, iso: str, by: int | None, now: datetime) -> None:
+    """Tell every admin but `by` that a province submitted (chat and the console both do)."""
     assert window.id is not None
-    done = len(submissions(session=ctx.session, window_id=window.id))
-    for admin in admins(session=ctx.session):
+    done = len(submissions(session=session, window_id=window.id))
+    for admin in admins(session=session):
         assert admin.id is not None
-        if admin.id == ctx.person.id:
+        if admin.id == by:
             continue
         text = ADMIN_TOLD.render(admin.lang, province=province_name(iso, admin.lang), title=title(window, admin.lang),
                                  done=done, total=len(window.provinces))
-        enqueue_to_person(session=ctx.session, person_id=admin.id, key=f"submitted:{window.id}:{iso}:{admin.id}",
-                          replies=[Reply(text=text)], now=ctx.now, tag=f"window:{window.id}")
+        enqueue_to_person(session=session, person_id=admin.id, key=f"submitted:{window.id}:{iso}:{admin.id}",
+                          replies=[Reply(text=text)], now=now, tag=f"window:{window.id}")
 
 
 @router.command("window", "รอบส่ง", roles={Role.admin}, summary=WINDOW_CMD,

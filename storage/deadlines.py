@@ -7,6 +7,7 @@ opens and closes, which provinces it concerns, and the nudge schedule before the
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -14,7 +15,7 @@ from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from storage import reference
-from storage.models import Person, Role, json_field, utcnow, when
+from storage.models import OutboxMessage, OutboxStatus, Person, Role, json_field, utcnow, when
 from storage.people import people_in
 
 DEFAULT_NUDGES = ("14d", "7d", "3d", "1d", "3h")
@@ -211,6 +212,31 @@ def nudge_recipients(*, session: Session, window: SubmissionWindow, due: datetim
 
 def admins(*, session: Session) -> list[Person]:
     return people_in(session=session, roles=[Role.admin])
+
+
+@dataclass(frozen=True)
+class Nudge:
+    """One reminder of a window to one person: the stage (`7d`, `snooze-…`), when it was queued and how it went."""
+
+    stage: str
+    person: Person | None
+    queued_at: datetime
+    status: OutboxStatus
+    sent_at: datetime | None
+    platform: str
+
+
+def nudge_history(*, session: Session, window_id: int, limit: int = 500) -> list[Nudge]:
+    """Who was nudged about a window, when and by which stage, newest first (read from the outbox rows)."""
+    prefix = f"nudge:{window_id}:"
+    rows = list(session.exec(select(OutboxMessage).where(
+        OutboxMessage.tag == f"window:{window_id}", col(OutboxMessage.key).startswith(prefix))
+        .order_by(col(OutboxMessage.id).desc()).limit(limit)))
+    stages = [row.key.removeprefix(prefix).rsplit(":", 1) for row in rows]
+    ids = {int(person) for _, person in stages if person.isdecimal()}
+    people = {p.id: p for p in session.exec(select(Person).where(col(Person.id).in_(ids)))} if ids else {}
+    return [Nudge(stage, people.get(int(person)) if person.isdecimal() else None, row.created_at, row.status,
+                  row.sent_at, row.platform) for row, (stage, person) in zip(rows, stages, strict=True)]
 
 
 def move_window(*, session: Session, window: SubmissionWindow, closes_at: datetime) -> None:
