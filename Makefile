@@ -9,8 +9,10 @@ EMULATOR_PORT ?= 8081
 
 # Rich menu images draw Thai with libraqm and a Thai font (bot/menu_images.py): Debian packages, installed once.
 SYSTEM_PACKAGES := libraqm0 fonts-thai-tlwg
+# The browser tests (tests/browser/) drive Debian's Chromium through Playwright: only `make test` needs it.
+BROWSER_PACKAGES := chromium
 
-.PHONY: install system-packages run test test-pg lint bench clean
+.PHONY: install system-packages browser-packages run test test-pg lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,10 +21,18 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
-system-packages:
-	@dpkg -s $(SYSTEM_PACKAGES) >/dev/null 2>&1 || { \
+# Debian packages, installed with apt when missing (an update first only if the install fails without one).
+define apt_ensure
+	@dpkg -s $(1) >/dev/null 2>&1 || { \
 	  sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
-	  $$sudo apt-get install -y $(SYSTEM_PACKAGES) || $$sudo sh -c 'apt-get update && apt-get install -y $(SYSTEM_PACKAGES)'; }
+	  $$sudo apt-get install -y $(1) || $$sudo sh -c 'apt-get update && apt-get install -y $(1)'; }
+endef
+
+system-packages:
+	$(call apt_ensure,$(SYSTEM_PACKAGES))
+
+browser-packages:
+	$(call apt_ensure,$(BROWSER_PACKAGES))
 
 install: system-packages $(STAMP)
 
@@ -34,11 +44,11 @@ lint: install
 	$(BIN)/mypy bot handlers storage scheduler tests bench
 	$(BIN)/lint-imports
 
-test: lint
+test: lint browser-packages
 	$(BIN)/pytest -q
 
 # The same suite against PostgreSQL (CI runs it when the server answers).
-test-pg: install
+test-pg: install browser-packages
 	COORDBOT_TEST_DATABASE_URL=$(PG_URL) $(BIN)/pytest -q
 
 bench: install

@@ -21,6 +21,7 @@ from bot.console.app import install as install_console
 from bot.line import LineAdapter, quota_left
 from bot.messages import Platform
 from bot.platform import Adapter
+from bot.quota import QuotaReader
 from bot.router import Routes
 from bot.service import Service
 from bot.telegram import TelegramAdapter
@@ -62,7 +63,8 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utcnow) -> Fa
         adapters = adapters_for(settings)
         if not adapters:
             log.warning("no LINE or Telegram credentials: webhooks are disabled")
-        service = Service(settings, engine, adapters, routes(), clock, line_quota=partial(quota_left, settings))
+        service = Service(settings, engine, adapters, routes(), clock,
+                          quota=QuotaReader(partial(quota_left, settings)))
         scheduler = Scheduler(Runtime(engine, settings, clock, service.wake_outbox))
         service.scheduler = scheduler
         app.state.service = service

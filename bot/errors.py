@@ -18,11 +18,14 @@ class DomainError(Exception):
 
 
 class NotAllowed(DomainError):
+    """A refusal the router audits; `refusal` words it for one command variant instead of `text`."""
+
     text = Text("ขออภัย คำสั่งนี้สำหรับ {roles} เท่านั้น", "Sorry, this command is only for {roles}.")
 
-    def __init__(self, command: str, **params: object) -> None:
+    def __init__(self, command: str, refusal: Text | None = None, **params: object) -> None:
         super().__init__(**params)
         self.command = command
+        self.refusal = refusal
 
 
 class BadButton(DomainError):

@@ -18,7 +18,6 @@ import dataclasses
 import logging
 import re
 from collections import Counter
-from collections.abc import Callable
 from datetime import datetime
 from typing import ClassVar
 
@@ -31,7 +30,7 @@ from bot.i18n import Text, parse_datetime
 from bot.messages import Button, Card, Incoming, Kind, Reply
 from bot.outbox import AT_LEAST_ONCE, SETTLED
 from bot.payloads import Payload
-from bot.router import Router
+from bot.router import Router, first_word
 from bot.vocab import person_label
 from handlers.deadlines import WindowNotFound
 from handlers.rsvp import WorkshopNotFound
@@ -210,8 +209,10 @@ FLAGS = {"ack": "ack", "รับทราบ": "ack", "quiet": "quiet", "เว
 OPTION = re.compile(r"\s*(?:(?P<key>[^\s=|]+)=(?P<value>(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{2,4})[ T]"
                     r"\d{1,2}[:.]\d{2}|[^\s|]+)"
                     r"|(?P<flag>[^\s=|]+)(?=\s|\||$))")
-SUBCOMMANDS = {"status": "status", "สถานะ": "status", "cancel": "cancel", "ยกเลิก": "cancel", "acks": "acks",
-               "ผู้รับทราบ": "acks"}
+ADMINS = {Role.admin}
+STATUS_WORDS = ("status", "สถานะ")
+CANCEL_WORDS = ("cancel", "ยกเลิก")
+ACKS_WORDS = ("acks", "ผู้รับทราบ")
 
 
 @dataclasses.dataclass
@@ -340,21 +341,12 @@ def send_time(broadcast: Broadcast, settings: Settings, now: datetime) -> dateti
     return due
 
 
-def line_quota(quota_left: Callable[[], int | None]) -> tuple[int | None, bool]:
-    """(LINE messages left, known); a failed check is shown as such, not taken for "unlimited"."""
-    try:
-        return quota_left(), True
-    except Exception:  # the SDK raises several unrelated types for a failed call
-        log.warning("LINE quota check failed", exc_info=True)
-        return None, False
-
-
 def preview(broadcast: Broadcast, ctx: Context) -> list[Reply]:
     assert broadcast.id is not None
     segment = Segment.from_json(broadcast.segment)
     audience = resolve(session=ctx.session, segment=segment)
     line, telegram = audience.count("line"), audience.count("telegram")
-    left, known = line_quota(ctx.line_quota)
+    left, known = ctx.line_quota.left, ctx.line_quota.known
     lines = [ctx.t(TO, segment=describe(segment, ctx.lang)),
              ctx.t(COUNTS, line=line, telegram=telegram, unreachable=len(audience.unreachable)),
              ctx.t(CONSUMES, n=line, left=left if left is not None else ctx.t(UNLIMITED if known else QUOTA_UNKNOWN))]
@@ -447,20 +439,17 @@ def _broadcast(ctx: Context, broadcast_id: int) -> Broadcast:
     return broadcast
 
 
-@router.command("broadcast", "ประกาศ", roles={Role.admin}, summary=SUMMARY, verbatim=True,
+@router.command("broadcast", "ประกาศ", roles=ADMINS, summary=SUMMARY, verbatim=True,
                 example=Text("ประกาศ บทบาท=ผู้ประสานงาน รับทราบ | ประชุมพรุ่งนี้ 09:00 น.",
                              "/broadcast role=coordinator ack | Meeting tomorrow 09:00"),
-                aliases=("ประกาส", "broadcat"), shortcuts={"สถานะ": "status", "ผู้รับทราบ": "acks"}, private=True)
+                aliases=("ประกาส", "broadcat"), shortcuts={"สถานะ": "status", "ผู้รับทราบ": "acks"}, private=True,
+                line_quota=True)
 def broadcast_command(msg: Incoming, ctx: Context) -> list[Reply]:
+    """Alone: the recent announcements; with options and a text: a new draft and its preview."""
     args = msg.args
-    words = args.split(maxsplit=1)
-    sub = SUBCOMMANDS.get(words[0].lower()) if words else None
+    if not args:
+        return recent(ctx)
     try:
-        if sub is not None:
-            [target] = ids([words[1] if len(words) > 1 else ""])
-            return {"status": status_view, "cancel": cancel_broadcast, "acks": acks_view}[sub](ctx, target)
-        if not args:
-            return recent(ctx)
         draft = parse_draft(args, ctx.settings, ctx.now)
         check_segment(ctx.session, draft.segment)
     except UsageError as err:
@@ -471,6 +460,31 @@ def broadcast_command(msg: Incoming, ctx: Context) -> list[Reply]:
                                  link_url=draft.link_url, link_label=LINK.render(ctx.lang) if draft.link_url else "",
                                  ask_ack=draft.ask_ack, quiet_hours=draft.quiet_hours, send_at=draft.send_at)
     return preview(broadcast, ctx)
+
+
+def _target(msg: Incoming, ctx: Context) -> int:
+    """The announcement id after the variant's word (`/broadcast status 3`)."""
+    words = msg.args.split(maxsplit=1)
+    try:
+        [target] = ids([words[1] if len(words) > 1 else ""])
+    except UsageError as err:
+        raise UsageError(usage="\n" + ctx.t(USAGE)) from err
+    return target
+
+
+@router.command("broadcast", args=first_word(*STATUS_WORDS), roles=ADMINS, private=True)
+def status_command(msg: Incoming, ctx: Context) -> list[Reply]:
+    return status_view(ctx, _target(msg, ctx))
+
+
+@router.command("broadcast", args=first_word(*CANCEL_WORDS), roles=ADMINS, private=True)
+def cancel_command(msg: Incoming, ctx: Context) -> list[Reply]:
+    return cancel_broadcast(ctx, _target(msg, ctx))
+
+
+@router.command("broadcast", args=first_word(*ACKS_WORDS), roles=ADMINS, private=True)
+def acks_command(msg: Incoming, ctx: Context) -> list[Reply]:
+    return acks_view(ctx, _target(msg, ctx))
 
 
 def recent(ctx: Context) -> list[Reply]:
@@ -510,14 +524,14 @@ def cancel_broadcast(ctx: Context, broadcast_id: int) -> list[Reply]:
     return [Reply(text=ctx.t(CANCELLED, id=broadcast_id))]
 
 
-@router.button(Confirm, roles={Role.admin}, private=True)
+@router.button(Confirm, roles=ADMINS, private=True, line_quota=True)
 def confirm(msg: Incoming, ctx: Context, data: Confirm) -> list[Reply]:
     broadcast = _broadcast(ctx, data.broadcast)
     if broadcast.status != BroadcastStatus.draft:
         raise NotADraft(id=data.broadcast, status=ctx.t(STATUS_NAMES[broadcast.status]))
     broadcast.line_mode = data.mode
     if broadcast.line_mode == LineMode.partial:
-        broadcast.line_limit = line_quota(ctx.line_quota)[0] or 0
+        broadcast.line_limit = ctx.line_quota.left or 0
     audit(session=ctx.session, person_id=ctx.person.id, action="broadcast.confirm", broadcast=data.broadcast,
           line_mode=data.mode.value)
     status = [Button(label=ctx.t(STATUS_BUTTON), payload=Status(data.broadcast).pack())]
@@ -532,17 +546,17 @@ def confirm(msg: Incoming, ctx: Context, data: Confirm) -> list[Reply]:
     return [Reply(text=ctx.t(SENDING, id=data.broadcast, n=queued or 0), buttons=status)]
 
 
-@router.button(Cancel, roles={Role.admin}, private=True)
+@router.button(Cancel, roles=ADMINS, private=True)
 def cancel_button(msg: Incoming, ctx: Context, data: Cancel) -> list[Reply]:
     return cancel_broadcast(ctx, data.broadcast)
 
 
-@router.button(Status, roles={Role.admin}, private=True)
+@router.button(Status, roles=ADMINS, private=True)
 def status_button(msg: Incoming, ctx: Context, data: Status) -> list[Reply]:
     return status_view(ctx, data.broadcast)
 
 
-@router.button(Acks, roles={Role.admin}, private=True)
+@router.button(Acks, roles=ADMINS, private=True)
 def acks_button(msg: Incoming, ctx: Context, data: Acks) -> list[Reply]:
     return acks_view(ctx, data.broadcast)
 

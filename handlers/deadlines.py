@@ -21,7 +21,7 @@ from bot.errors import DomainError, UnknownProvince, UsageError
 from bot.i18n import Text, format_datetime, parse_datetime, read_datetime
 from bot.messages import Button, Card, Incoming, Reply
 from bot.payloads import Cmd, Payload
-from bot.router import Router
+from bot.router import Router, first_word
 from bot.understand import read_place
 from handlers.timing import snooze_until
 from storage import reference
@@ -51,6 +51,7 @@ from storage.reference import province_name
 router = Router("deadlines")
 
 SUBMITTERS = {Role.coordinator, Role.deputy_governor}
+ADMINS = {Role.admin}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -243,11 +244,11 @@ def show_deadlines(msg: Incoming, ctx: Context) -> list[Reply]:
             mine = done.get(iso)
             lines.append(ctx.t(STATUS_DONE, province=province_name(iso, ctx.lang), when=ctx.when(mine.submitted_at))
                          if mine else ctx.t(STATUS_MISSING, province=province_name(iso, ctx.lang)))
-            if mine is None and ctx.person.role in SUBMITTERS:
+            if mine is None and ctx.may_press(SubmitWindow):
                 buttons.append(Button(label=ctx.t(SUBMIT_BUTTON, title=title(window, ctx.lang)[:30]),
                                       payload=SubmitWindow(window.id).pack()))
         lines.append(ctx.t(COUNT, done=len(done), total=len(window.provinces)))
-        if ctx.person.role == Role.admin:
+        if ctx.may_press(WindowStatus):
             buttons.append(Button(label=ctx.t(STATUS_BUTTON, id=window.id), payload=WindowStatus(window.id).pack()))
         cards.append(Card(title=title(window, ctx.lang), lines=lines,
                           progress=round(100 * len(done) / len(window.provinces))))
@@ -350,33 +351,62 @@ def tell_admins(*, session: Session, window: SubmissionWindow, iso: str, by: int
                           replies=[Reply(text=text)], now=now, tag=f"window:{window.id}")
 
 
-@router.command("window", "รอบส่ง", roles={Role.admin}, summary=WINDOW_CMD,
+@router.command("window", "รอบส่ง", roles=ADMINS, summary=WINDOW_CMD,
                 example=Text("รอบส่ง add 15 ธ.ค. 2569 16:30 ชื่อรอบ", "/window add 2569-12-15 16:30 title"),
                 aliases=("รอบการส่ง", "windows"), private=True)
 def manage_windows(msg: Incoming, ctx: Context) -> list[Reply]:
-    words = msg.args.split()
-    action = words[0].lower() if words else "list"
-    if action == "list":
+    """`/window` (or `/window list`): the windows; the actions are the variants below."""
+    if msg.args.lower() in ("", "list"):
         return [_list_windows(ctx)]
-    if action == "status" and len(words) == 2 and words[1].isdecimal():
-        return status(msg, ctx, WindowStatus(int(words[1])))
-    if action == "add":
-        head, *options = msg.args.split("|")
-        head_words = head.split(maxsplit=1)
-        if len(head_words) == 2 and any(ch.isdigit() for ch in head_words[1]):
-            closes_at, name = read_local(head_words[1], ctx)
-            if name:
-                return _add_window(ctx, closes_at, name, _options(ctx, options))
-    if action == "move" and len(words) >= 4 and words[1].isdecimal():
-        return [_move_window(ctx, _window(ctx, int(words[1])), parse_local(" ".join(words[2:]), ctx))]
-    if action == "delete" and len(words) == 2 and words[1].isdecimal():
-        return ask_delete(msg, ctx, DeleteWindow(int(words[1])))
-    if action == "submit":
-        return [_submit_for(ctx, msg.args.split(maxsplit=1)[1] if len(words) > 1 else "")]
     raise UsageError(usage=ctx.t(WINDOW_USAGE))
 
 
-@router.button(DeleteWindow, roles={Role.admin}, private=True)
+def _window_id(text: str, ctx: Context) -> int:
+    if not text.isdecimal():
+        raise UsageError(usage=ctx.t(WINDOW_USAGE))
+    return int(text)
+
+
+@router.command("window", args=first_word("status"), roles=ADMINS, private=True)
+def window_status(msg: Incoming, ctx: Context) -> list[Reply]:
+    _, *rest = msg.args.split()
+    return status(msg, ctx, WindowStatus(_window_id(rest[0] if len(rest) == 1 else "", ctx)))
+
+
+@router.command("window", args=first_word("add"), roles=ADMINS, private=True)
+def add_window(msg: Incoming, ctx: Context) -> list[Reply]:
+    """`add CLOSE-TIME TITLE | options`: the close time is read from the start of what follows `add`."""
+    head, *options = msg.args.split("|")
+    head_words = head.split(maxsplit=1)
+    if len(head_words) == 2 and any(ch.isdigit() for ch in head_words[1]):
+        closes_at, name = read_local(head_words[1], ctx)
+        if name:
+            return _add_window(ctx, closes_at, name, _options(ctx, options))
+    raise UsageError(usage=ctx.t(WINDOW_USAGE))
+
+
+@router.command("window", args=first_word("move"), roles=ADMINS, private=True)
+def move_window_command(msg: Incoming, ctx: Context) -> list[Reply]:
+    words = msg.args.split()
+    if len(words) < 4:
+        raise UsageError(usage=ctx.t(WINDOW_USAGE))
+    window = _window(ctx, _window_id(words[1], ctx))
+    return [_move_window(ctx, window, parse_local(" ".join(words[2:]), ctx))]
+
+
+@router.command("window", args=first_word("delete"), roles=ADMINS, private=True)
+def delete_window_command(msg: Incoming, ctx: Context) -> list[Reply]:
+    _, *rest = msg.args.split()
+    return ask_delete(msg, ctx, DeleteWindow(_window_id(rest[0] if len(rest) == 1 else "", ctx)))
+
+
+@router.command("window", args=first_word("submit"), roles=ADMINS, private=True)
+def submit_for_command(msg: Incoming, ctx: Context) -> list[Reply]:
+    words = msg.args.split(maxsplit=1)
+    return [_submit_for(ctx, words[1] if len(words) > 1 else "")]
+
+
+@router.button(DeleteWindow, roles=ADMINS, private=True)
 def ask_delete(msg: Incoming, ctx: Context, data: DeleteWindow) -> list[Reply]:
     """Say what a delete stops (reminders to come, submissions recorded) before doing it."""
     window = _window(ctx, data.window)
@@ -387,12 +417,12 @@ def ask_delete(msg: Incoming, ctx: Context, data: DeleteWindow) -> list[Reply]:
                            Button(label=ctx.t(CONFIRM_NO), payload=Cmd("window").pack())])]
 
 
-@router.button(ConfirmDelete, roles={Role.admin}, private=True)
+@router.button(ConfirmDelete, roles=ADMINS, private=True)
 def confirm_delete(msg: Incoming, ctx: Context, data: ConfirmDelete) -> list[Reply]:
     return [_delete_window(ctx, _window(ctx, data.window))]
 
 
-@router.button(WindowStatus, roles={Role.admin}, private=True)
+@router.button(WindowStatus, roles=ADMINS, private=True)
 def status(msg: Incoming, ctx: Context, data: WindowStatus) -> list[Reply]:
     window = _window(ctx, data.window)
     done = submissions(session=ctx.session, window_id=data.window)

@@ -24,7 +24,7 @@ from bot.errors import BadButton, DomainError, NotAllowed, UsageError
 from bot.i18n import Text, format_datetime
 from bot.messages import Button, Card, Incoming, Reply
 from bot.payloads import Cmd, Payload
-from bot.router import Router
+from bot.router import Reroute, Router
 from bot.understand import search_text, whole_word
 from storage import reference
 from storage.models import Person, Role
@@ -62,6 +62,8 @@ from storage.projects import (
 router = Router("projects")
 
 MEMBERS = {Role.coordinator, Role.deputy_governor}
+ADMINS = {Role.admin}
+NATIONAL_WORD = "ทั้งประเทศ"
 EDITORS = {Role.coordinator, Role.deputy_governor}
 PAGE = 5
 MAX_QUERY = 100
@@ -103,8 +105,6 @@ NONE_FOUND = Text("ไม่พบโครงการ{where}{filters}", "No pr
 NOT_FOUND = Text("ไม่พบโครงการรหัส {code}{hint}", "No project has the code {code}.{hint}")
 NEAREST = Text(" รหัสที่ใกล้เคียง: {codes}", " Nearest codes: {codes}")
 MORE = Text("ดูเพิ่มเติม", "More")
-LOOKUP_USAGE = Text("/project รหัส|จังหวัด|กลุ่มจังหวัด|คำค้น [สถานะ] [ปี] เช่น /project เชียงใหม่ 2569 หรือ /project เกษตร",
-                    "/project CODE|province|cluster|keyword [status] [year], e.g. /project Chiang Mai 2569")
 UPDATE_USAGE = Text("/update รหัส [สถานะ ...] [ความก้าวหน้า 0-100] [หมายเหตุ ...] "
                     "เช่น /update CMI-2569-0012 สถานะ กำลังดำเนินการ ความก้าวหน้า 45 หมายเหตุ ติดตั้งแล้ว",
                     "/update CODE [status ...] [progress 0-100] [note ...], "
@@ -195,8 +195,7 @@ class StaleDraft(DomainError):
                 "meanwhile). Please send the update again.")
 
 
-class NationalForAdmins(NotAllowed):
-    text = Text("ขออภัย ภาพรวมทั้งประเทศสำหรับผู้ดูแลระบบเท่านั้น", "Sorry, the national picture is for admins only.")
+NATIONAL_ONLY = Text("ขออภัย ภาพรวมทั้งประเทศสำหรับ{roles}เท่านั้น", "Sorry, the national picture is only for {roles}.")
 
 
 # ---- payloads ------------------------------------------------------------------------------------------------
@@ -438,11 +437,9 @@ def lookup(msg: Incoming, ctx: Context) -> list[Reply]:
     query = parse_query(msg.args)
     if query.code is not None:
         return show_project(ctx, query.code)
-    if not (query.national or query.province_iso or query.cluster_no or query.keyword):
-        if ctx.person.province_iso is not None:
-            query = dataclasses.replace(query, province_iso=ctx.person.province_iso)
-        elif ctx.person.role != Role.admin:
-            raise UsageError(usage=ctx.t(LOOKUP_USAGE))
+    if not (query.national or query.province_iso or query.cluster_no or query.keyword) \
+            and ctx.person.province_iso is not None:  # no place named: one's own (without one: all, as ทั้งประเทศ)
+        query = dataclasses.replace(query, province_iso=ctx.person.province_iso)
     return list_page(ctx, query, before=None)
 
 
@@ -536,18 +533,40 @@ def more(msg: Incoming, ctx: Context, data: ProjectMore) -> list[Reply]:
 
 # ---- summaries -----------------------------------------------------------------------------------------------
 
+def _asks_national(argument: str) -> bool:
+    """`/summary ทั้งประเทศ [year]`: the national variant (an argument that does not parse is not it)."""
+    try:
+        return parse_query(argument).national
+    except DomainError:
+        return False
+
+
 @router.command("summary", "สรุป", "สรุปโครงการ", roles=MEMBERS, summary=SUMMARY,
                 label=Text("สรุปโครงการ", "Summary"), example=Text("สรุป ขอนแก่น 2569", "/summary cluster 1"),
                 aliases=("สรุบ", "สรุปผล", "ภาพรวม", "summay"), slow=True)
 def show_summary(msg: Incoming, ctx: Context) -> list[Reply]:
+    """A province's or a cluster's summary (one's own province when none is named); someone without a province
+    who names none is asking for the national one, which the router gives only to admins."""
+    query = _summary_query(msg, ctx)
+    if query.province_iso is None and query.cluster_no is None and ctx.person.province_iso is None:
+        raise Reroute(f"{msg.args} {NATIONAL_WORD}".strip())
+    return _summary(ctx, query, national=False)
+
+
+@router.command("summary", args=_asks_national, roles=ADMINS, refusal=NATIONAL_ONLY, slow=True)
+def show_national_summary(msg: Incoming, ctx: Context) -> list[Reply]:
+    return _summary(ctx, _summary_query(msg, ctx), national=True)
+
+
+def _summary_query(msg: Incoming, ctx: Context) -> Query:
     query = parse_query(msg.args)
     if query.code is not None or query.keyword is not None:
         raise UsageError(usage="/summary [จังหวัด|กลุ่มจังหวัด|ทั้งประเทศ] [ปี]" if ctx.lang == "th"
                          else "/summary [province|cluster|national] [year]")
-    national = query.national or (query.province_iso is None and query.cluster_no is None
-                                  and ctx.person.province_iso is None)
-    if national and ctx.person.role != Role.admin:
-        raise NationalForAdmins("summary national")
+    return query
+
+
+def _summary(ctx: Context, query: Query, national: bool) -> list[Reply]:
     province_iso = None if national else (query.province_iso or (
         None if query.cluster_no else ctx.person.province_iso))
     cluster_no = query.cluster_no

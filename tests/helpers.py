@@ -1,11 +1,19 @@
-"""Test helpers: a movable clock and a "phone" per user that sends signed webhooks and reads its screen."""
+"""Test helpers: a movable clock, a "phone" per user that sends signed webhooks and reads its screen, and a real
+`coordbot serve` process on free ports."""
 
 from __future__ import annotations
 
 import itertools
 import json
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -18,6 +26,39 @@ from storage.models import Role
 from storage.people import ensure_account
 
 _ids = itertools.count(1)
+
+COORDBOT = str(Path(sys.executable).with_name("coordbot"))
+"""The installed command, from the same virtual environment as the tests."""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def serving(cwd: Path, env: dict[str, str], *args: str) -> Iterator[tuple[int, int]]:
+    """`coordbot serve` running until the block ends, its output in `cwd/serve.log`; yields its port and the
+    emulator's (used in demo mode)."""
+    port, emulator_port = free_port(), free_port()
+    with (cwd / "serve.log").open("w") as log:
+        proc = subprocess.Popen([COORDBOT, "serve", "--port", str(port), "--emulator-port", str(emulator_port),
+                                 *args], cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                assert proc.poll() is None, (cwd / "serve.log").read_text()
+                assert time.monotonic() < deadline, "the service did not start"
+                try:
+                    if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    time.sleep(0.1)
+            yield port, emulator_port
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
 
 
 class Clock:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -31,8 +30,8 @@ from storage.migrations import upgrade
 from storage.models import Account, OutboxMessage, OutboxStatus, Person, Role
 from storage.people import ensure_account
 from tests.conftest import LINE_SECRET, LINE_TOKEN, TG_SECRET, TG_TOKEN
+from tests.helpers import COORDBOT
 
-COORDBOT = str(Path(sys.executable).parent / "coordbot")
 PEOPLE = 5000
 BLOCKED = 10
 """Telegram chats that blocked the bot without us knowing: 403, marked unreachable, not counted as missing."""

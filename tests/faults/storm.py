@@ -13,9 +13,7 @@ import json
 import os
 import random
 import signal
-import socket
 import subprocess
-import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -30,16 +28,10 @@ from bot.emulator import EmulatorServer
 from bot.emulator import events as ev
 from storage.db import make_engine
 from storage.models import InboxEvent, InboxStatus, OutboxMessage, OutboxStatus
+from tests.helpers import COORDBOT, free_port
 
-COORDBOT = str(Path(sys.executable).with_name("coordbot"))
 TEXT = "สวัสดีครับ"
 CONCURRENCY = 8
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
