@@ -55,6 +55,15 @@ def people(*, session: Session, role: Role | None = None, province_iso: str | No
     return list(entries.values())
 
 
+def entry(*, session: Session, person_id: int) -> Entry | None:
+    """One person (retired or not) with their accounts."""
+    found = session.get(Person, person_id)
+    if found is None:
+        return None
+    return Entry(found, list(session.exec(select(Account).where(Account.person_id == person_id)
+                                          .order_by(col(Account.id)))))
+
+
 def person(*, session: Session, person_id: int) -> Person:
     found = session.get(Person, person_id)
     if found is None:
@@ -123,6 +132,11 @@ def audit_log(*, session: Session, person_id: int | None = None, province_iso: s
     if person_id is not None:
         rows = [(e, w) for e, w in rows if e.person_id == person_id or e.detail.get("person") == person_id]
     if province_iso is not None:
-        rows = [(e, w) for e, w in rows if e.detail.get("province") == province_iso
+        rows = [(e, w) for e, w in rows if _names(e.detail.get("province"), province_iso)
                 or (w is not None and w.province_iso == province_iso)]
     return rows[:limit]
+
+
+def _names(value: Any, iso: str) -> bool:
+    """A detail's province is one code, or [old, new] for a change: either side counts."""
+    return value == iso or (isinstance(value, list) and iso in value)
