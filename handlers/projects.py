@@ -743,18 +743,25 @@ def cancel_update(msg: Incoming, ctx: Context, data: ProjectCancel) -> list[Repl
 
 def notify_watchers(ctx: Context, project: Project, old: dict[str, Any], new: dict[str, Any],
                     history_id: int) -> int:
-    """One outbox message per watcher (not the person who made the change), in the watcher's language."""
+    return tell_watchers(session=ctx.session, project=project, old=old, new=new, history_id=history_id,
+                         by=ctx.person, now=ctx.now, tz=ctx.settings.tz)
+
+
+def tell_watchers(*, session: Session, project: Project, old: dict[str, Any], new: dict[str, Any], history_id: int,
+                  by: Person, now: datetime, tz: ZoneInfo) -> int:
+    """One outbox message per watcher (not the person who made the change), in the watcher's language; chat and
+    the console both call it."""
     sent = 0
-    for person_id in watchers(session=ctx.session, project=project):
-        person = ctx.session.get(Person, person_id)
-        if person is None or person_id == ctx.person.id:
+    for person_id in watchers(session=session, project=project):
+        person = session.get(Person, person_id)
+        if person is None or person_id == by.id:
             continue
-        text = CHANGED_FOR_WATCHER.render(person.lang, who=ctx.person.name or "-",
+        text = CHANGED_FOR_WATCHER.render(person.lang, who=by.name or "-",
                                           changes=describe_changes(person.lang, old, new))
-        reply = Reply(text=text, cards=[card(project, person.lang, ctx.settings.tz)],
+        reply = Reply(text=text, cards=[card(project, person.lang, tz)],
                       buttons=[Button(label=DETAILS.render(person.lang), payload=Cmd("project", project.code).pack())])
-        sent += enqueue_to_person(session=ctx.session, person_id=person_id, key=f"pjw:{history_id}:{person_id}",
-                                  replies=[reply], now=ctx.now, tag=f"project:{project.id}")
+        sent += enqueue_to_person(session=session, person_id=person_id, key=f"pjw:{history_id}:{person_id}",
+                                  replies=[reply], now=now, tag=f"project:{project.id}")
     return sent
 
 

@@ -19,7 +19,8 @@ from tests.console.conftest import csrf_of, link_from_chat, sign_in_by_chat
 from tests.helpers import Clock, Phone, Phones, register
 
 PAGES = ["/console", "/console/windows", "/console/windows/1", "/console/people", "/console/people/1",
-         "/console/people/invites", "/console/audit"]
+         "/console/people/invites", "/console/audit", "/console/projects", "/console/projects/import",
+         "/console/projects/export.csv"]
 
 
 def actions(service: Service, action: str) -> list[AuditLog]:
