@@ -318,6 +318,14 @@ def acknowledgements(*, session: Session, broadcast_id: int) -> tuple[list[Perso
     return [p for p, at in rows if at is not None], [p for p, at in rows if at is None]
 
 
+def ack_counts(*, session: Session, broadcast_id: int) -> tuple[int, int]:
+    """(acknowledged, sent to) in one query: the numbers of `acknowledgements` without loading anyone."""
+    acked, total = session.execute(
+        sa_select(func.count(col(BroadcastRecipient.acked_at)), func.count())
+        .where(col(BroadcastRecipient.broadcast_id) == broadcast_id, col(BroadcastRecipient.note) == "")).one()
+    return int(acked), int(total)
+
+
 def waiting_for_ack(*, session: Session, person_id: int) -> Broadcast | None:
     """The latest announcement sent to this person that asks for "รับทราบ" and has not had it yet."""
     return session.exec(

@@ -414,6 +414,13 @@ def counts(*, session: Session, workshop: Workshop) -> Counts:
     return Counts(overall, by_province, delegates, checked_in, silent)
 
 
+def answer_counts(*, session: Session, workshop_id: int) -> Counter[str]:
+    """Answers by status in one grouped query (the dashboard's line; `counts` has the per-province detail)."""
+    rows = session.execute(select(Rsvp.status, func.count()).where(Rsvp.workshop_id == workshop_id)
+                           .group_by(col(Rsvp.status)))
+    return Counter({str(status): int(n) for status, n in rows})
+
+
 def silent_people(*, session: Session, workshop: Workshop) -> list[tuple[Rsvp, Person]]:
     """Invitees who have not answered (nor said maybe), for the nudge before the deadline."""
     assert workshop.id is not None

@@ -3,6 +3,7 @@ announcements with how many were delivered and acknowledged."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from fastapi import APIRouter, Request
@@ -11,9 +12,9 @@ from fastapi.responses import Response
 from bot.console.grid import Cell, cells
 from bot.console.web import Admin, now, render, writing
 from handlers.deadlines import time_left, title
-from storage.broadcast import Broadcast, acknowledgements, delivery, recent_broadcasts
+from storage.broadcast import Broadcast, ack_counts, delivery, recent_broadcasts
 from storage.deadlines import SubmissionWindow, open_windows, submissions
-from storage.rsvp import Counts, Workshop, counts, upcoming_workshops
+from storage.rsvp import Workshop, answer_counts, upcoming_workshops
 
 router = APIRouter(prefix="/console")
 
@@ -52,14 +53,14 @@ def dashboard(request: Request, viewer: Admin) -> Response:
             done = submissions(session=session, window_id=window.id)
             windows.append(WindowView(window, title(window, viewer.lang), time_left(window.closes_at, at, viewer.lang),
                                       len(done), cells(window, done, at, viewer.lang)))
-        workshops: list[tuple[Workshop, Counts]] = [(w, counts(session=session, workshop=w))
-                                                    for w in upcoming_workshops(session=session, now=at)[:RECENT]]
+        workshops: list[tuple[Workshop, Counter[str]]] = [
+            (w, answer_counts(session=session, workshop_id=w.id or 0))
+            for w in upcoming_workshops(session=session, now=at)[:RECENT]]
         broadcasts = []
         for b in recent_broadcasts(session=session, limit=RECENT):
             assert b.id is not None
             states = delivery(session=session, broadcast_id=b.id)
-            acked, waiting = acknowledgements(session=session, broadcast_id=b.id)
+            acked, reached = ack_counts(session=session, broadcast_id=b.id)
             broadcasts.append(BroadcastView(b, sum(sum(c.values()) for c in states.values()),
-                                            sum(c["sent"] for c in states.values()), len(acked),
-                                            len(acked) + len(waiting)))
+                                            sum(c["sent"] for c in states.values()), acked, reached))
     return render(request, "dashboard.html", viewer, windows=windows, workshops=workshops, broadcasts=broadcasts)

@@ -46,11 +46,11 @@ def _province(text: str) -> str | None:
 @router.get("/people")
 def people_page(request: Request, viewer: Admin, province: str = "", role: str = "",
                 unreachable: str = "") -> Response:
+    chosen = {"role": _role(role), "province_iso": _province(province), "unreachable": bool(unreachable)}
     with writing(request) as session:
-        entries = directory.people(session=session, role=_role(role), province_iso=_province(province))
-    if unreachable:
-        entries = [e for e in entries if e.accounts and not e.reachable]
-    return render(request, "people.html", viewer, entries=entries[:SHOWN], total=len(entries),
+        entries = directory.people(session=session, limit=SHOWN, **chosen)  # type: ignore[arg-type]
+        total = directory.count(session=session, **chosen)  # type: ignore[arg-type]
+    return render(request, "people.html", viewer, entries=entries, total=total,
                   filters={"province": province, "role": role, "unreachable": unreachable}, **_context(viewer))
 
 
