@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import UniqueConstraint
+from sqlalchemy import select as sa_select
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from storage import reference
@@ -226,17 +227,21 @@ class Nudge:
     platform: str
 
 
-def nudge_history(*, session: Session, window_id: int, limit: int = 500) -> list[Nudge]:
-    """Who was nudged about a window, when and by which stage, newest first (read from the outbox rows)."""
+def nudge_history(*, session: Session, window_id: int, limit: int = 200) -> list[Nudge]:
+    """Who was nudged about a window, when and by which stage, newest first (read from the outbox rows, only the
+    columns shown: a nudge's message bodies are not needed)."""
     prefix = f"nudge:{window_id}:"
-    rows = list(session.exec(select(OutboxMessage).where(
-        OutboxMessage.tag == f"window:{window_id}", col(OutboxMessage.key).startswith(prefix))
-        .order_by(col(OutboxMessage.id).desc()).limit(limit)))
-    stages = [row.key.removeprefix(prefix).rsplit(":", 1) for row in rows]
+    rows = session.execute(
+        sa_select(col(OutboxMessage.key), col(OutboxMessage.created_at), col(OutboxMessage.status),
+                  col(OutboxMessage.sent_at), col(OutboxMessage.platform))
+        .where(col(OutboxMessage.tag) == f"window:{window_id}", col(OutboxMessage.key).startswith(prefix))
+        .order_by(col(OutboxMessage.id).desc()).limit(limit)).all()
+    stages = [key.removeprefix(prefix).rsplit(":", 1) for key, *_ in rows]
     ids = {int(person) for _, person in stages if person.isdecimal()}
     people = {p.id: p for p in session.exec(select(Person).where(col(Person.id).in_(ids)))} if ids else {}
-    return [Nudge(stage, people.get(int(person)) if person.isdecimal() else None, row.created_at, row.status,
-                  row.sent_at, row.platform) for row, (stage, person) in zip(rows, stages, strict=True)]
+    return [Nudge(stage, people.get(int(person)) if person.isdecimal() else None, queued, OutboxStatus(status),
+                  sent, platform)
+            for (_, queued, status, sent, platform), (stage, person) in zip(rows, stages, strict=True)]
 
 
 def move_window(*, session: Session, window: SubmissionWindow, closes_at: datetime) -> None:
