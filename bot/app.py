@@ -25,7 +25,8 @@ from bot.quota import QuotaReader
 from bot.router import Routes
 from bot.service import Service
 from bot.telegram import TelegramAdapter
-from handlers import broadcast, console, deadlines, help, people, projects, registration, rsvp
+from handlers import broadcast, console, deadlines, help, people, projects, registration
+from handlers.rsvp import chat as rsvp
 from scheduler import Runtime, Scheduler, retention
 from scheduler import rsvp as rsvp_jobs
 from scheduler.deadlines import plan_missing

@@ -8,12 +8,13 @@ from bot.i18n import Text
 
 
 class DomainError(Exception):
-    """An expected refusal. `text` is what the user reads; `params` fill it in."""
+    """An expected refusal. `text` is what the user reads; `params` fill it in (a `Text` or a `When` among them
+    is shown in the reader's language)."""
 
     text: ClassVar[Text] = Text("ขออภัย ทำรายการนี้ไม่ได้", "Sorry, that cannot be done.")
 
     def __init__(self, **params: object) -> None:
-        super().__init__(self.text.en.format(**params) if params else self.text.en)
+        super().__init__(self.text.render("en", **params))
         self.params = params
 
 

@@ -36,10 +36,25 @@ class Text:
     en: str
 
     def render(self, lang: str, **params: object) -> str:
+        """The text in `lang`; a parameter that is itself a `Text` or a `When` is rendered in `lang` too, so code
+        that knows no reader (a use case raising a domain error) can still name things in both languages."""
         template = self.en if lang == "en" else self.th
         if not params:
             return template
+        params = {k: v.render(lang) if isinstance(v, Text | When) else v for k, v in params.items()}
         return COUNTING.format(template, **params) if "|" in template else template.format(**params)
+
+
+@dataclass(frozen=True)
+class When:
+    """A moment as a text's parameter: shown by `format_datetime` in the reader's language, in `tz`."""
+
+    moment: datetime
+    tz: ZoneInfo
+    with_time: bool = True
+
+    def render(self, lang: str) -> str:
+        return format_datetime(self.moment, lang, self.tz, self.with_time)
 
 
 def format_datetime(moment: datetime, lang: str, tz: ZoneInfo, with_time: bool = True) -> str:

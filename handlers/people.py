@@ -19,7 +19,7 @@ from bot.payloads import Cmd, Payload
 from bot.router import Router
 from bot.vocab import ROLE
 from handlers.registration import ROLE_WORDS
-from handlers.rsvp import release_seat
+from handlers.rsvp.service import release_seat
 from storage import directory, reference
 from storage.models import Person, Role
 from storage.reference import province_name
@@ -165,7 +165,8 @@ def retire(msg: Incoming, ctx: Context, data: Retire) -> list[Reply]:
     seats = directory.held_seats(session=ctx.session, person_id=data.person, now=ctx.now)
     for workshop, row in seats:
         assert workshop.id is not None
-        release_seat(ctx, workshop.id, row)
+        release_seat(session=ctx.session, workshop_id=workshop.id, row=row, settings=ctx.settings, now=ctx.now,
+                     planner=ctx.planner)
     directory.retire(session=ctx.session, target=target, by=ctx.person.id, now=ctx.now)
     return [Reply(text=ctx.t(RETIRED, id=target.id, name=target.name or "-", seats=len(seats)))]
 

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from bot.emulator import Received
 from bot.emulator import events as ev
 from bot.service import Service
-from handlers.rsvp import send_invitations
+from handlers.rsvp.notices import send_invitations
 from storage.db import transaction
 from storage.deadlines import create_window
 from storage.models import Account, OutboxMessage, Person, Role

@@ -58,13 +58,15 @@ def demo(tmp_path_factory: pytest.TempPathFactory, demo_database: str) -> Iterat
         yield DemoService(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{emulator_port}", env, workdir)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def playwright() -> Iterator[Playwright]:
+    """Package-scoped: Playwright's sync API keeps an event loop running in this thread while it is open, which
+    the asyncio tests outside this folder cannot share, so it is closed when the browser tests are done."""
     with sync_playwright() as driver:
         yield driver
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(playwright: Playwright) -> Iterator[Browser]:
     """Debian's headless Chromium (never Playwright's downloaded one)."""
     if not CHROMIUM.exists():
