@@ -20,7 +20,7 @@ from tests.helpers import Clock, Phone, Phones, register
 
 PAGES = ["/console", "/console/windows", "/console/windows/1", "/console/people", "/console/people/1",
          "/console/people/invites", "/console/audit", "/console/projects", "/console/projects/import",
-         "/console/projects/export.csv"]
+         "/console/projects/export.csv", "/console/workshops", "/console/workshops/1/desk"]
 
 
 def actions(service: Service, action: str) -> list[AuditLog]:
