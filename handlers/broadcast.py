@@ -30,6 +30,7 @@ from bot.i18n import Text, parse_datetime
 from bot.messages import Button, Card, Incoming, Kind, Reply
 from bot.outbox import AT_LEAST_ONCE, SETTLED
 from bot.payloads import Payload
+from bot.planner import Planner
 from bot.router import Router, first_word
 from bot.vocab import person_label
 from handlers.deadlines import WindowNotFound
@@ -515,13 +516,20 @@ def acks_view(ctx: Context, broadcast_id: int) -> list[Reply]:
 
 
 def cancel_broadcast(ctx: Context, broadcast_id: int) -> list[Reply]:
-    broadcast = _broadcast(ctx, broadcast_id)
-    if not set_status(session=ctx.session, broadcast_id=broadcast_id,
-                      frm=[BroadcastStatus.draft, BroadcastStatus.scheduled], to=BroadcastStatus.cancelled):
-        raise NotADraft(id=broadcast_id, status=ctx.t(STATUS_NAMES[broadcast.status]))
-    ctx.planner.broadcast_cancelled(broadcast_id)
-    audit(session=ctx.session, person_id=ctx.person.id, action="broadcast.cancel", broadcast=broadcast_id)
+    cancel(session=ctx.session, broadcast_id=broadcast_id, by=ctx.person.id, planner=ctx.planner)
     return [Reply(text=ctx.t(CANCELLED, id=broadcast_id))]
+
+
+def cancel(*, session: Session, broadcast_id: int, by: int | None, planner: Planner) -> None:
+    """Cancel a draft or a scheduled broadcast (chat and the console); one already sending is refused."""
+    broadcast = get_broadcast(session=session, broadcast_id=broadcast_id)
+    if broadcast is None:
+        raise BroadcastNotFound(id=broadcast_id)
+    if not set_status(session=session, broadcast_id=broadcast_id,
+                      frm=[BroadcastStatus.draft, BroadcastStatus.scheduled], to=BroadcastStatus.cancelled):
+        raise NotADraft(id=broadcast_id, status=STATUS_NAMES[broadcast.status])
+    planner.broadcast_cancelled(broadcast_id)
+    audit(session=session, person_id=by, action="broadcast.cancel", broadcast=broadcast_id)
 
 
 @router.button(Confirm, roles=ADMINS, private=True, line_quota=True)

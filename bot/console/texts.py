@@ -10,6 +10,7 @@ NAV_DASHBOARD = Text("ภาพรวม", "Dashboard")
 NAV_WINDOWS = Text("รอบส่งแผน", "Windows")
 NAV_PROJECTS = Text("โครงการ", "Projects")
 NAV_WORKSHOPS = Text("สัมมนา", "Workshops")
+NAV_ANNOUNCEMENTS = Text("ประกาศ", "Announcements")
 NAV_PEOPLE = Text("บุคลากร", "People")
 NAV_AUDIT = Text("บันทึก", "Audit log")
 SIGN_OUT = Text("ออกจากระบบ", "Sign out")
@@ -205,3 +206,12 @@ DESK = Text("จุดลงทะเบียน (เช็คอิน)", "Che
 CHECKIN_CODE = Text("รหัสเช็คอิน (พิมพ์หรือสแกน)", "Check-in code (type or scan)")
 CHECK_IN = Text("เช็คอิน", "Check in")
 BACK_TO_BOARD = Text("กลับไปหน้าสัมมนา", "Back to the workshop")
+
+# Announcements
+ANNOUNCEMENTS = Text("ประกาศ", "Announcements")
+COMPOSE_IN_CHAT = Text("เขียนประกาศใหม่ด้วย /broadcast (ประกาศ) ในแชต หรือ coordbot broadcast send",
+                       "Compose a new one with /broadcast in the chat, or coordbot broadcast send.")
+TO_SEGMENT = Text("ถึง: {segment}", "To: {segment}")
+LEDGER = Text("รายผู้รับ", "Recipients")
+ACKED_AT = Text("รับทราบ {when}", "acknowledged {when}")
+CANCEL_BROADCAST = Text("ยกเลิกประกาศนี้", "Cancel this announcement")

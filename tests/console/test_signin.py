@@ -20,7 +20,8 @@ from tests.helpers import Clock, Phone, Phones, register
 
 PAGES = ["/console", "/console/windows", "/console/windows/1", "/console/people", "/console/people/1",
          "/console/people/invites", "/console/audit", "/console/projects", "/console/projects/import",
-         "/console/projects/export.csv", "/console/workshops", "/console/workshops/1/desk"]
+         "/console/projects/export.csv", "/console/workshops", "/console/workshops/1/desk",
+         "/console/announcements", "/console/announcements/1"]
 
 
 def actions(service: Service, action: str) -> list[AuditLog]:
