@@ -123,7 +123,7 @@ def build(engine: Engine, projects: int, people: int) -> dict[str, str]:
             for n in range(20_000)])
         code = session.execute(text("SELECT code FROM project WHERE province_iso = 'TH-40' LIMIT 1")).scalar_one()
         return {"admin": str(admin.id), "window": str(open_window.id), "person": str(ids[len(ids) // 2]),
-                "code": code}
+                "code": code, "workshop": str(workshop.id), "broadcast": str(broadcast.id)}
 
 
 def pages(ids: dict[str, str]) -> list[str]:
@@ -132,7 +132,10 @@ def pages(ids: dict[str, str]) -> list[str]:
             "/console/people/invites", "/console/audit", "/console/audit?province=TH-50",
             f"/console/audit?person={ids['person']}", "/console/projects", "/console/projects?q=น้ำ",
             "/console/projects?q=ดาวเทียม", "/console/projects?province=TH-40&status=completed&year=2569",
-            f"/console/projects/{ids['code']}", "/console/projects/import", "/console/signin"]
+            f"/console/projects/{ids['code']}", "/console/projects/import", "/console/workshops",
+            f"/console/workshops/{ids.get('workshop', 1)}", f"/console/workshops/{ids.get('workshop', 1)}/board",
+            "/console/announcements", f"/console/announcements/{ids.get('broadcast', 1)}",
+            f"/console/announcements/{ids.get('broadcast', 1)}/ledger", "/console/signin"]
 
 
 async def measure(settings: Settings, engine: Engine, ids: dict[str, str], repeat: int) -> dict[str, list[float]]:

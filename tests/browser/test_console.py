@@ -4,9 +4,12 @@ and people flows."""
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -156,3 +159,48 @@ def test_repeated_wrong_passwords_lock_out_even_the_right_one(strict_demo: DemoS
     sign_in_by_password(page, strict_demo.url, admin, PASSWORD)
 
     expect(page.locator(".error")).to_contain_text("ลองผิดหลายครั้งเกินไป")
+
+
+def test_an_import_with_a_bad_row_shows_the_report_and_writes_nothing(demo: DemoService, page: Page,
+                                                                      tmp_path: Path) -> None:
+    sign_in_by_link(demo, page)
+    with page.expect_download() as download:
+        page.goto(f"{demo.url}/console/projects")
+        page.get_by_role("link", name="CSV").click()
+    rows = list(csv.reader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig"))))
+    progress = next(i for i, name in enumerate(rows[0]) if "ความก้าวหน้า" in name)
+    first_code, before = rows[1][0], rows[1][progress]
+    rows[1][progress] = "99" if before != "99" else "98"
+    rows[2][progress] = "มาก"
+    upload = tmp_path / "projects.csv"
+    with upload.open("w", encoding="utf-8-sig", newline="") as out:
+        csv.writer(out).writerows(rows[:3])
+
+    page.goto(f"{demo.url}/console/projects/import")
+    page.set_input_files("input[type=file]", str(upload))
+    page.get_by_role("button", name="นำเข้า", exact=True).click()
+
+    expect(page.locator(".error")).to_contain_text("ไม่ได้นำเข้า: 1 จาก 2 แถวไม่ถูกต้อง")
+    expect(page.locator("tr.bad-row")).to_have_count(1)
+    page.goto(f"{demo.url}/console/projects/{first_code}")
+    expect(page.locator("input[name=progress]")).to_have_value(before)
+
+
+def test_a_workshop_made_in_the_console_and_answered_in_chat_changes_the_board(demo: DemoService,
+                                                                               page: Page) -> None:
+    sign_in_by_link(demo, page)
+    page.get_by_role("link", name="สัมมนา", exact=True).click()
+    page.locator("textarea[name=form]").fill(
+        "ชื่อ=สัมมนาทดสอบจากคอนโซล | เริ่ม=2573-05-20 09:00 | สิ้นสุด=2573-05-20 16:30 | "
+        "ตอบรับภายใน=2573-05-10 16:30 | สถานที่=ศาลากลางจังหวัดสงขลา | จังหวัด=สงขลา | ที่นั่ง=10")
+    page.get_by_role("button", name="ดูตัวอย่าง").click()
+    expect(page.locator(".chat")).to_contain_text("สัมมนาทดสอบจากคอนโซล")
+    page.get_by_role("button", name="ยืนยัน สร้างและส่งคำเชิญ").click()
+    attending = page.locator("[data-live] .answers")
+    expect(attending).to_contain_text("เข้าร่วม 0")
+    workshop = page.url.split("?")[0].rstrip("/").rsplit("/", 1)[1]
+    demo.wait_for("coord-ska", "สัมมนาทดสอบจากคอนโซล")
+
+    demo.say("coord-ska", f"ตอบรับ {workshop} ไป")
+
+    expect(attending).to_contain_text("เข้าร่วม 1", timeout=15_000)  # swapped in by the page's polling, no reload
