@@ -25,7 +25,10 @@ from bot.quota import QuotaReader
 from bot.router import Routes
 from bot.service import Service
 from bot.telegram import TelegramAdapter
-from handlers import broadcast, console, deadlines, help, people, projects, registration
+from handlers import console, help, people, registration
+from handlers.broadcast import chat as broadcast
+from handlers.deadlines import chat as deadlines
+from handlers.projects import chat as projects
 from handlers.rsvp import chat as rsvp
 from scheduler import Runtime, Scheduler, retention
 from scheduler import rsvp as rsvp_jobs

@@ -14,7 +14,8 @@ from fastapi.responses import Response
 from bot.console import texts as T
 from bot.console.web import Admin, Posted, Viewer, back_to, render, writing
 from bot.errors import DomainError
-from handlers.broadcast import STATE_NAMES, STATUS_NAMES, cancel
+from handlers.broadcast.service import cancel
+from handlers.broadcast.texts import STATE_NAMES, STATUS_NAMES
 from handlers.segments import describe
 from scheduler import Scheduler
 from scheduler.planning import AfterCommit

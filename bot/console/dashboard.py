@@ -11,7 +11,7 @@ from fastapi.responses import Response
 
 from bot.console.grid import Cell, cells
 from bot.console.web import Admin, now, render, writing
-from handlers.deadlines import time_left, title
+from handlers.deadlines.compose import time_left, title
 from storage.broadcast import Broadcast, ack_counts, delivery, recent_broadcasts
 from storage.deadlines import SubmissionWindow, open_windows, submissions
 from storage.rsvp import Workshop, answer_counts, upcoming_workshops

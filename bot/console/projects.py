@@ -18,7 +18,8 @@ from fastapi.responses import Response
 
 from bot.console import texts as T
 from bot.console.web import Admin, Posted, Viewer, back_to, now, render, writing
-from handlers.projects import MAX_NOTE, baht, notify_import, place_name, status_text, tell_watchers
+from handlers.projects.compose import baht, notify_import, notify_watchers, place_name, status_text
+from handlers.projects.parsing import MAX_NOTE
 from storage import reference
 from storage.people import audit
 from storage.project_import import ImportFileError, export_rows, import_rows, read_table
@@ -158,8 +159,7 @@ def update(code: str, request: Request, viewer: Posted, version: int = Form(0), 
                                    source="console")
                 audit(session=session, person_id=viewer.id, action="project_updated", code=project.code,
                       old=row.old, new=row.new, via="console")
-                tell_watchers(session=session, project=project, old=row.old, new=row.new, history_id=row.id or 0,
-                              by=viewer.person, now=at, tz=viewer.tz)
+                notify_watchers(session=session, project=project, row=row, by=viewer.person, now=at, tz=viewer.tz)
     if error:
         return _page(request, viewer, code, error, status_code=409 if error == viewer.t(T.STALE) else 400)
     return back_to(f"/console/projects/{code}", "saved" if changes else "unchanged")

@@ -23,7 +23,7 @@ from sqlmodel import Session
 
 from bot.config import Settings
 from bot.console import texts as T
-from bot.i18n import LANGUAGES, Text, format_datetime
+from bot.i18n import LANGUAGES, Text, format_datetime, localized
 from storage.console import end_sessions, session_of
 from storage.db import transaction
 from storage.models import Person, Role
@@ -66,7 +66,8 @@ class Viewer:
         return self.person.id
 
     def t(self, text: Text, /, **params: object) -> str:
-        return text.render(self.lang, **params)
+        """A text in the viewer's language; a `Text` or a moment among the parameters too (as services give)."""
+        return text.render(self.lang, **localized(params, self.lang, self.tz))
 
     def when(self, moment: datetime | None, with_time: bool = True) -> str:
         return format_datetime(moment, self.lang, self.tz, with_time) if moment else "-"

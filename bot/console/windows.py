@@ -1,13 +1,14 @@
 """Submission windows: the list and a new-window form; each window's province grid, recording a province as
 submitted on its behalf (with the reason), moving the close, deleting, and the nudge history.
 
-The same storage functions as `/window` in chat and `coordbot window`, audited the same way; the reminders are
-re-planned on the running scheduler once the change has committed.
+Every change is a use case of `handlers.deadlines.service`, as `/window` in chat calls it (same checks, same
+audit, other admins told); the reminders are re-planned on the running scheduler once the change has committed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 from fastapi import APIRouter, Form, Request
@@ -16,29 +17,15 @@ from fastapi.responses import Response
 from bot.console import texts as T
 from bot.console.grid import cells
 from bot.console.web import Admin, Posted, Viewer, back_to, now, render, writing
+from bot.errors import DomainError
 from bot.i18n import Text, parse_datetime
-from handlers.deadlines import tell_admins, time_left, title
+from bot.planner import NoPlanner, Planner
+from handlers.deadlines import service
+from handlers.deadlines.compose import time_left, title
 from scheduler import Scheduler
-from scheduler.deadlines import job_prefix, plan_window
+from scheduler.planning import AfterCommit
 from storage import reference
-from storage.deadlines import (
-    DEFAULT_NUDGES,
-    UnknownPlace,
-    all_windows,
-    create_window,
-    default_fiscal_year,
-    delete_window,
-    get_window,
-    move_window,
-    nudge_history,
-    nudge_times,
-    parse_offset,
-    resolve_scope,
-    submission,
-    submissions,
-    submit,
-)
-from storage.people import audit
+from storage.deadlines import all_windows, get_window, nudge_history, nudge_times, submissions
 
 router = APIRouter(prefix="/console/windows")
 
@@ -51,22 +38,22 @@ class Invalid(Exception):
         self.message, self.params = message, params
 
 
-def _after_commit(request: Request, work: Callable[[Scheduler], object]) -> None:
-    """Plan jobs on the running scheduler (the web process owns one); a console without one plans nothing."""
+@contextmanager
+def planned(request: Request) -> Iterator[Planner]:
+    """A planner whose jobs are planned once the block (and its transaction) has ended without an error."""
     scheduler: Scheduler | None = getattr(request.app.state.service, "scheduler", None)
-    if scheduler is not None:
-        work(scheduler)
+    later: list[Callable[[], None]] = []
+    yield AfterCommit(scheduler, later) if scheduler is not None else NoPlanner()
+    for work in later:
+        work()
 
 
-def _local(text: str, viewer: Viewer, at: datetime) -> datetime:
-    """A close typed as the browser's `datetime-local` gives it, or as chat reads dates; in the future."""
+def _local(text: str, viewer: Viewer) -> datetime:
+    """A close typed as the browser's `datetime-local` gives it, or as chat reads dates."""
     try:
-        moment = parse_datetime(text.replace("T", " "), viewer.tz)
+        return parse_datetime(text.replace("T", " "), viewer.tz)
     except ValueError as exc:
         raise Invalid(T.BAD_DATE, text=text[:40]) from exc
-    if moment <= at:
-        raise Invalid(T.DATE_IN_PAST, when=viewer.when(moment))
-    return moment
 
 
 @router.get("")
@@ -80,58 +67,26 @@ def _list(request: Request, viewer: Viewer, error: str = "", form: dict[str, str
         windows = all_windows(session=session)
         done = {w.id: len(submissions(session=session, window_id=w.id)) for w in windows if w.id is not None}
     rows = [(w, title(w, viewer.lang), done.get(w.id or 0, 0)) for w in reversed(windows)]
-    return render(request, "windows.html", viewer, status_code=status_code, rows=rows, error=error,
-                  form=form or {"nudges": ",".join(DEFAULT_NUDGES)})
+    return render(request, "windows.html", viewer, status_code=status_code, rows=rows, error=error, form=form or {})
 
 
 @router.post("")
-def create(request: Request, viewer: Posted, title_th: str = Form(""), title_en: str = Form(""),
-           closes: str = Form(""), provinces: str = Form(""), clusters: str = Form(""), year: str = Form(""),
-           nudges: str = Form("")) -> Response:
-    form = {"title_th": title_th, "title_en": title_en, "closes": closes, "provinces": provinces,
-            "clusters": clusters, "year": year, "nudges": nudges}
-    at = now(request)
+def create(request: Request, viewer: Posted, title_th: str = Form(""), closes: str = Form(""),
+           provinces: str = Form(""), clusters: str = Form(""), year: str = Form("")) -> Response:
+    form = {"title_th": title_th, "closes": closes, "provinces": provinces, "clusters": clusters, "year": year}
     try:
         if not title_th.strip():
             raise Invalid(T.REQUIRED, field=viewer.t(T.TITLE_TH))
-        closes_at = _local(closes, viewer, at)
-        isos, scope = _scope(provinces, clusters)
-        fiscal_year = _year(year, title_th, closes_at)
-        stages = _nudges(nudges)
+        closes_at = _local(closes, viewer)
+        with planned(request) as planner, writing(request) as session:
+            window = service.add(session=session, title=title_th.strip(), closes_at=closes_at,
+                                 provinces=provinces.split(","), clusters=clusters.split(","),
+                                 year=year.strip() or None, by=viewer.id, now=now(request), planner=planner)
     except Invalid as bad:
         return _list(request, viewer, viewer.t(bad.message, **bad.params), form, status_code=400)
-    with writing(request) as session:
-        window = create_window(session=session, title_th=title_th.strip(), title_en=title_en.strip(),
-                               fiscal_year=fiscal_year, opens_at=at, closes_at=closes_at, provinces=isos,
-                               scope=scope, nudges=stages, created_by=viewer.id)
-        audit(session=session, person_id=viewer.id, action="window_created", window=window.id, via="console")
-    _after_commit(request, lambda s: plan_window(s, window, at))
+    except DomainError as err:
+        return _list(request, viewer, viewer.t(err.text, **err.params), form, status_code=400)
     return back_to(f"/console/windows/{window.id}", "saved")
-
-
-def _scope(provinces: str, clusters: str) -> tuple[list[str], str]:
-    try:
-        return resolve_scope(provinces=provinces.split(","), clusters=clusters.split(","))
-    except UnknownPlace as exc:
-        raise Invalid(T.UNKNOWN_PLACE, name=exc.name) from exc
-
-
-def _year(text: str, name: str, closes_at: datetime) -> int:
-    if not text.strip():
-        return default_fiscal_year(name, closes_at)
-    if not text.strip().isdecimal() or not 2500 <= int(text) <= 2700:
-        raise Invalid(T.BAD_YEAR, text=text[:10])
-    return int(text)
-
-
-def _nudges(text: str) -> list[str]:
-    stages = [n.strip() for n in text.split(",") if n.strip()]
-    try:
-        for stage in stages:
-            parse_offset(stage)
-    except ValueError as exc:
-        raise Invalid(T.BAD_NUDGES, text=text[:40]) from exc
-    return stages
 
 
 @router.get("/{window_id}")
@@ -161,48 +116,28 @@ def _page(request: Request, viewer: Viewer, window_id: int, error: str = "", sta
 def submit_for(window_id: int, request: Request, viewer: Posted, province: str = Form(""),
                reason: str = Form("")) -> Response:
     """Record on a province's behalf a submission that came by e-mail or letter; the reason is required."""
-    at = now(request)
+    if not reason.strip():
+        return _page(request, viewer, window_id, viewer.t(T.REQUIRED, field=viewer.t(T.REASON)), status_code=400)
     try:
         with writing(request) as session:
-            window = get_window(session=session, window_id=window_id)
-            if window is None:
-                raise Invalid(T.WINDOW_GONE, id=window_id)
-            if not reason.strip():
-                raise Invalid(T.REQUIRED, field=viewer.t(T.REASON))
-            if province not in window.provinces:
-                raise Invalid(T.NOT_CONCERNED)
-            earlier = submission(session=session, window_id=window_id, province_iso=province)
-            if earlier is not None:
-                raise Invalid(T.ALREADY_SUBMITTED, province=reference.province_name(province, viewer.lang),
-                              when=viewer.when(earlier.submitted_at))
-            submit(session=session, window=window, province_iso=province, person_id=viewer.id, now=at,
-                   reference=reason.strip())
-            audit(session=session, person_id=viewer.id, action="window_submitted_for", window=window_id,
-                  province=province, reason=reason.strip(), via="console")
-            tell_admins(session=session, window=window, iso=province, by=viewer.id, now=at)
-    except Invalid as bad:
-        return _page(request, viewer, window_id, viewer.t(bad.message, **bad.params), status_code=400)
+            service.submit_for(session=session, window_id=window_id, province=province, reason=reason.strip(),
+                               by=viewer.id, now=now(request))
+    except DomainError as err:
+        return _page(request, viewer, window_id, viewer.t(err.text, **err.params), status_code=400)
     return back_to(f"/console/windows/{window_id}", "saved")
 
 
 @router.post("/{window_id}/move")
 def move(window_id: int, request: Request, viewer: Posted, closes: str = Form("")) -> Response:
-    at = now(request)
     try:
-        closes_at = _local(closes, viewer, at)
-        with writing(request) as session:
-            window = get_window(session=session, window_id=window_id)
-            if window is None:
-                raise Invalid(T.WINDOW_GONE, id=window_id)
-            try:
-                move_window(session=session, window=window, closes_at=closes_at)
-            except ValueError as exc:
-                raise Invalid(T.CLOSE_BEFORE_OPEN, opens=viewer.when(window.opens_at)) from exc
-            audit(session=session, person_id=viewer.id, action="window_moved", window=window_id,
-                  closes_at=closes_at.isoformat(), via="console")
+        closes_at = _local(closes, viewer)
+        with planned(request) as planner, writing(request) as session:
+            service.move(session=session, window_id=window_id, closes_at=closes_at, by=viewer.id, now=now(request),
+                         planner=planner)
     except Invalid as bad:
         return _page(request, viewer, window_id, viewer.t(bad.message, **bad.params), status_code=400)
-    _after_commit(request, lambda s: plan_window(s, window, at))
+    except DomainError as err:
+        return _page(request, viewer, window_id, viewer.t(err.text, **err.params), status_code=400)
     return back_to(f"/console/windows/{window_id}", "saved")
 
 
@@ -211,12 +146,9 @@ def delete(window_id: int, request: Request, viewer: Posted, confirm: str = Form
     """Deleting needs the confirming box ticked: the page says first what it stops."""
     if confirm != "yes":
         return _page(request, viewer, window_id, viewer.t(T.REQUIRED, field=viewer.t(T.DELETE_CONFIRM)), 400)
-    with writing(request) as session:
-        window = get_window(session=session, window_id=window_id)
-        if window is None:
-            return render(request, "message.html", viewer, status_code=404,
-                          message=viewer.t(T.WINDOW_GONE, id=window_id))
-        delete_window(session=session, window=window)
-        audit(session=session, person_id=viewer.id, action="window_deleted", window=window_id, via="console")
-    _after_commit(request, lambda s: s.cancel_prefix(job_prefix(window_id)))
+    try:
+        with planned(request) as planner, writing(request) as session:
+            service.delete(session=session, window_id=window_id, by=viewer.id, planner=planner)
+    except DomainError as err:
+        return render(request, "message.html", viewer, status_code=404, message=viewer.t(err.text, **err.params))
     return back_to("/console/windows", "saved")
