@@ -200,8 +200,13 @@ BACK_TO_BOARD = Text("กลับไปหน้าสัมมนา", "Back t
 
 # Announcements
 ANNOUNCEMENTS = Text("ประกาศ", "Announcements")
-COMPOSE_IN_CHAT = Text("เขียนประกาศใหม่ด้วย /broadcast (ประกาศ) ในแชต หรือ coordbot broadcast send",
-                       "Compose a new one with /broadcast in the chat, or coordbot broadcast send.")
+NEW_ANNOUNCEMENT = Text("เขียนประกาศ", "New announcement")
+ANNOUNCEMENT_FORM = Text("ผู้รับและตัวเลือก แล้ว | ตามด้วยข้อความ (เหมือน /broadcast ในแชต)",
+                         "Who and options, then | and the text (as /broadcast in the chat)")
+SEND = Text("ยืนยันส่ง (หรือตั้งเวลาตามที่ระบุ)", "Send (or schedule, if a time is given)")
+MODE_ALL = Text("ส่งทุกช่องทาง", "Both platforms")
+MODE_TG_ONLY = Text("เฉพาะ Telegram (ไม่ใช้โควตา LINE)", "Telegram only (no LINE quota)")
+MODE_PARTIAL = Text("LINE เท่าที่โควตาเหลือ", "LINE as far as the quota goes")
 TO_SEGMENT = Text("ถึง: {segment}", "To: {segment}")
 LEDGER = Text("รายผู้รับ", "Recipients")
 ACKED_AT = Text("รับทราบ {when}", "acknowledged {when}")

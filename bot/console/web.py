@@ -7,7 +7,7 @@ refused on their very next request. Every form carries the session's CSRF token;
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,6 +24,9 @@ from sqlmodel import Session
 from bot.config import Settings
 from bot.console import texts as T
 from bot.i18n import LANGUAGES, Text, format_datetime, localized
+from bot.planner import NoPlanner, Planner
+from scheduler import Scheduler
+from scheduler.planning import AfterCommit
 from storage.console import end_sessions, session_of
 from storage.db import transaction
 from storage.models import Person, Role
@@ -71,6 +74,16 @@ class Viewer:
 
     def when(self, moment: datetime | None, with_time: bool = True) -> str:
         return format_datetime(moment, self.lang, self.tz, with_time) if moment else "-"
+
+
+@contextmanager
+def planned(request: Request) -> Iterator[Planner]:
+    """A planner whose jobs are planned once the block (and its transaction) has ended without an error."""
+    scheduler: Scheduler | None = getattr(request.app.state.service, "scheduler", None)
+    later: list[Callable[[], None]] = []
+    yield AfterCommit(scheduler, later) if scheduler is not None else NoPlanner()
+    for work in later:
+        work()
 
 
 def engine(request: Request) -> Engine:

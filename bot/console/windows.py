@@ -7,8 +7,6 @@ audit, other admins told); the reminders are re-planned on the running scheduler
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import datetime
 
 from fastapi import APIRouter, Form, Request
@@ -16,14 +14,11 @@ from fastapi.responses import Response
 
 from bot.console import texts as T
 from bot.console.grid import cells
-from bot.console.web import Admin, Posted, Viewer, back_to, now, render, writing
+from bot.console.web import Admin, Posted, Viewer, back_to, now, planned, render, writing
 from bot.errors import DomainError
 from bot.i18n import Text, parse_datetime
-from bot.planner import NoPlanner, Planner
 from handlers.deadlines import service
 from handlers.deadlines.compose import time_left, title
-from scheduler import Scheduler
-from scheduler.planning import AfterCommit
 from storage import reference
 from storage.deadlines import all_windows, get_window, nudge_history, nudge_times, submissions
 
@@ -36,16 +31,6 @@ class Invalid(Exception):
     def __init__(self, message: Text, /, **params: object) -> None:
         super().__init__(message.en)
         self.message, self.params = message, params
-
-
-@contextmanager
-def planned(request: Request) -> Iterator[Planner]:
-    """A planner whose jobs are planned once the block (and its transaction) has ended without an error."""
-    scheduler: Scheduler | None = getattr(request.app.state.service, "scheduler", None)
-    later: list[Callable[[], None]] = []
-    yield AfterCommit(scheduler, later) if scheduler is not None else NoPlanner()
-    for work in later:
-        work()
 
 
 def _local(text: str, viewer: Viewer) -> datetime:

@@ -8,36 +8,22 @@ Every action is a use case of `handlers.rsvp` (create, board, checkin), as chat 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from bot.console import texts as T
-from bot.console.web import Admin, Posted, Viewer, back_to, now, render, settings, writing
+from bot.console.web import Admin, Posted, Viewer, back_to, now, planned, render, settings, writing
 from bot.errors import DomainError
 from bot.messages import Reply
 from bot.vocab import ROLE
 from handlers.rsvp import board, checkin, compose, create
 from handlers.rsvp.payloads import ExportFormat
-from scheduler import Scheduler
-from scheduler.planning import AfterCommit
 from storage import reference
 from storage.models import Role
 
 router = APIRouter(prefix="/console/workshops")
-
-
-@contextmanager
-def planned(request: Request) -> Iterator[AfterCommit | None]:
-    """A planner whose jobs are planned once the block's transaction has committed (None without a scheduler)."""
-    scheduler: Scheduler | None = getattr(request.app.state.service, "scheduler", None)
-    later: list[Callable[[], None]] = []
-    yield AfterCommit(scheduler, later) if scheduler is not None else None
-    for work in later:
-        work()
 
 
 def _names(viewer: Viewer) -> dict[str, Any]:
@@ -85,7 +71,7 @@ def confirm(request: Request, viewer: Posted, draft: int = Form(0)) -> Response:
         with planned(request) as planner, writing(request) as session:
             result = create.confirm_draft(session=session, person_id=viewer.id, draft_id=draft,
                                           settings=settings(request), now=now(request),
-                                          planner=planner)  # type: ignore[arg-type]
+                                          planner=planner)
     except DomainError as err:
         return _list(request, viewer, error=_refusal(viewer, err), status_code=400)
     workshop_id = result.workshop.id if isinstance(result, create.Created) else result.workshop_id
@@ -135,7 +121,7 @@ def seats(workshop_id: int, request: Request, viewer: Posted, capacity: str = Fo
             result = board.set_seats(session=session, workshop_id=workshop_id, capacity=int(capacity),
                                      per_province=int(per_province) if per_province.strip() else None,
                                      confirmed=confirmed == "yes", by=viewer.id, settings=settings(request),
-                                     now=now(request), planner=planner)  # type: ignore[arg-type]
+                                     now=now(request), planner=planner)
     except DomainError as err:
         return _page(request, viewer, workshop_id, _refusal(viewer, err), status_code=400)
     if isinstance(result, board.SeatsBelow):
