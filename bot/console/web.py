@@ -38,6 +38,13 @@ PRE_CSRF_COOKIE = "coordbot_console_form"
 """Before signing in there is no session: the sign-in forms use a double-submit cookie instead."""
 LANG_COOKIE = "coordbot_console_lang"
 
+PAGE_HEADERS = {
+    "Cache-Control": "no-store",  # pages show people's details: no shared cache may keep them
+    "X-Frame-Options": "DENY",  # no framing: a form cannot be clicked through someone else's page
+    "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'",
+    "Referrer-Policy": "no-referrer",  # a sign-in link's address never travels in a Referer
+}
+
 templates = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]),
                         trim_blocks=True, lstrip_blocks=True)
 
@@ -179,7 +186,7 @@ def render(request: Request, template: str, viewer: Viewer | None = None, status
         T=T, v=viewer, lang=lang, t=lambda text, **p: text.render(lang, **p), path=request.url.path,
         here=quote(str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""), safe=""),
         **context)
-    return HTMLResponse(page, status_code=status_code, headers={"Cache-Control": "no-store"})
+    return HTMLResponse(page, status_code=status_code, headers=PAGE_HEADERS)
 
 
 NOTES = {"saved": T.SAVED, "unchanged": T.UNCHANGED}

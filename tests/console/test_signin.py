@@ -212,3 +212,10 @@ async def test_a_locked_out_password_does_not_stop_the_chat_link(
     async with httpx.AsyncClient(transport=transport, base_url="http://coordbot") as elsewhere:
         landed = await sign_in_by_chat(elsewhere, admin)
         assert str(landed.url).endswith("/console")
+
+
+async def test_pages_are_never_cached_framed_or_referred(browser: httpx.AsyncClient, admin: Phone) -> None:
+    page = await browser.get(await link_from_chat(admin))
+    assert page.headers["cache-control"] == "no-store" and page.headers["x-frame-options"] == "DENY"
+    assert page.headers["referrer-policy"] == "no-referrer"
+    assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
