@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot import downloads, logs, menus, metrics, sim, webhooks
 from bot.config import Settings
+from bot.console.app import install as install_console
 from bot.line import LineAdapter, quota_left
 from bot.messages import Platform
 from bot.platform import Adapter
@@ -24,7 +25,7 @@ from bot.quota import QuotaReader
 from bot.router import Routes
 from bot.service import Service
 from bot.telegram import TelegramAdapter
-from handlers import help, people, registration
+from handlers import console, help, people, registration
 from handlers.broadcast import chat as broadcast
 from handlers.deadlines import chat as deadlines
 from handlers.projects import chat as projects
@@ -51,7 +52,7 @@ def routes() -> Routes:
     """Every feature's router. Order matters only for the help menu and for free-text matchers, which are tried
     in this order."""
     return Routes([registration.router, rsvp.router, projects.router, deadlines.router, broadcast.router,
-                   people.router, help.router], fallback=help.not_understood)
+                   people.router, console.router, help.router], fallback=help.not_understood)
 
 
 def create_app(settings: Settings, clock: Callable[[], datetime] = utcnow) -> FastAPI:
@@ -94,6 +95,7 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utcnow) -> Fa
     app.include_router(downloads.router)
     if settings.demo:  # the simulator acts as any demo person, which only the demo's public credentials allow
         sim.install(app, settings)
+    install_console(app)
 
     @app.get("/healthz")
     async def healthz(request: Request) -> JSONResponse:

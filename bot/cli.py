@@ -32,6 +32,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "broadcast": ("bot.commands.broadcast", "admin announcements to a segment, on LINE and Telegram"),
     "people": ("bot.commands.people", "the network's people: list, change, retire"),
     "audit": ("bot.commands.people", "the audit log, newest first"),
+    "console": ("bot.commands.console", "the admin console in the browser: set-password"),
     "richmenu": ("bot.commands.richmenu", "LINE rich menus and Telegram command lists per role and language"),
 }
 """Each top-level command: the module whose `register(sub, add)` defines it, and its line in `coordbot --help`."""

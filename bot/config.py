@@ -78,6 +78,9 @@ class Settings(BaseSettings):
     """Wrong invite, link or delegate codes within `code_failure_window_s` before a lockout."""
     code_failure_window_s: float = Field(900.0, validation_alias=_env("COORDBOT_CODE_FAILURE_WINDOW_S"))
     code_lockout_s: float = Field(900.0, validation_alias=_env("COORDBOT_CODE_LOCKOUT_S"))
+    console_link_s: float = Field(600.0, gt=0, validation_alias=_env("COORDBOT_CONSOLE_LINK_S"))
+    """How long a console sign-in link sent by `/console` can be used (once)."""
+    console_session_hours: float = Field(12.0, gt=0, validation_alias=_env("COORDBOT_CONSOLE_SESSION_HOURS"))
 
     send_timeout_s: float = Field(10.0, validation_alias=_env("COORDBOT_SEND_TIMEOUT_S"))
     max_send_attempts: int = Field(8, validation_alias=_env("COORDBOT_MAX_SEND_ATTEMPTS"))
@@ -109,6 +112,11 @@ class Settings(BaseSettings):
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Cookies only over HTTPS when the service is reached by HTTPS."""
+        return self.public_url.lower().startswith("https://")
 
     @property
     def line_enabled(self) -> bool:

@@ -33,6 +33,7 @@ GROUPS = {
     "deadlines": Text("กำหนดส่งแผน", "Plan deadlines"),
     "broadcast": Text("ประกาศ", "Announcements"),
     "people": Text("ผู้ใช้และบันทึก (ผู้ดูแล)", "People and audit (admins)"),
+    "console": Text("คอนโซลบนเว็บ (ผู้ดูแล)", "Web console (admins)"),
     "help": Text("ทั่วไป", "General"),
 }
 

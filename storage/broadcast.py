@@ -278,6 +278,34 @@ def delivery(*, session: Session, broadcast_id: int) -> dict[str, Counter[str]]:
     return counts
 
 
+@dataclass(frozen=True)
+class LedgerRow:
+    """One recipient of a broadcast: how it went (`state` as in `delivery`), why it failed, and the "รับทราบ"."""
+
+    person: Person
+    platform: str
+    state: str
+    error: str
+    sent_at: datetime | None
+    acked_at: datetime | None
+
+
+def ledger(*, session: Session, broadcast_id: int, limit: int = 500) -> list[LedgerRow]:
+    """The per-recipient ledger, in recipient order (the first `limit`)."""
+    query = (sa_select(Person, col(BroadcastRecipient.platform), col(BroadcastRecipient.note),
+                       col(BroadcastRecipient.acked_at), col(OutboxMessage.status), col(OutboxMessage.last_error),
+                       col(OutboxMessage.sent_at))
+             .join(Person, col(Person.id) == col(BroadcastRecipient.person_id))
+             .outerjoin(OutboxMessage, col(OutboxMessage.key) == col(BroadcastRecipient.outbox_key))
+             .where(col(BroadcastRecipient.broadcast_id) == broadcast_id)
+             .order_by(col(BroadcastRecipient.id)).limit(limit))
+    rows = []
+    for person, platform, note, acked_at, status, error, sent_at in session.execute(query):
+        state = note or (_STATE.get(OutboxStatus(status), "failed") if status is not None else "failed")
+        rows.append(LedgerRow(person, platform, state, error or "" if state == "failed" else "", sent_at, acked_at))
+    return rows
+
+
 def unfinished_rows(*, session: Session, broadcast_id: int) -> int:
     """Outbox rows of the broadcast still to be sent (pending or being sent)."""
     return session.exec(select(func.count()).select_from(OutboxMessage).where(
@@ -316,6 +344,14 @@ def acknowledgements(*, session: Session, broadcast_id: int) -> tuple[list[Perso
         .order_by(col(Person.name), col(Person.id))
     ).all()
     return [p for p, at in rows if at is not None], [p for p, at in rows if at is None]
+
+
+def ack_counts(*, session: Session, broadcast_id: int) -> tuple[int, int]:
+    """(acknowledged, sent to) in one query: the numbers of `acknowledgements` without loading anyone."""
+    acked, total = session.execute(
+        sa_select(func.count(col(BroadcastRecipient.acked_at)), func.count())
+        .where(col(BroadcastRecipient.broadcast_id) == broadcast_id, col(BroadcastRecipient.note) == "")).one()
+    return int(acked), int(total)
 
 
 def waiting_for_ack(*, session: Session, person_id: int) -> Broadcast | None:

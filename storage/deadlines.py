@@ -7,13 +7,15 @@ opens and closes, which provinces it concerns, and the nudge schedule before the
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import UniqueConstraint
+from sqlalchemy import select as sa_select
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from storage import reference
-from storage.models import Person, Role, json_field, utcnow, when
+from storage.models import OutboxMessage, OutboxStatus, Person, Role, json_field, utcnow, when
 from storage.people import people_in
 from storage.projects import PlanLevel
 
@@ -205,6 +207,35 @@ def nudge_recipients(*, session: Session, window: SubmissionWindow, due: datetim
 
 def admins(*, session: Session) -> list[Person]:
     return people_in(session=session, roles=[Role.admin])
+
+
+@dataclass(frozen=True)
+class Nudge:
+    """One reminder of a window to one person: the stage (`7d`, `snooze-…`), when it was queued and how it went."""
+
+    stage: str
+    person: Person | None
+    queued_at: datetime
+    status: OutboxStatus
+    sent_at: datetime | None
+    platform: str
+
+
+def nudge_history(*, session: Session, window_id: int, limit: int = 200) -> list[Nudge]:
+    """Who was nudged about a window, when and by which stage, newest first (read from the outbox rows, only the
+    columns shown: a nudge's message bodies are not needed)."""
+    prefix = f"nudge:{window_id}:"
+    rows = session.execute(
+        sa_select(col(OutboxMessage.key), col(OutboxMessage.created_at), col(OutboxMessage.status),
+                  col(OutboxMessage.sent_at), col(OutboxMessage.platform))
+        .where(col(OutboxMessage.tag) == f"window:{window_id}", col(OutboxMessage.key).startswith(prefix))
+        .order_by(col(OutboxMessage.id).desc()).limit(limit)).all()
+    stages = [key.removeprefix(prefix).rsplit(":", 1) for key, *_ in rows]
+    ids = {int(person) for _, person in stages if person.isdecimal()}
+    people = {p.id: p for p in session.exec(select(Person).where(col(Person.id).in_(ids)))} if ids else {}
+    return [Nudge(stage, people.get(int(person)) if person.isdecimal() else None, queued, OutboxStatus(status),
+                  sent, platform)
+            for (_, queued, status, sent, platform), (stage, person) in zip(rows, stages, strict=True)]
 
 
 def move_window(*, session: Session, window: SubmissionWindow, closes_at: datetime) -> None:

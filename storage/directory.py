@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from storage.models import Account, AuditLog, Invite, Person, Role
@@ -37,22 +38,48 @@ class InviteNotRevocable(LookupError):
     """No such code, or it was used already (a used code is history, not something to revoke)."""
 
 
-def people(*, session: Session, role: Role | None = None, province_iso: str | None = None,
-           include_retired: bool = False) -> list[Entry]:
-    """People by province and role, each with their accounts, in two queries."""
-    query = select(Person).order_by(col(Person.province_iso), col(Person.role), col(Person.name), col(Person.id))
+def _where(query: Any, role: Role | None, province_iso: str | None, include_retired: bool,
+           unreachable: bool) -> Any:
     if role is not None:
         query = query.where(Person.role == role)
     if province_iso is not None:
         query = query.where(Person.province_iso == province_iso)
     if not include_retired:
         query = query.where(col(Person.retired_at).is_(None))
-    entries = {p.id: Entry(p) for p in session.exec(query)}
+    if unreachable:  # has accounts, none of them reachable
+        accounts = select(Account.person_id)
+        query = query.where(col(Person.id).in_(accounts), col(Person.id).not_in(
+            accounts.where(col(Account.reachable).is_(True))))
+    return query
+
+
+def people(*, session: Session, role: Role | None = None, province_iso: str | None = None,
+           include_retired: bool = False, unreachable: bool = False, limit: int | None = None) -> list[Entry]:
+    """People by province and role (or only those no account reaches), each with their accounts, in two queries."""
+    query = _where(select(Person), role, province_iso, include_retired, unreachable).order_by(
+        col(Person.province_iso), col(Person.role), col(Person.name), col(Person.id))
+    entries = {p.id: Entry(p) for p in session.exec(query.limit(limit) if limit else query)}
     if entries:
         for account in session.exec(select(Account).where(col(Account.person_id).in_(list(entries)))
                                     .order_by(col(Account.id))):
             entries[account.person_id].accounts.append(account)
     return list(entries.values())
+
+
+def count(*, session: Session, role: Role | None = None, province_iso: str | None = None,
+          include_retired: bool = False, unreachable: bool = False) -> int:
+    """How many `people` would list."""
+    query = _where(select(func.count()).select_from(Person), role, province_iso, include_retired, unreachable)
+    return int(session.exec(query).one())
+
+
+def entry(*, session: Session, person_id: int) -> Entry | None:
+    """One person (retired or not) with their accounts."""
+    found = session.get(Person, person_id)
+    if found is None:
+        return None
+    return Entry(found, list(session.exec(select(Account).where(Account.person_id == person_id)
+                                          .order_by(col(Account.id)))))
 
 
 def person(*, session: Session, person_id: int) -> Person:
@@ -113,16 +140,19 @@ def revoke_invite(*, session: Session, code: str, by: int | None, now: datetime)
 
 def audit_log(*, session: Session, person_id: int | None = None, province_iso: str | None = None,
               action: str | None = None, limit: int = 50) -> list[tuple[AuditLog, Person | None]]:
-    """The latest entries, newest first, filtered by who acted or was acted on, a province, or an action."""
+    """The latest entries, newest first, filtered by who acted or was acted on, a province (the entry's, either
+    side of a change, or the actor's), or an action; filtered in the database, so a filter finds old entries too."""
     query = (select(AuditLog, Person).join(Person, col(Person.id) == col(AuditLog.person_id), isouter=True)
              .order_by(col(AuditLog.id).desc()))
     if action:
         query = query.where(AuditLog.action == action)
-    scanned = limit * 20 if person_id or province_iso else limit  # the filters below read the JSON detail
-    rows: list[tuple[AuditLog, Person | None]] = list(session.exec(query.limit(scanned)))
     if person_id is not None:
-        rows = [(e, w) for e, w in rows if e.person_id == person_id or e.detail.get("person") == person_id]
+        query = query.where(or_(col(AuditLog.person_id) == person_id,
+                                col(AuditLog.detail)["person"].as_string() == str(person_id)))
     if province_iso is not None:
-        rows = [(e, w) for e, w in rows if e.detail.get("province") == province_iso
-                or (w is not None and w.province_iso == province_iso)]
-    return rows[:limit]
+        named = col(AuditLog.detail)["province"].as_string()
+        # One code, or [old, new] for a change (its JSON text holds the code in quotes).
+        query = query.where(or_(named == province_iso, named.contains(f'"{province_iso}"'),
+                                col(Person.province_iso) == province_iso))
+    return list(session.exec(query.limit(limit)))
+

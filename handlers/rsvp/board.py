@@ -105,7 +105,7 @@ def workshop_board(*, session: Session, workshop_id: int) -> Board:
 def waitlist(*, session: Session, workshop_id: int) -> Line:
     workshop = workshop_or_refuse(session=session, workshop_id=workshop_id)
     assert workshop.id is not None
-    rows = rsvps(session=session, workshop_id=workshop.id)
+    rows = rsvps(session=session, workshop_id=workshop.id, statuses=(RsvpStatus.offered, RsvpStatus.waitlist))
 
     def with_person(status: RsvpStatus) -> list[tuple[Rsvp, Person]]:
         # the order `storage.rsvp.promote` offers seats in: first waitlisted first

@@ -1,0 +1,124 @@
+"""Announcements: compose one in `/broadcast`'s words (who it is for, options, the text), see the preview chat
+shows (recipients per platform, the LINE messages it uses against the quota left, when it goes), send it now or
+at its time, or cancel; recent ones with their delivery, and each one's per-recipient ledger (queued, sent,
+failed with the reason, unreachable, skipped for LINE's quota, acknowledged), refreshed in place while it sends.
+
+Every step is a use case of `handlers.broadcast.service`, as chat calls it. LINE's quota is read before the
+transaction, through the service's port, as chat's preview and confirmation do.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import Response
+
+from bot.console import texts as T
+from bot.console.web import Admin, Posted, Viewer, back_to, now, planned, render, settings, writing
+from bot.errors import DomainError
+from bot.quota import LineQuota
+from handlers.broadcast import compose, service
+from handlers.broadcast.drafts import parse_draft
+from handlers.broadcast.texts import STATE_NAMES, STATUS_NAMES, USAGE
+from handlers.segments import describe
+from storage.broadcast import LineMode, Segment, ack_counts, delivery, get_broadcast, ledger, recent_broadcasts
+
+router = APIRouter(prefix="/console/announcements")
+
+RECENT = 20
+
+
+def _names(viewer: Viewer) -> dict[str, Any]:
+    return {"state_name": lambda s: viewer.t(STATE_NAMES[s]) if s in STATE_NAMES else s,
+            "status_name": lambda s: viewer.t(STATUS_NAMES[s]),
+            "segment_name": lambda b: describe(Segment.from_json(b.segment), viewer.lang)}
+
+
+@router.get("")
+def list_page(request: Request, viewer: Admin) -> Response:
+    return _list(request, viewer)
+
+
+def _list(request: Request, viewer: Viewer, typed: str = "", error: str = "", status_code: int = 200,
+          **extra: Any) -> Response:
+    with writing(request) as session:
+        rows = [(b, delivery(session=session, broadcast_id=b.id or 0)) for b in
+                recent_broadcasts(session=session, limit=RECENT)]
+    return render(request, "announcements.html", viewer, status_code=status_code, rows=rows, typed=typed,
+                  error=error, usage=viewer.t(USAGE), **_names(viewer), **extra)
+
+
+def _quota(request: Request) -> LineQuota:
+    """LINE's messages left, read through the service's port outside any transaction."""
+    quota: LineQuota = request.app.state.service.quota.read()
+    return quota
+
+
+@router.post("/preview")
+def preview(request: Request, viewer: Posted, typed: str = Form("")) -> Response:
+    """A draft (nothing sent) and the preview chat shows: who, how many per platform, the quota it uses."""
+    at, config = now(request), settings(request)
+    quota = _quota(request)
+    try:
+        with writing(request) as session:
+            draft = parse_draft(typed, config, at)
+            made, audience = service.draft(session=session, author_id=viewer.id, draft=draft, link_label="",
+                                           now=at)
+            replies = compose.preview(made, audience, quota, service.send_time(made, config, at), at, viewer)
+    except DomainError as err:
+        return _list(request, viewer, typed, viewer.t(err.text, **err.params), status_code=400)
+    over = quota.left is not None and audience.count("line") > quota.left
+    return _list(request, viewer, typed, replies=replies, draft=made, over_quota=over)
+
+
+@router.post("/{broadcast_id}/confirm")
+def confirm(broadcast_id: int, request: Request, viewer: Posted, mode: str = Form("all")) -> Response:
+    quota = _quota(request)
+    chosen = LineMode(mode) if mode in LineMode.__members__ else LineMode.all
+    try:
+        with planned(request) as planner, writing(request) as session:
+            service.confirm(session=session, broadcast_id=broadcast_id, mode=chosen, quota=quota, by=viewer.id,
+                            now=now(request), settings=settings(request), planner=planner)
+    except DomainError as err:
+        return _list(request, viewer, error=viewer.t(err.text, **err.params), status_code=400)
+    request.app.state.service.wake_outbox()
+    return back_to(f"/console/announcements/{broadcast_id}", "saved")
+
+
+def _ledger(request: Request, broadcast_id: int) -> dict[str, Any] | None:
+    with writing(request) as session:
+        broadcast = get_broadcast(session=session, broadcast_id=broadcast_id)
+        if broadcast is None:
+            return None
+        return {"broadcast": broadcast, "counts": delivery(session=session, broadcast_id=broadcast_id),
+                "acks": ack_counts(session=session, broadcast_id=broadcast_id),
+                "rows": ledger(session=session, broadcast_id=broadcast_id)}
+
+
+@router.get("/{broadcast_id}")
+def ledger_page(broadcast_id: int, request: Request, viewer: Admin, error: str = "") -> Response:
+    context = _ledger(request, broadcast_id)
+    if context is None:
+        return render(request, "message.html", viewer, status_code=404, message=viewer.t(T.NOT_FOUND))
+    return render(request, "announcement.html", viewer, **context, **_names(viewer))
+
+
+@router.get("/{broadcast_id}/ledger")
+def ledger_fragment(broadcast_id: int, request: Request, viewer: Admin) -> Response:
+    context = _ledger(request, broadcast_id)
+    if context is None:
+        return render(request, "message.html", viewer, status_code=404, message=viewer.t(T.NOT_FOUND))
+    return render(request, "_ledger.html", viewer, **context, **_names(viewer))
+
+
+@router.post("/{broadcast_id}/cancel")
+def cancel_page(broadcast_id: int, request: Request, viewer: Posted) -> Response:
+    try:
+        with planned(request) as planner, writing(request) as session:
+            service.cancel(session=session, broadcast_id=broadcast_id, by=viewer.id, planner=planner)
+    except DomainError as err:
+        context = _ledger(request, broadcast_id) or {}
+        return render(request, "announcement.html", viewer, status_code=400, error=viewer.t(err.text, **err.params),
+                      **context, **_names(viewer))
+    return back_to(f"/console/announcements/{broadcast_id}", "saved")
