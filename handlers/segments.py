@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from bot.errors import DomainError, UnknownProvince, UsageError
 from bot.i18n import Text
 from bot.vocab import PLATFORM_WORDS, ROLE_WORDS, ROLES
@@ -78,6 +80,12 @@ def parse_segment(options: dict[str, list[str]]) -> Segment:
                    attending=workshops if answer == "attending" else (),
                    silent=workshops if answer == "silent" else (),
                    unsubmitted=ids(options.get("window", [])))
+
+
+def combine(first: Segment, second: Segment) -> Segment:
+    """Both segments' conditions at once (as if typed together): each kind's values joined, kinds still AND."""
+    return Segment(**{f.name: tuple(dict.fromkeys(getattr(first, f.name) + getattr(second, f.name)))
+                      for f in dataclasses.fields(Segment)})
 
 
 def ids(values: list[str]) -> tuple[int, ...]:

@@ -9,24 +9,53 @@ transaction, through the service's port, as chat's preview and confirmation do.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
 from bot.console import texts as T
 from bot.console.web import Admin, Posted, Viewer, back_to, now, planned, render, settings, writing
 from bot.errors import DomainError
 from bot.quota import LineQuota
+from bot.vocab import ROLES
 from handlers.broadcast import compose, service
 from handlers.broadcast.drafts import parse_draft
 from handlers.broadcast.texts import STATE_NAMES, STATUS_NAMES, USAGE
-from handlers.segments import describe
-from storage.broadcast import LineMode, Segment, ack_counts, delivery, get_broadcast, ledger, recent_broadcasts
+from handlers.segments import combine, describe, parse_segment
+from storage.broadcast import (
+    Audience,
+    LineMode,
+    Segment,
+    ack_counts,
+    delivery,
+    get_broadcast,
+    ledger,
+    recent_broadcasts,
+)
+from storage.models import Role
 
 router = APIRouter(prefix="/console/announcements")
 
 RECENT = 20
+SEGMENT_FIELDS = ("role", "province", "cluster", "region", "platform", "workshop", "answer", "window")
+"""The segment form's fields: `parse_segment`'s option names, so the form means what `/broadcast` would."""
+
+
+def built_segment(values: Mapping[str, Any]) -> Segment:
+    """The segment form (comma lists, as typed after `/broadcast`) as a segment; unknown names are refused."""
+    options = {name: [v.strip() for v in str(values.get(name) or "").split(",") if v.strip()]
+               for name in SEGMENT_FIELDS}
+    return parse_segment(options)
+
+
+async def _form_segment(request: Request) -> Mapping[str, Any]:
+    """The posted form's segment fields (read once; the body is cached for the other form parameters)."""
+    return await request.form()
+
+
+SegmentForm = Annotated[Mapping[str, Any], Depends(_form_segment)]
 
 
 def _names(viewer: Viewer) -> dict[str, Any]:
@@ -41,12 +70,32 @@ def list_page(request: Request, viewer: Admin) -> Response:
 
 
 def _list(request: Request, viewer: Viewer, typed: str = "", error: str = "", status_code: int = 200,
-          **extra: Any) -> Response:
+          chosen: Mapping[str, Any] | None = None, **extra: Any) -> Response:
     with writing(request) as session:
         rows = [(b, delivery(session=session, broadcast_id=b.id or 0)) for b in
                 recent_broadcasts(session=session, limit=RECENT)]
     return render(request, "announcements.html", viewer, status_code=status_code, rows=rows, typed=typed,
-                  error=error, usage=viewer.t(USAGE), **_names(viewer), **extra)
+                  error=error, usage=viewer.t(USAGE), chosen=chosen or {},
+                  roles=[(role.value, viewer.t(ROLES[role])) for role in Role], **_names(viewer), **extra)
+
+
+@router.get("/reach")
+def reach(request: Request, viewer: Admin) -> Response:
+    """The segment form's recipients per platform and the LINE quota they use, as chat's preview counts them;
+    fetched again by the page whenever the form changes. A wrong field gets chat's answer, nothing is drafted."""
+    quota = _quota(request)
+    try:
+        segment = built_segment(request.query_params)
+        with writing(request) as session:
+            audience = service.reach(session=session, segment=segment)
+    except DomainError as err:
+        return render(request, "_reach.html", viewer, status_code=400, error=viewer.t(err.text, **err.params))
+    return render(request, "_reach.html", viewer, lines=compose.reach(segment, audience, quota, viewer),
+                  over_quota=_over(audience, quota))
+
+
+def _over(audience: Audience, quota: LineQuota) -> bool:
+    return quota.left is not None and audience.count("line") > quota.left
 
 
 def _quota(request: Request) -> LineQuota:
@@ -56,20 +105,22 @@ def _quota(request: Request) -> LineQuota:
 
 
 @router.post("/preview")
-def preview(request: Request, viewer: Posted, typed: str = Form("")) -> Response:
-    """A draft (nothing sent) and the preview chat shows: who, how many per platform, the quota it uses."""
+def preview(request: Request, viewer: Posted, chosen: SegmentForm, typed: str = Form("")) -> Response:
+    """A draft (nothing sent) and the preview chat shows: who, how many per platform, the quota it uses. The
+    segment form's conditions join any typed before the text."""
     at, config = now(request), settings(request)
     quota = _quota(request)
     try:
         with writing(request) as session:
             draft = parse_draft(typed, config, at)
+            draft.segment = combine(draft.segment, built_segment(chosen))
             made, audience = service.draft(session=session, author_id=viewer.id, draft=draft, link_label="",
                                            now=at)
             replies = compose.preview(made, audience, quota, service.send_time(made, config, at), at, viewer)
     except DomainError as err:
-        return _list(request, viewer, typed, viewer.t(err.text, **err.params), status_code=400)
-    over = quota.left is not None and audience.count("line") > quota.left
-    return _list(request, viewer, typed, replies=replies, draft=made, over_quota=over)
+        return _list(request, viewer, typed, viewer.t(err.text, **err.params), status_code=400, chosen=chosen)
+    return _list(request, viewer, typed, chosen=chosen, replies=replies, draft=made,
+                 over_quota=_over(audience, quota))
 
 
 @router.post("/{broadcast_id}/confirm")

@@ -47,13 +47,8 @@ def preview(broadcast: Broadcast, audience: Audience, quota: LineQuota, due: dat
     """What the author checks before confirming: recipients per platform, LINE messages against the quota left,
     when it goes, and the confirmation buttons (Telegram only or partially when LINE's quota is short)."""
     assert broadcast.id is not None
-    segment = Segment.from_json(broadcast.segment)
-    line, telegram = audience.count("line"), audience.count("telegram")
-    left = quota.left
-    shown_left = left if left is not None else reader.t(UNLIMITED if quota.known else QUOTA_UNKNOWN)
-    lines = [reader.t(TO, segment=describe(segment, reader.lang)),
-             reader.t(COUNTS, line=line, telegram=telegram, unreachable=len(audience.unreachable)),
-             reader.t(CONSUMES, n=line, left=shown_left)]
+    line, left = audience.count("line"), quota.left
+    lines = reach(Segment.from_json(broadcast.segment), audience, quota, reader)
     lines.append(reader.t(WHEN_AT, when=reader.when(due)) if broadcast.send_at or due > now else reader.t(WHEN_NOW))
     if broadcast.quiet_hours and due > max(broadcast.send_at or now, now):
         lines[-1] += f" ({reader.t(QUIET)})"
@@ -70,6 +65,16 @@ def preview(broadcast: Broadcast, audience: Audience, quota: LineQuota, due: dat
         buttons = [Button(label=reader.t(label), payload=Confirm(broadcast.id).pack()), cancel]
     return [Reply(text=reader.t(PREVIEW, id=broadcast.id)), announcement(broadcast),
             Reply(cards=[Card(title=reader.t(PREVIEW, id=broadcast.id), lines=lines)], buttons=buttons)]
+
+
+def reach(segment: Segment, audience: Audience, quota: LineQuota, reader: Speaker) -> list[str]:
+    """Who a segment is, its recipients per platform and the LINE messages it uses against the quota left: the
+    preview's first lines, and the console's live counts as its segment form changes."""
+    line, left = audience.count("line"), quota.left
+    shown_left = left if left is not None else reader.t(UNLIMITED if quota.known else QUOTA_UNKNOWN)
+    return [reader.t(TO, segment=describe(segment, reader.lang)),
+            reader.t(COUNTS, line=line, telegram=audience.count("telegram"), unreachable=len(audience.unreachable)),
+            reader.t(CONSUMES, n=line, left=shown_left)]
 
 
 def recent(rows: list[Broadcast], reader: Speaker) -> Reply:

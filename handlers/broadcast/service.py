@@ -89,12 +89,18 @@ def broadcast(*, session: Session, broadcast_id: int) -> Broadcast:
 def draft(*, session: Session, author_id: int, draft: Draft, link_label: str, now: datetime
           ) -> tuple[Broadcast, Audience]:
     """A new draft broadcast (nothing sent) and who it would reach."""
-    check_segment(session, draft.segment)
+    audience = reach(session=session, segment=draft.segment)
     created = create_broadcast(session=session, author_id=author_id, text=draft.text, segment=draft.segment,
                                now=now, image_url=draft.image_url, link_url=draft.link_url,
                                link_label=link_label if draft.link_url else "", ask_ack=draft.ask_ack,
                                quiet_hours=draft.quiet_hours, send_at=draft.send_at)
-    return created, resolve(session=session, segment=draft.segment)
+    return created, audience
+
+
+def reach(*, session: Session, segment: Segment) -> Audience:
+    """Who a segment reaches now (nothing drafted): the preview's counts, and the console's as its form changes."""
+    check_segment(session, segment)
+    return resolve(session=session, segment=segment)
 
 
 def confirm(*, session: Session, broadcast_id: int, mode: LineMode, quota: LineQuota, by: int | None,

@@ -3,7 +3,10 @@ acknowledged) that the page refreshes in place, and cancelling a scheduled one."
 
 from __future__ import annotations
 
+import re
+
 import httpx
+import pytest
 from sqlmodel import Session, select
 
 from bot.service import Service
@@ -79,3 +82,46 @@ async def test_a_wrong_announcement_gets_chats_answer_and_nothing_is_drafted(sig
     assert page.status_code == 400 and 'class="error"' in page.text
     with Session(service.engine) as session:
         assert session.exec(select(Broadcast)).all() == []
+
+
+SEGMENTS = [("บทบาท=ผู้ประสานงาน", {"role": "coordinator"}),
+            ("จังหวัด=เชียงใหม่ แพลตฟอร์ม=telegram", {"province": "เชียงใหม่", "platform": "telegram"}),
+            ("บทบาท=รองผู้ว่า,ผู้ประสานงาน ภาค=ภาคใต้", {"role": "deputy_governor,coordinator", "region": "ภาคใต้"}),
+            ("", {})]
+
+
+@pytest.mark.parametrize(("typed", "form"), SEGMENTS)
+async def test_the_segment_forms_counts_are_the_chat_previews(
+    signed_in: httpx.AsyncClient, admin: Phone, phones: Phones, typed: str, form: dict[str, str]
+) -> None:
+    members(phones)
+    said = await admin.say(f"/ประกาศ {typed} | นับผู้รับ")
+    chat_counts = [line for text in said for line in text.splitlines() if line.startswith(("ผู้รับ:", "ใช้โควตา"))]
+    assert len(chat_counts) == 2, said
+    counts = await signed_in.get("/console/announcements/reach", params=form)
+    assert counts.status_code == 200 and "<html" not in counts.text
+    shown = re.findall(r'<span class="reach-line">([^<]*)</span>', counts.text)
+    assert shown[1:] == chat_counts
+
+
+async def test_the_segment_form_counts_a_role_on_a_platform_and_drafts_nothing(
+    signed_in: httpx.AsyncClient, phones: Phones, service: Service
+) -> None:
+    members(phones)
+    counts = await signed_in.get("/console/announcements/reach", params={"role": "coordinator", "platform": "line"})
+    assert "LINE 1 · Telegram 0 · ติดต่อไม่ได้ 0" in counts.text and "ใช้โควตา LINE 1 ข้อความ" in counts.text
+    wrong = await signed_in.get("/console/announcements/reach", params={"province": "แอตแลนติส"})
+    assert wrong.status_code == 400 and 'class="error"' in wrong.text and "แอตแลนติส" in wrong.text
+    with Session(service.engine) as session:
+        assert session.exec(select(Broadcast)).all() == []
+
+
+async def test_the_segment_form_joins_the_typed_options_in_the_preview(signed_in: httpx.AsyncClient,
+                                                                       phones: Phones) -> None:
+    members(phones)
+    preview = await post_form(signed_in, "/console/announcements", "/console/announcements/preview",
+                              {"typed": "รับทราบ | ประชุมกลุ่มภาคเหนือ", "role": "coordinator",
+                               "province": "เชียงใหม่"})
+    assert preview.status_code == 200 and "LINE 1 · Telegram 1 · ติดต่อไม่ได้ 0" in preview.text
+    assert "ขอให้กด &#34;รับทราบ&#34;" in preview.text
+    assert 'value="เชียงใหม่"' in preview.text  # the form keeps what was chosen
