@@ -1,4 +1,5 @@
-"""Announcements: compose one in `/broadcast`'s words (who it is for, options, the text), see the preview chat
+"""Announcements: compose one with a segment form (its recipients per platform and LINE quota counted as it
+changes) and/or in `/broadcast`'s words, see it as LINE and as Telegram will show it beside the preview chat
 shows (recipients per platform, the LINE messages it uses against the quota left, when it goes), send it now or
 at its time, or cancel; recent ones with their delivery, and each one's per-recipient ledger (queued, sent,
 failed with the reason, unreachable, skipped for LINE's quota, acknowledged), refreshed in place while it sends.
@@ -20,7 +21,7 @@ from bot.console.web import Admin, Posted, Viewer, back_to, now, planned, render
 from bot.errors import DomainError
 from bot.quota import LineQuota
 from bot.vocab import ROLES
-from handlers.broadcast import compose, service
+from handlers.broadcast import compose, notices, service
 from handlers.broadcast.drafts import parse_draft
 from handlers.broadcast.texts import STATE_NAMES, STATUS_NAMES, USAGE
 from handlers.segments import combine, describe, parse_segment
@@ -117,10 +118,11 @@ def preview(request: Request, viewer: Posted, chosen: SegmentForm, typed: str = 
             made, audience = service.draft(session=session, author_id=viewer.id, draft=draft, link_label="",
                                            now=at)
             replies = compose.preview(made, audience, quota, service.send_time(made, config, at), at, viewer)
+            message = notices.announcement(made)
     except DomainError as err:
         return _list(request, viewer, typed, viewer.t(err.text, **err.params), status_code=400, chosen=chosen)
-    return _list(request, viewer, typed, chosen=chosen, replies=replies, draft=made,
-                 over_quota=_over(audience, quota))
+    return _list(request, viewer, typed, chosen=chosen, replies=[r for r in replies if r != message],
+                 message=message, draft=made, over_quota=_over(audience, quota))
 
 
 @router.post("/{broadcast_id}/confirm")

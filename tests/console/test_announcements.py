@@ -125,3 +125,17 @@ async def test_the_segment_form_joins_the_typed_options_in_the_preview(signed_in
     assert preview.status_code == 200 and "LINE 1 · Telegram 1 · ติดต่อไม่ได้ 0" in preview.text
     assert "ขอให้กด &#34;รับทราบ&#34;" in preview.text
     assert 'value="เชียงใหม่"' in preview.text  # the form keeps what was chosen
+
+
+async def test_the_preview_shows_the_announcement_as_line_and_as_telegram_lay_it_out(
+    signed_in: httpx.AsyncClient, phones: Phones
+) -> None:
+    members(phones)
+    preview = await post_form(signed_in, "/console/announcements", "/console/announcements/preview",
+                              {"typed": "รับทราบ ลิงก์=https://example.org/plan | แผนใหม่ออกแล้ว"})
+    line = preview.text.split('<figure class="as-line"')[1].split("</figure>")[0]
+    telegram = preview.text.split('<figure class="as-telegram"')[1].split("</figure>")[0]
+    for shown in (line, telegram):
+        assert "📢 แผนใหม่ออกแล้ว" in shown and "รับทราบ" in shown and "เปิดลิงก์" in shown
+    assert line.count('class="line-button"') == 2 and telegram.count('class="tg-button"') == 2
+    assert preview.text.count("📢 แผนใหม่ออกแล้ว") == 2  # the chat-style preview no longer repeats it
