@@ -8,7 +8,7 @@ import csv
 import io
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -203,3 +203,50 @@ def test_a_workshop_made_in_the_console_and_answered_in_chat_changes_the_board(d
     demo.say("coord-ska", f"ตอบรับ {workshop} ไป")
 
     expect(attending).to_contain_text("เข้าร่วม 1", timeout=15_000)  # swapped in by the page's polling, no reload
+
+
+def counts_in_chat(demo: DemoService, options: str) -> list[str]:
+    """The recipient and LINE quota lines of chat's preview of `/ประกาศ options | …` (a draft, never sent)."""
+    before = len(demo.screen("admin"))
+    demo.say("admin", f"/ประกาศ {options} | นับผู้รับก่อนเขียนในคอนโซล")
+    preview = demo.wait_for("admin", "ผู้รับ:", after=before)
+    return [line for line in preview["text"].splitlines() if line.startswith(("ผู้รับ:", "ใช้โควตา"))]
+
+
+def test_an_announcement_composed_on_the_form_is_sent_and_acknowledged(demo: DemoService, page: Page,
+                                                                       screenshot: Callable[..., Path]) -> None:
+    chat = counts_in_chat(demo, "บทบาท=ผู้ประสานงาน จังหวัด=ขอนแก่น")
+    assert len(chat) == 2 and "LINE 0 · Telegram 0" not in chat[0], chat
+    sign_in_by_link(demo, page)
+    page.get_by_role("link", name="ประกาศ", exact=True).click()
+
+    page.locator("select[name=role]").select_option("coordinator")
+    page.get_by_label("จังหวัด (คั่นด้วยจุลภาค)").fill("ขอนแก่น")
+    for line in chat:  # the form's live counts are chat's, before anything is drafted
+        expect(page.locator("output.reach")).to_contain_text(line)
+    page.get_by_label("ข้อความ").fill("รับทราบ | ประชุมผู้ประสานงานขอนแก่นจากคอนโซล")
+    page.get_by_role("button", name="ดูตัวอย่าง").click()
+    expect(page.locator(".as-line")).to_contain_text("📢 ประชุมผู้ประสานงานขอนแก่นจากคอนโซล")
+    expect(page.locator(".as-telegram .tg-button")).to_have_text("รับทราบ")
+    screenshot("console_announcement_preview", "section.card")
+    page.get_by_role("button", name="ยืนยันส่ง").click()
+
+    expect(page.locator(".note")).to_have_text("บันทึกแล้ว")
+    ledger = page.locator("table.ledger")
+    expect(ledger.locator("tr.recipient.sent")).to_have_count(1, timeout=20_000)
+    expect(ledger).to_contain_text("อรทัย บุญมา")
+    press_acknowledge(demo, "coord-kkn", "ประชุมผู้ประสานงานขอนแก่นจากคอนโซล")
+    row = ledger.locator("tr.recipient.sent")
+    expect(row).to_contain_text("รับทราบ", timeout=20_000)  # the ledger refreshes itself: no reload
+    expect(page.locator("main")).to_contain_text("รับทราบ 100% (1/1)")
+
+
+def press_acknowledge(demo: DemoService, person: str, text: str) -> None:
+    """`person` presses รับทราบ under the announcement, on whichever app it reached them."""
+    for platform in ("line", "telegram"):
+        for message in demo.screen(person, platform):
+            ack = [b for b in message.get("buttons", []) if b.get("label") == "รับทราบ"]
+            if text in message.get("text", "") and ack:
+                demo.press(person, ack[0]["data"], platform)
+                return
+    raise AssertionError(f"{person} has no announcement {text!r} with a รับทราบ button")
