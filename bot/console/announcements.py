@@ -52,7 +52,8 @@ def built_segment(values: Mapping[str, Any]) -> Segment:
 
 
 async def _form_segment(request: Request) -> Mapping[str, Any]:
-    """The posted form's segment fields (read once; the body is cached for the other form parameters)."""
+    """The posted form, for `built_segment` to take its segment fields from (FastAPI reads the body once and keeps
+    it for the other form parameters)."""
     return await request.form()
 
 
