@@ -1,7 +1,8 @@
 """RSVP use cases for creating a workshop: who it invites, the checks every way of creating one shares (chat
 form, CLI, web console), the preview count of invitees, and creation itself (store, invite, queue the invitations,
-plan the reminders). The chat's `key=value` form and its drafts, waiting for the confirmation button, live here
-too. Keyword arguments in, domain results out, as in `handlers.rsvp.service`.
+plan the reminders). Editing one (console, CLI) goes through the same checks, re-plans and tells those coming.
+The chat's `key=value` form and its drafts, waiting for the confirmation button, live here too.
+Keyword arguments in, domain results out, as in `handlers.rsvp.service`.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from bot.config import Settings
 from bot.errors import BadButton
 from bot.i18n import Text, parse_datetime
 from bot.planner import Planner
-from handlers.rsvp.errors import BadForm, BadFormDate, BadMapPoint, FormLine, MissingFields, UnknownField
-from handlers.rsvp.notices import send_invitations
-from handlers.rsvp.texts import FORM_KEYS, PROBLEMS
+from handlers.rsvp.errors import BadEdit, BadForm, BadFormDate, BadMapPoint, FormLine, MissingFields, UnknownField
+from handlers.rsvp.notices import send_invitations, tell_changed
+from handlers.rsvp.service import offer_seats, workshop_or_refuse
+from handlers.rsvp.texts import BELOW_PROVINCE, BELOW_SEATED, FORM_KEYS, PROBLEMS
 from handlers.segments import describe, parse_segment
 from storage import reference
 from storage.models import Role
@@ -31,7 +33,10 @@ from storage.rsvp import (
     invite,
     invitees,
     latest_open_draft,
+    most_seated_province,
     new_workshop,
+    seats_taken,
+    set_capacity,
 )
 
 DEFAULT_ROLES = (Role.deputy_governor, Role.coordinator)
@@ -90,13 +95,13 @@ def checked_workshop(
     places: Places, venue: str = "", address: str = "", latitude: float | None = None,
     longitude: float | None = None, agenda: str = "", capacity: int | None = None, per_province: int | None = None,
     reminders: list[str] | None = None, nudges: list[str] | None = None, offer_hours: int = DEFAULT_OFFER_HOURS,
-    now: datetime, by: int | None,
+    now: datetime, by: int | None, kept_deadline: datetime | None = None,
 ) -> Workshop:
-    """A workshop from its fields, checked and not stored (for a preview, or `create`); a mistake is a
-    `BadForm` saying which."""
+    """A workshop from its fields, checked and not stored (for a preview, `create` or `edit_workshop`); a mistake
+    is a `BadForm` saying which. An edit keeping its deadline (`kept_deadline`) may keep one already passed."""
     roles, provinces, scope = places
     try:
-        if rsvp_deadline <= now:
+        if rsvp_deadline <= now and rsvp_deadline != kept_deadline:
             raise BadWorkshop("deadline_past", "the RSVP deadline has already passed")
         return new_workshop(
             title_th=title_th, title_en=title_en, starts_at=starts_at, ends_at=ends_at, rsvp_deadline=rsvp_deadline,
@@ -140,6 +145,89 @@ def create(*, session: Session, workshop: Workshop, settings: Settings, now: dat
     invited, queued = open_workshop(session=session, workshop=workshop, settings=settings, now=now, by=by, via=via)
     planner.workshop_created(workshop, now)
     return Created(workshop, invited, queued)
+
+
+EDITABLE = ("title_th", "title_en", "start", "end", "deadline", "venue", "address", "agenda", "capacity",
+            "per_province")
+"""The fields an edit may change, named as in the chat's form; who is invited stays as created."""
+TOLD_OF = ("starts_at", "ends_at", "venue", "address")
+"""The changes those coming are told of."""
+
+
+@dataclass(frozen=True)
+class Edited:
+    """What an edit changed (the workshop's attribute names), and how many were told or offered a seat."""
+
+    workshop: Workshop
+    changed: list[str]
+    told: int
+    offered: int
+
+
+def _edited(workshop: Workshop, values: dict[str, str], settings: Settings, now: datetime) -> Workshop:
+    """The workshop with `values` over its fields, checked as a new one is; not stored."""
+    unknown = set(values) - set(EDITABLE)
+    if unknown:
+        raise UnknownField(key=sorted(unknown)[0][:40], keys=Text(", ".join(EDITABLE), ", ".join(EDITABLE)))
+
+    def text(field: str) -> str:
+        return values[field].strip() if field in values else str(getattr(workshop, field))
+
+    def date(field: str, kept: datetime) -> datetime:
+        return _form_date(values, field, settings) if field in values else kept
+
+    def seats(field: str) -> int | None:
+        return _form_seats(values[field].strip()) if field in values else getattr(workshop, field)
+
+    if not text("title_th"):
+        raise BadForm(problem=PROBLEMS["no_title"])
+    return checked_workshop(
+        title_th=text("title_th"), title_en=text("title_en"), starts_at=date("start", workshop.starts_at),
+        ends_at=date("end", workshop.ends_at), rsvp_deadline=date("deadline", workshop.rsvp_deadline),
+        places=([Role(r) for r in workshop.roles], workshop.provinces, workshop.scope), venue=text("venue"),
+        address=text("address"), latitude=workshop.latitude, longitude=workshop.longitude, agenda=text("agenda"),
+        capacity=seats("capacity"), per_province=seats("per_province"), reminders=workshop.reminders,
+        nudges=workshop.nudges, offer_hours=workshop.offer_hours, now=now, by=workshop.created_by,
+        kept_deadline=workshop.rsvp_deadline)
+
+
+def _check_seats(session: Session, workshop: Workshop, checked: Workshop) -> None:
+    """Fewer seats than are already given is refused: an edit takes nobody's seat (`set_seats` can, when asked)."""
+    assert workshop.id is not None
+    seated = seats_taken(session=session, workshop_id=workshop.id)
+    if checked.capacity is not None and seated > checked.capacity:
+        raise BadForm(problem=Text(*(BELOW_SEATED.render(lang, seated=seated) for lang in ("th", "en"))))
+    iso, most = most_seated_province(session=session, workshop_id=workshop.id)
+    if checked.per_province is not None and iso is not None and most > checked.per_province:
+        raise BadForm(problem=Text(*(BELOW_PROVINCE.render(lang, province=reference.province_name(iso, lang),
+                                                           seated=most) for lang in ("th", "en"))))
+
+
+def edit_workshop(*, session: Session, workshop_id: int, values: dict[str, str], by: int | None,
+                  settings: Settings, now: datetime, planner: Planner, via: str) -> Edited:
+    """Change a workshop's fields (`EDITABLE`, typed as in the chat's form; those not given stay), checked as a
+    new workshop is and against the seats already given; re-plan its reminders and nudges, offer any seats freed
+    to the waitlist, and tell those coming of a new date or venue. A mistake is a `BadEdit`, nothing changed."""
+    workshop = workshop_or_refuse(session=session, workshop_id=workshop_id, lock=True)
+    try:
+        checked = _edited(workshop, values, settings, now)
+        _check_seats(session, workshop, checked)
+    except BadForm as err:
+        raise BadEdit(**err.params) from err
+    fields = ("title_th", "title_en", "starts_at", "ends_at", "rsvp_deadline", "venue", "address", "agenda")
+    changed = [f for f in (*fields, "capacity", "per_province") if getattr(checked, f) != getattr(workshop, f)]
+    for field in fields:
+        setattr(workshop, field, getattr(checked, field))
+    offered = set_capacity(session=session, workshop=workshop, capacity=checked.capacity,
+                           per_province=checked.per_province, now=now)
+    offer_seats(session=session, workshop=workshop, offered=offered, settings=settings, now=now, planner=planner)
+    told = tell_changed(session=session, workshop=workshop, settings=settings, now=now) \
+        if set(changed) & set(TOLD_OF) else 0
+    audit(session=session, person_id=by, action="workshop_edited", workshop=workshop_id, via=via, changed=changed,
+          told=told)
+    if {"starts_at", "rsvp_deadline"} & set(changed):
+        planner.workshop_created(workshop, now)  # plans anew: the jobs planned before are replaced
+    return Edited(workshop, changed, told, len(offered))
 
 
 # The chat's form: one message, one `key=value` line per field.

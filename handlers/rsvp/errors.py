@@ -59,6 +59,11 @@ class BadForm(DomainError):
                 "was stored.")
 
 
+class BadEdit(DomainError):
+    text = Text("แก้ไขสัมมนาไม่ได้: {problem} ไม่มีการเปลี่ยนแปลง", "Cannot change the workshop: {problem}. Nothing "
+                "changed.")
+
+
 class UnknownField(DomainError):
     text = Text("ไม่รู้จักหัวข้อ \"{key}\" ใช้ได้: {keys}", "Unknown field \"{key}\"; use: {keys}")
 

@@ -1,6 +1,7 @@
 """Messages the RSVP use cases queue for other people, each in its recipient's language: invitations, nudges,
 reminders, offers of a freed seat and their lapse, check-in welcomes, a delegate's confirmation, an export of
-contacts. Every one goes through the outbox under an idempotency key, so a repeat sends nothing twice."""
+contacts, a changed date or venue. Every one goes through the outbox under an idempotency key, so a repeat sends
+nothing twice."""
 
 from __future__ import annotations
 
@@ -20,11 +21,13 @@ from handlers.rsvp.texts import (
     EXPORTED_VIA,
     EXPORTER_CLI,
     LAPSED,
+    NO_VENUE,
     OFFERED,
     PASS_SEAT,
     PRINCIPAL_TOLD,
     TAKE_SEAT,
     WELCOME,
+    WORKSHOP_CHANGED,
 )
 from storage.models import Account, Person, Role
 from storage.outbox import enqueue_to_person
@@ -73,6 +76,26 @@ def queue_reminders(*, session: Session, workshop: Workshop, stage: str, setting
                 session=session, person_id=person_id, key=f"rv:remind:{workshop.id}:{stage}:{person_id}",
                 replies=reminder_replies(workshop, _person(session, person_id), settings, now), now=now,
                 tag=f"workshop:{workshop.id}")
+    return queued
+
+
+def tell_changed(*, session: Session, workshop: Workshop, settings: Settings, now: datetime) -> int:
+    """Tell everyone who answered yes or maybe (and a confirmed delegate) the workshop's new date and venue; the
+    key holds the moment of the edit, so a later edit is told again and a repeat of this one is not."""
+    queued = 0
+    for row in rsvps(session=session, workshop_id=workshop.id or 0):
+        if row.status not in (RsvpStatus.yes, RsvpStatus.maybe):
+            continue
+        for person_id in {row.person_id, row.delegate_person_id} - {None}:
+            assert person_id is not None
+            lang = _person(session, person_id).lang
+            venue = ", ".join(p for p in (workshop.venue, workshop.address) if p) or NO_VENUE.render(lang)
+            text = WORKSHOP_CHANGED.render(lang, title=workshop.title(lang), venue=venue,
+                                           when=format_datetime(workshop.starts_at, lang, settings.tz),
+                                           ends=format_datetime(workshop.ends_at, lang, settings.tz))
+            queued += enqueue_to_person(session=session, person_id=person_id,
+                                        key=f"rv:changed:{workshop.id}:{int(now.timestamp())}:{person_id}",
+                                        replies=[Reply(text=text)], now=now, tag=f"workshop:{workshop.id}")
     return queued
 
 

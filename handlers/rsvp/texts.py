@@ -221,8 +221,16 @@ PROBLEMS = {
                   "seats and seats per province must be whole numbers of at least 1"),
     "offset": Text("เวลาเตือนต้องเป็นแบบ 3d, 1d หรือ 2h", "reminders must look like 3d, 1d or 2h"),
     "deadline_past": Text("วันปิดรับคำตอบผ่านไปแล้ว", "the RSVP deadline has already passed"),
+    "no_title": Text("ต้องมีชื่อสัมมนา", "the workshop needs a title"),
 }
-
+# An edit's seats, checked against those already given (filled in before they become a `BadEdit`'s problem).
+BELOW_SEATED = Text("ให้ที่นั่งไปแล้ว {seated} ที่ จำนวนที่นั่งต้องไม่น้อยกว่านั้น",
+                    "{seated} seats are already given; the seats cannot be fewer")
+BELOW_PROVINCE = Text("{province} ได้ที่นั่งไปแล้ว {seated} ที่ ที่นั่งต่อจังหวัดต้องไม่น้อยกว่านั้น",
+                      "{province} already has {seated} seats; seats per province cannot be fewer")
+WORKSHOP_CHANGED = Text("📢 \"{title}\" มีการเปลี่ยนแปลง\nวันเวลา: {when} ถึง {ends}\nสถานที่: {venue}",
+                        "📢 \"{title}\" has changed\nWhen: {when} to {ends}\nWhere: {venue}")
+NO_VENUE = Text("ยังไม่ระบุ", "not given yet")
 
 
 # The commands as the help menu lists them.
