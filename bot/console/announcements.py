@@ -11,13 +11,13 @@ transaction, through the service's port, as chat's preview and confirmation do.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from bot.console import texts as T
-from bot.console.web import Admin, Posted, Viewer, back_to, now, planned, render, settings, writing
+from bot.console.web import Admin, Posted, PostedFields, Viewer, back_to, now, planned, render, settings, writing
 from bot.errors import DomainError
 from bot.quota import LineQuota
 from bot.vocab import ROLES
@@ -51,13 +51,8 @@ def built_segment(values: Mapping[str, Any]) -> Segment:
     return parse_segment(options)
 
 
-async def _form_segment(request: Request) -> Mapping[str, Any]:
-    """The posted form, for `built_segment` to take its segment fields from (FastAPI reads the body once and keeps
-    it for the other form parameters)."""
-    return await request.form()
-
-
-SegmentForm = Annotated[Mapping[str, Any], Depends(_form_segment)]
+SegmentForm = PostedFields
+"""The posted form, for `built_segment` to take its segment fields from."""
 
 
 def _names(viewer: Viewer) -> dict[str, Any]:

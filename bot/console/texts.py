@@ -190,6 +190,18 @@ SET_SEATS = Text("บันทึกที่นั่ง", "Set the seats")
 CONFIRM_BELOW = Text("ยืนยัน (ไม่มีใครเสียที่นั่ง จะไม่เสนอที่นั่งใหม่จนกว่าจะมีที่ว่าง)",
                      "Confirm (nobody loses a seat; no new seat is offered until fewer are taken)")
 BAD_SEATS = Text("จำนวนที่นั่งต้องเป็นตัวเลขตั้งแต่ 1 ขึ้นไป", "Seats must be a number from 1 up.")
+EDIT_WORKSHOP = Text("แก้ไขสัมมนา", "Edit the workshop")
+EDIT_NOTE = Text("ผู้ที่ตอบว่าไปหรือไม่แน่ใจจะได้รับแจ้งเมื่อวันเวลาหรือสถานที่เปลี่ยน ผู้ได้รับเชิญคงเดิม",
+                 "Those who answered yes or maybe are told of a new date, time or venue; who is invited stays.")
+EDIT_FIELDS = {
+    "title_th": Text("ชื่อสัมมนา", "Title (Thai)"), "title_en": Text("ชื่อภาษาอังกฤษ", "Title (English)"),
+    "start": Text("เริ่ม", "Starts"), "end": Text("สิ้นสุด", "Ends"), "deadline": Text("ตอบรับภายใน", "Answer by"),
+    "venue": Text("สถานที่", "Venue"), "address": Text("ที่อยู่", "Address"), "agenda": Text("กำหนดการ", "Agenda"),
+    "capacity": Text("ที่นั่งทั้งหมด (ว่าง = ไม่จำกัด)", "Seats in all (empty = no limit)"),
+    "per_province": PER_PROVINCE,
+}
+SAVE_CHANGES = Text("บันทึกการแก้ไข", "Save the changes")
+CHANGES_TOLD = Text("บันทึกแล้ว แจ้งผู้ที่จะมา {n} คน", "Saved; {n} people coming were told.")
 NUDGE_SILENT = Text("เตือนผู้ที่ยังไม่ตอบ", "Nudge those who have not answered")
 EXPORTS = Text("ส่งออกรายชื่อ", "Attendee list")
 WITH_CONTACTS = Text("พร้อมข้อมูลติดต่อ (ผู้ดูแลทุกคนจะได้รับแจ้ง)", "with contact details (every admin is told)")

@@ -7,7 +7,7 @@ refused on their very next request. Every form carries the session's CSRF token;
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -159,6 +159,15 @@ Admin = Annotated[Viewer, Depends(signed_in)]
 """A page's viewer: the signed-in admin."""
 Posted = Annotated[Viewer, Depends(posted)]
 """A form's viewer: the signed-in admin, the form's CSRF token checked."""
+
+
+async def _posted_fields(request: Request) -> Mapping[str, Any]:
+    return await request.form()
+
+
+PostedFields = Annotated[Mapping[str, Any], Depends(_posted_fields)]
+"""The posted form's fields, for a form with many (FastAPI reads the body once and keeps it for the other form
+parameters, the CSRF token among them)."""
 
 
 def pre_csrf(request: Request) -> str:

@@ -1,20 +1,22 @@
 """Workshops: the list and a new workshop from the same form as `/newworkshop` (checked the same way, and
-previewed as the invitation chat shows before anything is stored or sent); each workshop's answers per cluster
-and province (refreshed in place every few seconds), the waitlist and offers, the seats, a nudge to the silent,
-attendee exports (audited, as in chat) and a check-in desk where staff type a code.
+previewed as the invitation chat shows before anything is stored or sent), and its edit (checked the same way;
+those coming are told of a new date or venue); each workshop's answers per cluster and province (refreshed in
+place every few seconds), the waitlist and offers, the seats, a nudge to the silent, attendee exports (audited,
+as in chat) and a check-in desk where staff type a code.
 
 Every action is a use case of `handlers.rsvp` (create, board, checkin), as chat and the CLI call them.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from bot.console import texts as T
-from bot.console.web import Admin, Posted, Viewer, back_to, now, planned, render, settings, writing
+from bot.console.web import Admin, Posted, PostedFields, Viewer, back_to, now, planned, render, settings, writing
 from bot.errors import DomainError
 from bot.messages import Reply
 from bot.vocab import ROLE
@@ -91,14 +93,29 @@ def workshop_page(workshop_id: int, request: Request, viewer: Admin) -> Response
     return _page(request, viewer, workshop_id)
 
 
+def _typed(moment: datetime, viewer: Viewer) -> str:
+    """A moment as the edit form shows it, in a form `parse_datetime` reads back."""
+    return f"{moment.astimezone(viewer.tz):%Y-%m-%d %H:%M}"
+
+
+def _edit_values(board_: board.Board, viewer: Viewer) -> dict[str, str]:
+    w = board_.workshop
+    return {"title_th": w.title_th, "title_en": w.title_en, "start": _typed(w.starts_at, viewer),
+            "end": _typed(w.ends_at, viewer), "deadline": _typed(w.rsvp_deadline, viewer), "venue": w.venue,
+            "address": w.address, "agenda": w.agenda, "capacity": str(w.capacity or ""),
+            "per_province": str(w.per_province or "")}
+
+
 def _page(request: Request, viewer: Viewer, workshop_id: int, error: str = "", status_code: int = 200,
-          **extra: Any) -> Response:
+          typed: dict[str, str] | None = None, **extra: Any) -> Response:
+    """The workshop's page; after a refused edit its form keeps what the admin typed."""
     try:
         context = _board_context(request, workshop_id)
     except DomainError as err:
         return render(request, "message.html", viewer, status_code=404, message=_refusal(viewer, err))
     return render(request, "workshop.html", viewer, status_code=status_code, error=error, **context,
-                  **_names(viewer), **extra)
+                  edit=typed or _edit_values(context["board"], viewer), edit_fields=T.EDIT_FIELDS, **_names(viewer),
+                  **extra)
 
 
 @router.get("/{workshop_id}/board")
@@ -127,6 +144,20 @@ def seats(workshop_id: int, request: Request, viewer: Posted, capacity: str = Fo
     if isinstance(result, board.SeatsBelow):
         return _page(request, viewer, workshop_id, replies=compose.seats(result, viewer.lang), below=result)
     return back_to(f"/console/workshops/{workshop_id}", "saved")
+
+
+@router.post("/{workshop_id}/edit")
+def edit(workshop_id: int, request: Request, viewer: Posted, form: PostedFields) -> Response:
+    """Change the workshop with `create.edit_workshop`, as the CLI does; refused, nothing changes."""
+    typed = {field: str(form[field]) for field in create.EDITABLE if field in form}
+    try:
+        with planned(request) as planner, writing(request) as session:
+            edited = create.edit_workshop(session=session, workshop_id=workshop_id, values=typed, by=viewer.id,
+                                          settings=settings(request), now=now(request), planner=planner,
+                                          via="console")
+    except DomainError as err:
+        return _page(request, viewer, workshop_id, _refusal(viewer, err), status_code=400, typed=typed)
+    return _page(request, viewer, workshop_id, note=viewer.t(T.CHANGES_TOLD, n=edited.told))
 
 
 @router.post("/{workshop_id}/nudge")

@@ -1,9 +1,10 @@
 """Workshops in the console: create from chat's form with its preview (nothing stored or sent before the
-confirmation), the board per cluster and province with the waitlist, seats, exports audited as in chat, and the
-check-in desk."""
+confirmation), edit (those coming told; a wrong edit changes nothing), the board per cluster and province with
+the waitlist, seats, exports audited as in chat, and the check-in desk."""
 
 from __future__ import annotations
 
+import html
 from datetime import timedelta
 
 import httpx
@@ -108,3 +109,72 @@ async def test_the_desk_checks_in_by_code_on_the_workshops_day(signed_in: httpx.
     with Session(service.engine) as session:
         [entry] = session.exec(select(AuditLog).where(AuditLog.action == "workshop_checkin")).all()
     assert entry.detail["via"] == "console"
+
+
+def answered(service: Service, workshop_id: int, answers: dict[int, RsvpStatus]) -> None:
+    with Session(service.engine) as session, session.begin():
+        workshop = get_workshop(session=session, workshop_id=workshop_id)
+        assert workshop is not None
+        for person_id, choice in answers.items():
+            row = rsvp_of(session=session, workshop_id=workshop_id, person_id=person_id)
+            assert row is not None
+            answer(session=session, workshop=workshop, row=row, choice=choice, now=service.clock())
+
+
+def stored(service: Service, workshop_id: int) -> Workshop:
+    with Session(service.engine) as session:
+        workshop = get_workshop(session=session, workshop_id=workshop_id)
+        assert workshop is not None
+        return workshop
+
+
+async def test_an_edit_is_saved_and_those_coming_are_told_in_their_language(
+    signed_in: httpx.AsyncClient, service: Service, phones: Phones
+) -> None:
+    people = members(phones)
+    ids = {"kkn-tg": register(people["kkn-tg"], Role.coordinator, "TH-40", name="ขวัญใจ", lang="en"),
+           "cmi-tg": register(people["cmi-tg"], Role.coordinator, "TH-50", name="สมหญิง")}
+    workshop_id = make_workshop(service)
+    answered(service, workshop_id, {ids["kkn-tg"]: RsvpStatus.yes, ids["cmi-tg"]: RsvpStatus.maybe})
+    page = await signed_in.get(f"/console/workshops/{workshop_id}")
+    assert 'name="venue" value="โรงแรมรามาการ์เด้นส์"' in page.text
+    start = (service.clock() + timedelta(days=12)).astimezone(service.settings.tz).replace(hour=9, minute=0)
+    saved = await post_form(signed_in, f"/console/workshops/{workshop_id}", f"/console/workshops/{workshop_id}/edit",
+                            {"start": f"{start:%Y-%m-%d %H:%M}", "end": f"{start:%Y-%m-%d} 16:00",
+                             "venue": "ศูนย์ประชุมขอนแก่น", "capacity": "20"})
+    assert saved.status_code == 200 and "บันทึกแล้ว แจ้งผู้ที่จะมา 2 คน" in saved.text
+    workshop = stored(service, workshop_id)
+    assert (workshop.venue, workshop.starts_at, workshop.capacity) == ("ศูนย์ประชุมขอนแก่น", start, 20)
+    for key, words in (("kkn-tg", "has changed\nWhen: "), ("cmi-tg", "มีการเปลี่ยนแปลง\nวันเวลา: ")):
+        await people[key].settle()
+        assert any(words in t and "ศูนย์ประชุมขอนแก่น" in t for t in people[key].texts), people[key].texts
+    await people["ska-dg"].settle()
+    assert not any("ศูนย์ประชุมขอนแก่น" in t for t in people["ska-dg"].texts)  # invited, not answered: not told
+    with Session(service.engine) as session:
+        [entry] = session.exec(select(AuditLog).where(AuditLog.action == "workshop_edited")).all()
+    assert entry.detail["via"] == "console" and entry.detail["changed"] == ["starts_at", "ends_at", "venue",
+                                                                            "capacity"]
+
+
+async def test_a_wrong_edit_is_refused_in_the_admins_language_and_nothing_changes(
+    signed_in: httpx.AsyncClient, service: Service, phones: Phones
+) -> None:
+    people = members(phones)
+    workshop_id = make_workshop(service)
+    answered(service, workshop_id, {register(people["kkn-tg"], Role.coordinator, "TH-40"): RsvpStatus.yes})
+    before = stored(service, workshop_id).model_dump()
+    after_start = (before["starts_at"] + timedelta(days=1)).astimezone(service.settings.tz)
+    refused = await post_form(signed_in, f"/console/workshops/{workshop_id}",
+                              f"/console/workshops/{workshop_id}/edit",
+                              {"deadline": f"{after_start:%Y-%m-%d %H:%M}", "venue": "ที่อื่น"})
+    assert refused.status_code == 400
+    assert ("แก้ไขสัมมนาไม่ได้: วันปิดรับคำตอบต้องไม่อยู่หลังเวลาเริ่ม ไม่มีการเปลี่ยนแปลง" in refused.text
+            and 'name="venue" value="ที่อื่น"' in refused.text)  # what was typed stays on the form
+    unreadable = await post_form(signed_in, f"/console/workshops/{workshop_id}",
+                                 f"/console/workshops/{workshop_id}/edit", {"start": "พรุ่งนี้เช้า"})
+    assert unreadable.status_code == 400 and 'อ่านวันเวลา เริ่ม="พรุ่งนี้เช้า" ไม่ได้' in html.unescape(unreadable.text)
+    no_token = await signed_in.post(f"/console/workshops/{workshop_id}/edit", data={"venue": "ที่อื่น"})
+    assert no_token.status_code == 403
+    assert stored(service, workshop_id).model_dump() == before
+    await people["kkn-tg"].settle()
+    assert not any("ที่อื่น" in t for t in people["kkn-tg"].texts)
