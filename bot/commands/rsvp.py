@@ -1,7 +1,8 @@
-"""`coordbot workshop create|list|invite|export|checkin`: workshops from the terminal.
+"""`coordbot workshop create|edit|list|invite|export|checkin`: workshops from the terminal.
 
 `create` stores the workshop, invites everyone its roles and provinces select (the invitations go out through
-the outbox, so a running service sends them) and plans the reminders and nudges in the job store.
+the outbox, so a running service sends them) and plans the reminders and nudges in the job store. `edit` changes
+it as the console does (`handlers.rsvp.create.edit_workshop`): same checks, reminders re-planned, those coming told.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ from bot.files import render_export
 from bot.i18n import format_datetime, parse_datetime
 from handlers.rsvp.board import record_export
 from handlers.rsvp.checkin import check_in_code
-from handlers.rsvp.create import checked_workshop, invite_more, invited_places, open_workshop
+from handlers.rsvp.create import EDITABLE, checked_workshop, edit_workshop, invite_more, invited_places, open_workshop
 from handlers.rsvp.errors import DeskNotOpen, NotSeated, UnknownCode
+from scheduler.planning import Deferred
 from scheduler.rsvp import plan_workshop
 from storage.db import transaction, utcnow
 from storage.rsvp import all_workshops, counts, get_workshop
@@ -53,6 +55,13 @@ def register(sub: Subparsers, add: Add) -> None:
     create.add_argument("--nudges", default="2d", help="nudges of the silent before the deadline, e.g. 3d,1d")
     create.add_argument("--offer-hours", type=int, default=24, help="hours to confirm a seat offered from the waitlist")
     create.add_argument("--no-invite", action="store_true", help="create only; invite later with `workshop invite`")
+
+    edit = add("edit", cmd_edit, "change a workshop (only the options given); those coming are told", actions)
+    edit.add_argument("id", type=int)
+    for field in EDITABLE:
+        edit.add_argument(f"--{field.replace('_', '-')}", dest=field,
+                          help="local time, e.g. 2569-03-19 09:00" if field in ("start", "end", "deadline") else
+                          "empty: no limit" if field in ("capacity", "per_province") else None)
 
     add("list", cmd_list, "list workshops with their answers", actions)
     inv = add("invite", cmd_invite, "invite people who match the workshop but were not invited yet", actions)
@@ -97,6 +106,24 @@ def cmd_create(args: argparse.Namespace, settings: Settings, engine: Engine) -> 
     print(f"  invited {invited} ({sent} invitations queued); seats {args.capacity or 'no limit'}, "
           f"per province {args.per_province or 'no limit'}")
     print(f"  {len(planned)} reminder/nudge jobs planned")
+    return 0
+
+
+@with_database
+def cmd_edit(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
+    values = {field: getattr(args, field) for field in EDITABLE if getattr(args, field) is not None}
+    planner = Deferred()
+    try:
+        with transaction(engine) as session:
+            edited = edit_workshop(session=session, workshop_id=args.id, values=values, by=None, settings=settings,
+                                   now=utcnow(), planner=planner, via="cli")
+    except DomainError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if planner.requests:
+        with_scheduler(settings, engine, planner.run)
+    print(f"workshop #{args.id}: " + (", ".join(edited.changed) or "nothing changed")
+          + f"; {edited.told} people coming told, {edited.offered} offered a seat")
     return 0
 
 

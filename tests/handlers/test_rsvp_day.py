@@ -175,7 +175,7 @@ async def test_admin_counts_include_bangkok_which_is_in_no_cluster(phones: Phone
     assert "• กรุงเทพมหานคร: 1/1" in view
 
 
-def test_cli_creates_lists_exports_and_checks_in(database_url: str, monkeypatch: pytest.MonkeyPatch,
+def test_cli_creates_lists_exports_checks_in_and_edits(database_url: str, monkeypatch: pytest.MonkeyPatch,
                                                  tmp_path: object, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("COORDBOT_DATABASE_URL", database_url)
     monkeypatch.chdir(str(tmp_path))
@@ -211,6 +211,16 @@ def test_cli_creates_lists_exports_and_checks_in(database_url: str, monkeypatch:
     with transaction(engine) as session:
         assert len(audit_entries(session=session, action="workshop_export")) == 2
         assert [r.status for r in rsvps(session=session, workshop_id=national.id or 0)] == [RsvpStatus.yes] * 5
+        [created] = [w.id for w in all_workshops(session=session) if w.title_th == "สัมมนากลุ่มจังหวัด"]
+    assert main(["workshop", "edit", str(created), "--venue", "โรงแรมดิเอมเพรส", "--start", f"{year}-01-20 10:00"]) == 0
+    assert "workshop #" in (out := capsys.readouterr().out) and ": starts_at, venue; 0 people coming told" in out
+    assert main(["workshop", "edit", str(created), "--capacity", "0", "--venue", "ที่อื่น"]) == 2
+    assert "Cannot change the workshop: seats and seats per province" in capsys.readouterr().err
+    with transaction(engine) as session:
+        edited = get_workshop(session=session, workshop_id=created or 0)
+        assert edited is not None and (edited.venue, edited.capacity) == ("โรงแรมดิเอมเพรส", 30)
+        [entry] = audit_entries(session=session, action="workshop_edited")
+        assert (entry.person_id, entry.detail["via"]) == (None, "cli")
     engine.dispose()
 
 
