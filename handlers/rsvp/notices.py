@@ -54,18 +54,21 @@ def send_invitations(*, session: Session, workshop: Workshop, rows: list[Rsvp], 
 
 
 def queue_nudges(*, session: Session, workshop: Workshop, stage: str, settings: Settings, now: datetime) -> int:
-    """Nudge everyone still silent; the key (workshop, stage, person) makes a second run of one stage send nothing."""
+    """Nudge everyone still silent; the key (workshop, stage, deadline, person) makes a second run of one stage send
+    nothing, and a moved deadline nudge again."""
     queued = 0
     for row, person in silent_people(session=session, workshop=workshop):
         queued += enqueue_to_person(session=session, person_id=row.person_id,
-                                    key=f"rv:nudge:{workshop.id}:{stage}:{row.person_id}",
+                                    key=f"rv:nudge:{workshop.id}:{stage}:{int(workshop.rsvp_deadline.timestamp())}:"
+                                        f"{row.person_id}",
                                     replies=nudge_replies(workshop, person.lang, settings), now=now,
                                     tag=f"workshop:{workshop.id}")
     return queued
 
 
 def queue_reminders(*, session: Session, workshop: Workshop, stage: str, settings: Settings, now: datetime) -> int:
-    """Remind everyone holding a seat (the principal, and a confirmed delegate); returns messages queued."""
+    """Remind everyone holding a seat (the principal, and a confirmed delegate); returns messages queued. The key
+    holds the start, so a workshop moved by an edit is reminded of again."""
     queued = 0
     for row in rsvps(session=session, workshop_id=workshop.id or 0):
         if row.status != RsvpStatus.yes:
@@ -73,7 +76,8 @@ def queue_reminders(*, session: Session, workshop: Workshop, stage: str, setting
         for person_id in {row.person_id, row.delegate_person_id} - {None}:
             assert person_id is not None
             queued += enqueue_to_person(
-                session=session, person_id=person_id, key=f"rv:remind:{workshop.id}:{stage}:{person_id}",
+                session=session, person_id=person_id,
+                key=f"rv:remind:{workshop.id}:{stage}:{int(workshop.starts_at.timestamp())}:{person_id}",
                 replies=reminder_replies(workshop, _person(session, person_id), settings, now), now=now,
                 tag=f"workshop:{workshop.id}")
     return queued

@@ -12,6 +12,7 @@ from bot.config import Settings
 from bot.planner import NoPlanner
 from handlers.rsvp.create import edit_workshop
 from handlers.rsvp.errors import BadEdit
+from handlers.rsvp.notices import queue_reminders
 from storage.models import OutboxMessage, Person, Role
 from storage.people import audit_entries, ensure_account
 from storage.rsvp import RsvpStatus, Workshop, answer, create_workshop, get_workshop, invite, invitees, rsvp_of
@@ -120,3 +121,12 @@ def test_a_passed_deadline_kept_does_not_stop_an_edit(session: Session, settings
     edited = edit_workshop(session=session, workshop_id=workshop.id or 0, values={"venue": "ห้องประชุม 2"}, by=None,
                            settings=settings, now=later, planner=Planned(), via="console")
     assert edited.changed == ["venue"] and edited.told == 3
+
+
+def test_a_workshop_moved_after_its_reminder_is_reminded_of_again(session: Session, settings: Settings) -> None:
+    workshop, _ = workshop_with_answers(session)
+    assert queue_reminders(session=session, workshop=workshop, stage="1d", settings=settings, now=NOW) == 2
+    assert queue_reminders(session=session, workshop=workshop, stage="1d", settings=settings, now=NOW) == 0
+    edit_workshop(session=session, workshop_id=workshop.id or 0, values={"start": "2569-03-12 08:00"}, by=None,
+                  settings=settings, now=NOW, planner=Planned(), via="console")
+    assert queue_reminders(session=session, workshop=workshop, stage="1d", settings=settings, now=NOW) == 2
