@@ -145,6 +145,9 @@ async def test_an_edit_is_saved_and_those_coming_are_told_in_their_language(
     assert saved.status_code == 200 and "บันทึกแล้ว แจ้งผู้ที่จะมา 2 คน" in saved.text
     workshop = stored(service, workshop_id)
     assert (workshop.venue, workshop.starts_at, workshop.capacity) == ("ศูนย์ประชุมขอนแก่น", start, 20)
+    assert service.scheduler is not None  # the reminders are planned for the new start
+    assert dict(service.scheduler.planned(f"ws:{workshop_id}:"))[f"ws:{workshop_id}:remind:1d"] == \
+        start - timedelta(days=1)
     for key, words in (("kkn-tg", "has changed\nWhen: "), ("cmi-tg", "มีการเปลี่ยนแปลง\nวันเวลา: ")):
         await people[key].settle()
         assert any(words in t and "ศูนย์ประชุมขอนแก่น" in t for t in people[key].texts), people[key].texts
