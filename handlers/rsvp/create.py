@@ -192,13 +192,14 @@ def _edited(workshop: Workshop, values: dict[str, str], settings: Settings, now:
 
 
 def _check_seats(session: Session, workshop: Workshop, checked: Workshop) -> None:
-    """Fewer seats than are already given is refused: an edit takes nobody's seat (`set_seats` can, when asked)."""
+    """New seats fewer than are already given are refused: an edit takes nobody's seat. Limits kept as they are
+    pass, even below the seats given (`set_seats` allows that when asked)."""
     assert workshop.id is not None
     seated = seats_taken(session=session, workshop_id=workshop.id)
-    if checked.capacity is not None and seated > checked.capacity:
+    if checked.capacity not in (None, workshop.capacity) and seated > checked.capacity:
         raise BadForm(problem=Text(*(BELOW_SEATED.render(lang, seated=seated) for lang in ("th", "en"))))
     iso, most = most_seated_province(session=session, workshop_id=workshop.id)
-    if checked.per_province is not None and iso is not None and most > checked.per_province:
+    if checked.per_province not in (None, workshop.per_province) and iso is not None and most > checked.per_province:
         raise BadForm(problem=Text(*(BELOW_PROVINCE.render(lang, province=reference.province_name(iso, lang),
                                                            seated=most) for lang in ("th", "en"))))
 

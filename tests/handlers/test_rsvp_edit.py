@@ -15,7 +15,17 @@ from handlers.rsvp.errors import BadEdit
 from handlers.rsvp.notices import queue_reminders
 from storage.models import OutboxMessage, Person, Role
 from storage.people import audit_entries, ensure_account
-from storage.rsvp import RsvpStatus, Workshop, answer, create_workshop, get_workshop, invite, invitees, rsvp_of
+from storage.rsvp import (
+    RsvpStatus,
+    Workshop,
+    answer,
+    create_workshop,
+    get_workshop,
+    invite,
+    invitees,
+    rsvp_of,
+    set_capacity,
+)
 
 NOW = datetime(2026, 3, 2, 3, 0, tzinfo=UTC)
 
@@ -130,3 +140,11 @@ def test_a_workshop_moved_after_its_reminder_is_reminded_of_again(session: Sessi
     edit_workshop(session=session, workshop_id=workshop.id or 0, values={"start": "2569-03-12 08:00"}, by=None,
                   settings=settings, now=NOW, planner=Planned(), via="console")
     assert queue_reminders(session=session, workshop=workshop, stage="1d", settings=settings, now=NOW) == 2
+
+
+def test_seats_already_set_below_those_given_do_not_stop_an_edit(session: Session, settings: Settings) -> None:
+    workshop, _ = workshop_with_answers(session)
+    set_capacity(session=session, workshop=workshop, capacity=1, per_province=None, now=NOW)  # confirmed in chat
+    edited = edit_workshop(session=session, workshop_id=workshop.id or 0, values={"venue": "ห้องประชุม 2",
+                           "capacity": "1"}, by=None, settings=settings, now=NOW, planner=Planned(), via="console")
+    assert edited.changed == ["venue"]
