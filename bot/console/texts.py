@@ -201,7 +201,7 @@ EDIT_FIELDS = {
     "per_province": PER_PROVINCE,
 }
 SAVE_CHANGES = Text("บันทึกการแก้ไข", "Save the changes")
-CHANGES_TOLD = Text("บันทึกแล้ว แจ้งผู้ที่จะมา {n} คน", "Saved; {n} people coming were told.")
+CHANGES_TOLD = Text("บันทึกแล้ว แจ้งผู้ที่จะมา {n} คน", "Saved; {n:person|people} coming told.")
 NUDGE_SILENT = Text("เตือนผู้ที่ยังไม่ตอบ", "Nudge those who have not answered")
 EXPORTS = Text("ส่งออกรายชื่อ", "Attendee list")
 WITH_CONTACTS = Text("พร้อมข้อมูลติดต่อ (ผู้ดูแลทุกคนจะได้รับแจ้ง)", "with contact details (every admin is told)")

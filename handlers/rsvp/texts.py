@@ -225,9 +225,9 @@ PROBLEMS = {
 }
 # An edit's seats, checked against those already given (filled in before they become a `BadEdit`'s problem).
 BELOW_SEATED = Text("ให้ที่นั่งไปแล้ว {seated} ที่ จำนวนที่นั่งต้องไม่น้อยกว่านั้น",
-                    "{seated} seats are already given; the seats cannot be fewer")
+                    "{seated:seat is|seats are} already given; the seats cannot be fewer")
 BELOW_PROVINCE = Text("{province} ได้ที่นั่งไปแล้ว {seated} ที่ ที่นั่งต่อจังหวัดต้องไม่น้อยกว่านั้น",
-                      "{province} already has {seated} seats; seats per province cannot be fewer")
+                      "{province} already has {seated:seat|seats}; seats per province cannot be fewer")
 WORKSHOP_CHANGED = Text("📢 \"{title}\" มีการเปลี่ยนแปลง\nวันเวลา: {when} ถึง {ends}\nสถานที่: {venue}",
                         "📢 \"{title}\" has changed\nWhen: {when} to {ends}\nWhere: {venue}")
 NO_VENUE = Text("ยังไม่ระบุ", "not given yet")
