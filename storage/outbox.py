@@ -6,8 +6,9 @@ import uuid
 from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import func
+from sqlalchemy import and_, func, or_
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from bot.messages import Reply
@@ -58,10 +59,21 @@ def enqueue_to_person(
 
 
 def claim_due(*, session: Session, now: datetime, limit: int, lease: timedelta) -> list[OutboxMessage]:
-    """Take due rows for sending; the lease lets another dispatcher recover them if this one dies."""
+    """Take due rows for sending; the lease lets another dispatcher recover them if this one dies.
+
+    Only a chat's oldest due row qualifies, and none while an earlier one of that chat is being sent: with
+    several dispatchers (loops, processes) a chat's messages still go one after another, in the order written.
+    An earlier row claimed meanwhile by another dispatcher is still pending and due in this snapshot, so the
+    later one waits for it too."""
+    earlier = aliased(OutboxMessage)
     rows = list(session.exec(
         select(OutboxMessage)
         .where(OutboxMessage.status == OutboxStatus.pending, col(OutboxMessage.next_attempt_at) <= now)
+        .where(~select(earlier.id).where(
+            earlier.platform == OutboxMessage.platform, earlier.chat_id == OutboxMessage.chat_id,
+            col(earlier.id) < OutboxMessage.id,
+            or_(col(earlier.status) == OutboxStatus.sending,
+                and_(col(earlier.status) == OutboxStatus.pending, col(earlier.next_attempt_at) <= now))).exists())
         .order_by(col(OutboxMessage.next_attempt_at), col(OutboxMessage.id))
         .limit(limit)
         .with_for_update(skip_locked=True)
