@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_
+from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
 from storage.db import utcnow
@@ -33,19 +33,41 @@ def unreachable_among(*, session: Session, accounts: Iterable[tuple[str, str]]) 
     return {(platform, user) for platform, user in rows if (platform, user) in wanted}
 
 
+KnownAccounts = Mapping[tuple[str, str], tuple[Account, Person]]
+"""(platform, user id) -> the account and person, looked up ahead for a batch of events (see `known_accounts`)."""
+
+
+def known_accounts(*, session: Session, users: Iterable[tuple[str, str]]) -> KnownAccounts:
+    """The accounts (and their people) of these (platform, user id) pairs that exist, in one query: a batch of
+    events looks its senders up once instead of once per event."""
+    by_platform: dict[str, list[str]] = {}
+    for platform, user_id in sorted(set(users)):
+        by_platform.setdefault(platform, []).append(user_id)
+    if not by_platform:
+        return {}
+    rows = session.exec(select(Account, Person).join(Person, col(Person.id) == Account.person_id).where(or_(*(
+        and_(col(Account.platform) == platform, col(Account.user_id).in_(ids))
+        for platform, ids in by_platform.items()))))
+    return {(account.platform, account.user_id): (account, person) for account, person in rows}
+
+
 def ensure_account(
-    *, session: Session, platform: str, user_id: str, chat_id: str | None, display_name: str = "", lang: str = "th"
+    *, session: Session, platform: str, user_id: str, chat_id: str | None, display_name: str = "", lang: str = "th",
+    known: KnownAccounts | None = None,
 ) -> tuple[Account, Person]:
     """The account and person behind a chat user, created as a guest on first contact.
 
     `chat_id` is the one-to-one chat the message came from, None for a group or room: a person's own chat is
     never a group. Until one is seen it is the user id, which is where both platforms deliver to a user
-    (LINE pushes to a userId; a Telegram private chat's id is the user's id).
+    (LINE pushes to a userId; a Telegram private chat's id is the user's id). A user missing from `known` is
+    still looked up: an earlier event of the same batch may have created their account.
     """
-    known = session.exec(select(Account, Person).join(Person, col(Person.id) == Account.person_id)
-                         .where(Account.platform == platform, Account.user_id == user_id)).first()
-    if known is not None:  # one query for both: this runs for every event
-        account, person = known
+    found = known.get((platform, user_id)) if known is not None else None
+    if found is None:
+        found = session.exec(select(Account, Person).join(Person, col(Person.id) == Account.person_id)
+                             .where(Account.platform == platform, Account.user_id == user_id)).first()
+    if found is not None:  # one query for both (or none, when known ahead): this runs for every event
+        account, person = found
         if display_name and not account.display_name:
             account.display_name = display_name
         if chat_id is not None:
