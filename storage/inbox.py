@@ -70,21 +70,24 @@ def claim_pending(*, session: Session, limit: int) -> list[InboxEvent]:
     ))
 
 
-Buckets = Mapping[tuple[str, str], SenderBucket]
+Buckets = Mapping[tuple[str, str], SenderBucket | None]
+"""(platform, sender) -> their token bucket, or None for a sender without one yet (see `load_buckets`)."""
 
 
 def load_buckets(*, session: Session, senders: Iterable[tuple[str, str]]) -> Buckets:
-    """The token buckets of these (platform, sender) pairs that exist, in one query: a batch of events looks its
-    senders' buckets up once (for `take_token`) instead of once per event."""
+    """The token buckets of these (platform, sender) pairs, None for those without one, in one query: a batch of
+    events looks its senders' buckets up once (for `take_token`) instead of once per event."""
+    wanted = sorted(set(senders))
     by_platform: dict[str, list[str]] = {}
-    for platform, sender in sorted(set(senders)):
+    for platform, sender in wanted:
         by_platform.setdefault(platform, []).append(sender)
     if not by_platform:
         return {}
     rows = session.exec(select(SenderBucket).where(or_(*(
         and_(col(SenderBucket.platform) == platform, col(SenderBucket.sender).in_(ids))
         for platform, ids in by_platform.items()))))
-    return {(bucket.platform, bucket.sender): bucket for bucket in rows}
+    found = {(bucket.platform, bucket.sender): bucket for bucket in rows}
+    return {sender: found.get(sender) for sender in wanted}
 
 
 @dataclass(frozen=True)
@@ -140,9 +143,10 @@ def take_token(*, session: Session, platform: str, sender: str, at: datetime, li
                known: Buckets | None = None) -> Allowance:
     """Spend one of the sender's tokens for an event received `at` (their sending rate, however late it is handled);
     the bucket refills at `limit.per_min` up to `limit.burst`. During a sustained flood the refilled tokens are
-    still spent (a few messages answered), but the slow-down request is made once per flood. A bucket missing
-    from `known` is still looked for in the database."""
-    bucket = (known or {}).get((platform, sender)) or session.get(SenderBucket, (platform, sender))
+    still spent (a few messages answered), but the slow-down request is made once per flood. A sender in `known`
+    is not looked up again (only their own event makes their bucket, one event at a time)."""
+    key = (platform, sender)
+    bucket = known[key] if known is not None and key in known else session.get(SenderBucket, key)
     if bucket is None:
         bucket = SenderBucket(platform=platform, sender=sender, tokens=limit.burst, at=at)
         session.add(bucket)

@@ -33,22 +33,25 @@ def unreachable_among(*, session: Session, accounts: Iterable[tuple[str, str]]) 
     return {(platform, user) for platform, user in rows if (platform, user) in wanted}
 
 
-KnownAccounts = Mapping[tuple[str, str], tuple[Account, Person]]
-"""(platform, user id) -> the account and person, looked up ahead for a batch of events (see `known_accounts`)."""
+KnownAccounts = Mapping[tuple[str, str], tuple[Account, Person] | None]
+"""(platform, user id) -> the account and person, or None for a user with no account yet: looked up ahead for a
+batch of events (see `known_accounts`)."""
 
 
 def known_accounts(*, session: Session, users: Iterable[tuple[str, str]]) -> KnownAccounts:
-    """The accounts (and their people) of these (platform, user id) pairs that exist, in one query: a batch of
-    events looks its senders up once instead of once per event."""
+    """The accounts (and their people) of these (platform, user id) pairs, None for those with none yet, in one
+    query: a batch of events looks its senders up once instead of once per event."""
+    wanted = sorted(set(users))
     by_platform: dict[str, list[str]] = {}
-    for platform, user_id in sorted(set(users)):
+    for platform, user_id in wanted:
         by_platform.setdefault(platform, []).append(user_id)
     if not by_platform:
         return {}
     rows = session.exec(select(Account, Person).join(Person, col(Person.id) == Account.person_id).where(or_(*(
         and_(col(Account.platform) == platform, col(Account.user_id).in_(ids))
         for platform, ids in by_platform.items()))))
-    return {(account.platform, account.user_id): (account, person) for account, person in rows}
+    found = {(account.platform, account.user_id): (account, person) for account, person in rows}
+    return {user: found.get(user) for user in wanted}
 
 
 def ensure_account(
@@ -59,11 +62,12 @@ def ensure_account(
 
     `chat_id` is the one-to-one chat the message came from, None for a group or room: a person's own chat is
     never a group. Until one is seen it is the user id, which is where both platforms deliver to a user
-    (LINE pushes to a userId; a Telegram private chat's id is the user's id). A user missing from `known` is
-    still looked up: an earlier event of the same batch may have created their account.
+    (LINE pushes to a userId; a Telegram private chat's id is the user's id). A user in `known` is not looked up
+    again; only a user's own first event creates their account, and a person's events are handled one at a time.
     """
-    found = known.get((platform, user_id)) if known is not None else None
-    if found is None:
+    if known is not None and (platform, user_id) in known:
+        found = known[(platform, user_id)]
+    else:
         found = session.exec(select(Account, Person).join(Person, col(Person.id) == Account.person_id)
                              .where(Account.platform == platform, Account.user_id == user_id)).first()
     if found is not None:  # one query for both (or none, when known ahead): this runs for every event
