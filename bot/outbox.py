@@ -30,7 +30,7 @@ from bot.ratelimit import RateLimiter
 from storage.db import transaction
 from storage.groupcommit import GroupCommit
 from storage.models import OutboxMessage, OutboxStatus
-from storage.outbox import cancel_pending, claim_due, recover_abandoned
+from storage.outbox import cancel_pending, claim_due, extend_leases, recover_abandoned
 from storage.people import set_reachable, unreachable_among
 
 log = logging.getLogger(__name__)
@@ -78,6 +78,12 @@ class Outbox:
         self.writes = GroupCommit(engine, "outbox-writer")
         self.delivering: set[int] = set()
         """Rows this process is sending now: never "abandoned", however long they wait for a rate-limit slot."""
+
+    def keep_leases(self) -> None:
+        """Renew the leases of the rows this process is still sending, however long they wait for the rate limiter:
+        only a dead process's rows expire."""
+        with transaction(self.engine) as session:
+            extend_leases(session=session, ids=set(self.delivering), until=self.clock() + self.lease)
 
     def recover(self, *, immediately: bool) -> None:
         """Deal with rows a dead process left in `sending`; with SQLite no other process can own them."""

@@ -277,10 +277,12 @@ class Service:
 
     async def _recovery_loop(self) -> None:
         """Sends a process killed mid-way left in `sending` are taken back once their lease expires; on PostgreSQL
-        that may be long after this process started."""
+        that may be long after this process started. This process's own sends keep their leases meanwhile (renewed
+        every `send_timeout_s`, a third of the lease)."""
         while True:
             await asyncio.sleep(self.settings.send_timeout_s)
             try:
+                self.outbox.keep_leases()
                 self.outbox.recover(immediately=False)
             except Exception:
                 log.exception("outbox recovery error")

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import and_, func, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
@@ -85,6 +85,18 @@ def claim_due(*, session: Session, now: datetime, limit: int, lease: timedelta) 
         if row.platform != "line":
             row.started_at = None
     return rows
+
+
+def extend_leases(*, session: Session, ids: Collection[int], until: datetime) -> int:
+    """Rows still being sent by their dispatcher (e.g. waiting for a rate-limit slot) keep their lease, so no
+    other process takes them back and sends them again; returns how many."""
+    if not ids:
+        return 0
+    result = session.connection().execute(
+        update(OutboxMessage)
+        .where(col(OutboxMessage.id).in_(list(ids)), col(OutboxMessage.status) == OutboxStatus.sending)
+        .values(next_attempt_at=until))
+    return int(result.rowcount)
 
 
 def recover_abandoned(*, session: Session, now: datetime, whole: bool,
