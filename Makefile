@@ -9,8 +9,9 @@ EMULATOR_PORT ?= 8081
 
 # Rich menu images draw Thai with libraqm and a Thai font (bot/menu_images.py): Debian packages, installed once.
 SYSTEM_PACKAGES := libraqm0 fonts-thai-tlwg
-# The browser tests (tests/browser/) drive Debian's Chromium through Playwright: only `make test` needs it.
-BROWSER_PACKAGES := chromium
+# The browser tests (tests/browser/) drive Debian's Chromium through Playwright (with an emoji font for the
+# screenshots): only `make test` needs them.
+BROWSER_PACKAGES := chromium fonts-noto-color-emoji
 
 .PHONY: install system-packages browser-packages run test test-pg lint bench clean
 

@@ -35,7 +35,7 @@ from benchkit import emulator_state, service_env  # noqa: E402
 
 from bot.config import Settings  # noqa: E402
 from bot.emulator import EmulatorServer  # noqa: E402
-from handlers.broadcast import start_sending  # noqa: E402
+from handlers.broadcast.service import start_sending  # noqa: E402
 from storage import reference  # noqa: E402
 from storage.broadcast import Segment, create_broadcast  # noqa: E402
 from storage.db import make_engine, transaction, utcnow  # noqa: E402

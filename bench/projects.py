@@ -37,7 +37,7 @@ from bot.app import routes  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.context import Context  # noqa: E402
 from bot.messages import Incoming, Kind, Platform  # noqa: E402
-from handlers import projects  # noqa: E402
+from handlers.projects import chat as projects  # noqa: E402
 from storage import reference  # noqa: E402
 from storage.db import make_engine, transaction  # noqa: E402
 from storage.migrations import upgrade  # noqa: E402

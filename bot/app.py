@@ -15,7 +15,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import downloads, logs, menus, metrics, webhooks
+from bot import downloads, logs, menus, metrics, sim, webhooks
 from bot.config import Settings
 from bot.line import LineAdapter, quota_left
 from bot.messages import Platform
@@ -24,7 +24,10 @@ from bot.quota import QuotaReader
 from bot.router import Routes
 from bot.service import Service
 from bot.telegram import TelegramAdapter
-from handlers import broadcast, deadlines, help, people, projects, registration
+from handlers import help, people, registration
+from handlers.broadcast import chat as broadcast
+from handlers.deadlines import chat as deadlines
+from handlers.projects import chat as projects
 from handlers.rsvp import chat as rsvp
 from scheduler import Runtime, Scheduler, retention
 from scheduler import rsvp as rsvp_jobs
@@ -92,6 +95,8 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utcnow) -> Fa
     app.state.engine = engine
     app.router.routes.extend(webhooks.routes)
     app.include_router(downloads.router)
+    if settings.demo:  # the simulator acts as any demo person, which only the demo's public credentials allow
+        sim.install(app, settings)
 
     @app.get("/healthz")
     async def healthz(request: Request) -> JSONResponse:

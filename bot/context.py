@@ -10,7 +10,7 @@ from typing import Protocol
 from sqlmodel import Session
 
 from bot.config import Settings
-from bot.i18n import Text, format_datetime
+from bot.i18n import Text, format_datetime, localized
 from bot.payloads import Payload
 from bot.planner import NoPlanner, Planner
 from bot.quota import UNREAD, LineQuota
@@ -67,8 +67,8 @@ class Context:
         return self.catalogue.may_press(self.person.role, payload_type)
 
     def t(self, message: Text, /, **params: object) -> str:
-        """Render a text in the person's language."""
-        return message.render(self.person.lang, **params)
+        """Render a text in the person's language (a `Text` or a moment among the parameters too)."""
+        return message.render(self.person.lang, **localized(params, self.person.lang, self.settings.tz))
 
     def when(self, moment: datetime, with_time: bool = True) -> str:
         return format_datetime(moment, self.person.lang, self.settings.tz, with_time)

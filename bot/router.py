@@ -10,6 +10,7 @@ plain command does.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -64,7 +65,8 @@ class Command:
     roles: frozenset[Role] | None
     summary: Text | None
     label: Text | None
-    private: bool = False
+    private: bool | None = False
+    """None only on a variant declared without it: as its plain command."""
     aliases: tuple[str, ...] = ()
     example: Text | None = None
     verbatim: bool = False
@@ -127,7 +129,8 @@ class Router:
 
     def command(
         self, *words: str, args: ArgMatcher | None = None, roles: Iterable[Role] | None = None,
-        summary: Text | None = None, label: Text | None = None, private: bool = False, aliases: Iterable[str] = (),
+        summary: Text | None = None, label: Text | None = None, private: bool | None = None,
+        aliases: Iterable[str] = (),
         example: Text | None = None, verbatim: bool = False, shortcuts: dict[str, str] | None = None,
         slow: bool = False, refusal: Text | None = None, line_quota: bool = False,
     ) -> Callable[[Handler], Handler]:
@@ -143,8 +146,9 @@ class Router:
 
         With `args`, this is a variant of the command registered without it under the same first word: it answers
         the arguments `args` accepts (a pattern matched at the argument's start, or a predicate), with its own
-        `roles` and `private`, and understands every form of that command (variants take no words, aliases,
-        shortcuts or `verbatim` of their own). `refusal` replaces the router's "only for {roles}" text.
+        `roles` and `private` (a variant that names neither is as restricted as the plain command; one open to
+        everyone says `roles=set(Role)`), and understands every form of that command (variants take no words,
+        aliases, shortcuts or `verbatim` of their own). `refusal` replaces the router's "only for {roles}" text.
         """
         if args is not None and (aliases or shortcuts or verbatim or label):
             raise ValueError(f"variant of {words[0]!r}: aliases, shortcuts, verbatim and labels belong to the "
@@ -152,7 +156,8 @@ class Router:
 
         def decorate(handler: Handler) -> Handler:
             self.commands.append(Command(tuple(w.lower() for w in words), handler,
-                                         frozenset(roles) if roles else None, summary, label, private,
+                                         frozenset(roles) if roles else None, summary, label,
+                                         private if args is not None else bool(private),
                                          tuple(aliases), example, verbatim, dict(shortcuts or {}), slow, args,
                                          refusal, line_quota))
             return handler
@@ -232,15 +237,23 @@ class Routes:
                 self._register(router)
                 group += router.commands
             self.groups.append((top.name, group))
-        for cmd in (c for _, group in self.groups for c in group if c.args is not None):
-            plain = self.by_word.get(cmd.words[0])
-            if plain is None or any(self.by_word.get(w) is not plain for w in cmd.words):
-                raise ValueError(f"variant of {cmd.words[0]!r} without a plain command of the same words")
-            self.variants.setdefault(plain.words[0], []).append(cmd)
+        for _, group in self.groups:
+            group[:] = [self._variant_of(c) if c.args is not None else c for c in group]
         self.vocabulary: Vocabulary[tuple[str, str]] = Vocabulary(
             (form, (cmd.words[0], first))
             for cmd in self.plain
             for form, first in [*((w, "") for w in (*cmd.words, *cmd.aliases)), *cmd.shortcuts.items()])
+
+    def _variant_of(self, cmd: Command) -> Command:
+        """A variant filed under its plain command, with the plain command's roles and privacy where it names
+        none."""
+        plain = self.by_word.get(cmd.words[0])
+        if plain is None or any(self.by_word.get(w) is not plain for w in cmd.words):
+            raise ValueError(f"variant of {cmd.words[0]!r} without a plain command of the same words")
+        resolved = dataclasses.replace(cmd, roles=plain.roles if cmd.roles is None else cmd.roles,
+                                       private=plain.private if cmd.private is None else cmd.private)
+        self.variants.setdefault(plain.words[0], []).append(resolved)
+        return resolved
 
     def _register(self, router: Router) -> None:
         """One router's routes; a command word, payload prefix or event kind registered twice is an error."""
@@ -389,7 +402,7 @@ class Routes:
                 raise RuntimeError(f"/{cmd.words[0]} rerouted twice") from again
             return self._command(cmd, again.argument, msg, ctx, rerouted=True)
 
-    def _check(self, roles: frozenset[Role] | None, private: bool, msg: Incoming, ctx: Context, what: str,
+    def _check(self, roles: frozenset[Role] | None, private: bool | None, msg: Incoming, ctx: Context, what: str,
                refusal: Text | None = None) -> None:
         """Private first: in a group even a refusal by role would say more than "ask me privately"."""
         if private and not msg.private:

@@ -37,28 +37,43 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+class Served:
+    """`coordbot serve` started on free ports (the emulator's is used in demo mode), its output in
+    `cwd/serve.log`. Starting returns at once, so the process can boot while other work goes on."""
+
+    def __init__(self, cwd: Path, env: dict[str, str], *args: str) -> None:
+        self.cwd, self.port, self.emulator_port = cwd, free_port(), free_port()
+        with (cwd / "serve.log").open("w") as log:
+            self.proc = subprocess.Popen([COORDBOT, "serve", "--port", str(self.port), "--emulator-port",
+                                          str(self.emulator_port), *args], cwd=cwd, env=env, stdout=log,
+                                         stderr=subprocess.STDOUT)
+
+    def ready(self, timeout: float = 60) -> None:
+        """Wait until /healthz answers; a process that exits or never answers fails the test with its log."""
+        deadline = time.monotonic() + timeout
+        while True:
+            assert self.proc.poll() is None, (self.cwd / "serve.log").read_text()
+            assert time.monotonic() < deadline, "the service did not start"
+            try:
+                if httpx.get(f"http://127.0.0.1:{self.port}/healthz", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.1)
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=30)
+
+
 @contextmanager
 def serving(cwd: Path, env: dict[str, str], *args: str) -> Iterator[tuple[int, int]]:
-    """`coordbot serve` running until the block ends, its output in `cwd/serve.log`; yields its port and the
-    emulator's (used in demo mode)."""
-    port, emulator_port = free_port(), free_port()
-    with (cwd / "serve.log").open("w") as log:
-        proc = subprocess.Popen([COORDBOT, "serve", "--port", str(port), "--emulator-port", str(emulator_port),
-                                 *args], cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                assert proc.poll() is None, (cwd / "serve.log").read_text()
-                assert time.monotonic() < deadline, "the service did not start"
-                try:
-                    if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    time.sleep(0.1)
-            yield port, emulator_port
-        finally:
-            proc.terminate()
-            proc.wait(timeout=30)
+    """`coordbot serve` running until the block ends; yields its port and the emulator's."""
+    served = Served(cwd, env, *args)
+    try:
+        served.ready()
+        yield served.port, served.emulator_port
+    finally:
+        served.stop()
 
 
 class Clock:

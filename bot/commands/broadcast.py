@@ -21,16 +21,9 @@ from bot.i18n import format_datetime
 from bot.line import quota_left
 from bot.quota import QuotaReader
 from bot.vocab import person_label
-from handlers.broadcast import (
-    Draft,
-    check_segment,
-    check_url,
-    describe,
-    parse_segment,
-    parse_send_at,
-    send_time,
-    start_sending,
-)
+from handlers.broadcast.drafts import Draft, check_url, parse_send_at
+from handlers.broadcast.service import check_segment, send_time, start_sending
+from handlers.segments import describe, parse_segment
 from scheduler.broadcast import cancel_send, plan_send
 from storage.broadcast import (
     PLATFORMS,

@@ -18,9 +18,3 @@ The package, from the top down (an import-linter contract keeps it so):
 Jobs (`scheduler.rsvp`), the CLI (`bot.commands.rsvp`) and the web console call the use cases and composers,
 never `chat`.
 """
-
-from __future__ import annotations
-
-from handlers.rsvp.errors import WorkshopNotFound
-
-__all__ = ["WorkshopNotFound"]  # `handlers.broadcast` refuses a segment naming an unknown workshop with it

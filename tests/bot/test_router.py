@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterator
 from typing import ClassVar
 
 import pytest
@@ -17,7 +16,7 @@ from bot.i18n import Text
 from bot.messages import Incoming, Kind, Platform, Reply
 from bot.payloads import Cmd, Payload
 from bot.router import Handler, Reroute, Router, Routes
-from storage.db import make_engine, transaction, utcnow
+from storage.db import utcnow
 from storage.models import Role
 from storage.people import audit_entries, ensure_account
 
@@ -73,14 +72,6 @@ def fallback(msg: Incoming, ctx: Context) -> list[Reply]:
     return [Reply(text="fallback")]
 
 
-@pytest.fixture
-def session(settings: Settings) -> Iterator[Session]:
-    engine = make_engine(settings.database_url)
-    with transaction(engine) as session:
-        yield session
-    engine.dispose()
-
-
 class Desk:
     """One person talking to a set of routes, in a one-to-one chat unless `private=False`."""
 
@@ -132,6 +123,20 @@ def test_roles_are_checked_per_variant_and_the_refusal_names_them(session: Sessi
     assert "invite code" in refused  # a guest is told how to become a member
     audited = audit_entries(session=session, action="refused")
     assert [entry.detail["command"] for entry in audited] == ["window add", "window status"]
+
+
+def test_a_variant_that_names_no_roles_or_privacy_is_as_restricted_as_its_plain_command(
+    session: Session, settings: Settings
+) -> None:
+    router = Router("people")
+    router.command("people", roles=ADMINS, private=True)(echo("list"))
+    router.command("people", args=re.compile("retire"))(echo("retire"))
+    router.command("people", args=re.compile("count"), roles=set(Role), private=False)(echo("count"))
+    routes = Routes([router], fallback)
+    coordinator, admin = (Desk(routes, session, settings, role) for role in (Role.coordinator, Role.admin))
+    assert coordinator.say("/people retire 3") == ["ขออภัย คำสั่งนี้สำหรับ ผู้ดูแลระบบ เท่านั้น"]
+    assert "แชตส่วนตัว" in admin.say("/people retire 3", private=False)[0]
+    assert coordinator.say("/people count", private=False) == ["count:count"]
 
 
 def test_a_menu_button_runs_the_variant_its_argument_selects(session: Session, settings: Settings) -> None:

@@ -99,10 +99,11 @@ class DemoService:
         """A LINE text event from the person, for `post_webhook`."""
         return ev.line_text_event(self.user_id(person), text, reply_token=secrets.token_hex(16))
 
-    def coordbot(self, *args: str) -> subprocess.CompletedProcess[str]:
-        """A `coordbot` command on the demo's database (e.g. `invite create ...`); fails the test if it fails."""
-        done = subprocess.run([COORDBOT, *args], cwd=self.workdir, env=self.env, capture_output=True, text=True,
-                              timeout=60)
+    def coordbot(self, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+        """A `coordbot` command on the demo's database (e.g. `invite create ...`), given `stdin` if it asks for
+        something; fails the test if it fails."""
+        done = subprocess.run([COORDBOT, *args], cwd=self.workdir, env=self.env, input=stdin, capture_output=True,
+                              text=True, timeout=60)
         assert done.returncode == 0, done.stdout + done.stderr
         return done
 

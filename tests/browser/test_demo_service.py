@@ -27,3 +27,12 @@ def test_chromium_reaches_the_demo_service(demo: DemoService, page: Page) -> Non
     page.goto(f"{demo.url}/healthz")
 
     expect(page.locator("body")).to_contain_text('"status":"ok"')
+
+
+def test_an_invite_made_with_the_cli_on_the_demo_database_lets_a_newcomer_join(demo: DemoService) -> None:
+    made = demo.coordbot("invite", "create", "--role", "coordinator", "--province", "สงขลา", "--name", "สมชาย ใจดี")
+    guest = demo.newcomer()
+
+    demo.say(guest, made.stdout.split()[0])
+
+    assert "สงขลา" in demo.wait_for(guest, "ลงทะเบียนสำเร็จ: คุณสมชาย ใจดี")["text"]

@@ -20,7 +20,7 @@ from sqlmodel import select
 from bot.app import create_app
 from bot.config import Settings
 from bot.emulator import EmulatorState
-from handlers.broadcast import start_sending
+from handlers.broadcast.service import start_sending
 from storage import reference
 from storage.broadcast import Segment, create_broadcast, delivery, unfinished_rows
 from storage.db import transaction, utcnow

@@ -24,7 +24,7 @@ from bot.config import Settings
 from bot.errors import DomainError
 from bot.i18n import ENGLISH_MONTHS, THAI_MONTH_NAMES, THAI_MONTHS, parse_datetime, read_datetime
 from bot.understand import normalize, strip_particles
-from handlers.broadcast import parse_draft
+from handlers.broadcast.drafts import parse_draft
 from handlers.rsvp.create import workshop_from_form
 from storage import reference
 from storage.db import make_engine, transaction
