@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -33,17 +33,32 @@ def unreachable_among(*, session: Session, accounts: Iterable[tuple[str, str]]) 
     return {(platform, user) for platform, user in rows if (platform, user) in wanted}
 
 
+def known_senders(*, session: Session, senders: Iterable[tuple[str, str]]) -> dict[tuple[str, str], tuple[Account,
+                                                                                                  Person]]:
+    """(platform, user id) -> account and person, for the senders of a batch of events in one query."""
+    wanted = set(senders)
+    if not wanted:
+        return {}
+    rows = session.exec(select(Account, Person).join(Person, col(Person.id) == Account.person_id)
+                        .where(col(Account.user_id).in_(sorted({user for _, user in wanted}))))
+    return {(a.platform, a.user_id): (a, p) for a, p in rows if (a.platform, a.user_id) in wanted}
+
+
 def ensure_account(
-    *, session: Session, platform: str, user_id: str, chat_id: str | None, display_name: str = "", lang: str = "th"
+    *, session: Session, platform: str, user_id: str, chat_id: str | None, display_name: str = "", lang: str = "th",
+    preloaded: Mapping[tuple[str, str], tuple[Account, Person]] | None = None,
 ) -> tuple[Account, Person]:
     """The account and person behind a chat user, created as a guest on first contact.
 
     `chat_id` is the one-to-one chat the message came from, None for a group or room: a person's own chat is
     never a group. Until one is seen it is the user id, which is where both platforms deliver to a user
-    (LINE pushes to a userId; a Telegram private chat's id is the user's id).
+    (LINE pushes to a userId; a Telegram private chat's id is the user's id). `preloaded` (from
+    `known_senders`, in this session) saves the lookup for a sender found there.
     """
-    known = session.exec(select(Account, Person).join(Person, col(Person.id) == Account.person_id)
-                         .where(Account.platform == platform, Account.user_id == user_id)).first()
+    known = preloaded.get((platform, user_id)) if preloaded is not None else None
+    if known is None:
+        known = session.exec(select(Account, Person).join(Person, col(Person.id) == Account.person_id)
+                             .where(Account.platform == platform, Account.user_id == user_id)).first()
     if known is not None:  # one query for both: this runs for every event
         account, person = known
         if display_name and not account.display_name:
@@ -74,6 +89,16 @@ def preferred_account(*, session: Session, person_id: int) -> Account | None:
         .where(Account.person_id == person_id, col(Account.reachable).is_(True))
         .order_by(col(Account.last_seen_at).desc())
     ).first()
+
+
+def preferred_accounts(*, session: Session, person_ids: Iterable[int]) -> dict[int, Account]:
+    """`preferred_account` of many people in one query."""
+    rows = session.exec(
+        select(Account)
+        .where(col(Account.person_id).in_(sorted(set(person_ids))), col(Account.reachable).is_(True))
+        .order_by(col(Account.last_seen_at))
+    )
+    return {row.person_id: row for row in rows}  # the last seen wins
 
 
 def people_in(
