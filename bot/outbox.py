@@ -138,6 +138,7 @@ class Outbox:
             adapter = self.adapters[platform]
             expires = row.reply_token_expires_at
             token = row.reply_token if expires is None or expires > self.clock() else None
+            resend = row.tag.startswith(tuple(AT_LEAST_ONCE))
             try:
                 parts = adapter.render([Reply.model_validate(m) for m in row.messages])
                 for index in range(row.parts_sent, len(parts)):
@@ -148,7 +149,9 @@ class Outbox:
                     else:
                         await self.limiters[platform].acquire(row.chat_id)
                         # No retry key on Telegram nor on a LINE reply: a crash from here on leaves it unknown.
-                        if platform == Platform.telegram or (index == 0 and token and row.started_at is None):
+                        # (Rows sent again when unknown need no mark: one commit fewer per announcement message.)
+                        if (platform == Platform.telegram and not resend) or (
+                                index == 0 and token and row.started_at is None):
                             await self._update(row.id, started_at=self.clock())
                         await adapter.send(row.chat_id, parts[index], first=index == 0, token=token, retry_key=key)
                     self.rate_streak[platform] = 0

@@ -5,9 +5,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
+from functools import cache
 
 from sqlalchemy import and_, func, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql import Insert as PgInsert
+from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -36,11 +39,16 @@ def enqueue(
         "next_attempt_at": not_before or now, "last_error": "", "tag": tag, "created_at": now,
         "recipients": list(recipients),
     }
-    bind = session.get_bind()
-    dialect = postgresql if bind.dialect.name == "postgresql" else sqlite
-    statement = (dialect.insert(OutboxMessage).values(row).on_conflict_do_nothing(index_elements=["key"])
-                 .returning(OutboxMessage.id))  # rowcount is not reliable for this on PostgreSQL
-    return session.connection().execute(statement).first() is not None
+    return session.connection().execute(_insert(session.get_bind().dialect.name), row).first() is not None
+
+
+@cache
+def _insert(dialect_name: str) -> PgInsert | SqliteInsert:
+    """One insert statement without values, built once: SQLAlchemy compiles it once and caches that too (a
+    statement with the row's values in it was built and compiled again for every answer)."""
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    return (dialect.insert(OutboxMessage).on_conflict_do_nothing(index_elements=["key"])
+            .returning(OutboxMessage.id))  # rowcount is not reliable for this on PostgreSQL
 
 
 def enqueue_to_person(

@@ -102,6 +102,16 @@ def preferred_account(*, session: Session, person_id: int) -> Account | None:
     ).first()
 
 
+def preferred_accounts(*, session: Session, person_ids: Iterable[int]) -> dict[int, Account]:
+    """`preferred_account` of many people in one query."""
+    rows = session.exec(
+        select(Account)
+        .where(col(Account.person_id).in_(sorted(set(person_ids))), col(Account.reachable).is_(True))
+        .order_by(col(Account.last_seen_at))
+    )
+    return {row.person_id: row for row in rows}  # the last seen wins
+
+
 def people_in(
     *, session: Session, roles: Iterable[Role] | None = None, province_isos: Iterable[str] | None = None
 ) -> list[Person]:
