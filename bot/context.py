@@ -10,7 +10,7 @@ from typing import Protocol
 from sqlmodel import Session
 
 from bot.config import Settings
-from bot.i18n import Text, format_datetime, localized
+from bot.i18n import Text, format_datetime, on_clock
 from bot.payloads import Payload
 from bot.planner import NoPlanner, Planner
 from bot.quota import UNREAD, LineQuota
@@ -68,7 +68,7 @@ class Context:
 
     def t(self, message: Text, /, **params: object) -> str:
         """Render a text in the person's language (a `Text` or a moment among the parameters too)."""
-        return message.render(self.person.lang, **localized(params, self.person.lang, self.settings.tz))
+        return message.render(self.person.lang, **on_clock(params, self.settings.tz))
 
     def when(self, moment: datetime, with_time: bool = True) -> str:
         return format_datetime(moment, self.person.lang, self.settings.tz, with_time)

@@ -73,13 +73,10 @@ class Speaker(Protocol):
     def when(self, moment: datetime, with_time: bool = True) -> str: ...
 
 
-def localized(params: Mapping[str, object], lang: str, tz: ZoneInfo) -> dict[str, object]:
-    """Parameters as a reader sees them: a `Text` in their language, a moment on their clock; the rest as is.
-
-    Services raise errors with such parameters, so that they need no language of their own."""
-    return {key: value.render(lang) if isinstance(value, Text)
-            else format_datetime(value, lang, tz) if isinstance(value, datetime) else value
-            for key, value in params.items()}
+def on_clock(params: Mapping[str, object], tz: ZoneInfo) -> dict[str, object]:
+    """Parameters with each bare moment shown on the reader's clock (a `When` in `tz`); `Text.render` does the
+    rest. Services raise errors with moments, so that they need neither a language nor a time zone."""
+    return {key: When(value, tz) if isinstance(value, datetime) else value for key, value in params.items()}
 
 
 def format_datetime(moment: datetime, lang: str, tz: ZoneInfo, with_time: bool = True) -> str:

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.config import Settings
-from handlers.deadlines.compose import closed_reply, nudge_reply
+from handlers.deadlines.notices import closed_reply, nudge_reply
 from handlers.timing import quiet_shift
 from scheduler.batch import Batcher
 from scheduler.core import Scheduler, current

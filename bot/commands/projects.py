@@ -16,7 +16,7 @@ from bot.config import Settings, load_settings
 from bot.errors import DomainError
 from bot.i18n import Text
 from bot.vocab import PROJECT_STATUS
-from handlers.projects.compose import notify_import
+from handlers.projects.notices import notify_import
 from handlers.projects.parsing import parse_query
 from storage.db import transaction, utcnow
 from storage.project_import import ImportFileError, export_rows, import_rows, read_table, write_table

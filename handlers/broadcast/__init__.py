@@ -11,6 +11,7 @@ Buttons: confirm (all / Telegram only / partial when LINE's quota is short), can
 for recipients, "รับทราบ" (acknowledge). Typed: รับทราบ (ทราบแล้ว, 👍, a sticker) acknowledges the latest
 announcement still waiting for it.
 
-`chat` holds the routes, `service` the use cases (callable without a chat message: by the CLI, the scheduled
-job, a console), `drafts` reads what the author typed, `compose` the messages, `texts`, `payloads`, `errors`.
+`chat` holds the routes, `compose` the author's answers, `service` the use cases (callable without a chat
+message: by the CLI, the scheduled job, a console), `notices` the announcement and what its author is told while
+it is sent, `drafts` reads what the author typed, `texts`, `payloads`, `errors`.
 """

@@ -7,7 +7,7 @@ from bot.errors import UsageError
 from bot.i18n import Text
 from bot.messages import Button, Incoming, Kind, Reply
 from bot.router import Router, first_word
-from handlers.broadcast import compose, service
+from handlers.broadcast import compose, notices, service
 from handlers.broadcast.drafts import parse_draft
 from handlers.broadcast.payloads import Ack, Acks, Cancel, Confirm, Status
 from handlers.broadcast.texts import (
@@ -85,7 +85,7 @@ def acks_command(msg: Incoming, ctx: Context) -> list[Reply]:
 
 def _status(ctx: Context, broadcast_id: int) -> list[Reply]:
     found, counts = service.report(session=ctx.session, broadcast_id=broadcast_id)
-    return [compose.report(found, counts, ctx.lang)]
+    return [notices.report(found, counts, ctx.lang)]
 
 
 def _acks(ctx: Context, broadcast_id: int) -> list[Reply]:

@@ -1,29 +1,24 @@
-"""Broadcast results as messages: the announcement itself, the author's preview, the delivery report, the
-acknowledgement list, the recent list, and the notices the author gets while it is sent."""
+"""Broadcast results as the author's answers, in their language: the preview, the acknowledgement list, the
+recent list (the announcement itself and the delivery report are in `notices`, which these reuse)."""
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import datetime
 
 from bot.i18n import Speaker
 from bot.messages import Button, Card, Reply
 from bot.quota import LineQuota
-from bot.vocab import PLATFORM, person_label
-from handlers.broadcast.payloads import Ack, Acks, Cancel, Confirm, Status
+from bot.vocab import person_label
+from handlers.broadcast.notices import announcement
+from handlers.broadcast.payloads import Cancel, Confirm
 from handlers.broadcast.texts import (
-    ACK_LABEL,
     ACKED,
-    ACKS_BUTTON,
     ASKS_ACK,
     CANCEL,
     CONFIRM,
     CONFIRM_AT,
     CONSUMES,
     COUNTS,
-    DONE_SUMMARY,
-    LINE_STOPPED,
-    LINK,
     MAX_NAMES,
     NOBODY,
     NONE_YET,
@@ -34,9 +29,6 @@ from handlers.broadcast.texts import (
     QUIET,
     QUOTA_UNKNOWN,
     RECENT,
-    REPORT_TITLE,
-    STATE_NAMES,
-    STATUS_BUTTON,
     STATUS_NAMES,
     TG_ONLY,
     TO,
@@ -46,20 +38,8 @@ from handlers.broadcast.texts import (
     WHEN_NOW,
 )
 from handlers.segments import describe
-from storage.broadcast import PLATFORMS, STATES, Audience, Broadcast, LineMode, Segment
+from storage.broadcast import Audience, Broadcast, LineMode, Segment
 from storage.models import Person
-
-
-def announcement(broadcast: Broadcast) -> Reply:
-    """The message as every recipient gets it (one text, so LINE can multicast it)."""
-    assert broadcast.id is not None
-    buttons = []
-    if broadcast.link_url:
-        buttons.append(Button(label=broadcast.link_label or LINK.th, url=broadcast.link_url))
-    if broadcast.ask_ack:
-        buttons.append(Button(label=ACK_LABEL, payload=Ack(broadcast.id).pack()))
-    return Reply(text=f"📢 {broadcast.text}", image_url=broadcast.image_url or None, buttons=buttons,
-                 keep_buttons=True)
 
 
 def preview(broadcast: Broadcast, audience: Audience, quota: LineQuota, due: datetime, now: datetime,
@@ -90,34 +70,6 @@ def preview(broadcast: Broadcast, audience: Audience, quota: LineQuota, due: dat
         buttons = [Button(label=reader.t(label), payload=Confirm(broadcast.id).pack()), cancel]
     return [Reply(text=reader.t(PREVIEW, id=broadcast.id)), announcement(broadcast),
             Reply(cards=[Card(title=reader.t(PREVIEW, id=broadcast.id), lines=lines)], buttons=buttons)]
-
-
-def report(broadcast: Broadcast, counts: dict[str, Counter[str]], lang: str) -> Reply:
-    """Delivery per platform with a progress bar; the same in chat, in the author's summary and in the CLI."""
-    assert broadcast.id is not None
-    total = sum(sum(c.values()) for c in counts.values())
-    done = total - sum(c["queued"] for c in counts.values())
-    lines = []
-    for platform in PLATFORMS:
-        c = counts.get(platform, Counter())
-        shown = [s for s in STATE_NAMES if s in STATES or c[s]]
-        cells = " · ".join(f"{STATE_NAMES[s].render(lang)} {c[s]}" for s in shown)
-        lines.append(f"{PLATFORM[platform]}: {cells}")
-    progress = 100 if not total else done * 100 // total
-    title = REPORT_TITLE.render(lang, id=broadcast.id, status=STATUS_NAMES[broadcast.status].render(lang))
-    buttons = [Button(label=STATUS_BUTTON.render(lang), payload=Status(broadcast.id).pack())]
-    if broadcast.ask_ack:
-        buttons.append(Button(label=ACKS_BUTTON.render(lang), payload=Acks(broadcast.id).pack()))
-    return Reply(cards=[Card(title=title, lines=lines, progress=progress)], buttons=buttons)
-
-
-def line_stopped(broadcast_id: int, lang: str) -> Reply:
-    return Reply(text=LINE_STOPPED.render(lang, id=broadcast_id))
-
-
-def finished(broadcast: Broadcast, counts: dict[str, Counter[str]], lang: str) -> list[Reply]:
-    """The author's summary once nothing is left to send."""
-    return [Reply(text=DONE_SUMMARY.render(lang, id=broadcast.id)), report(broadcast, counts, lang)]
 
 
 def recent(rows: list[Broadcast], reader: Speaker) -> Reply:

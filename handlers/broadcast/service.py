@@ -18,7 +18,7 @@ from bot.config import Settings
 from bot.outbox import AT_LEAST_ONCE, SETTLED
 from bot.planner import Planner
 from bot.quota import LineQuota
-from handlers.broadcast import compose
+from handlers.broadcast import notices
 from handlers.broadcast.drafts import Draft
 from handlers.broadcast.errors import BroadcastNotFound, NotADraft, NotARecipient
 from handlers.broadcast.texts import STATUS_NAMES
@@ -162,7 +162,7 @@ def start_sending(*, session: Session, broadcast_id: int, now: datetime, setting
         return None
     found = broadcast(session=session, broadcast_id=broadcast_id)
     due = send_time(found, settings, now)
-    audience = fan_out(session=session, broadcast=found, replies=[compose.announcement(found)], now=now,
+    audience = fan_out(session=session, broadcast=found, replies=[notices.announcement(found)], now=now,
                        not_before=due if due > now else None)
     settle(session, tag_of(broadcast_id), now)  # nobody to send to: finished at once
     return len(audience.targets)
@@ -180,7 +180,7 @@ def settle(session: Session, tag: str, now: datetime) -> None:
     if not found.line_stopped and line_quota_hit(session=session, broadcast_id=broadcast_id):
         found.line_stopped = True
         enqueue_to_person(session=session, person_id=found.author_id, key=f"bc:{broadcast_id}:quota",
-                          replies=[compose.line_stopped(broadcast_id, lang)], now=now)
+                          replies=[notices.line_stopped(broadcast_id, lang)], now=now)
     if unfinished_rows(session=session, broadcast_id=broadcast_id):
         return
     if set_status(session=session, broadcast_id=broadcast_id, frm=[BroadcastStatus.sending],
@@ -188,7 +188,7 @@ def settle(session: Session, tag: str, now: datetime) -> None:
         found = broadcast(session=session, broadcast_id=broadcast_id)
         counts = delivery(session=session, broadcast_id=broadcast_id)
         enqueue_to_person(session=session, person_id=found.author_id, key=f"bc:{broadcast_id}:summary",
-                          replies=compose.finished(found, counts, lang), now=now)
+                          replies=notices.finished(found, counts, lang), now=now)
 
 
 SETTLED["broadcast:"] = settle

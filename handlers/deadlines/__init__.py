@@ -6,6 +6,7 @@ Commands: /deadlines (กำหนดส่ง) for everyone; /submitted [ID] (�
 `add` takes `| จังหวัด=… | กลุ่ม=… | ปี=…` after the title to target provinces or clusters and set the fiscal year.
 Buttons: submitted (with a confirmation), remind me tomorrow, window status, delete (with a confirmation).
 
-`chat` holds the routes, `service` the use cases (callable without a chat message: by the CLI, jobs, a console),
-`compose` the messages, `texts`, `payloads` and `errors` the rest.
+`chat` holds the routes, `compose` the asker's answers, `service` the use cases (callable without a chat message:
+by the CLI, jobs, a console), `notices` the messages to others (nudges, the close report, admins' notices),
+`texts`, `payloads` and `errors` the rest.
 """

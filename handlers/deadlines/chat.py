@@ -10,7 +10,7 @@ from bot.errors import UsageError
 from bot.i18n import Text, parse_datetime, read_datetime
 from bot.messages import Incoming, Reply
 from bot.router import Router, first_word
-from handlers.deadlines import compose, service
+from handlers.deadlines import compose, notices, service
 from handlers.deadlines.errors import BadDate
 from handlers.deadlines.payloads import ConfirmDelete, DeleteWindow, Snooze, SubmitWindow, WindowStatus
 from handlers.deadlines.texts import (
@@ -64,7 +64,7 @@ def mark_submitted(msg: Incoming, ctx: Context) -> list[Reply]:
     if len(owed) == 1:
         assert owed[0].id is not None
         return _ask_to_confirm(ctx, owed[0].id)
-    return [Reply(text=ctx.t(CHOOSE), buttons=[compose.submit_button(w, ctx.lang) for w in owed])]
+    return [Reply(text=ctx.t(CHOOSE), buttons=[notices.submit_button(w, ctx.lang) for w in owed])]
 
 
 def _ask_to_confirm(ctx: Context, window_id: int) -> list[Reply]:
@@ -80,7 +80,7 @@ def submit_button(msg: Incoming, ctx: Context, data: SubmitWindow) -> list[Reply
                                     planner=ctx.planner)
     window = service.window(session=ctx.session, window_id=data.window)
     return [Reply(text=ctx.t(RECORDED, province=province_name(row.province_iso, ctx.lang),
-                             title=compose.title(window, ctx.lang), when=ctx.when(row.submitted_at)))]
+                             title=notices.title(window, ctx.lang), when=ctx.when(row.submitted_at)))]
 
 
 @router.button(Snooze, roles=SUBMITTERS, private=True)
@@ -196,7 +196,7 @@ def submit_for(msg: Incoming, ctx: Context) -> list[Reply]:
     window, iso = service.submit_for(session=ctx.session, window_id=int(target[0].lstrip("#")), province=target[1],
                                      reason=reason.strip(), by=ctx.person.id, now=ctx.now)
     return [Reply(text=ctx.t(RECORDED_FOR, province=province_name(iso, ctx.lang),
-                             title=compose.title(window, ctx.lang), reason=reason.strip()))]
+                             title=notices.title(window, ctx.lang), reason=reason.strip()))]
 
 
 def read_local(text: str, ctx: Context) -> tuple[datetime, str]:

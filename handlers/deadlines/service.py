@@ -16,7 +16,7 @@ from bot.errors import UnknownProvince
 from bot.i18n import Text, both
 from bot.planner import Planner
 from bot.understand import read_place
-from handlers.deadlines import compose
+from handlers.deadlines import notices
 from handlers.deadlines.errors import (
     AlreadySubmitted,
     BadYear,
@@ -136,7 +136,7 @@ def record_submission(*, session: Session, window_id: int, person: Person, now: 
     iso = own_province(person)
     row = submit(session=session, window=found, province_iso=iso, person_id=person.id, now=now)
     audit(session=session, person_id=person.id, action="window_submitted", window=window_id, province=iso)
-    compose.tell_admins(session=session, window=found, province_iso=iso, by=person.id, now=now)
+    notices.tell_admins(session=session, window=found, province_iso=iso, by=person.id, now=now)
     assert person.id is not None
     planner.snooze_done(window_id, person.id)
     return row
@@ -233,5 +233,5 @@ def submit_for(*, session: Session, window_id: int, province: str, reason: str, 
     submit(session=session, window=found, province_iso=place.iso, person_id=by, now=now, reference=reason)
     audit(session=session, person_id=by, action="window_submitted_for", window=found.id, province=place.iso,
           reason=reason)
-    compose.tell_admins(session=session, window=found, province_iso=place.iso, by=by, now=now)
+    notices.tell_admins(session=session, window=found, province_iso=place.iso, by=by, now=now)
     return found, place.iso

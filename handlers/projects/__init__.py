@@ -6,6 +6,7 @@ Commands: /project [CODE | province | cluster | keyword] [status] [year] (projec
 what you watch), /unwatch CODE | province (เลิกติดตาม), /projecthistory CODE (ประวัติโครงการ);
 buttons: more results (pjm), confirm/cancel an update (pjok/pjno). Watchers are told through the outbox.
 
-`chat` holds the routes, `service` the use cases (callable without a chat message: by the CLI, a console),
-`parsing` reads what was typed, `compose` the messages, `texts`, `payloads` and `errors` the rest.
+`chat` holds the routes, `compose` the asker's answers, `service` the use cases (callable without a chat message:
+by the CLI, a console), `notices` what watchers are told and the cards every message uses, `parsing` reads what
+was typed, `texts`, `payloads` and `errors` the rest.
 """

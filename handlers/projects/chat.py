@@ -9,7 +9,7 @@ from bot.errors import BadButton, DomainError, UsageError
 from bot.i18n import Text
 from bot.messages import Incoming, Reply
 from bot.router import Reroute, Router
-from handlers.projects import compose, service
+from handlers.projects import compose, notices, service
 from handlers.projects.errors import NothingToSearch, ProjectNotFound
 from handlers.projects.parsing import MAX_QUERY, NATIONAL_WORD, Query, clean, parse_changes, parse_query
 from handlers.projects.payloads import BY_STATUS_CODE, ProjectCancel, ProjectConfirm, ProjectMore, unpack_keyword
@@ -185,7 +185,7 @@ def start_watching(msg: Incoming, ctx: Context) -> list[Reply]:
     assert ctx.person.id is not None
     if not msg.args.strip():
         targets = service.watched(session=ctx.session, person_id=ctx.person.id)
-        names = [t.project.code if t.project else compose.place_name(ctx.lang, province_iso=t.province_iso)
+        names = [t.project.code if t.project else notices.place_name(ctx.lang, province_iso=t.province_iso)
                  if t.province_iso else "-" for t in targets]
         return [Reply(text=compose.watched(names, ctx))]
     target = _watch_target(ctx, msg.args)

@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from bot.i18n import Text, both
 from bot.vocab import PROJECT_STATUS
-from handlers.projects import compose
+from handlers.projects import notices
 from handlers.projects.errors import NotYourProject, ProjectClosed, ProjectNotFound, StaleDraft
 from handlers.projects.parsing import PAGE, Query
 from storage import reference
@@ -88,7 +88,7 @@ def project(*, session: Session, code: str) -> Project:
     """The project with this code, or a refusal naming the nearest codes."""
     found = by_code(session=session, code=code)
     if found is None:
-        raise ProjectNotFound(code=code, hint=compose.nearest_hint(nearest_codes(session=session, code=code)))
+        raise ProjectNotFound(code=code, hint=notices.nearest_hint(nearest_codes(session=session, code=code)))
     return found
 
 
@@ -111,7 +111,7 @@ def check_may_update(person: Person, project: Project) -> None:
         return
     scope = Text("ของจังหวัดของคุณ", "of your own province") if person.province_iso and person.role in EDITORS \
         else Text("เมื่อเป็นผู้ประสานงานหรือรองผู้ว่าฯ ของจังหวัดนั้น", "as a coordinator or deputy governor of that province")
-    owner = both(lambda lang: compose.place_name(lang, province_iso=project.province_iso,
+    owner = both(lambda lang: notices.place_name(lang, province_iso=project.province_iso,
                                                  cluster_no=project.cluster_no))
     raise NotYourProject(f"update {project.code}", scope=scope, code=project.code, owner=owner)
 
@@ -192,7 +192,7 @@ def confirm(*, session: Session, person: Person, draft_id: int, now: datetime, t
     draft.done_at = now
     row = apply_update(session=session, project=found, changes=draft.changes, person_id=person.id, now=now)
     audit(session=session, person_id=person.id, action="project_updated", code=found.code, old=row.old, new=row.new)
-    compose.notify_watchers(session=session, project=found, row=row, by=person, now=now, tz=tz)
+    notices.notify_watchers(session=session, project=found, row=row, by=person, now=now, tz=tz)
     return found, row
 
 

@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import Session, select
 
 from bot.service import Service
-from handlers.projects.compose import notify_import
+from handlers.projects.notices import notify_import
 from handlers.projects.parsing import parse_changes
 from handlers.projects.payloads import BY_STATUS_CODE, STATUS_CODES
 from storage.db import transaction

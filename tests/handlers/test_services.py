@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from bot.config import Settings
 from bot.errors import DomainError
-from bot.i18n import localized
+from bot.i18n import on_clock
 from bot.planner import NoPlanner
 from bot.quota import LineQuota
 from handlers.broadcast import service as broadcasts
@@ -53,7 +53,7 @@ def person(session: Session, n: int, role: Role, province: str | None = None, la
 
 
 def shown(err: DomainError, lang: str) -> str:
-    return err.text.render(lang, **localized(err.params, lang, BANGKOK))
+    return err.text.render(lang, **on_clock(err.params, BANGKOK))
 
 
 def test_a_window_is_created_submitted_and_refused_twice_without_a_chat_message(session: Session) -> None:
