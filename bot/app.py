@@ -33,7 +33,7 @@ from handlers.rsvp import chat as rsvp
 from scheduler import Runtime, Scheduler, retention
 from scheduler import rsvp as rsvp_jobs
 from scheduler.deadlines import plan_missing
-from storage.db import make_engine, utcnow
+from storage.db import make_engine, one_at_a_time, utcnow
 from storage.migrations import upgrade
 
 log = logging.getLogger(__name__)
@@ -74,7 +74,10 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utcnow) -> Fa
         app.state.service = service
         await service.start(background=settings.background_workers)
         if settings.menus:
-            await menus.sync_at_start(engine, adapters)
+            # Processes started together bring the menus up to date one after another: the first does it, the
+            # others find nothing to change (at the same time each would create the missing LINE rich menus).
+            with one_at_a_time(engine, "menus"):
+                await menus.sync_at_start(engine, adapters)
         await scheduler.start(lead=settings.scheduler_enabled)
         plan_missing(scheduler, engine, clock())
         rsvp_jobs.plan_missing(scheduler, engine, clock())

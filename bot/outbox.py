@@ -30,7 +30,7 @@ from bot.ratelimit import RateLimiter
 from storage.db import transaction
 from storage.groupcommit import GroupCommit
 from storage.models import OutboxMessage, OutboxStatus
-from storage.outbox import cancel_pending, claim_due, recover_abandoned
+from storage.outbox import cancel_pending, claim_due, extend_leases, recover_abandoned
 from storage.people import set_reachable, unreachable_among
 
 log = logging.getLogger(__name__)
@@ -78,6 +78,12 @@ class Outbox:
         self.writes = GroupCommit(engine, "outbox-writer")
         self.delivering: set[int] = set()
         """Rows this process is sending now: never "abandoned", however long they wait for a rate-limit slot."""
+
+    def keep_leases(self) -> None:
+        """Renew the leases of the rows this process is still sending, however long they wait for the rate limiter:
+        only a dead process's rows expire."""
+        with transaction(self.engine) as session:
+            extend_leases(session=session, ids=set(self.delivering), until=self.clock() + self.lease)
 
     def recover(self, *, immediately: bool) -> None:
         """Deal with rows a dead process left in `sending`; with SQLite no other process can own them."""
@@ -132,6 +138,7 @@ class Outbox:
             adapter = self.adapters[platform]
             expires = row.reply_token_expires_at
             token = row.reply_token if expires is None or expires > self.clock() else None
+            resend = row.tag.startswith(tuple(AT_LEAST_ONCE))
             try:
                 parts = adapter.render([Reply.model_validate(m) for m in row.messages])
                 for index in range(row.parts_sent, len(parts)):
@@ -142,7 +149,9 @@ class Outbox:
                     else:
                         await self.limiters[platform].acquire(row.chat_id)
                         # No retry key on Telegram nor on a LINE reply: a crash from here on leaves it unknown.
-                        if platform == Platform.telegram or (index == 0 and token and row.started_at is None):
+                        # (Rows sent again when unknown need no mark: one commit fewer per announcement message.)
+                        if (platform == Platform.telegram and not resend) or (
+                                index == 0 and token and row.started_at is None):
                             await self._update(row.id, started_at=self.clock())
                         await adapter.send(row.chat_id, parts[index], first=index == 0, token=token, retry_key=key)
                     self.rate_streak[platform] = 0

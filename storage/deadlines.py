@@ -7,6 +7,7 @@ opens and closes, which provinces it concerns, and the nudge schedule before the
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -196,13 +197,24 @@ def missing_provinces(*, session: Session, window: SubmissionWindow) -> list[str
     return [iso for iso in window.provinces if iso not in done]
 
 
-def nudge_recipients(*, session: Session, window: SubmissionWindow, due: datetime) -> list[Person]:
-    """Coordinators of provinces that have not submitted; from a day before the close, their deputy governors too."""
-    roles = [Role.coordinator]
-    if window.closes_at - due <= ESCALATE_WITHIN:
-        roles.append(Role.deputy_governor)
-    missing = missing_provinces(session=session, window=window)
-    return people_in(session=session, roles=roles, province_isos=missing) if missing else []
+def nudge_roles(window: SubmissionWindow, due: datetime) -> list[Role]:
+    """Coordinators; from a day before the close, their deputy governors too."""
+    return [Role.coordinator, Role.deputy_governor] if window.closes_at - due <= ESCALATE_WITHIN else [Role.coordinator]
+
+
+def windows_by_id(*, session: Session, ids: Iterable[int]) -> dict[int, SubmissionWindow]:
+    """Many windows in one query (a batch of nudge jobs)."""
+    rows = session.exec(select(SubmissionWindow).where(col(SubmissionWindow.id).in_(sorted(set(ids)))))
+    return {row.id: row for row in rows if row.id is not None}
+
+
+def submitted_provinces(*, session: Session, window_ids: Iterable[int]) -> dict[int, set[str]]:
+    """Window id -> the provinces that have submitted, for many windows in one query."""
+    done: dict[int, set[str]] = {}
+    for window_id, iso in session.exec(select(Submission.window_id, Submission.province_iso)
+                                       .where(col(Submission.window_id).in_(sorted(set(window_ids))))):
+        done.setdefault(window_id, set()).add(iso)
+    return done
 
 
 def admins(*, session: Session) -> list[Person]:
