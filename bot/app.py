@@ -20,6 +20,7 @@ from bot.config import Settings
 from bot.console.app import install as install_console
 from bot.line import LineAdapter, quota_left
 from bot.messages import Platform
+from bot.outbox import TagRules
 from bot.platform import Adapter
 from bot.quota import QuotaReader
 from bot.router import Routes
@@ -27,12 +28,14 @@ from bot.service import Service
 from bot.telegram import TelegramAdapter
 from handlers import console, help, people, registration
 from handlers.broadcast import chat as broadcast
+from handlers.broadcast import service as announcements
 from handlers.deadlines import chat as deadlines
 from handlers.projects import chat as projects
 from handlers.rsvp import chat as rsvp
 from scheduler import Runtime, Scheduler, retention
 from scheduler import rsvp as rsvp_jobs
 from scheduler.deadlines import plan_missing
+from storage.broadcast import TAG_PREFIX as ANNOUNCEMENT
 from storage.db import make_engine, one_at_a_time, utcnow
 from storage.migrations import upgrade
 
@@ -55,6 +58,12 @@ def routes() -> Routes:
                    people.router, console.router, help.router], fallback=help.not_understood)
 
 
+def outbox_rules() -> TagRules:
+    """Announcements: each one's progress settled as its rows are attempted (the author told when it is done),
+    and a Telegram send of unknown outcome sent again rather than someone left out."""
+    return TagRules(settled={ANNOUNCEMENT: announcements.settle}, at_least_once=(ANNOUNCEMENT,))
+
+
 def create_app(settings: Settings, clock: Callable[[], datetime] = utcnow) -> FastAPI:
     """The whole service; `clock` is replaceable so tests can move time."""
     logs.protect(settings)
@@ -68,7 +77,7 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utcnow) -> Fa
         if not adapters:
             log.warning("no LINE or Telegram credentials: webhooks are disabled")
         service = Service(settings, engine, adapters, routes(), clock,
-                          quota=QuotaReader(partial(quota_left, settings)))
+                          quota=QuotaReader(partial(quota_left, settings)), rules=outbox_rules())
         scheduler = Scheduler(Runtime(engine, settings, clock, service.wake_outbox))
         service.scheduler = scheduler
         app.state.service = service

@@ -19,7 +19,7 @@ from bot.context import Context
 from bot.errors import APOLOGY, SLOW_DOWN
 from bot.i18n import Text
 from bot.messages import Incoming, Kind, Platform, Reply
-from bot.outbox import Outbox
+from bot.outbox import Outbox, TagRules
 from bot.planner import NoPlanner
 from bot.platform import Adapter
 from bot.quota import UNREAD, LineQuota, QuotaPort, QuotaReader
@@ -64,7 +64,7 @@ class Service:
 
     def __init__(self, settings: Settings, engine: Engine, adapters: Mapping[Platform, Adapter], routes: Routes,
                  clock: Callable[[], datetime] = utcnow, scheduler: Scheduler | None = None,
-                 quota: QuotaPort | None = None) -> None:
+                 quota: QuotaPort | None = None, *, rules: TagRules) -> None:
         self.settings = settings
         self.engine = engine
         self.adapters = adapters
@@ -73,7 +73,7 @@ class Service:
         self.scheduler = scheduler
         self.quota = quota or QuotaReader(lambda: None)
         self.after_commit: list[Callable[[], None]] = []
-        self.outbox = Outbox(engine, adapters, settings, clock)
+        self.outbox = Outbox(engine, adapters, settings, clock, rules)
         self.inbox = GroupCommit(engine, "inbox-writer")
         self.inbox_wake = asyncio.Event()
         self.outbox_wake = asyncio.Event()

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
-from bot.app import adapters_for, routes
+from bot.app import adapters_for, outbox_rules, routes
 from bot.config import Settings
 from bot.emulator import EmulatorServer
 from bot.messages import Reply
@@ -38,7 +38,8 @@ async def test_telegram_rows_waiting_for_the_rate_limiter_past_their_lease_are_n
             emulator.state.add_user("telegram", chat)
             enqueue(session=session, key=f"broadcast:1:{chat}", platform="telegram", user_id=chat, chat_id=chat,
                     replies=[Reply(text=TEXT)], now=utcnow(), tag="broadcast:1")
-    first, second = (Service(settings, engine, adapters_for(settings), routes()) for _ in range(2))
+    first, second = (Service(settings, engine, adapters_for(settings), routes(), rules=outbox_rules())
+                     for _ in range(2))
     await first.start(background=True)
     await asyncio.sleep(0.5)  # the first process has claimed every row by now
     await second.start(background=True)  # a second process, whose recovery looks at the first one's rows
