@@ -109,7 +109,7 @@ def nudge(window_id: int, stage: str) -> int:
     runtime = current()
     now = runtime.clock()
     with transaction(runtime.engine) as session:
-        window = get_window(session=session, window_id=window_id)
+        window = get_window(session=session, window_id=window_id, lock=True)  # submissions wait, see submit()
         if window is None or now >= window.closes_at:
             return 0
         times = nudge_times(window)
@@ -128,7 +128,7 @@ def snoozed(window_id: int, person_id: int, token: str) -> int:
     runtime = current()
     now = runtime.clock()
     with transaction(runtime.engine) as session:
-        window = get_window(session=session, window_id=window_id)
+        window = get_window(session=session, window_id=window_id, lock=True)
         person = session.get(Person, person_id)
         if window is None or person is None or now >= window.closes_at or person.province_iso is None:
             return 0

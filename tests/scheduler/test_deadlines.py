@@ -98,6 +98,26 @@ async def test_a_job_that_fires_twice_sends_once(phones: Phones, service: Servic
     assert len(await coord.settle()) == 1
 
 
+async def test_a_nudge_queued_before_the_province_submitted_is_not_sent_after_it(
+    phones: Phones, service: Service, clock: Clock
+) -> None:
+    """What the kill scenario of a nudge wave found: the wave was queued, the province submitted while it was
+    being sent, and its coordinator was still nudged afterwards."""
+    cmi, kkn = phones.line(1), phones.telegram(2)
+    register(cmi, Role.coordinator, CHIANG_MAI)
+    register(kkn, Role.coordinator, KHON_KAEN)
+    clock.now = bangkok(17, 10)
+    window_id = window_closing(service, bangkok(20, 10))
+    assert nudge(window_id, "3d") == 2  # queued, not sent yet
+    with transaction(service.engine) as session:
+        window = get_window(session=session, window_id=window_id)
+        assert window is not None
+        submit(session=session, window=window, province_iso=CHIANG_MAI, person_id=None, now=clock())
+    assert await cmi.settle() == []
+    [reminder] = await kkn.settle()
+    assert "ขอนแก่น" in reminder.text
+
+
 async def test_a_nudge_that_fires_after_the_close_is_dropped_and_admins_get_the_missed_list(
     phones: Phones, service: Service, clock: Clock
 ) -> None:
