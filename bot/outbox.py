@@ -208,6 +208,8 @@ class Outbox:
                 await self._finish(row, OutboxStatus.unreachable, failed.detail)
             case Failure.outcome_unknown if (row.tag.startswith(tuple(AT_LEAST_ONCE))
                                              and row.attempts < self.settings.max_send_attempts):
+                # Logged: the earlier send may have arrived, so this is where a duplicate can come from.
+                log.warning("outbox row %s: %s; outcome unknown, sending again", row.id, failed.detail)
                 await self._retry_later(row, backoff(row.attempts), failed.detail)
             case Failure.outcome_unknown:
                 await self._finish(row, OutboxStatus.unknown, failed.detail)

@@ -1,0 +1,121 @@
+"""A real `coordbot serve` or `coordbot work` that the fault scenarios SIGKILL and start again, and what a kill
+can leave behind: the Telegram sends the dead process had begun and not finished (Telegram has no retry key, so
+those alone may be doubled or of unknown outcome), and the sends it repeated because their answer never came."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+import httpx
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from bot.emulator import EmulatorServer
+from storage.db import make_engine, utcnow
+from storage.models import OutboxMessage, OutboxStatus
+
+COORDBOT = str(Path(sys.executable).with_name("coordbot"))
+RESENT = "outcome unknown, sending again"
+"""What the dispatcher logs when it repeats a Telegram send whose answer did not come (bot/outbox.py)."""
+
+
+def base_env(emulator: EmulatorServer, database_url: str, home: Path, **settings: str) -> dict[str, str]:
+    """A coordbot process pointed at the emulator and the database, the platforms' limits out of the way unless
+    `settings` (environment names) say otherwise."""
+    state = emulator.state
+    return {"PATH": os.environ["PATH"], "HOME": str(home), "COORDBOT_DATABASE_URL": database_url,
+            "COORDBOT_SCHEDULER": "false", "COORDBOT_MENUS": "false", "COORDBOT_AUTO_MIGRATE": "false",
+            "LINE_CHANNEL_SECRET": state.line_channel_secret, "LINE_CHANNEL_ACCESS_TOKEN": state.line_access_token,
+            "LINE_API_BASE_URL": emulator.line_base_url, "LINE_DATA_API_BASE_URL": emulator.line_data_base_url,
+            "TELEGRAM_BOT_TOKEN": state.telegram_token, "TELEGRAM_WEBHOOK_SECRET": state.telegram_secret_token,
+            "TELEGRAM_API_BASE_URL": emulator.telegram_base_url, "TELEGRAM_RATE_PER_S": "1000",
+            "TELEGRAM_PER_CHAT_PER_S": "1000", "COORDBOT_SEND_TIMEOUT_S": "2", **settings}
+
+
+def telegram_in_flight(engine: Engine, since: datetime) -> int:
+    """Telegram sends begun (marked) by a process started at `since` and not finished. A row a process before it
+    left in `sending` (on PostgreSQL it waits for its lease to expire) was counted at that process's kill."""
+    with Session(engine) as session:
+        return len(session.exec(select(OutboxMessage.id).where(
+            OutboxMessage.platform == "telegram", OutboxMessage.status == OutboxStatus.sending,
+            col(OutboxMessage.started_at) >= since)).all())
+
+
+class Process:
+    """`coordbot <command>`, started, SIGKILLed and started again; each run logs to its own file in `workdir`."""
+
+    def __init__(self, command: str, env: dict[str, str], workdir: Path, database_url: str,
+                 port: int | None = None) -> None:
+        self.command, self.env, self.workdir, self.port = command, env, workdir, port
+        self.engine = make_engine(database_url)
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.started_at = utcnow()
+        self.runs = 0
+        self.in_flight: list[int] = []
+        """Telegram sends in flight at each kill."""
+
+    @property
+    def kills(self) -> int:
+        return len(self.in_flight)
+
+    def start(self) -> None:
+        args = [COORDBOT, self.command, "--log-level", "warning"]
+        if self.port is not None:
+            args += ["--port", str(self.port)]
+        self.started_at = utcnow()
+        log = self.workdir / f"{self.command}{self.runs}.log"
+        self.runs += 1
+        with log.open("wb") as out:
+            self.proc = subprocess.Popen(args, cwd=self.workdir, env=self.env, stdout=out, stderr=subprocess.STDOUT)
+        if self.port is not None:
+            self._wait_healthy(log)
+
+    def _wait_healthy(self, log: Path) -> None:
+        deadline = time.monotonic() + 60
+        while True:
+            assert self.proc is not None and self.proc.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, "the service did not start"
+            try:
+                if httpx.get(f"http://127.0.0.1:{self.port}/healthz", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.05)
+
+    def kill(self) -> None:
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(timeout=10)
+        self.in_flight.append(telegram_in_flight(self.engine, self.started_at))
+
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def stop(self) -> None:
+        if self.alive():
+            assert self.proc is not None
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+        self.engine.dispose()
+
+    def resent(self) -> int:
+        """Telegram sends repeated because their answer never came (a timeout): each may have been delivered."""
+        return sum(log.read_text(errors="replace").count(RESENT) for log in self.workdir.glob(f"{self.command}*.log"))
+
+
+def wait_until(condition: Callable[[], bool], what: str, timeout: float = 180.0) -> None:
+    """Generous: a loaded machine can take many seconds just to start a process."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.01)
