@@ -68,7 +68,21 @@ def plan_missing(scheduler: Scheduler, engine: Engine, now: datetime) -> int:
     unplanned = [w for w in windows if str(w.id) not in planned]
     for window in unplanned:
         plan_window(scheduler, window, now)
+        _catch_up(scheduler, window, now)
     return len(unplanned)
+
+
+def _catch_up(scheduler: Scheduler, window: SubmissionWindow, now: datetime) -> None:
+    """A window never planned (its process died between creating and planning it) gets now, as after downtime, the
+    latest nudge that fell due since it was created; the nudge wave's kill scenario lost such windows' nudges."""
+    if now >= window.closes_at:
+        return
+    settings = scheduler.runtime.settings
+    missed = [(due, stage) for stage, at in nudge_times(window)
+              if window.created_at < (due := quiet_shift(at, window.closes_at, settings)) <= now]
+    if missed:
+        stage = max(missed)[1]
+        scheduler.plan(f"{job_prefix(window.id or 0)}nudge:{stage}", nudge, now, window_id=window.id, stage=stage)
 
 
 def snooze_job(window_id: int, person_id: int) -> str:
