@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -22,6 +23,8 @@ from storage.db import make_engine, utcnow
 from storage.models import OutboxMessage, OutboxStatus
 
 COORDBOT = str(Path(sys.executable).with_name("coordbot"))
+READY = "worker running"
+"""What `coordbot work` logs (at info) once it has started: migrated, planned, recovering and sending."""
 RESENT = "outcome unknown, sending again"
 """What the dispatcher logs when it repeats a Telegram send whose answer did not come (bot/outbox.py)."""
 
@@ -37,6 +40,37 @@ def base_env(emulator: EmulatorServer, database_url: str, home: Path, **settings
             "TELEGRAM_BOT_TOKEN": state.telegram_token, "TELEGRAM_WEBHOOK_SECRET": state.telegram_secret_token,
             "TELEGRAM_API_BASE_URL": emulator.telegram_base_url, "TELEGRAM_RATE_PER_S": "1000",
             "TELEGRAM_PER_CHAT_PER_S": "1000", "COORDBOT_SEND_TIMEOUT_S": "2", **settings}
+
+
+@dataclass
+class Outcome:
+    """What a kill scenario measured, on the phones (the emulator's record) and in the database."""
+
+    kills: int = 0
+    events: int = 0
+    """Messages that had to arrive: recipients, nudges, offers and answers."""
+    delivered: int = 0
+    lost: int = 0
+    """Messages on no phone, nor recorded as of unknown outcome (a Telegram send cut off by a kill, not repeated)."""
+    doubled_line: int = 0
+    doubled_telegram: int = 0
+    unknown_telegram: int = 0
+    in_flight: list[int] = field(default_factory=list)
+    resent: int = 0
+    """Telegram sends repeated because their answer never came; each may be one more duplicate."""
+    wrong: list[str] = field(default_factory=list)
+    """Broken promises the scenario checks besides those counts (a seat given twice, a nudge after a submission)."""
+    notes: dict[str, object] = field(default_factory=dict)
+
+    def take(self, process: Process) -> None:
+        self.kills, self.in_flight, self.resent = process.kills, process.in_flight, process.resent()
+
+    def line(self, name: str) -> str:
+        notes = "".join(f" {key}={value}" for key, value in self.notes.items())
+        return (f"{name}: kills={self.kills} events={self.events} delivered={self.delivered} lost={self.lost} "
+                f"doubled_line={self.doubled_line} doubled_telegram={self.doubled_telegram} "
+                f"unknown_telegram={self.unknown_telegram} max_telegram_in_flight={max(self.in_flight, default=0)} "
+                f"resent_telegram={self.resent} wrong={len(self.wrong)}{notes}")
 
 
 def telegram_in_flight(engine: Engine, since: datetime) -> int:
@@ -65,8 +99,9 @@ class Process:
     def kills(self) -> int:
         return len(self.in_flight)
 
-    def start(self) -> None:
-        args = [COORDBOT, self.command, "--log-level", "warning"]
+    def start(self, ready: bool = False) -> None:
+        """Start it; with `ready`, return once a worker says it runs (a served one always waits for /healthz)."""
+        args = [COORDBOT, self.command, "--log-level", "info" if ready else "warning"]
         if self.port is not None:
             args += ["--port", str(self.port)]
         self.started_at = utcnow()
@@ -76,6 +111,8 @@ class Process:
             self.proc = subprocess.Popen(args, cwd=self.workdir, env=self.env, stdout=out, stderr=subprocess.STDOUT)
         if self.port is not None:
             self._wait_healthy(log)
+        elif ready:
+            wait_until(lambda: READY in log.read_text(errors="replace"), "the worker to start", timeout=60)
 
     def _wait_healthy(self, log: Path) -> None:
         deadline = time.monotonic() + 60
