@@ -17,10 +17,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import text
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, func, select
 
-from bot.emulator import EmulatorServer
+from bot.emulator import EmulatorServer, EmulatorState
 from storage import reference
 from storage.db import make_engine, transaction, utcnow
 from storage.deadlines import create_window, get_window, submit
@@ -65,10 +66,9 @@ def seed(database_url: str, people: int, windows: int, every_s: float) -> list[i
     return ids
 
 
-def record_submission(engine: object, window_id: int, province: str, chats: set[str]) -> Submitted:
+def record_submission(engine: Engine, window_id: int, province: str, chats: set[str]) -> Submitted:
     """Submit as the commands do, and note which of the province's nudges were being sent at that moment."""
-    assert hasattr(engine, "connect")
-    with transaction(engine) as session:  # type: ignore[arg-type]
+    with transaction(engine) as session:
         window = get_window(session=session, window_id=window_id)
         assert window is not None
         submit(session=session, window=window, province_iso=province, person_id=None, now=utcnow(),
@@ -120,10 +120,10 @@ def nudges_killed(emulator: EmulatorServer, database_url: str, workdir: Path, *,
     return outcome
 
 
-def settled(engine: object, windows: int) -> bool:
+def settled(engine: Engine, windows: int) -> bool:
     """Every window planned (its close report waits in the job store), its nudge job done and gone, nothing waiting
     in the outbox."""
-    with Session(engine) as session:  # type: ignore[call-overload]
+    with Session(engine) as session:
         try:
             jobs = dict(session.execute(text(
                 "SELECT id LIKE :closing AS closing, count(*) FROM apscheduler_jobs WHERE id LIKE :ours GROUP BY 1"),
@@ -137,15 +137,15 @@ def settled(engine: object, windows: int) -> bool:
     return waiting == 0
 
 
-def measure(state: object, engine: object, who: list[tuple[str, str]], ids: list[int], province_of: dict[int, str],
-            windows: int, submitted: list[Submitted]) -> Outcome:
+def measure(state: EmulatorState, engine: Engine, who: list[tuple[str, str]], ids: list[int],
+            province_of: dict[int, str], windows: int, submitted: list[Submitted]) -> Outcome:
     outcome = Outcome()
-    with Session(engine) as session:  # type: ignore[call-overload]
+    with Session(engine) as session:
         unknown = {row.key for row in session.exec(select(OutboxMessage).where(
             OutboxMessage.status == OutboxStatus.unknown))}
     done = {(s.window, s.province): s for s in submitted}
     for n, (platform, user) in enumerate(who):
-        screen = state.screen(platform, user)  # type: ignore[attr-defined]
+        screen = state.screen(platform, user)
         for w in range(1, windows + 1):
             copies = [r for r in screen if marker(w - 1) in r.text]
             extra = max(0, len(copies) - 1)
