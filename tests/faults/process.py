@@ -4,6 +4,7 @@ those alone may be doubled or of unknown outcome), and the sends it repeated bec
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -13,12 +14,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from bot.emulator import EmulatorServer
+from bot.emulator import EmulatorServer, EmulatorState
+from bot.emulator import events as ev
 from storage.db import make_engine, utcnow
 from storage.models import OutboxMessage, OutboxStatus
 
@@ -27,6 +30,18 @@ READY = "worker running"
 """What `coordbot work` logs (at info) once it has started: migrated, planned, recovering and sending."""
 RESENT = "outcome unknown, sending again"
 """What the dispatcher logs when it repeats a Telegram send whose answer did not come (bot/outbox.py)."""
+
+
+def webhook(state: EmulatorState, platform: str, payload: dict[str, Any],
+            again: bool) -> tuple[str, bytes, dict[str, str]]:
+    """The path, body and headers with which a platform delivers one event (`again`: LINE's redelivery flag)."""
+    if platform == "line":
+        payload["deliveryContext"] = {"isRedelivery": again}
+        body = json.dumps(ev.line_body([payload])).encode()
+        return "/webhooks/line", body, {"X-Line-Signature": ev.line_signature(state.line_channel_secret, body),
+                                        "Content-Type": "application/json"}
+    return "/webhooks/telegram", json.dumps(payload).encode(), {
+        "X-Telegram-Bot-Api-Secret-Token": state.telegram_secret_token, "Content-Type": "application/json"}
 
 
 def base_env(emulator: EmulatorServer, database_url: str, home: Path, **settings: str) -> dict[str, str]:

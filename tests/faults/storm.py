@@ -9,7 +9,6 @@ Shared by tests/faults/test_kill.py (bounded) and bench/faults.py (longer, and o
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import random
 import signal
@@ -30,6 +29,7 @@ from bot.emulator import EmulatorServer
 from bot.emulator import events as ev
 from storage.db import make_engine
 from storage.models import InboxEvent, InboxStatus, OutboxMessage, OutboxStatus
+from tests.faults.process import webhook
 
 COORDBOT = str(Path(sys.executable).with_name("coordbot"))
 TEXT = "สวัสดีครับ"
@@ -139,22 +139,11 @@ class Storm:
 
     # the platforms
 
-    def _request(self, event: Event, again: bool) -> tuple[str, bytes, dict[str, str]]:
-        state = self.emulator.state
-        if event.platform == "line":
-            event.payload["deliveryContext"] = {"isRedelivery": again}
-            body = json.dumps(ev.line_body([event.payload])).encode()
-            return "line", body, {"X-Line-Signature": ev.line_signature(state.line_channel_secret, body),
-                                  "Content-Type": "application/json"}
-        return "telegram", json.dumps(event.payload).encode(), {
-            "X-Telegram-Bot-Api-Secret-Token": state.telegram_secret_token, "Content-Type": "application/json"}
-
     async def _post(self, client: httpx.AsyncClient, event: Event, again: bool) -> None:
-        platform, body, headers = self._request(event, again)
+        path, body, headers = webhook(self.emulator.state, event.platform, event.payload, again)
         self.outcome.posts += 1
         try:
-            response = await client.post(f"http://127.0.0.1:{self.port}/webhooks/{platform}", content=body,
-                                         headers=headers)
+            response = await client.post(f"http://127.0.0.1:{self.port}{path}", content=body, headers=headers)
         except httpx.HTTPError:
             return
         event.acked = response.status_code == 200

@@ -15,6 +15,7 @@ from bot.emulator import EmulatorServer
 from tests.faults.announce import IN_FLIGHT, announcement_killed
 from tests.faults.nudges import nudges_killed
 from tests.faults.process import Outcome
+from tests.faults.waitlist import waitlist_killed
 
 pytestmark = pytest.mark.faults
 
@@ -42,3 +43,12 @@ def test_a_nudge_wave_killed_mid_way_nudges_each_province_once_and_none_after_it
     outcome = nudges_killed(emulator, database_url, tmp_path, people=300, windows=3, kills=4, seed_=16)
     held(outcome, "kill nudges")
     assert outcome.kills == 4 and outcome.events > 0
+
+
+async def test_a_waitlist_promoted_while_killed_gives_no_seat_twice_and_offers_them_in_order(
+    emulator: EmulatorServer, database_url: str, tmp_path: Path
+) -> None:
+    outcome = await waitlist_killed(emulator, database_url, tmp_path, seats=40, waiting=80, declines=30, kills=4,
+                                    seed=16)
+    held(outcome, "kill waitlist")
+    assert outcome.kills == 4 and int(str(outcome.notes["offers"])) >= 30
