@@ -75,7 +75,7 @@ class Outcome:
     """Telegram sends repeated because their answer never came; each may be one more duplicate."""
     wrong: list[str] = field(default_factory=list)
     """Broken promises the scenario checks besides those counts (a seat given twice, a nudge after a submission)."""
-    notes: dict[str, object] = field(default_factory=dict)
+    notes: dict[str, int] = field(default_factory=dict)
 
     def take(self, process: Process) -> None:
         self.kills, self.in_flight, self.resent = process.kills, process.in_flight, process.resent()
