@@ -10,7 +10,7 @@ EMULATOR_PORT ?= 8081
 # Rich menu images draw Thai with libraqm and a Thai font (bot/menu_images.py): Debian packages, installed once.
 SYSTEM_PACKAGES := libraqm0 fonts-thai-tlwg
 
-.PHONY: install system-packages run test test-pg lint bench clean
+.PHONY: install system-packages run test faults test-pg lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,10 +34,15 @@ lint: install
 	$(BIN)/mypy bot handlers storage scheduler tests bench
 	$(BIN)/lint-imports
 
+# The fault scenarios (real processes killed at random moments, minutes long) are left to `make faults`.
 test: lint
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -m "not faults"
 
-# The same suite against PostgreSQL (CI runs it when the server answers).
+# The fault scenarios in their bounded form (bench/faults.py runs them longer); CI runs them after `make test`.
+faults: install
+	$(BIN)/pytest -q -m faults
+
+# The whole suite, fault scenarios included, against PostgreSQL (CI runs it when the server answers).
 test-pg: install
 	COORDBOT_TEST_DATABASE_URL=$(PG_URL) $(BIN)/pytest -q
 

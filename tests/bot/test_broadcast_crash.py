@@ -26,6 +26,8 @@ from tests.conftest import LINE_SECRET, LINE_TOKEN, TG_SECRET, TG_TOKEN
 from tests.factories import seed_people
 from tests.faults.process import Process, wait_until
 
+pytestmark = pytest.mark.faults  # minutes of real processes: `make faults`, not `make test`
+
 PEOPLE = 5000
 BLOCKED = 10
 """Telegram chats that blocked the bot without us knowing: 403, marked unreachable, not counted as missing."""
