@@ -87,7 +87,7 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utcnow) -> Fa
     app.router.routes.extend(webhooks.routes)
     app.include_router(downloads.router)
 
-    @app.get("/healthz")
+    @app.get("/healthz", responses={503: {"description": "the database does not answer"}})
     async def healthz(request: Request) -> JSONResponse:
         try:
             with engine.connect() as conn:
