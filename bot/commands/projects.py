@@ -17,7 +17,14 @@ from bot.errors import DomainError
 from bot.i18n import Text
 from handlers.projects import STATUS_NAMES, notify_import, parse_query
 from storage.db import transaction, utcnow
-from storage.project_import import ImportFileError, export_rows, import_rows, read_table, write_table
+from storage.project_import import (
+    MAX_REPORTED,
+    ImportFileError,
+    export_rows,
+    import_rows,
+    read_table,
+    write_table,
+)
 from storage.projects import by_code, listing, nearest_codes
 
 BAR = 30
@@ -67,8 +74,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         engine.dispose()
     if not result.ok:
         print(f"nothing imported: {len(result.errors)} of {result.rows} rows are invalid", file=sys.stderr)
-        for error in result.errors:
+        for error in result.errors[:MAX_REPORTED]:
             print(f"  {error}", file=sys.stderr)
+        if len(result.errors) > MAX_REPORTED:
+            print(f"  … and {len(result.errors) - MAX_REPORTED:,} more invalid rows", file=sys.stderr)
         return 2
     print(f"imported {result.rows:,} rows in {time.perf_counter() - started:.1f} s: {result.created:,} new, "
           f"{result.updated:,} updated, {result.unchanged:,} unchanged" + (f"; {told} watcher(s) told" if told else ""))
