@@ -24,7 +24,7 @@ from schemathesis.specs.openapi.checks import (
 
 from bot.app import create_app
 from bot.config import Settings
-from tests.faults.storm import free_port
+from tests.faults.process import free_port
 
 COORDBOT = str(Path(sys.executable).with_name("coordbot"))
 

@@ -31,24 +31,24 @@ def held(outcome: Outcome, name: str) -> None:
 def test_an_announcement_killed_mid_way_reaches_everyone_once_on_line_and_the_ledger_counts_right(
     emulator: EmulatorServer, database_url: str, tmp_path: Path
 ) -> None:
-    outcome = announcement_killed(emulator, database_url, tmp_path, people=1000, kills=4, seed=16)
+    outcome = announcement_killed(emulator, database_url, tmp_path, people=600, kills=3, seed=16)
     held(outcome, "kill announcement")
-    assert outcome.kills == 4 and outcome.delivered == 1000
+    assert outcome.kills == 3 and outcome.delivered == 600
     assert outcome.notes["line_409"]  # the multicasts resent after the first kill were recognised
 
 
 def test_a_nudge_wave_killed_mid_way_nudges_each_province_once_and_none_after_it_submitted(
     emulator: EmulatorServer, database_url: str, tmp_path: Path
 ) -> None:
-    outcome = nudges_killed(emulator, database_url, tmp_path, people=300, windows=3, kills=4, seed_=16)
+    outcome = nudges_killed(emulator, database_url, tmp_path, people=300, windows=3, kills=3, seed_=16)
     held(outcome, "kill nudges")
-    assert outcome.kills == 4 and outcome.events > 0
+    assert outcome.kills == 3 and outcome.events > 0
 
 
 async def test_a_waitlist_promoted_while_killed_gives_no_seat_twice_and_offers_them_in_order(
     emulator: EmulatorServer, database_url: str, tmp_path: Path
 ) -> None:
-    outcome = await waitlist_killed(emulator, database_url, tmp_path, seats=40, waiting=80, declines=30, kills=4,
+    outcome = await waitlist_killed(emulator, database_url, tmp_path, seats=20, waiting=40, declines=15, kills=3,
                                     seed=16)
     held(outcome, "kill waitlist")
-    assert outcome.kills == 4 and outcome.notes["offers"] >= 30
+    assert outcome.kills == 3 and outcome.notes["offers"] >= 15

@@ -29,8 +29,7 @@ from storage.db import make_engine, transaction, utcnow
 from storage.models import InboxEvent, InboxStatus, OutboxMessage, OutboxStatus, Person, Role
 from storage.rsvp import SEATED, Rsvp, RsvpStatus, create_workshop, invite, rsvps
 from tests.factories import seed_people
-from tests.faults.process import Outcome, Process, base_env, wait_until, webhook
-from tests.faults.storm import free_port
+from tests.faults.process import Outcome, Process, base_env, free_port, wait_until, webhook
 
 OFFERED = "มีที่นั่งว่างใน"
 """The start of the offer (handlers/rsvp.py OFFERED)."""
