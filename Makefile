@@ -9,8 +9,11 @@ EMULATOR_PORT ?= 8081
 
 # Rich menu images draw Thai with libraqm and a Thai font (bot/menu_images.py): Debian packages, installed once.
 SYSTEM_PACKAGES := libraqm0 fonts-thai-tlwg
+# The browser tests (tests/browser/) drive Debian's Chromium through Playwright (with an emoji font for the
+# screenshots): only `make test` needs them.
+BROWSER_PACKAGES := chromium fonts-noto-color-emoji
 
-.PHONY: install system-packages run test faults test-pg lint bench clean
+.PHONY: install system-packages browser-packages run test faults test-pg lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,10 +22,18 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
-system-packages:
-	@dpkg -s $(SYSTEM_PACKAGES) >/dev/null 2>&1 || { \
+# Debian packages, installed with apt when missing (an update first only if the install fails without one).
+define apt_ensure
+	@dpkg -s $(1) >/dev/null 2>&1 || { \
 	  sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
-	  $$sudo apt-get install -y $(SYSTEM_PACKAGES) || $$sudo sh -c 'apt-get update && apt-get install -y $(SYSTEM_PACKAGES)'; }
+	  $$sudo apt-get install -y $(1) || $$sudo sh -c 'apt-get update && apt-get install -y $(1)'; }
+endef
+
+system-packages:
+	$(call apt_ensure,$(SYSTEM_PACKAGES))
+
+browser-packages:
+	$(call apt_ensure,$(BROWSER_PACKAGES))
 
 install: system-packages $(STAMP)
 
@@ -35,7 +46,7 @@ lint: install
 	$(BIN)/lint-imports
 
 # The fault scenarios (real processes killed at random moments, minutes long) are left to `make faults`.
-test: lint
+test: lint browser-packages
 	$(BIN)/pytest -q -m "not faults"
 
 # The fault scenarios in their bounded form (bench/faults.py runs them longer); CI runs them after `make test`.
@@ -43,7 +54,7 @@ faults: install
 	$(BIN)/pytest -q -m faults
 
 # The whole suite, fault scenarios included, against PostgreSQL (CI runs it when the server answers).
-test-pg: install
+test-pg: install browser-packages
 	COORDBOT_TEST_DATABASE_URL=$(PG_URL) $(BIN)/pytest -q
 
 bench: install

@@ -37,7 +37,7 @@ from bot.app import routes  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.context import Context  # noqa: E402
 from bot.messages import Incoming, Kind, Platform  # noqa: E402
-from handlers import projects  # noqa: E402
+from handlers.projects import chat as projects  # noqa: E402
 from storage import reference  # noqa: E402
 from storage.db import make_engine, transaction  # noqa: E402
 from storage.migrations import upgrade  # noqa: E402
@@ -118,7 +118,7 @@ def timed_lookups(engine: Engine, queries: list[str], person_id: int, account_id
             person, account = session.get(Person, person_id), session.get(Account, account_id)
             assert person is not None and account is not None
             ctx = Context(session=session, person=person, account=account, now=NOW, settings=settings,
-                          routes=all_routes)
+                          catalogue=all_routes)
             replies = projects.lookup(msg, ctx)
         out.append((time.perf_counter() - started) * 1000)
         assert replies

@@ -15,15 +15,20 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import downloads, logs, menus, metrics, webhooks
+from bot import downloads, logs, menus, metrics, sim, webhooks
 from bot.config import Settings
 from bot.line import LineAdapter, quota_left
 from bot.messages import Platform
 from bot.platform import Adapter
+from bot.quota import QuotaReader
 from bot.router import Routes
 from bot.service import Service
 from bot.telegram import TelegramAdapter
-from handlers import broadcast, deadlines, help, people, projects, registration, rsvp
+from handlers import help, people, registration
+from handlers.broadcast import chat as broadcast
+from handlers.deadlines import chat as deadlines
+from handlers.projects import chat as projects
+from handlers.rsvp import chat as rsvp
 from scheduler import Runtime, Scheduler, retention
 from scheduler import rsvp as rsvp_jobs
 from scheduler.deadlines import plan_missing
@@ -61,7 +66,8 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utcnow) -> Fa
         adapters = adapters_for(settings)
         if not adapters:
             log.warning("no LINE or Telegram credentials: webhooks are disabled")
-        service = Service(settings, engine, adapters, routes(), clock, line_quota=partial(quota_left, settings))
+        service = Service(settings, engine, adapters, routes(), clock,
+                          quota=QuotaReader(partial(quota_left, settings)))
         scheduler = Scheduler(Runtime(engine, settings, clock, service.wake_outbox))
         service.scheduler = scheduler
         app.state.service = service
@@ -86,6 +92,8 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utcnow) -> Fa
     app.state.engine = engine
     app.router.routes.extend(webhooks.routes)
     app.include_router(downloads.router)
+    if settings.demo:  # the simulator acts as any demo person, which only the demo's public credentials allow
+        sim.install(app, settings)
 
     @app.get("/healthz", responses={503: {"description": "the database does not answer"}})
     async def healthz(request: Request) -> JSONResponse:

@@ -2,20 +2,46 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from sqlmodel import Session
 
 from bot.config import Settings
-from bot.i18n import Text, format_datetime
+from bot.i18n import Text, format_datetime, localized
+from bot.payloads import Payload
 from bot.planner import NoPlanner, Planner
-from storage.models import Account, Person
+from bot.quota import UNREAD, LineQuota
+from storage.models import Account, Person, Role
 
-if TYPE_CHECKING:
-    from bot.router import Routes
+
+class Entry(Protocol):
+    """A command as the help menu shows it."""
+
+    @property
+    def words(self) -> tuple[str, ...]: ...
+    @property
+    def summary(self) -> Text | None: ...
+    @property
+    def label(self) -> Text | None: ...
+    @property
+    def example(self) -> Text | None: ...
+
+
+class Catalogue(Protocol):
+    """What the routes tell the help menu and handlers about the commands and buttons a role may use (the
+    router implements it; a handler never sees the routes themselves)."""
+
+    def visible_groups(self, role: Role) -> Sequence[tuple[str, Sequence[Entry]]]:
+        """The commands listed in the help menu for this role, grouped by feature."""
+
+    def suggest(self, text: str, role: Role, limit: int) -> Sequence[Entry]:
+        """The commands nearest to `text` that this role may use, for "did you mean"."""
+
+    def may_press(self, role: Role, payload_type: type[Payload]) -> bool:
+        """Whether this role may press a button of this payload type (so a handler offers only those)."""
 
 
 @dataclass
@@ -25,20 +51,24 @@ class Context:
     account: Account
     now: datetime
     settings: Settings
-    routes: Routes
+    catalogue: Catalogue
     planner: Planner = field(default_factory=NoPlanner)
     """Jobs to plan or cancel because of this change; carried out once the handler's transaction commits."""
-    line_quota: Callable[[], int | None] = lambda: None
-    """LINE messages left this month (None: no limit, or no LINE): a call to LINE through its adapter, given by
-    the service, so a handler needs no platform code to show the quota."""
+    line_quota: LineQuota = UNREAD
+    """LINE messages left this month, read by the service before this transaction began, for the routes that
+    declare `line_quota=True` (others see it unknown)."""
 
     @property
     def lang(self) -> str:
         return self.person.lang
 
+    def may_press(self, payload_type: type[Payload]) -> bool:
+        """Whether this person may press a button of this type: a handler offers only buttons that work."""
+        return self.catalogue.may_press(self.person.role, payload_type)
+
     def t(self, message: Text, /, **params: object) -> str:
-        """Render a text in the person's language."""
-        return message.render(self.person.lang, **params)
+        """Render a text in the person's language (a `Text` or a moment among the parameters too)."""
+        return message.render(self.person.lang, **localized(params, self.person.lang, self.settings.tz))
 
     def when(self, moment: datetime, with_time: bool = True) -> str:
         return format_datetime(moment, self.person.lang, self.settings.tz, with_time)

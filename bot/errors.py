@@ -8,21 +8,25 @@ from bot.i18n import Text
 
 
 class DomainError(Exception):
-    """An expected refusal. `text` is what the user reads; `params` fill it in."""
+    """An expected refusal. `text` is what the user reads; `params` fill it in (a `Text` or a `When` among them
+    is shown in the reader's language)."""
 
     text: ClassVar[Text] = Text("ขออภัย ทำรายการนี้ไม่ได้", "Sorry, that cannot be done.")
 
     def __init__(self, **params: object) -> None:
-        super().__init__(self.text.en.format(**params) if params else self.text.en)
+        super().__init__(self.text.render("en", **params))
         self.params = params
 
 
 class NotAllowed(DomainError):
+    """A refusal the router audits; `refusal` words it for one command variant instead of `text`."""
+
     text = Text("ขออภัย คำสั่งนี้สำหรับ {roles} เท่านั้น", "Sorry, this command is only for {roles}.")
 
-    def __init__(self, command: str, **params: object) -> None:
+    def __init__(self, command: str, refusal: Text | None = None, **params: object) -> None:
         super().__init__(**params)
         self.command = command
+        self.refusal = refusal
 
 
 class BadButton(DomainError):

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.understand import normalize, strip_particles
@@ -36,10 +38,48 @@ class Text:
     en: str
 
     def render(self, lang: str, **params: object) -> str:
+        """The text in `lang`; a parameter that is itself a `Text` or a `When` is rendered in `lang` too, so code
+        that knows no reader (a use case raising a domain error) can still name things in both languages."""
         template = self.en if lang == "en" else self.th
         if not params:
             return template
+        params = {k: v.render(lang) if isinstance(v, Text | When) else v for k, v in params.items()}
         return COUNTING.format(template, **params) if "|" in template else template.format(**params)
+
+
+@dataclass(frozen=True)
+class When:
+    """A moment as a text's parameter: shown by `format_datetime` in the reader's language, in `tz`."""
+
+    moment: datetime
+    tz: ZoneInfo
+    with_time: bool = True
+
+    def render(self, lang: str) -> str:
+        return format_datetime(self.moment, lang, self.tz, self.with_time)
+
+
+def both(name: Callable[[str], str]) -> Text:
+    """A name in both languages (a province, a window's title), so a service can hand it over unrendered."""
+    return Text(name("th"), name("en"))
+
+
+class Speaker(Protocol):
+    """Whoever texts are composed for: a chat handler's `Context`, or any reader with a language and a clock."""
+
+    @property
+    def lang(self) -> str: ...
+    def t(self, message: Text, /, **params: object) -> str: ...
+    def when(self, moment: datetime, with_time: bool = True) -> str: ...
+
+
+def localized(params: Mapping[str, object], lang: str, tz: ZoneInfo) -> dict[str, object]:
+    """Parameters as a reader sees them: a `Text` in their language, a moment on their clock; the rest as is.
+
+    Services raise errors with such parameters, so that they need no language of their own."""
+    return {key: value.render(lang) if isinstance(value, Text)
+            else format_datetime(value, lang, tz) if isinstance(value, datetime) else value
+            for key, value in params.items()}
 
 
 def format_datetime(moment: datetime, lang: str, tz: ZoneInfo, with_time: bool = True) -> str:

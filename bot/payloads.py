@@ -48,7 +48,10 @@ class Payload:
 
 
 def _convert(kind: Any, raw: str) -> Any:
+    """A field's value from its packed form; anything a packed field could not have been is refused."""
     if kind is bool:
+        if raw not in ("True", "False"):
+            raise ValueError(raw)
         return raw == "True"
     return kind(raw)
 

@@ -21,6 +21,7 @@ from bot.messages import Incoming, Kind, Platform, Reply
 from bot.outbox import Outbox
 from bot.planner import NoPlanner
 from bot.platform import Adapter
+from bot.quota import UNREAD, LineQuota, QuotaPort, QuotaReader
 from bot.router import Routes
 from scheduler import Scheduler
 from scheduler.planning import AfterCommit
@@ -52,14 +53,14 @@ class Service:
 
     def __init__(self, settings: Settings, engine: Engine, adapters: Mapping[Platform, Adapter], routes: Routes,
                  clock: Callable[[], datetime] = utcnow, scheduler: Scheduler | None = None,
-                 line_quota: Callable[[], int | None] = lambda: None) -> None:
+                 quota: QuotaPort | None = None) -> None:
         self.settings = settings
         self.engine = engine
         self.adapters = adapters
         self.routes = routes
         self.clock = clock
         self.scheduler = scheduler
-        self.line_quota = line_quota
+        self.quota = quota or QuotaReader(lambda: None)
         self.after_commit: list[Callable[[], None]] = []
         self.outbox = Outbox(engine, adapters, settings, clock)
         self.inbox = GroupCommit(engine, "inbox-writer")
@@ -121,12 +122,23 @@ class Service:
         claim and one commit for all, each event in its own savepoint); returns how many. An event over its
         sender's rate limit is kept as throttled and not handled: replying to a flood later would only fill the
         outbox with stale answers, and a person who was asked to slow down sends again what they still need."""
-        self.after_commit = []
-        handled: list[tuple[str, str]] = []
-        with transaction(self.engine) as session:
-            for row in claim_pending(session=session, limit=limit):
-                self._handle_row(session, row)
-                handled.append((row.platform, str(row.status)))
+        quota: LineQuota | None = None
+        while True:
+            self.after_commit = []
+            handled: list[tuple[str, str]] = []
+            try:
+                with transaction(self.engine) as session:
+                    rows = claim_pending(session=session, limit=limit)
+                    if quota is None and any(self._reads_quota(row) for row in rows):
+                        raise _QuotaFirst()
+                    for row in rows:
+                        self._handle_row(session, row, quota or UNREAD)
+                        handled.append((row.platform, str(row.status)))
+            except _QuotaFirst:
+                # Read LINE's quota outside any transaction, then claim again (nothing was done).
+                quota = self.quota.read()
+                continue
+            break
         for platform, status in handled:
             metrics.EVENTS.labels(platform, status).inc()
         for hook in self.after_commit:
@@ -135,13 +147,22 @@ class Service:
             self.wake_outbox()
         return len(handled)
 
-    def _handle_row(self, session: Session, row: InboxEvent) -> None:
+    def _reads_quota(self, row: InboxEvent) -> bool:
+        """Whether this event's handler shows or uses LINE's quota (a payload that does not parse does not)."""
+        adapter = self.adapters.get(Platform(row.platform))
+        try:
+            msg = adapter.parse(row.payload, row.received_at) if adapter else None
+        except Exception:
+            return False
+        return msg is not None and self.routes.reads_line_quota(msg)
+
+    def _handle_row(self, session: Session, row: InboxEvent, quota: LineQuota) -> None:
         """One claimed event: handled in a savepoint, or marked failed (and apologised for) if its handling raised."""
         hooks = len(self.after_commit)
         row.attempts += 1
         try:
             with session.begin_nested():
-                row.status = self._handle(session, row)
+                row.status = self._handle(session, row, quota)
         except Exception as exc:
             log.exception("event %s/%s failed", row.platform, row.event_id)
             row.status = InboxStatus.failed
@@ -158,7 +179,7 @@ class Service:
     def _handle_some(self) -> int:
         return self.handle_batch(HANDLE_BATCH)
 
-    def _handle(self, session: Session, row: InboxEvent) -> InboxStatus:
+    def _handle(self, session: Session, row: InboxEvent, quota: LineQuota) -> InboxStatus:
         allowance = take_token(session=session, platform=row.platform, sender=row.sender, at=row.received_at,
                                limit=self.limit)
         if allowance is not Allowance.ok:
@@ -173,19 +194,19 @@ class Service:
                 self.routes.is_slow(msg) or self.clock() - row.received_at > LATE_AFTER):
             # A search or an export, or an event that waited behind a backlog: the loading indicator goes first.
             self.loop.call_soon_threadsafe(self._working, adapter, msg.chat_id)
-        ctx = self._context(session, msg)
+        ctx = self._context(session, msg, quota)
         replies = self.routes.dispatch(msg, ctx)
         if not msg.standby:  # LINE standby: another channel answers this chat
             self._reply(session, msg, replies)
         return InboxStatus.done
 
-    def _context(self, session: Session, msg: Incoming) -> Context:
+    def _context(self, session: Session, msg: Incoming, quota: LineQuota = UNREAD) -> Context:
         lang = "en" if msg.language_code and not msg.language_code.startswith("th") else "th"
         account, person = ensure_account(session=session, platform=msg.platform, user_id=msg.user_id,
                                          chat_id=msg.chat_id if msg.private else None,
                                          display_name=msg.display_name or "", lang=lang)
         return Context(session=session, person=person, account=account, now=self.clock(), settings=self.settings,
-                       routes=self.routes, line_quota=self.line_quota,
+                       catalogue=self.routes, line_quota=quota,
                        planner=AfterCommit(self.scheduler, self.after_commit) if self.scheduler else NoPlanner())
 
     def _reply(self, session: Session, msg: Incoming, replies: list[Reply]) -> None:
@@ -264,6 +285,10 @@ class Service:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.outbox_wake.wait(), IDLE_POLL_S)
             self.outbox_wake.clear()
+
+
+class _QuotaFirst(Exception):
+    """A claimed event needs LINE's quota: the batch is rolled back, the quota read, and the batch claimed again."""
 
 
 def _log_failure(task: asyncio.Task[None]) -> None:

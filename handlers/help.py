@@ -6,11 +6,11 @@ to three buttons, and an emoji alone a short friendly answer, instead of the who
 
 from __future__ import annotations
 
-from bot.context import Context
+from bot.context import Context, Entry
 from bot.i18n import Text
 from bot.messages import Button, Incoming, Reply
 from bot.payloads import Cmd, Tab
-from bot.router import Command, Router
+from bot.router import Router
 from bot.understand import normalize, only_symbols, strip_particles
 from storage.people import menu_due
 
@@ -43,8 +43,8 @@ MAX_SUGGESTIONS = 3
 def menu(ctx: Context, intro: str = "") -> Reply:
     """The commands this person may use, grouped by feature, one line and one example each, with buttons."""
     lines = [intro, ctx.t(MENU_TITLE)] if intro else [ctx.t(MENU_TITLE)]
-    commands: list[Command] = []
-    for name, group in ctx.routes.visible_groups(ctx.person.role):
+    commands: list[Entry] = []
+    for name, group in ctx.catalogue.visible_groups(ctx.person.role):
         lines.append(f"\n{ctx.t(GROUPS[name]) if name in GROUPS else name}")
         for cmd in group:
             thai = next((w for w in cmd.words if not w.isascii()), None)
@@ -90,15 +90,13 @@ def not_understood(msg: Incoming, ctx: Context) -> list[Reply]:
         return [Reply(text=ctx.t(FRIENDLY))]
     shown = msg.text.strip()
     shown = shown if len(shown) <= 40 else shown[:39] + "…"
-    allowed = [c.words[0] for c in ctx.routes.usable_commands(ctx.person.role)]
-    near = ctx.routes.vocabulary.suggest(msg.text, [(w, "") for w in allowed], limit=MAX_SUGGESTIONS)
-    buttons = [Button(label=_name(ctx.routes.by_word[word], ctx.lang), payload=Cmd(word).pack())
-               for _, (word, _) in near]
+    near = ctx.catalogue.suggest(msg.text, ctx.person.role, limit=MAX_SUGGESTIONS)
+    buttons = [Button(label=_name(cmd, ctx.lang), payload=Cmd(cmd.words[0]).pack()) for cmd in near]
     hint = ctx.t(DID_YOU_MEAN) if buttons else ctx.t(HELP_HINT)
     return [Reply(text=ctx.t(NOT_UNDERSTOOD, text=shown) + "\n" + hint, buttons=buttons)]
 
 
-def _name(cmd: Command, lang: str) -> str:
+def _name(cmd: Entry, lang: str) -> str:
     """How a suggestion button names its command: the Thai word for Thai readers, else `/word`."""
     thai = next((w for w in cmd.words if not w.isascii()), None)
     return thai if thai and lang == "th" else f"/{cmd.words[0]}"

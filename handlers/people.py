@@ -17,9 +17,8 @@ from bot.i18n import Text
 from bot.messages import Button, Incoming, Reply
 from bot.payloads import Cmd, Payload
 from bot.router import Router
-from bot.vocab import ROLE
-from handlers.registration import ROLE_WORDS
-from handlers.rsvp import release_seat
+from bot.vocab import MEMBER_ROLE_WORDS, ROLE
+from handlers.rsvp.service import release_seat
 from storage import directory, reference
 from storage.models import Person, Role
 from storage.reference import province_name
@@ -111,8 +110,8 @@ def people_command(msg: Incoming, ctx: Context) -> list[Reply]:
     if words and words[0].lstrip("#").isdecimal():
         return _manage(ctx, int(words[0].lstrip("#")), words[1:])
     role = None
-    if words and words[-1].lower() in ROLE_WORDS:
-        role = ROLE_WORDS[words.pop().lower()]
+    if words and words[-1].lower() in MEMBER_ROLE_WORDS:
+        role = MEMBER_ROLE_WORDS[words.pop().lower()]
     iso = _place(ctx, " ".join(words)) if words else None
     entries = directory.people(session=ctx.session, role=role, province_iso=iso)
     if not entries:
@@ -126,8 +125,8 @@ def people_command(msg: Incoming, ctx: Context) -> list[Reply]:
 def _manage(ctx: Context, person_id: int, words: list[str]) -> list[Reply]:
     target = _person(ctx, person_id)
     action = words[0].lower() if words else ""
-    if action in ("role", "บทบาท") and len(words) == 2 and words[1].lower() in ROLE_WORDS:
-        return [_change(ctx, target, role=ROLE_WORDS[words[1].lower()])]
+    if action in ("role", "บทบาท") and len(words) == 2 and words[1].lower() in MEMBER_ROLE_WORDS:
+        return [_change(ctx, target, role=MEMBER_ROLE_WORDS[words[1].lower()])]
     if action in ("province", "จังหวัด") and len(words) >= 2:
         return [_change(ctx, target, province_iso=_place(ctx, " ".join(words[1:])))]
     if action in ("retire", "ย้ายออก") and len(words) == 1:
@@ -165,7 +164,8 @@ def retire(msg: Incoming, ctx: Context, data: Retire) -> list[Reply]:
     seats = directory.held_seats(session=ctx.session, person_id=data.person, now=ctx.now)
     for workshop, row in seats:
         assert workshop.id is not None
-        release_seat(ctx, workshop.id, row)
+        release_seat(session=ctx.session, workshop_id=workshop.id, row=row, settings=ctx.settings, now=ctx.now,
+                     planner=ctx.planner)
     directory.retire(session=ctx.session, target=target, by=ctx.person.id, now=ctx.now)
     return [Reply(text=ctx.t(RETIRED, id=target.id, name=target.name or "-", seats=len(seats)))]
 

@@ -23,7 +23,7 @@ from bot.messages import Button, Incoming, Kind, Reply
 from bot.payloads import Payload
 from bot.router import Router
 from bot.understand import read_place
-from bot.vocab import ROLE
+from bot.vocab import MEMBER_ROLE_WORDS, ROLE
 from handlers.help import menu
 from storage import reference
 from storage.models import Account, Invite, Person, Role
@@ -83,11 +83,6 @@ INVITE_MADE = Text("รหัสเชิญ {code} สำหรับ{role}{pro
                    "Invite code {code} for {role}{province}, valid until {until}.\nThe invitee types it in the chat, "
                    "or in Telegram: /start {code}")
 INVITE_VALID = timedelta(days=14)
-ROLE_WORDS = {
-    "coordinator": Role.coordinator, "ผู้ประสานงาน": Role.coordinator,
-    "deputy_governor": Role.deputy_governor, "dg": Role.deputy_governor, "รองผู้ว่า": Role.deputy_governor,
-    "รองผู้ว่าราชการจังหวัด": Role.deputy_governor, "admin": Role.admin, "ผู้ดูแล": Role.admin,
-}
 
 
 UNLINK = Text("เลิกเชื่อมบัญชีอีกช่องทาง", "unlink your account on the other app")
@@ -366,7 +361,7 @@ def invite(msg: Incoming, ctx: Context) -> list[Reply]:
 
     Admin invites are refused here: one stolen chat account must not be enough to make more admins."""
     words = msg.args.split()
-    role = ROLE_WORDS.get(words[0].lower()) if words else None
+    role = MEMBER_ROLE_WORDS.get(words[0].lower()) if words else None
     if role is None:
         raise UsageError(usage=ctx.t(INVITE_USAGE))
     if role == Role.admin:

@@ -8,18 +8,12 @@ from __future__ import annotations
 
 from bot.errors import DomainError, UnknownProvince, UsageError
 from bot.i18n import Text
-from bot.vocab import ROLES
+from bot.vocab import PLATFORM_WORDS, ROLE_WORDS, ROLES
 from storage import reference
 from storage.broadcast import Segment
 from storage.models import Role
 
 ANSWERS = ("attending", "silent")
-ROLE_WORDS = {
-    "admin": Role.admin, "ผู้ดูแล": Role.admin, "deputy_governor": Role.deputy_governor, "dg": Role.deputy_governor,
-    "รองผู้ว่า": Role.deputy_governor, "รองผู้ว่าราชการจังหวัด": Role.deputy_governor,
-    "coordinator": Role.coordinator, "ผู้ประสานงาน": Role.coordinator, "guest": Role.guest, "ทั่วไป": Role.guest,
-}
-PLATFORM_WORDS = {"line": "line", "ไลน์": "line", "telegram": "telegram", "tg": "telegram", "เทเลแกรม": "telegram"}
 EVERYONE = Text("ทุกคน", "everyone")
 ROLE_SEG = Text("บทบาท {v}", "role {v}")
 PLACE_SEG = Text("จังหวัด {v}", "provinces {v}")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from handlers.broadcast import start_sending
+from handlers.broadcast.service import start_sending
 from scheduler.core import Scheduler, current
 from storage.broadcast import BroadcastStatus
 from storage.db import transaction

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.config import Settings
-from handlers.deadlines import closed_reply, nudge_reply
+from handlers.deadlines.compose import closed_reply, nudge_reply
 from handlers.timing import quiet_shift
 from scheduler.core import Scheduler, current
 from storage.db import transaction
@@ -103,7 +103,6 @@ def _not_before(now: datetime, window: SubmissionWindow, settings: Settings) -> 
 
 def _queue_nudges(session: Session, window: SubmissionWindow, stage: str, people: list[Person]) -> int:
     """One outbox row per person, keyed (window, stage, person), in the job's own transaction."""
-    # Imported here because the handlers import this module to plan jobs.
     runtime = current()
     now = runtime.clock()
     not_before = _not_before(now, window, runtime.settings)

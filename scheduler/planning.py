@@ -1,4 +1,5 @@
-"""`bot.planner.Planner` on the real scheduler: each request runs after the handler's transaction commits."""
+"""`bot.planner.Planner` on the real scheduler: each request runs after the handler's transaction commits
+(`AfterCommit`), or when the CLI has committed and opened its scheduler (`Deferred`)."""
 
 from __future__ import annotations
 
@@ -11,18 +12,18 @@ from storage.deadlines import SubmissionWindow
 from storage.rsvp import Workshop
 
 
-class AfterCommit:
-    def __init__(self, scheduler: Scheduler, after_commit: list[Callable[[], None]]) -> None:
-        self.scheduler = scheduler
-        self.after_commit = after_commit
+class Deferred:
+    """Requests kept until `run(scheduler)`: a CLI command plans them once its transaction has committed."""
+
+    def __init__(self) -> None:
+        self.requests: list[Callable[[Scheduler], object]] = []
 
     def _later(self, work: Callable[[Scheduler], object]) -> None:
-        scheduler = self.scheduler
+        self.requests.append(work)
 
-        def run() -> None:
+    def run(self, scheduler: Scheduler) -> None:
+        for work in self.requests:
             work(scheduler)
-
-        self.after_commit.append(run)
 
     def window_changed(self, window: SubmissionWindow, now: datetime) -> None:
         self._later(lambda s: deadlines.plan_window(s, window, now))
@@ -47,3 +48,21 @@ class AfterCommit:
 
     def broadcast_cancelled(self, broadcast_id: int) -> None:
         self._later(lambda s: broadcast.cancel_send(s, broadcast_id))
+
+
+class AfterCommit(Deferred):
+    """Each request runs on `scheduler` once the handler's transaction commits (`bot.service` runs
+    `after_commit`)."""
+
+    def __init__(self, scheduler: Scheduler, after_commit: list[Callable[[], None]]) -> None:
+        super().__init__()
+        self.scheduler = scheduler
+        self.after_commit = after_commit
+
+    def _later(self, work: Callable[[Scheduler], object]) -> None:
+        scheduler = self.scheduler
+
+        def run() -> None:
+            work(scheduler)
+
+        self.after_commit.append(run)

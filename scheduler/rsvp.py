@@ -12,14 +12,12 @@ from datetime import datetime
 
 from sqlalchemy.engine import Engine
 
-from handlers.rsvp import queue_nudges, reminder_replies, send_lapsed, send_offers
+from handlers.rsvp.notices import queue_nudges, queue_reminders, send_lapsed, send_offers
 from handlers.timing import quiet_shift
 from scheduler.core import Scheduler, active, current
 from storage.db import transaction
 from storage.deadlines import parse_offset
-from storage.models import Person
-from storage.outbox import enqueue_to_person
-from storage.rsvp import RsvpStatus, Workshop, expire_offers, get_workshop, rsvps, upcoming_workshops
+from storage.rsvp import Workshop, expire_offers, get_workshop, upcoming_workshops
 
 
 def job_prefix(workshop_id: int) -> str:
@@ -66,22 +64,11 @@ def remind(workshop_id: int, stage: str) -> int:
     """Remind everyone holding a seat (the principal, and a confirmed delegate); returns messages queued."""
     runtime = current()
     now = runtime.clock()
-    queued = 0
     with transaction(runtime.engine) as session:
         workshop = get_workshop(session=session, workshop_id=workshop_id)
         if workshop is None or now >= workshop.starts_at:
             return 0
-        for row in rsvps(session=session, workshop_id=workshop_id):
-            if row.status != RsvpStatus.yes:
-                continue
-            for person_id in {row.person_id, row.delegate_person_id} - {None}:
-                assert person_id is not None
-                person = session.get(Person, person_id)
-                assert person is not None
-                queued += enqueue_to_person(
-                    session=session, person_id=person_id, key=f"rv:remind:{workshop_id}:{stage}:{person_id}",
-                    replies=reminder_replies(workshop, person, runtime.settings, now), now=now,
-                    tag=f"workshop:{workshop_id}")
+        queued = queue_reminders(session=session, workshop=workshop, stage=stage, settings=runtime.settings, now=now)
     runtime.wake_outbox()
     return queued
 

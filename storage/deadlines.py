@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
-from enum import StrEnum
 
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, Session, SQLModel, col, select
@@ -16,16 +15,11 @@ from sqlmodel import Field, Session, SQLModel, col, select
 from storage import reference
 from storage.models import OutboxMessage, OutboxStatus, Person, Role, json_field, utcnow, when
 from storage.people import people_in
+from storage.projects import PlanLevel
 
 DEFAULT_NUDGES = ("14d", "7d", "3d", "1d", "3h")
 ESCALATE_WITHIN = timedelta(days=1)
 """From one day before the close, the deputy governor is nudged too."""
-
-
-class PlanLevel(StrEnum):
-    provincial = "provincial"
-    cluster = "cluster"
-    local = "local"
 
 
 class SubmissionWindow(SQLModel, table=True):

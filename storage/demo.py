@@ -6,6 +6,8 @@ Their credentials are public, so a database that holds them is served only in de
 from __future__ import annotations
 
 import hashlib
+import re
+import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import and_, inspect, or_
@@ -58,6 +60,22 @@ def persona(key: str) -> Persona:
         if p.key == key:
             return p
     raise KeyError(f"no persona {key!r}; choose one of: {', '.join(p.key for p in PERSONAS)}")
+
+
+NEWCOMER = re.compile(r"new-[a-z0-9]{1,16}")
+"""Keys of people who are not in the demo data (`new-...`): guests with platform ids of their own."""
+
+
+def newcomer_key() -> str:
+    """A fresh newcomer key: someone the service has never seen, e.g. to join with an invite code."""
+    return f"new-{secrets.token_hex(4)}"
+
+
+def visitor(key: str) -> Persona:
+    """A demo person by key, or a newcomer for a `new-...` key (ids derived from the key, like the demo people's)."""
+    if NEWCOMER.fullmatch(key):
+        return Persona(key, "", Role.guest, None, "")
+    return persona(key)
 
 
 def demo_people(engine: Engine) -> int:

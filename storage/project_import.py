@@ -25,7 +25,9 @@ from sqlmodel import Session, col, select
 from storage import reference, tables
 from storage.projects import (
     LEVEL_TH,
+    LEVEL_WORDS,
     STATUS_TH,
+    STATUS_WORDS,
     PlanLevel,
     Project,
     ProjectHistory,
@@ -60,16 +62,6 @@ HEADER_ALIASES = {
     "ความก้าวหน้า": "progress", "ความก้าวหน้า(%)": "progress", "ความก้าวหน้า(ร้อยละ)": "progress",
     "ร้อยละความก้าวหน้า": "progress", "หมายเหตุล่าสุด": "last_note",
 }
-LEVEL_WORDS = {
-    "provincial": PlanLevel.provincial, "จังหวัด": PlanLevel.provincial, "แผนพัฒนาจังหวัด": PlanLevel.provincial,
-    "cluster": PlanLevel.cluster, "กลุ่มจังหวัด": PlanLevel.cluster, "แผนพัฒนากลุ่มจังหวัด": PlanLevel.cluster,
-    "local": PlanLevel.local, "ท้องถิ่น": PlanLevel.local, "แผนพัฒนาท้องถิ่น": PlanLevel.local,
-}
-STATUS_WORDS = {**{s.value: s for s in ProjectStatus}, **{v: k for k, v in STATUS_TH.items()},
-                "อนุมัติ": ProjectStatus.approved, "ดำเนินการ": ProjectStatus.in_progress,
-                "เสร็จสิ้น": ProjectStatus.completed, "ระงับ": ProjectStatus.on_hold,
-                "in progress": ProjectStatus.in_progress, "on hold": ProjectStatus.on_hold,
-                "in plan": ProjectStatus.in_plan}
 FIELDS = ("title_th", "title_en", "province_iso", "cluster_no", "plan_level", "fiscal_year", "owner_agency",
           "budget_satang", "status", "progress", "last_note")
 MAX_BUDGET_SATANG = 10**15

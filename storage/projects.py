@@ -80,6 +80,29 @@ STATUS_TH = {ProjectStatus.proposed: "เสนอโครงการ", Projec
              ProjectStatus.on_hold: "ระงับชั่วคราว", ProjectStatus.cancelled: "ยกเลิก"}
 LEVEL_TH = {PlanLevel.provincial: "แผนพัฒนาจังหวัด", PlanLevel.cluster: "แผนพัฒนากลุ่มจังหวัด",
             PlanLevel.local: "แผนพัฒนาท้องถิ่น"}
+STATUS_WORDS: dict[str, ProjectStatus] = {
+    **{s.value: s for s in ProjectStatus},
+    **{s.value.replace("_", ""): s for s in ProjectStatus},
+    **{s.value.replace("_", " "): s for s in ProjectStatus},
+    **{th: s for s, th in STATUS_TH.items()},
+    "เสนอ": ProjectStatus.proposed, "ในแผน": ProjectStatus.in_plan, "inplan": ProjectStatus.in_plan,
+    "อนุมัติ": ProjectStatus.approved, "ได้รับงบ": ProjectStatus.funded, "ได้งบ": ProjectStatus.funded,
+    "ดำเนินการ": ProjectStatus.in_progress, "ongoing": ProjectStatus.in_progress,
+    "เสร็จ": ProjectStatus.completed, "เสร็จสิ้น": ProjectStatus.completed, "done": ProjectStatus.completed,
+    "ระงับ": ProjectStatus.on_hold, "ชะลอ": ProjectStatus.on_hold, "hold": ProjectStatus.on_hold,
+    "onhold": ProjectStatus.on_hold, "canceled": ProjectStatus.cancelled,
+    # Synonyms and misspellings people type (tests/corpus/messages.tsv).
+    "เสร็จแล้ว": ProjectStatus.completed,
+    "กำลังทำ": ProjectStatus.in_progress, "กำลังดำเนินงาน": ProjectStatus.in_progress,
+    "อนุมัติแล้ว": ProjectStatus.approved,
+    "ได้รับงบแล้ว": ProjectStatus.funded, "ยกเลิก": ProjectStatus.cancelled, "ยกเลิกแล้ว": ProjectStatus.cancelled,
+}
+"""A status as people type it, in chat and in imported spreadsheets (lower case)."""
+LEVEL_WORDS = {
+    **{level.value: level for level in PlanLevel}, **{th: level for level, th in LEVEL_TH.items()},
+    "จังหวัด": PlanLevel.provincial, "กลุ่มจังหวัด": PlanLevel.cluster, "ท้องถิ่น": PlanLevel.local,
+}
+"""A plan level as spreadsheets write it."""
 
 
 class ProjectBase(SQLModel):

@@ -22,12 +22,13 @@ from fastapi import FastAPI
 from pydantic import SecretStr
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
+from sqlmodel import Session
 
 from bot.app import create_app
 from bot.config import Settings
 from bot.emulator import EmulatorServer, EmulatorState
 from bot.service import Service
-from storage.db import make_engine, normalize_url
+from storage.db import make_engine, normalize_url, transaction
 from storage.migrations import upgrade
 from tests.helpers import Clock, Phones
 
@@ -106,6 +107,15 @@ def database_url(template_database: str, tmp_path: Path) -> Iterator[str]:
     _pg_admin(f"CREATE DATABASE {name} TEMPLATE {template_database}")
     yield _pg_database(name)
     _pg_admin(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def session(database_url: str) -> Iterator[Session]:
+    """A session on this test's database, committed when the test ends (for tests below the chat)."""
+    engine = make_engine(database_url)
+    with transaction(engine) as session:
+        yield session
+    engine.dispose()
 
 
 @pytest.fixture

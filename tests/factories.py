@@ -19,8 +19,8 @@ from bot.config import Settings
 from bot.emulator import Received
 from bot.emulator import events as ev
 from bot.service import Service
-from handlers.broadcast import start_sending
-from handlers.rsvp import send_invitations
+from handlers.broadcast.service import start_sending
+from handlers.rsvp.notices import send_invitations
 from storage import reference
 from storage.broadcast import Segment, create_broadcast
 from storage.db import transaction, utcnow

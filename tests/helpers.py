@@ -1,11 +1,19 @@
-"""Test helpers: a movable clock and a "phone" per user that sends signed webhooks and reads its screen."""
+"""Test helpers: a movable clock, a "phone" per user that sends signed webhooks and reads its screen, and a real
+`coordbot serve` process on free ports."""
 
 from __future__ import annotations
 
 import itertools
 import json
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -18,6 +26,54 @@ from storage.models import Role
 from storage.people import ensure_account
 
 _ids = itertools.count(1)
+
+COORDBOT = str(Path(sys.executable).with_name("coordbot"))
+"""The installed command, from the same virtual environment as the tests."""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Served:
+    """`coordbot serve` started on free ports (the emulator's is used in demo mode), its output in
+    `cwd/serve.log`. Starting returns at once, so the process can boot while other work goes on."""
+
+    def __init__(self, cwd: Path, env: dict[str, str], *args: str) -> None:
+        self.cwd, self.port, self.emulator_port = cwd, free_port(), free_port()
+        with (cwd / "serve.log").open("w") as log:
+            self.proc = subprocess.Popen([COORDBOT, "serve", "--port", str(self.port), "--emulator-port",
+                                          str(self.emulator_port), *args], cwd=cwd, env=env, stdout=log,
+                                         stderr=subprocess.STDOUT)
+
+    def ready(self, timeout: float = 60) -> None:
+        """Wait until /healthz answers; a process that exits or never answers fails the test with its log."""
+        deadline = time.monotonic() + timeout
+        while True:
+            assert self.proc.poll() is None, (self.cwd / "serve.log").read_text()
+            assert time.monotonic() < deadline, "the service did not start"
+            try:
+                if httpx.get(f"http://127.0.0.1:{self.port}/healthz", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.1)
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=30)
+
+
+@contextmanager
+def serving(cwd: Path, env: dict[str, str], *args: str) -> Iterator[tuple[int, int]]:
+    """`coordbot serve` running until the block ends; yields its port and the emulator's."""
+    served = Served(cwd, env, *args)
+    try:
+        served.ready()
+        yield served.port, served.emulator_port
+    finally:
+        served.stop()
 
 
 class Clock:

@@ -19,18 +19,11 @@ from bot.config import Settings
 from bot.errors import DomainError
 from bot.i18n import format_datetime
 from bot.line import quota_left
+from bot.quota import QuotaReader
 from bot.vocab import person_label
-from handlers.broadcast import (
-    Draft,
-    check_segment,
-    check_url,
-    describe,
-    line_quota,
-    parse_segment,
-    parse_send_at,
-    send_time,
-    start_sending,
-)
+from handlers.broadcast.drafts import Draft, check_url, parse_send_at
+from handlers.broadcast.service import check_segment, send_time, start_sending
+from handlers.segments import describe, parse_segment
 from scheduler.broadcast import cancel_send, plan_send
 from storage.broadcast import (
     PLATFORMS,
@@ -134,7 +127,8 @@ def cmd_send(args: argparse.Namespace, settings: Settings, engine: Engine) -> in
         print(f"cannot send: {exc}", file=sys.stderr)
         return 2
     line, telegram = audience.count("line"), audience.count("telegram")
-    left, known = line_quota(partial(quota_left, settings))
+    quota = QuotaReader(partial(quota_left, settings)).read()
+    left, known = quota.left, quota.known
     print(f"to: {describe(draft.segment, 'en')}")
     print(f"recipients: LINE {line}, Telegram {telegram}, unreachable {len(audience.unreachable)}")
     print(f"LINE messages: {line} (quota left: {left if left is not None else 'unlimited' if known else 'unknown'})")

@@ -16,7 +16,6 @@ from scheduler.deadlines import job_prefix, plan_window
 from storage.db import transaction, utcnow
 from storage.deadlines import (
     DEFAULT_NUDGES,
-    PlanLevel,
     SubmissionWindow,
     all_windows,
     create_window,
@@ -30,6 +29,7 @@ from storage.deadlines import (
     submit,
 )
 from storage.people import audit
+from storage.projects import PlanLevel
 
 
 @with_database

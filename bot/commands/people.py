@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import datetime
 
 from sqlalchemy.engine import Engine
 
 from bot.commands import Add, Subparsers, province_iso, with_database, with_scheduler
 from bot.config import Settings
-from handlers.rsvp import send_offers
-from scheduler import Scheduler
-from scheduler.rsvp import plan_offer_expiry
+from handlers.rsvp.service import release_seat
+from scheduler.planning import Deferred
 from storage import directory
 from storage.db import transaction, utcnow
 from storage.models import Role
-from storage.rsvp import RsvpStatus, answer, get_workshop
 
 
 @with_database
@@ -54,7 +51,8 @@ def cmd_set(args: argparse.Namespace, settings: Settings, engine: Engine) -> int
 def cmd_retire(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
     """Without --yes, say what retiring would do; with it, free the seats (offering them on) and retire."""
     now = utcnow()
-    offers: list[tuple[int, datetime]] = []
+    offered = 0
+    planner = Deferred()
     try:
         with transaction(engine) as session:
             target = directory.person(session=session, person_id=args.id)
@@ -69,22 +67,15 @@ def cmd_retire(args: argparse.Namespace, settings: Settings, engine: Engine) -> 
                 return 0
             for held, row in seats:
                 assert held.id is not None
-                workshop = get_workshop(session=session, workshop_id=held.id, lock=True)
-                assert workshop is not None and workshop.id is not None
-                offered = answer(session=session, workshop=workshop, row=row, choice=RsvpStatus.no, now=now).offered
-                send_offers(session=session, workshop=workshop, offered=offered, settings=settings, now=now)
-                offers += [(workshop.id, r.offer_expires_at) for r in offered if r.offer_expires_at is not None]
+                offered += len(release_seat(session=session, workshop_id=held.id, row=row, settings=settings,
+                                            now=now, planner=planner))
             directory.retire(session=session, target=target, by=None, now=now)
     except LookupError as exc:
         print(f"cannot retire #{args.id}: {exc}", file=sys.stderr)
         return 2
-    if offers:
-        def plan(scheduler: Scheduler) -> None:
-            for workshop_id, at in offers:
-                plan_offer_expiry(scheduler, workshop_id, at)
-
-        with_scheduler(settings, engine, plan)
-    print(f"#{args.id} retired; {len(offers)} waitlisted people offered a seat")
+    if planner.requests:
+        with_scheduler(settings, engine, planner.run)
+    print(f"#{args.id} retired; {offered} waitlisted people offered a seat")
     return 0
 
 

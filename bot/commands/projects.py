@@ -15,7 +15,9 @@ from bot.commands import Add, Subparsers, open_database, with_database
 from bot.config import Settings, load_settings
 from bot.errors import DomainError
 from bot.i18n import Text
-from handlers.projects import STATUS_NAMES, notify_import, parse_query
+from bot.vocab import PROJECT_STATUS
+from handlers.projects.compose import notify_import
+from handlers.projects.parsing import parse_query
 from storage.db import transaction, utcnow
 from storage.project_import import (
     MAX_REPORTED,
@@ -121,7 +123,7 @@ def cmd_find(args: argparse.Namespace) -> int:
                                 limit=args.limit)[:args.limit]
             show: Callable[[Text], str] = (lambda t: t.en) if args.en else (lambda t: t.th)
             for p in found:
-                print(f"{p.code}  {show(STATUS_NAMES[p.status]):<16} {p.progress:>3}%  {p.title_th}")
+                print(f"{p.code}  {show(PROJECT_STATUS[p.status]):<16} {p.progress:>3}%  {p.title_th}")
     finally:
         engine.dispose()
     if not found:

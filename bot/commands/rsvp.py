@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -18,21 +17,13 @@ from bot.config import Settings
 from bot.errors import DomainError
 from bot.files import render_export
 from bot.i18n import format_datetime, parse_datetime
-from handlers.rsvp import invited_places, open_workshop, record_export, send_invitations, welcome
+from handlers.rsvp.board import record_export
+from handlers.rsvp.checkin import check_in_code
+from handlers.rsvp.create import checked_workshop, invite_more, invited_places, open_workshop
+from handlers.rsvp.errors import DeskNotOpen, NotSeated, UnknownCode
 from scheduler.rsvp import plan_workshop
 from storage.db import transaction, utcnow
-from storage.people import audit
-from storage.rsvp import (
-    DeskClosed,
-    all_workshops,
-    check_in,
-    counts,
-    get_workshop,
-    invite,
-    invitees,
-    new_workshop,
-    rsvp_by_code,
-)
+from storage.rsvp import all_workshops, counts, get_workshop
 
 
 def register(sub: Subparsers, add: Add) -> None:
@@ -85,16 +76,14 @@ def cmd_create(args: argparse.Namespace, settings: Settings, engine: Engine) -> 
     try:
         starts, ends, deadline = (parse_datetime(args.start, tz), parse_datetime(args.end, tz),
                                   parse_datetime(args.deadline, tz))
-        if deadline <= utcnow():
-            raise ValueError("the RSVP deadline has already passed")
-        roles, provinces, scope = invited_places(roles=_names(args.roles), provinces=_names(args.provinces),
-                                                 clusters=_names(args.clusters), regions=[])
-        workshop = new_workshop(
+        places = invited_places(roles=_names(args.roles), provinces=_names(args.provinces),
+                                clusters=_names(args.clusters), regions=[])
+        workshop = checked_workshop(
             title_th=args.title_th, title_en=args.title_en, starts_at=starts, ends_at=ends, rsvp_deadline=deadline,
-            roles=roles, provinces=provinces, scope=scope, venue=args.venue, address=args.address,
-            latitude=args.lat, longitude=args.lon, agenda=args.agenda, capacity=args.capacity,
-            per_province=args.per_province, reminders=[r for r in args.reminders.split(",") if r],
-            nudges=[n for n in args.nudges.split(",") if n], offer_hours=args.offer_hours)
+            places=places, venue=args.venue, address=args.address, latitude=args.lat, longitude=args.lon,
+            agenda=args.agenda, capacity=args.capacity, per_province=args.per_province,
+            reminders=[r for r in args.reminders.split(",") if r], nudges=[n for n in args.nudges.split(",") if n],
+            offer_hours=args.offer_hours, now=utcnow(), by=None)
     except (ValueError, DomainError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -132,9 +121,8 @@ def cmd_invite(args: argparse.Namespace, settings: Settings, engine: Engine) -> 
         if workshop is None:
             print(f"no workshop #{args.id}", file=sys.stderr)
             return 2
-        rows = invite(session=session, workshop=workshop, people=invitees(session=session, workshop=workshop))
-        sent = send_invitations(session=session, workshop=workshop, rows=rows, settings=settings, now=utcnow())
-    print(f"invited {len(rows)} more ({sent} invitations queued)")
+        invited, sent = invite_more(session=session, workshop=workshop, settings=settings, now=utcnow())
+    print(f"invited {invited} more ({sent} invitations queued)")
     return 0
 
 
@@ -157,26 +145,21 @@ def cmd_export(args: argparse.Namespace, settings: Settings, engine: Engine) -> 
 
 @with_database
 def cmd_checkin(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
-    with transaction(engine) as session:
-        row = rsvp_by_code(session=session, code=args.code)
-        if row is None or row.status != "yes":
-            print(f"no confirmed seat has the code {args.code!r}", file=sys.stderr)
-            return 2
-        workshop = get_workshop(session=session, workshop_id=row.workshop_id)
-        assert workshop is not None
-        try:
-            arrived = check_in(session=session, workshop=workshop, row=row, by=None, now=utcnow(), tz=settings.tz,
-                               early=timedelta(hours=settings.checkin_early_hours))
-        except DeskClosed as closed:
-            print(f"check-in is not open: the desk is open from {format_datetime(closed.opens, 'en', settings.tz)} "
-                  f"to {format_datetime(closed.closes, 'en', settings.tz)} (Bangkok time)", file=sys.stderr)
-            return 2
-        if not arrived:
-            assert row.checked_in_at is not None
-            print(f"already checked in at {format_datetime(row.checked_in_at, 'en', settings.tz)} (Bangkok time)")
-            return 0
-        audit(session=session, person_id=None, action="workshop_checkin", workshop=row.workshop_id, rsvp=row.id,
-              via="cli")
-        welcome(session=session, workshop=workshop, row=row, settings=settings, now=utcnow())
+    try:
+        with transaction(engine) as session:
+            arrival = check_in_code(session=session, code=args.code, by=None, settings=settings, now=utcnow(),
+                                    via="cli")
+    except (UnknownCode, NotSeated):
+        print(f"no confirmed seat has the code {args.code!r}", file=sys.stderr)
+        return 2
+    except DeskNotOpen as closed:
+        print(f"check-in is not open: the desk is open from {format_datetime(closed.opens, 'en', settings.tz)} "
+              f"to {format_datetime(closed.closes, 'en', settings.tz)} (Bangkok time)", file=sys.stderr)
+        return 2
+    row = arrival.row
+    if not arrival.arrived:
+        assert row.checked_in_at is not None
+        print(f"already checked in at {format_datetime(row.checked_in_at, 'en', settings.tz)} (Bangkok time)")
+        return 0
     print(f"checked in: seat {row.id} of workshop #{row.workshop_id}")
     return 0

@@ -10,11 +10,11 @@ import json
 from typing import Any, Literal
 
 import httpx
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Response
 from pydantic import BaseModel
 
 from bot.emulator import events as ev
-from bot.emulator.state import LINE, PLATFORMS, TELEGRAM, EmulatorState
+from bot.emulator.state import LINE, PLATFORMS, TELEGRAM, EmulatorState, Said
 
 WEBHOOK_TIMEOUT_S = 10.0
 
@@ -89,6 +89,34 @@ def control_router(state: EmulatorState) -> APIRouter:
     @router.get("/screen/{platform}/{user}")
     async def screen(platform: str, user: str, after: int = 0) -> list[dict[str, Any]]:
         return [r.to_json() for r in state.screen(platform_of(platform), user)[after:]]
+
+    @router.get("/conversation/{platform}/{user}")
+    async def conversation(platform: str, user: str) -> list[dict[str, Any]]:
+        """Both sides of the chat, oldest first: the bot's messages (`"from": "bot"`, as in /screen) and what the
+        user's own messages show (`"from": "user"`)."""
+        return [entry.to_json() if isinstance(entry, Said) else {"from": "bot", **entry.to_json()}
+                for entry in state.conversation(platform_of(platform), user)]
+
+    @router.get("/line/richmenu/{user}")
+    async def rich_menu(user: str) -> dict[str, Any] | None:
+        """The rich menu the LINE user sees (id, size, chat bar text, whether it opens by itself) with each area's
+        bounds and label, in the order `/menu/line/{user}/{number}` taps them; null without one."""
+        shown = state.rich_menus.shown_to(user)
+        if shown is None:
+            return None
+        items = menu_of(state, LINE, user)
+        return {"richMenuId": shown["richMenuId"], "size": shown["size"], "chatBarText": shown.get("chatBarText"),
+                "selected": bool(shown.get("selected")),
+                "areas": [{"bounds": area["bounds"], **item} for area, item in zip(shown["areas"], items,
+                                                                                  strict=True)]}
+
+    @router.get("/line/richmenus/{menu_id}/image")
+    async def rich_menu_image(menu_id: str) -> Response:
+        """A rich menu's uploaded image, as the phone draws it (not a LINE API call, so not in the call log)."""
+        found = state.rich_menus.images.get(menu_id)
+        if found is None:
+            raise HTTPException(404, f"no image for rich menu {menu_id!r}")
+        return Response(found[0], media_type=found[1])
 
     @router.get("/calls")
     async def calls(platform: str | None = None, endpoint: str | None = None) -> list[dict[str, Any]]:
@@ -174,10 +202,15 @@ def line_event_for(state: EmulatorState, body: LineEventBody) -> dict[str, Any]:
         state.unblock(LINE, user)
         return ev.line_follow_event(user, reply_token=token, redelivery=body.redelivery)
     if kind == "postback":
+        shown = _display_text(state, user, body.data or "")
+        if shown:
+            state.say(LINE, user, shown)
         return ev.line_postback_event(user, body.data or "", reply_token=token, redelivery=body.redelivery)
     if kind == "location":
+        state.say(LINE, user, _place(body))
         return ev.line_location_event(user, body.latitude or 0.0, body.longitude or 0.0, reply_token=token,
                                       title=body.title or "")
+    state.say(LINE, user, body.text or "")
     return ev.line_text_event(user, body.text or "", reply_token=token, redelivery=body.redelivery)
 
 
@@ -197,8 +230,10 @@ def telegram_update_for(state: EmulatorState, body: TelegramUpdateBody) -> dict[
                                      message=_message_with_button(state, chat, data), bot_id=bot_id,
                                      first_name=user.name, language_code=user.language)
     if kind == "location":  # a Telegram location has no name; a named place would be a venue
+        state.say(TELEGRAM, chat, _place(body))
         return ev.tg_location_update(chat, body.latitude or 0.0, body.longitude or 0.0, update_id=update_id,
                                      message_id=state.next_message_id(TELEGRAM, chat))
+    state.say(TELEGRAM, chat, body.text or "")
     return ev.tg_message_update(chat, body.text or "", update_id=update_id,
                                 message_id=state.next_message_id(TELEGRAM, chat), first_name=user.name,
                                 language_code=user.language)
@@ -245,7 +280,32 @@ def tap_event(state: EmulatorState, platform: str, user: str, number: int) -> di
         event = ev.line_postback_event(user, item["data"], reply_token=token)
         event["postback"]["params"] = {"newRichMenuAliasId": item["switch"], "status": "SUCCESS"}
         return event
+    shown = state.rich_menus.shown_to(user)
+    area = shown["areas"][number - 1]["action"] if shown else {}
+    if area.get("displayText"):
+        state.say(LINE, user, area["displayText"])
     return ev.line_postback_event(user, item["data"], reply_token=token)
+
+
+def _display_text(state: EmulatorState, user: str, data: str) -> str | None:
+    """The displayText of the postback action carrying `data` in the user's latest message that has one. LINE shows
+    it as the user's own message (developers.line.biz/en/reference/messaging-api, postback action: "Text displayed
+    in the chat as a message sent by the user when the action is performed"; messaging-api.yml only names it)."""
+    def find(node: Any) -> str | None:
+        if isinstance(node, dict):
+            if node.get("type") == "postback" and node.get("data") == data and node.get("displayText"):
+                return str(node["displayText"])
+            node = list(node.values())
+        if isinstance(node, list):
+            return next((found for child in node if (found := find(child)) is not None), None)
+        return None
+
+    return next((found for received in reversed(state.screen(LINE, user)) if (found := find(received.raw))), None)
+
+
+def _place(body: LineEventBody | TelegramUpdateBody) -> str:
+    """A shared location as the sender's own message shows it: its name, else its coordinates."""
+    return "📍 " + (body.title or f"{body.latitude or 0.0:.5f}, {body.longitude or 0.0:.5f}")
 
 
 def _message_with_button(state: EmulatorState, chat: int, data: str) -> dict[str, Any] | None:

@@ -15,6 +15,7 @@ from bot.emulator.app import create_emulator_app
 from bot.emulator.state import EmulatorState
 
 START_TIMEOUT_S = 10.0
+LINE_PREFIX = "/line"
 
 
 class BackgroundServer:
@@ -73,7 +74,7 @@ class EmulatorServer(BackgroundServer):
     @property
     def line_base_url(self) -> str:
         """For line-bot-sdk's `Configuration(host=...)`."""
-        return f"{self.url}/line"
+        return self.url + LINE_PREFIX
 
     @property
     def line_data_base_url(self) -> str:
@@ -84,6 +85,12 @@ class EmulatorServer(BackgroundServer):
     def telegram_base_url(self) -> str:
         """For python-telegram-bot's `Bot(token, base_url=...)`."""
         return f"{self.url}/telegram/bot"
+
+
+def emulator_url(line_base_url: str) -> str:
+    """The emulator's own address (its control API is under `/_emulator`), from the LINE base URL it was given as
+    (`EmulatorServer.line_base_url`), which is all the service's settings know of it."""
+    return line_base_url.rstrip("/").removesuffix(LINE_PREFIX)
 
 
 def serve_emulator(host: str, port: int, state: EmulatorState) -> None:

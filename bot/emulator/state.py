@@ -43,7 +43,18 @@ class Received:
     def to_json(self) -> dict[str, Any]:
         return {"platform": self.platform, "user": self.user, "kind": self.kind, "text": self.text,
                 "buttons": [{"label": label, "data": data} for label, data in self.buttons],
-                "raw": self.raw, "at": self.at.isoformat(), "message_id": self.message_id}
+                "raw": self.raw, "at": self.at.isoformat(), "message_id": self.message_id, "quick": self.quick}
+
+
+@dataclass
+class Said:
+    """What the user's own message shows on their phone: what they typed, or a pressed LINE button's displayText."""
+
+    text: str
+    at: datetime
+
+    def to_json(self) -> dict[str, Any]:
+        return {"from": "user", "text": self.text, "at": self.at.isoformat()}
 
 
 @dataclass
@@ -153,6 +164,7 @@ class EmulatorState:
             self.generation = getattr(self, "generation", 0) + 1
             self._users: dict[tuple[str, str], User] = {}
             self._screens: dict[tuple[str, str], list[Received]] = defaultdict(list)
+            self._said: dict[tuple[str, str], list[Said]] = defaultdict(list)
             self._reply_tokens: dict[str, _Token] = {}
             self._callbacks: dict[str, _Token] = {}
             self._retry_keys: dict[str, tuple[float, str, dict[str, Any]]] = {}
@@ -227,6 +239,18 @@ class EmulatorState:
                                 quick)
             screen.append(received)
             return received
+
+    def say(self, platform: str, user: str | int, text: str) -> None:
+        """Show the user's own message on their phone (the bot never receives this record; the webhook does)."""
+        with self._lock:
+            self._said[(platform, str(user))].append(Said(text, _now()))
+
+    def conversation(self, platform: str, user: str | int) -> list[Received | Said]:
+        """Both sides of the chat as the phone shows them, oldest first."""
+        with self._lock:
+            both: list[Received | Said] = [*self._screens.get((platform, str(user)), []),
+                                           *self._said.get((platform, str(user)), [])]
+        return sorted(both, key=lambda entry: entry.at)
 
     def find_message(self, platform: str, user: str | int, message_id: str) -> Received | None:
         with self._lock:

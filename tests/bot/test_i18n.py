@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.i18n import Text, format_datetime, parse_date, parse_datetime
+from bot.errors import DomainError
+from bot.i18n import Text, When, format_datetime, parse_date, parse_datetime
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 
@@ -25,6 +26,18 @@ def test_english_users_see_gregorian_dates() -> None:
 def test_the_first_workshop_date_in_2558_be() -> None:
     assert format_datetime(datetime(2015, 3, 19, 1, 30, tzinfo=UTC), "th", BANGKOK, with_time=False) == \
         "19 มี.ค. 2558"
+
+
+def test_a_text_or_a_moment_given_as_a_parameter_is_shown_in_the_readers_language() -> None:
+    """A use case raises a refusal without knowing who reads it; each reader sees it whole in their language."""
+
+    class Closed(DomainError):
+        text = Text("ปิดรับคำตอบ \"{title}\" แล้วเมื่อ {when}", "Answers for \"{title}\" closed at {when}.")
+
+    refusal = Closed(title=Text("สัมมนา", "Workshop"), when=When(datetime(2026, 3, 19, 2, 0, tzinfo=UTC), BANGKOK))
+    assert refusal.text.render("th", **refusal.params) == "ปิดรับคำตอบ \"สัมมนา\" แล้วเมื่อ 19 มี.ค. 2569 09:00 น."
+    assert refusal.text.render("en", **refusal.params) == "Answers for \"Workshop\" closed at 19 Mar 2026 09:00."
+    assert str(refusal) == "Answers for \"Workshop\" closed at 19 Mar 2026 09:00."  # what a log line shows
 
 
 def test_text_renders_in_the_persons_language_with_parameters() -> None:

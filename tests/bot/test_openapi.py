@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -24,9 +22,7 @@ from schemathesis.specs.openapi.checks import (
 
 from bot.app import create_app
 from bot.config import Settings
-from tests.faults.process import free_port
-
-COORDBOT = str(Path(sys.executable).with_name("coordbot"))
+from tests.helpers import COORDBOT, free_port
 
 
 @pytest.fixture(scope="module")

@@ -39,5 +39,19 @@ def test_forged_or_old_payloads_do_not_unpack(forged: str) -> None:
         Answer.unpack(forged)
 
 
+@dataclasses.dataclass(frozen=True)
+class Flag(Payload):
+    prefix: ClassVar[str] = "flg"
+    on: bool
+
+
+def test_a_flag_is_true_or_false_and_anything_else_does_not_unpack() -> None:
+    assert Flag.unpack(Flag(True).pack()) == Flag(True)
+    assert Flag.unpack(Flag(False).pack()) == Flag(False)
+    for forged in ("flg:yes", "flg:1", "flg:", "flg:true"):
+        with pytest.raises(PayloadError):
+            Flag.unpack(forged)
+
+
 def test_menu_command_payload_carries_an_argument() -> None:
     assert Cmd.unpack(Cmd("lang", "en").pack()) == Cmd("lang", "en")

@@ -6,10 +6,7 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -22,16 +19,10 @@ from storage.db import make_engine
 from storage.demo import PERSONAS, demo_people, persona, seed_all
 from storage.migrations import upgrade
 from tests.conftest import platform_env
+from tests.helpers import COORDBOT, free_port, serving
 
-COORDBOT = str(Path(sys.executable).with_name("coordbot"))
 LINE = {"LINE_CHANNEL_SECRET": "0123456789abcdef0123456789abcdef", "LINE_CHANNEL_ACCESS_TOKEN": "real-looking-token"}
 TELEGRAM = {"TELEGRAM_BOT_TOKEN": "7000000001:AAFrealLookingToken", "TELEGRAM_WEBHOOK_SECRET": "real_secret-1"}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
@@ -45,29 +36,6 @@ def coordbot(cwd: Path, env: dict[str, str], *args: str) -> subprocess.Completed
     if args[0] == "serve":
         args = (*args, "--port", str(free_port()), "--emulator-port", str(free_port()))
     return subprocess.run([COORDBOT, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=60)
-
-
-@contextmanager
-def serving(cwd: Path, env: dict[str, str], *args: str) -> Iterator[tuple[int, int]]:
-    """`coordbot serve` running until the block ends; yields its port and the emulator's."""
-    port, emulator_port = free_port(), free_port()
-    with (cwd / "serve.log").open("w") as log:
-        proc = subprocess.Popen([COORDBOT, "serve", "--port", str(port), "--emulator-port", str(emulator_port),
-                                 *args], cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                assert proc.poll() is None, (cwd / "serve.log").read_text()
-                assert time.monotonic() < deadline, "the service did not start"
-                try:
-                    if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    time.sleep(0.1)
-            yield port, emulator_port
-        finally:
-            proc.terminate()
-            proc.wait(timeout=30)
 
 
 def listening(port: int) -> set[str]:

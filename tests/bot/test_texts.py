@@ -12,19 +12,22 @@ from bot.i18n import Text
 
 
 def all_texts() -> list[tuple[str, Text]]:
-    """Every `Text` at the top level of a feature module or an error class (with its name, for the report)."""
-    found = []
-    modules = [importlib.import_module(f"handlers.{m.name}") for m in pkgutil.iter_modules(handlers.__path__)]
-    modules += [importlib.import_module(name) for name in ("bot.router", "bot.errors", "bot.vocab")]
+    """Every `Text` at the top level of a feature module (a feature package's modules too) or an error class
+    (with its name, for the report), each once however many modules import it."""
+    found: dict[int, tuple[str, Text]] = {}
+    modules = [importlib.import_module(m.name) for m in pkgutil.walk_packages(handlers.__path__, "handlers.")]
+    modules += [importlib.import_module(name) for name in ("bot.router", "bot.errors", "bot.vocab", "bot.menus")]
     for module in modules:
         for name, value in vars(module).items():
-            if isinstance(value, Text):
-                found.append((f"{module.__name__}.{name}", value))
-            elif isinstance(value, type) and isinstance(text := getattr(value, "text", None), Text):
-                found.append((f"{module.__name__}.{name}", text))
+            named: list[tuple[str, object]] = [(name, value)]
+            if isinstance(value, type):
+                named = [(name, getattr(value, "text", None))]
             elif isinstance(value, dict):
-                found += [(f"{module.__name__}.{name}[{k}]", v) for k, v in value.items() if isinstance(v, Text)]
-    return found
+                named = [(f"{name}[{k}]", v) for k, v in value.items()]
+            for label, text in named:
+                if isinstance(text, Text):
+                    found.setdefault(id(text), (f"{module.__name__}.{label}", text))
+    return list(found.values())
 
 
 def placeholders(template: str) -> set[str]:

@@ -14,7 +14,10 @@ from linebot.v3.exceptions import InvalidSignatureError
 from linebot.v3.messaging import (
     ApiException,
     AsyncMessagingApi,
+    PostbackAction,
     PushMessageRequest,
+    QuickReply,
+    QuickReplyItem,
     ReplyMessageRequest,
     TextMessage,
 )
@@ -169,6 +172,39 @@ async def test_the_screen_endpoint_lists_messages_after_n_with_buttons(
     await bot.send_message(CHAT, "สอง", reply_markup=markup)
     screen = (await control.get(f"/screen/telegram/{CHAT}", params={"after": 1})).json()
     assert [(m["kind"], m["text"], m["buttons"]) for m in screen] == [("text", "สอง", [{"label": "ไป", "data": "go"}])]
+
+
+async def test_the_conversation_shows_what_the_user_typed_and_the_display_text_of_what_they_pressed(
+    control: httpx.AsyncClient, receiver: Receiver, line: AsyncMessagingApi
+) -> None:
+    await control.post("/line/events", json={"user_id": ALICE, "text": "สวัสดี"})
+    buttons = QuickReply(items=[
+        QuickReplyItem(action=PostbackAction(label="ไป", data="rsvp:1:yes", displayText="ไปครับ")),
+        QuickReplyItem(action=PostbackAction(label="ข้าม", data="skip")),
+    ])
+    await line.push_message(PushMessageRequest(to=ALICE, messages=[TextMessage(text="มาไหม", quickReply=buttons)]))
+    await control.post("/line/events", json={"user_id": ALICE, "data": "rsvp:1:yes"})
+    await control.post("/line/events", json={"user_id": ALICE, "data": "skip"})  # no displayText: LINE shows nothing
+
+    chat = (await control.get(f"/conversation/line/{ALICE}")).json()
+
+    assert [(entry["from"], entry["text"]) for entry in chat] == [("user", "สวัสดี"), ("bot", "มาไหม"),
+                                                                  ("user", "ไปครับ")]
+    assert chat[1]["quick"] == 2
+
+
+async def test_the_telegram_conversation_shows_typed_text_and_not_pressed_buttons(
+    control: httpx.AsyncClient, receiver: Receiver, bot: Bot
+) -> None:
+    await control.post("/telegram/updates", json={"user_id": CHAT, "text": "/workshops"})
+    markup = InlineKeyboardMarkup([[InlineKeyboardButton("ไป", callback_data="go")]])
+    await bot.send_message(CHAT, "<b>สัมมนา</b>", parse_mode="HTML", reply_markup=markup)
+    await control.post("/telegram/updates", json={"user_id": CHAT, "data": "go"})
+
+    chat = (await control.get(f"/conversation/telegram/{CHAT}")).json()
+
+    assert [(entry["from"], entry["text"]) for entry in chat] == [("user", "/workshops"), ("bot", "สัมมนา")]
+    assert chat[1]["raw"]["entities"] == [{"type": "bold", "offset": 0, "length": 6}]
 
 
 async def test_faults_limits_quota_blocks_and_calls_can_be_set_from_outside(

@@ -7,9 +7,7 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,8 +23,8 @@ from bot.emulator import EmulatorServer, EmulatorState
 from bot.emulator import events as ev
 from storage.db import make_engine, utcnow
 from storage.models import OutboxMessage, OutboxStatus
+from tests.helpers import COORDBOT
 
-COORDBOT = str(Path(sys.executable).with_name("coordbot"))
 READY = "worker running"
 """What `coordbot work` logs (at info) once it has started: migrated, planned, recovering and sending."""
 RESENT = "outcome unknown, sending again"
@@ -56,12 +54,6 @@ def base_env(emulator: EmulatorServer, database_url: str, home: Path, **settings
             "TELEGRAM_BOT_TOKEN": state.telegram_token, "TELEGRAM_WEBHOOK_SECRET": state.telegram_secret_token,
             "TELEGRAM_API_BASE_URL": emulator.telegram_base_url, "TELEGRAM_RATE_PER_S": "1000",
             "TELEGRAM_PER_CHAT_PER_S": "1000", "COORDBOT_SEND_TIMEOUT_S": "2", **settings}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass

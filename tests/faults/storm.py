@@ -24,7 +24,8 @@ from bot.emulator import EmulatorServer
 from bot.emulator import events as ev
 from storage.db import make_engine
 from storage.models import InboxEvent, InboxStatus, OutboxMessage, OutboxStatus
-from tests.faults.process import Process, base_env, free_port, webhook
+from tests.faults.process import Process, base_env, webhook
+from tests.helpers import free_port
 
 TEXT = "สวัสดีครับ"
 CONCURRENCY = 8

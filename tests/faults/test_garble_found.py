@@ -14,7 +14,8 @@ import pytest
 
 from bot.config import Settings
 from bot.errors import APOLOGY, UsageError
-from handlers.rsvp import BadForm, workshop_from_form
+from handlers.rsvp.create import workshop_from_form
+from handlers.rsvp.errors import BadForm
 from handlers.segments import parse_segment
 from storage import reference
 from storage.models import Role
@@ -51,7 +52,7 @@ def test_a_cluster_number_in_a_script_int_cannot_read_is_no_cluster() -> None:
 @pytest.mark.parametrize("field", ["ที่นั่ง", "ต่อจังหวัด"])
 def test_a_workshop_form_with_seats_as_a_superscript_is_refused_with_a_reply(field: str) -> None:
     with pytest.raises(BadForm):
-        workshop_from_form(FORM + f"{field}=²", lang="th", settings=Settings(_env_file=None), now=NOW, by=None)
+        workshop_from_form(FORM + f"{field}=²", settings=Settings(_env_file=None), now=NOW, by=None)
 
 
 def test_an_import_row_with_a_superscript_year_is_a_row_error() -> None:

@@ -24,15 +24,16 @@ from sqlmodel import Session, col, func, select
 
 from bot.emulator import EmulatorServer, EmulatorState
 from bot.emulator import events as ev
-from handlers.rsvp import Answer, Offer
+from handlers.rsvp.payloads import Answer, Choice, Offer
 from storage.db import make_engine, transaction, utcnow
 from storage.models import InboxEvent, InboxStatus, OutboxMessage, OutboxStatus, Person, Role
 from storage.rsvp import SEATED, Rsvp, RsvpStatus, create_workshop, invite, rsvps
 from tests.factories import seed_people
-from tests.faults.process import Outcome, Process, base_env, free_port, wait_until, webhook
+from tests.faults.process import Outcome, Process, base_env, wait_until, webhook
+from tests.helpers import free_port
 
 OFFERED = "มีที่นั่งว่างใน"
-"""The start of the offer (handlers/rsvp.py OFFERED)."""
+"""The start of the offer (handlers/rsvp/texts.py OFFERED)."""
 CONCURRENCY = 8
 ACCEPT = 0.7
 
@@ -109,7 +110,8 @@ async def waitlist_killed(emulator: EmulatorServer, database_url: str, workdir: 
     workshop_id = seed_workshop(engine, ids, seats)
     server = Process("serve", base_env(emulator, database_url, workdir), workdir, database_url, port=free_port())
     accepts = {n: rng.random() < ACCEPT for n in range(seats, seats + waiting)}
-    presses = [press(state, n, *who[n], Answer(workshop_id, "no").pack()) for n in rng.sample(range(seats), declines)]
+    no = Answer(workshop_id, Choice.no).pack()
+    presses = [press(state, n, *who[n], no) for n in rng.sample(range(seats), declines)]
     offered: set[int] = set()
     kill_at = sorted(rng.sample(range(1, 2 * declines), kills))
     outcome = Outcome()

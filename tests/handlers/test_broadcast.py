@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy.pool import QueuePool
 from sqlmodel import Session, select
 
+from bot.quota import LineQuota
 from bot.service import Service
 from scheduler.broadcast import job_id, send_scheduled
 from storage.broadcast import Broadcast, BroadcastStatus, delivery
@@ -140,6 +142,32 @@ async def test_scheduled_broadcast_is_sent_by_its_job_and_can_be_cancelled_until
     assert got(people["cmi-line"], "ตรวจเยี่ยม 5 มี.ค.") and got(people["cmi-tg"], "ตรวจเยี่ยม 5 มี.ค.")
     assert not got(people["kkn-tg"], "ตรวจเยี่ยม") and not any(got(p, "ที่จะยกเลิก") for p in people.values())
     assert "ประกาศ #1 ส่งเสร็จแล้ว" in "\n".join(await admin.say("/broadcast cancel 1"))
+
+
+async def test_lines_quota_is_read_outside_any_transaction_and_only_for_what_shows_or_uses_it(
+    phones: Phones, service: Service
+) -> None:
+    admin = admin_phone(phones, "telegram")
+    members(phones)
+    phones.state.set_quota(limit=100, used=40)
+    pool, real = service.engine.pool, service.quota
+    assert isinstance(pool, QueuePool)
+    checked_out = pool.checkedout
+    open_connections: list[int] = []
+
+    class Watched:
+        def read(self) -> LineQuota:
+            open_connections.append(checked_out())
+            return real.read()
+
+    service.quota = Watched()
+    await admin.say("/help")
+    await admin.say("/broadcast status 1")
+    assert open_connections == []
+    shown = "\n".join(await admin.say("/broadcast | ประชุม"))
+    assert "ใช้โควตา LINE 2 ข้อความ (เหลือ 60)" in shown
+    await admin.press("ยืนยันส่ง")
+    assert open_connections == [0, 0]  # the preview and the confirmation; no connection held, so no transaction
 
 
 async def test_over_quota_needs_a_choice_and_telegram_only_skips_line(phones: Phones, service: Service) -> None:

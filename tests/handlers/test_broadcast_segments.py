@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from bot.config import Settings
 from bot.errors import UnknownProvince
-from handlers.broadcast import parse_draft
+from handlers.broadcast.drafts import parse_draft
 from handlers.segments import NoAnswerKind
 from storage.broadcast import Segment, resolve
 from storage.db import make_engine, transaction, utcnow

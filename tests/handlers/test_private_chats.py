@@ -11,7 +11,7 @@ from bot.emulator import events as ev
 from bot.payloads import Cmd
 from bot.service import Service
 from handlers.registration import Unlink
-from handlers.rsvp import Export
+from handlers.rsvp.payloads import Export, ExportFormat
 from storage.models import Account, AuditLog, Invite, Role
 from tests.factories import LINE_GROUP, Group, invite_code, make_workshop, person_of, shown
 from tests.helpers import Phone, Phones, register
@@ -48,7 +48,7 @@ async def test_personal_and_admin_commands_in_a_group_point_to_the_private_chat(
     for text in ("/link", "/me", "/checkin", "/invite coordinator เชียงใหม่", "/attendees 1", "/broadcast | ทดสอบ"):
         [answer] = await group.say(admin, text)
         assert answer.startswith(HINT_TH), (text, answer)
-    for data in (Export(workshop, "csv", contacts=True).pack(), Cmd("me").pack()):
+    for data in (Export(workshop, ExportFormat.csv, contacts=True).pack(), Cmd("me").pack()):
         [answer] = await group.press(admin, data)
         assert answer.startswith(HINT_TH), (data, answer)
     url = "https://line.me/R/oaMessage/%40coordbot/" if group.platform == "line" else "https://t.me/coordbot_th_bot"

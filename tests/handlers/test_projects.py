@@ -8,7 +8,9 @@ import pytest
 from sqlmodel import Session, select
 
 from bot.service import Service
-from handlers.projects import BY_STATUS_CODE, STATUS_CODES, notify_import, parse_changes
+from handlers.projects.compose import notify_import
+from handlers.projects.parsing import parse_changes
+from handlers.projects.payloads import BY_STATUS_CODE, STATUS_CODES
 from storage.db import transaction
 from storage.models import AuditLog, Role
 from storage.project_import import export_rows, import_rows, read_table, write_table

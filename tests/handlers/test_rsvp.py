@@ -13,6 +13,7 @@ from bot.service import Service
 from scheduler import rsvp as jobs
 from storage.db import transaction
 from storage.models import Role
+from storage.people import audit_entries
 from storage.rsvp import RsvpStatus, Workshop, create_workshop
 from tests.factories import PROVINCES, make_workshop, phone_on, row_of, shown, status_of
 from tests.helpers import Phones, register
@@ -106,6 +107,26 @@ async def test_unknown_workshop_and_forged_buttons_get_a_clear_reply(
     outsider = phone_on(phones, platform, 2)
     register(outsider, Role.coordinator, "TH-10")  # Bangkok is not invited
     assert "ไม่ได้อยู่ในรายชื่อผู้ได้รับเชิญ" in (await outsider.press_data(f"rv:{workshop}:yes"))[0]
+
+
+@pytest.mark.parametrize("forged", ["rv:{w}:waitlist", "rv:{w}:offered", "rvo:{w}:yes", "rvo:{w}:1",
+                                    "wse:{w}:pdf:False", "wse:{w}:csv:yes", "wsl:{w}:ten:0", "wsn:{w}:x"])
+async def test_a_forged_value_in_any_workshop_button_is_a_bad_button_and_changes_nothing(
+    phones: Phones, service: Service, forged: str
+) -> None:
+    """Each field is checked against its type when the button comes back: an answer that is not one of the three,
+    a format that is not CSV or XLSX, a flag that is neither True nor False."""
+    invitee, admin = phones.line(1), phones.telegram(2)
+    person = register(invitee, Role.coordinator, "TH-50")
+    register(admin, Role.admin)
+    workshop = make_workshop(service)
+    await invitee.settle()
+    for phone in (invitee, admin):
+        [answer] = await phone.press_data(forged.format(w=workshop))
+        assert "ปุ่มนี้หมดอายุหรือไม่ถูกต้อง" in answer
+    assert status_of(service, workshop, person) == RsvpStatus.invited
+    with Session(service.engine) as session:
+        assert audit_entries(session=session, action="workshop_export") == []
 
 
 @pytest.mark.parametrize("platform", ["line", "telegram"])
@@ -291,6 +312,9 @@ async def test_a_delegate_takes_the_seat_and_the_principal_is_told(
     coordinator = phone_on(phones, platform, 3)
     register(coordinator, Role.coordinator, "TH-40")
     assert "เท่านั้น" in (await coordinator.say(f"/delegate {workshop} ใคร | อะไร"))[0]
+    with Session(service.engine) as session:  # the router refused the deputy governors' variant, and logged it
+        [refusal] = audit_entries(session=session, action="refused")
+    assert refusal.detail["command"] == f"delegate {workshop}" and refusal.detail["role"] == "coordinator"
 
 
 async def test_a_new_delegate_code_replaces_the_old_one(phones: Phones, service: Service) -> None:

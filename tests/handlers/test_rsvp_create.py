@@ -3,12 +3,17 @@ stores it and sends the invitations (the same path as `coordbot workshop create`
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlmodel import Session, select
 
+from bot.planner import NoPlanner
 from bot.service import Service
+from handlers.rsvp import board, compose
+from handlers.rsvp.create import Preview, checked_workshop, create, invited_count, invited_places
+from handlers.rsvp.errors import BadForm
+from storage.db import transaction
 from storage.models import Role
 from storage.people import audit_entries
 from storage.rsvp import Workshop, WorkshopDraft, all_workshops, rsvps
@@ -197,3 +202,40 @@ async def test_a_location_shared_without_a_form_is_echoed_and_changes_nothing(ph
     [echo] = await coordinator.send(coordinator.event_for_location(13.7563, 100.5018))
     assert "13.756300,100.501800" in echo.text
     assert workshops(service) == [] and drafts(service) == []
+
+
+async def test_a_workshop_created_without_a_chat_message_gets_the_same_checks_invitations_and_board(
+    phones: Phones, service: Service
+) -> None:
+    """The use cases a web console calls, with no message and no chat context: the checks and the preview of the
+    chat form, creation with its invitations, then the board and the waitlist."""
+    dg, coord, outsider = await invitees_and_outsider(phones, "line")
+    now = service.clock()
+    start = now + timedelta(days=20)
+    with transaction(service.engine) as session:
+        places = invited_places(roles=[], provinces=["เชียงใหม่"], clusters=[], regions=[])
+        with pytest.raises(BadForm) as refused:
+            checked_workshop(title_th="x", starts_at=start, ends_at=start - timedelta(hours=1),
+                             rsvp_deadline=now + timedelta(days=5), places=places, now=now, by=None)
+        assert refused.value.text.render("en", **refused.value.params) == (
+            "Cannot create the workshop: the end must be after the start. Nothing was stored.")
+        workshop = checked_workshop(title_th="สัมมนาจากหน้าเว็บ", title_en="Workshop from the console",
+                                    starts_at=start, ends_at=start + timedelta(hours=7),
+                                    rsvp_deadline=now + timedelta(days=5), places=places, capacity=1, now=now, by=None)
+        preview = compose.preview(Preview(workshop, invited_count(session=session, workshop=workshop)), "en",
+                                  service.settings)
+        assert "Invitees: 2 (" in preview[-1].cards[0].lines[0] and preview[-1].buttons == []
+        created = create(session=session, workshop=workshop, settings=service.settings, now=now, by=None,
+                         via="console", planner=NoPlanner())
+    assert (created.invited, created.queued) == (2, 2)
+    for phone in (dg, coord):
+        assert "สัมมนาจากหน้าเว็บ" in shown(await phone.settle())
+    assert await outsider.settle() == []
+    assert "จะเข้าร่วม" in (await dg.press("เข้าร่วม"))[0]
+    assert "รายชื่อสำรองลำดับที่ 1" in (await coord.press("เข้าร่วม"))[0]  # one seat
+    assert created.workshop.id is not None
+    with transaction(service.engine) as session:
+        seen = board.workshop_board(session=session, workshop_id=created.workshop.id)
+        line = board.waitlist(session=session, workshop_id=created.workshop.id)
+        assert (seen.counts.overall["yes"], seen.counts.overall["waitlist"]) == (1, 1)
+        assert [person.name for _, person in line.waiting] == ["กนกพร คำดี"] and line.offered == []

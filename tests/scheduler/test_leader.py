@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -16,10 +15,10 @@ from bot.emulator import EmulatorServer
 from storage.db import make_engine
 from storage.migrations import upgrade
 from tests.conftest import PG_URL, platform_env
+from tests.helpers import COORDBOT
 
 pytestmark = pytest.mark.skipif(not PG_URL, reason="SQLite allows one process; the lock matters on PostgreSQL")
 
-COORDBOT = str(Path(sys.executable).parent / "coordbot")
 LEADING = "this instance now runs the scheduler"
 STANDING_BY = "this one stands by"
 Worker = tuple[subprocess.Popen[bytes], Path]

@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from handlers.projects import pack_keyword, parse_query, unpack_keyword
+from handlers.projects.parsing import parse_query
+from handlers.projects.payloads import pack_keyword, unpack_keyword
 from storage.db import make_engine
 from storage.migrations import upgrade
 from storage.projects import (
