@@ -109,7 +109,7 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utcnow) -> Fa
         sim.install(app, settings)
     install_console(app)
 
-    @app.get("/healthz")
+    @app.get("/healthz", responses={503: {"description": "the database does not answer"}})
     async def healthz(request: Request) -> JSONResponse:
         try:
             with engine.connect() as conn:

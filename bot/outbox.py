@@ -143,7 +143,6 @@ class Outbox:
             adapter = self.adapters[platform]
             expires = row.reply_token_expires_at
             token = row.reply_token if expires is None or expires > self.clock() else None
-            resend = row.tag.startswith(self.rules.at_least_once)
             try:
                 parts = adapter.render([Reply.model_validate(m) for m in row.messages])
                 for index in range(row.parts_sent, len(parts)):
@@ -154,9 +153,8 @@ class Outbox:
                     else:
                         await self.limiters[platform].acquire(row.chat_id)
                         # No retry key on Telegram nor on a LINE reply: a crash from here on leaves it unknown.
-                        # (Rows sent again when unknown need no mark: one commit fewer per announcement message.)
-                        if (platform == Platform.telegram and not resend) or (
-                                index == 0 and token and row.started_at is None):
+                        # The mark also tells, after a kill, which sends were in flight (tests/faults count them).
+                        if platform == Platform.telegram or (index == 0 and token and row.started_at is None):
                             await self._update(row.id, started_at=self.clock())
                         await adapter.send(row.chat_id, parts[index], first=index == 0, token=token, retry_key=key)
                     self.rate_streak[platform] = 0
@@ -222,6 +220,8 @@ class Outbox:
                 await self._finish(row, OutboxStatus.unreachable, failed.detail)
             case Failure.outcome_unknown if (row.tag.startswith(self.rules.at_least_once)
                                              and row.attempts < self.settings.max_send_attempts):
+                # Logged: the earlier send may have arrived, so this is where a duplicate can come from.
+                log.warning("outbox row %s: %s; outcome unknown, sending again", row.id, failed.detail)
                 await self._retry_later(row, backoff(row.attempts), failed.detail)
             case Failure.outcome_unknown:
                 await self._finish(row, OutboxStatus.unknown, failed.detail)

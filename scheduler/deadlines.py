@@ -73,7 +73,21 @@ def plan_missing(scheduler: Scheduler, engine: Engine, now: datetime) -> int:
     unplanned = [w for w in windows if str(w.id) not in planned]
     for window in unplanned:
         plan_window(scheduler, window, now)
+        _catch_up(scheduler, window, now)
     return len(unplanned)
+
+
+def _catch_up(scheduler: Scheduler, window: SubmissionWindow, now: datetime) -> None:
+    """A window never planned (its process died between creating and planning it) gets now, as after downtime, the
+    latest nudge that fell due since it was created; the nudge wave's kill scenario lost such windows' nudges."""
+    if now >= window.closes_at:
+        return
+    settings = scheduler.runtime.settings
+    missed = [(due, stage) for stage, at in nudge_times(window)
+              if window.created_at < (due := quiet_shift(at, window.closes_at, settings)) <= now]
+    if missed:
+        stage = max(missed)[1]
+        scheduler.plan(f"{job_prefix(window.id or 0)}nudge:{stage}", nudge, now, window_id=window.id, stage=stage)
 
 
 def snooze_job(window_id: int, person_id: int) -> str:
@@ -125,7 +139,7 @@ def _nudge_many(jobs: Sequence[tuple[int, str]]) -> list[int]:
     now = runtime.clock()
     queued = [0] * len(jobs)
     with transaction(runtime.engine) as session:
-        windows = windows_by_id(session=session, ids=[window_id for window_id, _ in jobs])
+        windows = windows_by_id(session=session, ids=[window_id for window_id, _ in jobs], lock=True)  # see submit()
         done = submitted_provinces(session=session, window_ids=windows)
         due: list[tuple[int, SubmissionWindow, str, list[Role], set[str]]] = []
         for n, (window_id, stage) in enumerate(jobs):
@@ -162,7 +176,7 @@ def snoozed(window_id: int, person_id: int, token: str) -> int:
     runtime = current()
     now = runtime.clock()
     with transaction(runtime.engine) as session:
-        window = get_window(session=session, window_id=window_id)
+        window = get_window(session=session, window_id=window_id, lock=True)
         person = session.get(Person, person_id)
         if window is None or person is None or now >= window.closes_at or person.province_iso is None:
             return 0

@@ -85,7 +85,8 @@ class Workshop(SQLModel, table=True):
         return hmac.new(self.secret.encode(), what.encode(), hashlib.sha256).hexdigest()[:24]
 
     def verify(self, what: str, token: str) -> bool:
-        return hmac.compare_digest(self.sign(what), token)
+        # As bytes: compare_digest refuses str with non-ASCII characters, and a link's token is anyone's to type.
+        return hmac.compare_digest(self.sign(what).encode(), token.encode(errors="replace"))
 
 
 class Rsvp(SQLModel, table=True):

@@ -35,7 +35,7 @@ from storage.db import make_engine, transaction, utcnow
 from storage.models import Account, InboxEvent, InboxStatus, OutboxMessage, OutboxStatus, Person, Role
 from storage.people import ensure_account
 from tests.conftest import PG_URL, platform_env
-from tests.faults.storm import COORDBOT, free_port
+from tests.helpers import COORDBOT, free_port
 
 pytestmark = pytest.mark.skipif(not PG_URL, reason="several processes share one database on PostgreSQL only")
 
