@@ -13,7 +13,7 @@ SYSTEM_PACKAGES := libraqm0 fonts-thai-tlwg
 # screenshots): only `make test` needs them.
 BROWSER_PACKAGES := chromium fonts-noto-color-emoji
 
-.PHONY: install system-packages browser-packages run test test-pg lint bench clean
+.PHONY: install system-packages browser-packages run test faults test-pg lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,10 +45,15 @@ lint: install
 	$(BIN)/mypy bot handlers storage scheduler tests bench
 	$(BIN)/lint-imports
 
+# The fault scenarios (real processes killed at random moments, minutes long) are left to `make faults`.
 test: lint browser-packages
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -m "not faults"
 
-# The same suite against PostgreSQL (CI runs it when the server answers).
+# The fault scenarios in their bounded form (bench/faults.py runs them longer); CI runs them after `make test`.
+faults: install
+	$(BIN)/pytest -q -m faults
+
+# The whole suite, fault scenarios included, against PostgreSQL (CI runs it when the server answers).
 test-pg: install browser-packages
 	COORDBOT_TEST_DATABASE_URL=$(PG_URL) $(BIN)/pytest -q
 

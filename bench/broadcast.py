@@ -24,10 +24,6 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from sqlalchemy import insert
-from sqlalchemy.engine import Engine
-from sqlmodel import select
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -35,12 +31,9 @@ from benchkit import emulator_state, service_env  # noqa: E402
 
 from bot.config import Settings  # noqa: E402
 from bot.emulator import EmulatorServer  # noqa: E402
-from handlers.broadcast.service import start_sending  # noqa: E402
-from storage import reference  # noqa: E402
-from storage.broadcast import Segment, create_broadcast  # noqa: E402
-from storage.db import make_engine, transaction, utcnow  # noqa: E402
+from storage.db import make_engine  # noqa: E402
 from storage.migrations import upgrade  # noqa: E402
-from storage.models import Account, Person, Role  # noqa: E402
+from tests.factories import confirm_broadcast, seed_people  # noqa: E402
 
 COORDBOT = str(Path(sys.executable).parent / "coordbot")
 TEXT = "ประกาศ: ประชุมใหญ่เครือข่ายวิทยาศาสตร์จังหวัด"
@@ -52,39 +45,6 @@ MULTICAST_PER_S = 200
 def recipients(people: int) -> list[tuple[str, str]]:
     """(platform, user id) of every seeded person; even ones on LINE, odd ones on Telegram."""
     return [("line", f"U{n:032x}") if n % 2 == 0 else ("telegram", str(7_000_000 + n)) for n in range(people)]
-
-
-def seed(engine: Engine, people: int) -> None:
-    """An admin on LINE (not in the audience: the segment is coordinators) and `people` coordinators, in bulk."""
-    provinces = [p.iso for p in reference.provinces()]
-    now = utcnow()
-    with transaction(engine) as session:
-        admin = Person(name="ผู้ดูแล", role=Role.admin, created_at=now)
-        session.add(admin)
-        session.flush()
-        assert admin.id is not None
-        session.add(Account(person_id=admin.id, platform="line", user_id=ADMIN, chat_id=ADMIN))
-        session.execute(insert(Person), [{"name": f"p{n}", "role": Role.coordinator, "position": "", "lang": "th",
-                                          "province_iso": provinces[n % len(provinces)], "created_at": now}
-                                         for n in range(people)])
-        ids = {name: id_ for name, id_ in session.execute(select(Person.name, Person.id))}
-        session.execute(insert(Account), [
-            {"person_id": ids[f"p{n}"], "platform": platform, "user_id": user, "chat_id": user, "display_name": "",
-             "reachable": True, "unreachable_reason": "", "created_at": now, "last_seen_at": now}
-            for n, (platform, user) in enumerate(recipients(people))])
-
-
-def confirm(engine: Engine, settings: Settings) -> int:
-    """What the confirm button does: create the broadcast and fan it out; returns the recipients queued."""
-    now = utcnow()
-    with transaction(engine) as session:
-        admin = session.exec(select(Person).where(Person.role == Role.admin)).one()
-        assert admin.id is not None
-        broadcast = create_broadcast(session=session, author_id=admin.id, text=TEXT,
-                                     segment=Segment(roles=("coordinator",)), now=now)
-        assert broadcast.id is not None
-        queued = start_sending(session=session, broadcast_id=broadcast.id, now=now, settings=settings)
-    return queued or 0
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -120,8 +80,8 @@ def main() -> None:
         engine = make_engine(db_url)
         upgrade(engine)
         began = time.perf_counter()
-        seed(engine, args.people)
-        queued = confirm(engine, settings)
+        seed_people(engine, audience, admin=ADMIN)  # the admin is not in the audience: it is the coordinators
+        queued = confirm_broadcast(engine, settings, TEXT)
         engine.dispose()
         print(f"seeded and queued {queued} recipients in {time.perf_counter() - began:.1f} s")
 

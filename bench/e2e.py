@@ -12,7 +12,7 @@ comparison measures coordbot, not its pacing.
 An answer is matched to the webhook it answers by sender, in order (the k-th answer to a person answers their
 k-th event), so "answer" latency is from the start of the webhook's POST to the answer reaching the stub.
 
-    .venv/bin/python bench/e2e.py [--events 3000] [--concurrency 64] [--users 1000] [--compare-with DIR]
+    .venv/bin/python bench/e2e.py [--events 3000] [--concurrency 64] [--users 1000] [--rate N] [--compare-with DIR]
 
 `--compare-with DIR` runs another checkout's coordbot first in the same run (`git archive main | tar -x -C DIR`),
 for before/after figures on the same machine load; `--wrap 'py-spy record -f raw -o FILE --'` profiles.
@@ -87,14 +87,18 @@ def telegram_requests(state: EmulatorState, n: int, users: int) -> list[Request]
     return requests
 
 
-async def post_all(url: str, requests: list[Request], concurrency: int) -> tuple[list[tuple[str, float, float]], float]:
-    """Post every request; returns (user, start, acknowledged) per request and the time posting took."""
+async def post_all(url: str, requests: list[Request], concurrency: int,
+                   rate: float = 0) -> tuple[list[tuple[str, float, float]], float]:
+    """Post every request, as fast as they are acknowledged or, with `rate`, that many a second (offered load);
+    returns (user, start, acknowledged) per request and the time posting took."""
     done: list[tuple[str, float, float]] = []
-    queue = iter(requests)
+    queue = iter(enumerate(requests))
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=concurrency)) as client:
 
         async def worker() -> None:
-            for user, body, headers in queue:
+            for index, (user, body, headers) in queue:
+                if rate:
+                    await asyncio.sleep(max(0.0, began + index / rate - time.monotonic()))
                 start = time.monotonic()
                 async with client.post(url, data=body, headers=headers) as response:
                     await response.read()
@@ -102,15 +106,15 @@ async def post_all(url: str, requests: list[Request], concurrency: int) -> tuple
                         raise SystemExit(f"{url} answered {response.status}")
                 done.append((user, start, time.monotonic()))
 
-        start = time.monotonic()
+        began = time.monotonic()
         await asyncio.gather(*(worker() for _ in range(concurrency)))
-        return done, time.monotonic() - start
+        return done, time.monotonic() - began
 
 
 def measure(server: str, url: str, stub: str, requests: list[Request], concurrency: int,
-            timeout: float) -> Result:
+            timeout: float, rate: float = 0) -> Result:
     httpx.get(f"{stub}/_answers")  # forget anything from start-up
-    posted, elapsed = asyncio.run(post_all(url, requests, concurrency))
+    posted, elapsed = asyncio.run(post_all(url, requests, concurrency, rate))
     answers: list[tuple[float, str, str]] = []
     deadline = time.monotonic() + timeout
     while len(answers) < len(requests) and time.monotonic() < deadline:
@@ -191,9 +195,11 @@ def measure_coordbot(name: str, coordbot: list[str], env: dict[str, str], stub: 
     with running(serve, {**env, "COORDBOT_DATABASE_URL": f"sqlite:///{workdir}/e2e.db"}, f"{base}/healthz", workdir):
         return {
             f"{name} line": measure(f"{name} serve, LINE (LINE_RATE_PER_S={args.line_rate})",
-                                    f"{base}/webhooks/line", stub, line_bodies, args.concurrency, args.timeout),
+                                    f"{base}/webhooks/line", stub, line_bodies, args.concurrency, args.timeout,
+                                    args.rate),
             f"{name} tg": measure(f"{name} serve, Telegram (TELEGRAM_RATE_PER_S=1000)",
-                                  f"{base}/webhooks/telegram", stub, telegram_bodies, args.concurrency, args.timeout),
+                                  f"{base}/webhooks/telegram", stub, telegram_bodies, args.concurrency, args.timeout,
+                                  args.rate),
         }
 
 
@@ -211,6 +217,8 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=3000)
     parser.add_argument("--concurrency", type=int, default=64)
     parser.add_argument("--users", type=int, default=1000)
+    parser.add_argument("--rate", type=float, default=0,
+                        help="events offered a second (e.g. 200 for the p99 target); default: as fast as acknowledged")
     parser.add_argument("--timeout", type=float, default=180.0, help="seconds to wait for the last answers")
     parser.add_argument("--coordbot-only", action="store_true", help="skip the peers (profiling)")
     parser.add_argument("--line-rate", default="2000",
@@ -240,13 +248,13 @@ def main() -> None:
                               "warning", "--no-access-log"], env, f"http://127.0.0.1:{port}/healthz",
                              BENCH / "peers"):
                     results["line peer"] = measure("line-bot-sdk FastAPI echo", f"http://127.0.0.1:{port}/callback",
-                                                   stub, line_bodies, args.concurrency, args.timeout)
+                                                   stub, line_bodies, args.concurrency, args.timeout, args.rate)
                 port = free_port()
                 with running([str(peers), "telegram_echo.py", str(port)], env, f"http://127.0.0.1:{port}/",
                              BENCH / "peers"):
                     results["tg peer"] = measure("python-telegram-bot run_webhook echo",
                                                  f"http://127.0.0.1:{port}/telegram", stub, telegram_bodies,
-                                                 args.concurrency, args.timeout)
+                                                 args.concurrency, args.timeout, args.rate)
             coordbot_env = {**env, "TELEGRAM_RATE_PER_S": "1000", "LINE_RATE_PER_S": args.line_rate}
             if args.compare_with:  # the same service from another checkout, on this venv's packages
                 source = str(Path(args.compare_with).resolve())

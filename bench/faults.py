@@ -3,16 +3,22 @@
 Scenarios (each on a fresh database; the platform emulator runs in this process):
 - kill storm: a webhook storm over both platforms (the driver redelivers whatever was not acknowledged, as LINE and
   Telegram do) at a real `coordbot serve`, SIGKILLed at seeded random moments and restarted each time;
+- kill announcement, kill nudges, kill waitlist: a real `coordbot work` sending a 5,000-recipient announcement, a
+  `coordbot work` running a wave of deadline nudges while provinces submit, a `coordbot serve` promoting a workshop's
+  waitlist as seat holders decline and the offered take or pass on their seat, each SIGKILLed `--kills` times
+  (tests/faults/announce.py, nudges.py, waitlist.py say what each checks);
 - api faults: an announcement to `--people` recipients while the emulator answers 500s, hangs past the send
   timeout and answers 429 in bursts;
 - db cut: webhooks while the database is unavailable (SQLite: another process holds the write lock; PostgreSQL:
   the database refuses connections and its sessions are ended), then redelivered once it is back.
 
 Prints one line per scenario, then `faults scenarios=… lost=… doubled_line=… doubled_telegram=…
-max_telegram_in_flight=…`. `--pg URL` runs the kill storm and the cut on PostgreSQL too (a database of its own
+max_telegram_in_flight=… wrong=…` (wrong: broken promises besides those counts, e.g. a seat given twice or a nudge
+after a submission). `--pg URL` runs the kills and the cut on PostgreSQL too (a database of its own
 is created and dropped on that server; the server itself is never stopped, other users may share it).
 
-    .venv/bin/python bench/faults.py [--events 2500] [--kills 20] [--people 2000] [--seed 16] [--pg URL]
+    .venv/bin/python bench/faults.py [--events 2500] [--kills 20] [--people 2000] [--recipients 5000] [--seed 16]
+                                     [--pg URL]
 """
 
 from __future__ import annotations
@@ -49,8 +55,12 @@ from storage import db  # noqa: E402
 from storage.db import make_engine, normalize_url  # noqa: E402
 from storage.migrations import upgrade  # noqa: E402
 from storage.models import InboxEvent, InboxStatus, OutboxMessage, OutboxStatus  # noqa: E402
+from tests.faults.announce import announcement_killed  # noqa: E402
 from tests.faults.chaos import broadcast_under_faults, lock_sqlite  # noqa: E402
+from tests.faults.nudges import nudges_killed  # noqa: E402
+from tests.faults.process import Outcome  # noqa: E402
 from tests.faults.storm import Storm, serve_env  # noqa: E402
+from tests.faults.waitlist import waitlist_killed  # noqa: E402
 
 LINE_SECRET, LINE_TOKEN = "bench-line-channel-secret", "bench-line-access-token"
 TG_TOKEN, TG_SECRET = "123456:BENCH-telegram-token", "bench-telegram-webhook-secret"
@@ -60,9 +70,11 @@ CUT_S = 3.0
 class Totals:
     def __init__(self) -> None:
         self.scenarios = self.lost = self.doubled_line = self.doubled_telegram = self.max_in_flight = 0
+        self.wrong = 0
 
-    def add(self, lost: int, doubled_line: int, doubled_telegram: int, in_flight: int = 0) -> None:
+    def add(self, lost: int, doubled_line: int, doubled_telegram: int, in_flight: int = 0, wrong: int = 0) -> None:
         self.scenarios += 1
+        self.wrong += wrong
         self.lost += lost
         self.doubled_line += doubled_line
         self.doubled_telegram += doubled_telegram
@@ -125,6 +137,33 @@ async def kill_storm(emulator: EmulatorServer, url: str, workdir: Path, args: ar
     TOTALS.add(outcome.lost + (outcome.events - outcome.handled), outcome.doubled_line, outcome.doubled_telegram,
                max(outcome.in_flight, default=0))
     return outcome.line(f"kill storm ({'PostgreSQL' if url.startswith('postgres') else 'SQLite'})")
+
+
+def kill_scenario(name: str, url: str, outcome: Outcome) -> str:
+    TOTALS.add(outcome.lost, outcome.doubled_line, outcome.doubled_telegram, max(outcome.in_flight, default=0),
+               len(outcome.wrong))
+    kind = "PostgreSQL" if url.startswith("postgres") else "SQLite"
+    return outcome.line(f"{name} ({kind})") + "".join(f"\n  wrong: {what}" for what in outcome.wrong[:10])
+
+
+async def kills(emulator: EmulatorServer, url: str, workdir: Path, args: argparse.Namespace) -> list[str]:
+    """The announcement, the nudge wave and the waitlist, each killed `--kills` times, each on a fresh database."""
+    made = [Path(tempfile.mkdtemp(dir=workdir)) for _ in range(3)]
+    databases = Databases(workdir)
+    fresh = (lambda name: databases.postgres(args.pg)) if url.startswith("postgres") else databases.sqlite
+    try:
+        lines = [kill_scenario("kill announcement", url, await asyncio.to_thread(
+            announcement_killed, emulator, fresh("announce"), made[0], people=args.recipients, kills=args.kills,
+            seed=args.seed))]
+        lines.append(kill_scenario("kill nudges", url, await asyncio.to_thread(
+            nudges_killed, emulator, fresh("nudges"), made[1], people=args.nudged, windows=5, kills=args.kills,
+            seed_=args.seed)))
+        lines.append(kill_scenario("kill waitlist", url, await waitlist_killed(
+            emulator, fresh("waitlist"), made[2], seats=args.seats, waiting=2 * args.seats,
+            declines=args.seats * 3 // 4, kills=args.kills, seed=args.seed)))
+    finally:
+        databases.drop()
+    return lines
 
 
 async def api_faults(emulator: EmulatorServer, url: str, args: argparse.Namespace) -> str:
@@ -246,6 +285,9 @@ async def run(args: argparse.Namespace, workdir: Path) -> None:
             print(await kill_storm(emulator, databases.sqlite("storm"), workdir, args), flush=True)
             if args.pg:
                 print(await kill_storm(emulator, databases.postgres(args.pg), workdir, args), flush=True)
+            for url in ["sqlite"] + ([args.pg] if args.pg else []):
+                for line in await kills(emulator, url, workdir, args):
+                    print(line, flush=True)
             print(await api_faults(emulator, databases.sqlite("broadcast"), args), flush=True)
             print(await db_cut(emulator, databases.sqlite("cut"), args), flush=True)
             if args.pg:
@@ -253,14 +295,18 @@ async def run(args: argparse.Namespace, workdir: Path) -> None:
     finally:
         databases.drop()
     print(f"faults scenarios={TOTALS.scenarios} lost={TOTALS.lost} doubled_line={TOTALS.doubled_line} "
-          f"doubled_telegram={TOTALS.doubled_telegram} max_telegram_in_flight={TOTALS.max_in_flight}")
+          f"doubled_telegram={TOTALS.doubled_telegram} max_telegram_in_flight={TOTALS.max_in_flight} "
+          f"wrong={TOTALS.wrong}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--events", type=int, default=2500, help="events per platform in the kill storm")
     parser.add_argument("--kills", type=int, default=20)
-    parser.add_argument("--people", type=int, default=2000, help="recipients of the announcement")
+    parser.add_argument("--people", type=int, default=2000, help="recipients of the announcement under API faults")
+    parser.add_argument("--recipients", type=int, default=5000, help="recipients of the killed announcement")
+    parser.add_argument("--nudged", type=int, default=1000, help="coordinators nudged in each of 5 windows")
+    parser.add_argument("--seats", type=int, default=200, help="seats of the workshop whose waitlist is promoted")
     parser.add_argument("--chaos", type=float, default=5.0, help="seconds of injected API faults")
     parser.add_argument("--cut-events", type=int, default=200, help="events per platform during the cut")
     parser.add_argument("--seed", type=int, default=16)

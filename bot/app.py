@@ -20,6 +20,7 @@ from bot.config import Settings
 from bot.console.app import install as install_console
 from bot.line import LineAdapter, quota_left
 from bot.messages import Platform
+from bot.outbox import TagRules
 from bot.platform import Adapter
 from bot.quota import QuotaReader
 from bot.router import Routes
@@ -27,13 +28,15 @@ from bot.service import Service
 from bot.telegram import TelegramAdapter
 from handlers import console, help, people, registration
 from handlers.broadcast import chat as broadcast
+from handlers.broadcast import service as announcements
 from handlers.deadlines import chat as deadlines
 from handlers.projects import chat as projects
 from handlers.rsvp import chat as rsvp
 from scheduler import Runtime, Scheduler, retention
 from scheduler import rsvp as rsvp_jobs
 from scheduler.deadlines import plan_missing
-from storage.db import make_engine, utcnow
+from storage.broadcast import TAG_PREFIX as ANNOUNCEMENT
+from storage.db import make_engine, one_at_a_time, utcnow
 from storage.migrations import upgrade
 
 log = logging.getLogger(__name__)
@@ -55,6 +58,12 @@ def routes() -> Routes:
                    people.router, console.router, help.router], fallback=help.not_understood)
 
 
+def outbox_rules() -> TagRules:
+    """Announcements: each one's progress settled as its rows are attempted (the author told when it is done),
+    and a Telegram send of unknown outcome sent again rather than someone left out."""
+    return TagRules(settled={ANNOUNCEMENT: announcements.settle}, at_least_once=(ANNOUNCEMENT,))
+
+
 def create_app(settings: Settings, clock: Callable[[], datetime] = utcnow) -> FastAPI:
     """The whole service; `clock` is replaceable so tests can move time."""
     logs.protect(settings)
@@ -68,13 +77,16 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utcnow) -> Fa
         if not adapters:
             log.warning("no LINE or Telegram credentials: webhooks are disabled")
         service = Service(settings, engine, adapters, routes(), clock,
-                          quota=QuotaReader(partial(quota_left, settings)))
+                          quota=QuotaReader(partial(quota_left, settings)), rules=outbox_rules())
         scheduler = Scheduler(Runtime(engine, settings, clock, service.wake_outbox))
         service.scheduler = scheduler
         app.state.service = service
         await service.start(background=settings.background_workers)
         if settings.menus:
-            await menus.sync_at_start(engine, adapters)
+            # Processes started together bring the menus up to date one after another: the first does it, the
+            # others find nothing to change (at the same time each would create the missing LINE rich menus).
+            with one_at_a_time(engine, "menus"):
+                await menus.sync_at_start(engine, adapters)
         await scheduler.start(lead=settings.scheduler_enabled)
         plan_missing(scheduler, engine, clock())
         rsvp_jobs.plan_missing(scheduler, engine, clock())
@@ -97,7 +109,7 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utcnow) -> Fa
         sim.install(app, settings)
     install_console(app)
 
-    @app.get("/healthz")
+    @app.get("/healthz", responses={503: {"description": "the database does not answer"}})
     async def healthz(request: Request) -> JSONResponse:
         try:
             with engine.connect() as conn:

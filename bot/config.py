@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     menus: bool = Field(True, validation_alias=_env("COORDBOT_MENUS"))
     """Keep the LINE rich menus and Telegram command lists in sync at start-up, and each person's linked."""
     scheduler_poll_s: float = Field(5.0, validation_alias=_env("COORDBOT_SCHEDULER_POLL_S"))
+    scheduler_retry_s: float = Field(60.0, validation_alias=_env("COORDBOT_SCHEDULER_RETRY_S"))
+    """A planned job that did not finish (its process died, or it raised) runs again this long after it began."""
     max_webhook_bytes: int = Field(1_000_000, validation_alias=_env("COORDBOT_MAX_WEBHOOK_BYTES"))
     """Longer webhook bodies are refused (413) unread; LINE's and Telegram's are a few kilobytes."""
 

@@ -8,8 +8,9 @@ log.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Path, Request
 from fastapi.responses import Response
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -23,6 +24,14 @@ from storage.rsvp import Rsvp, Workshop, get_workshop
 router = APIRouter(prefix="/files/ws")
 
 NO_STORE = {"Cache-Control": "no-store"}
+RowId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+"""A row id as a link carries it: PostgreSQL's integer; a larger number would fail in the database, not be a 404."""
+
+
+def described(*media_types: str) -> dict[int | str, dict[str, Any]]:
+    """What /openapi.json says a file route answers: the file, or 404 for a link nobody signed."""
+    return {200: {"description": "the file", "content": {media_type: {} for media_type in media_types}},
+            404: {"description": "no such workshop or row, or a link nobody signed"}}
 
 
 def _engine(request: Request) -> Engine:
@@ -42,8 +51,8 @@ def _workshop(session: Session, workshop_id: int) -> Workshop:
     return workshop
 
 
-@router.get("/{workshop_id}/{token}.ics")
-def calendar(workshop_id: int, token: str, request: Request) -> Response:
+@router.get("/{workshop_id}/{token}.ics", response_class=Response, responses=described("text/calendar"))
+def calendar(workshop_id: RowId, token: str, request: Request) -> Response:
     with transaction(_engine(request)) as session:
         workshop = _workshop(session, workshop_id)
         if not workshop.verify("ics", token):
@@ -53,8 +62,8 @@ def calendar(workshop_id: int, token: str, request: Request) -> Response:
                     headers={**NO_STORE, "Content-Disposition": f'attachment; filename="workshop-{workshop_id}.ics"'})
 
 
-@router.get("/{workshop_id}/qr/{rsvp_id}/{token}.png")
-def qr(workshop_id: int, rsvp_id: int, token: str, request: Request) -> Response:
+@router.get("/{workshop_id}/qr/{rsvp_id}/{token}.png", response_class=Response, responses=described("image/png"))
+def qr(workshop_id: RowId, rsvp_id: RowId, token: str, request: Request) -> Response:
     with transaction(_engine(request)) as session:
         workshop = _workshop(session, workshop_id)
         row = session.get(Rsvp, rsvp_id)
@@ -64,8 +73,10 @@ def qr(workshop_id: int, rsvp_id: int, token: str, request: Request) -> Response
     return Response(qr_png(code), media_type="image/png", headers=NO_STORE)
 
 
-@router.get("/{workshop_id}/export/{person_id}/{expires}/{contacts}/{token}.{fmt}")
-def export(workshop_id: int, person_id: int, expires: int, contacts: int, token: str, fmt: str,
+@router.get("/{workshop_id}/export/{person_id}/{expires}/{contacts}/{token}.{fmt}", response_class=Response,
+            responses={**described(*FORMATS.values()), 403: {"description": "the link's admin is no longer one"},
+                       410: {"description": "the link has expired"}})
+def export(workshop_id: RowId, person_id: RowId, expires: int, contacts: int, token: str, fmt: str,
            request: Request) -> Response:
     if fmt not in FORMATS or contacts not in (0, 1):
         raise HTTPException(404)

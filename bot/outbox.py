@@ -3,9 +3,9 @@
 Every row is sent part by part; progress is committed after each part, so a crash resumes where it
 stopped. LINE pushes and multicasts carry the row's retry key (409 means already delivered); Telegram has no
 such key, so the start of each send is committed first, and a send with an unknown outcome (a timeout, or a
-crash between that mark and the answer) is recorded, not repeated, except for tags registered in
-`AT_LEAST_ONCE`. Features may register a hook per tag prefix (`SETTLED`) that runs after rows of such a tag were
-attempted, e.g. to report a finished broadcast.
+crash between that mark and the answer) is recorded, not repeated, except for the tags its `TagRules` name
+`at_least_once`. The rules also name a hook per tag prefix (`settled`) that runs after rows of such a tag were
+attempted, e.g. to report a finished broadcast; `bot.app` hands them in, so no feature registers itself.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import logging
 import random
 import uuid
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy.engine import Engine
@@ -30,7 +31,7 @@ from bot.ratelimit import RateLimiter
 from storage.db import transaction
 from storage.groupcommit import GroupCommit
 from storage.models import OutboxMessage, OutboxStatus
-from storage.outbox import cancel_pending, claim_due, recover_abandoned
+from storage.outbox import cancel_pending, claim_due, extend_leases, recover_abandoned
 from storage.people import set_reachable, unreachable_among
 
 log = logging.getLogger(__name__)
@@ -39,12 +40,15 @@ BATCH = 200
 CONCURRENCY = 64
 MAX_BACKOFF_S = 300.0
 
-SETTLED: dict[str, Callable[[Session, str, datetime], None]] = {}
-"""Tag prefix -> hook(session, tag, now), run after rows with such a tag were attempted."""
+@dataclass(frozen=True)
+class TagRules:
+    """What features ask of the dispatcher for their rows, by tag prefix."""
 
-AT_LEAST_ONCE: set[str] = set()
-"""Tag prefixes whose Telegram sends of unknown outcome are sent again: for an announcement a rare duplicate (at
-most the sends in flight at a crash) is better than someone silently left out."""
+    settled: Mapping[str, Callable[[Session, str, datetime], None]] = field(default_factory=dict)
+    """Tag prefix -> hook(session, tag, now), run after rows with such a tag were attempted."""
+    at_least_once: tuple[str, ...] = ()
+    """Tag prefixes whose Telegram sends of unknown outcome are sent again: for an announcement a rare duplicate
+    (at most the sends in flight at a crash) is better than someone silently left out."""
 
 
 def part_key(retry_key: str, index: int) -> str:
@@ -60,8 +64,9 @@ class Outbox:
     """Sends what the outbox holds; one per process, several processes may share a PostgreSQL outbox."""
 
     def __init__(self, engine: Engine, adapters: Mapping[Platform, Adapter], settings: Settings,
-                 clock: Callable[[], datetime]) -> None:
+                 clock: Callable[[], datetime], rules: TagRules) -> None:
         self.engine = engine
+        self.rules = rules
         self.adapters = adapters
         self.settings = settings
         self.clock = clock
@@ -79,11 +84,17 @@ class Outbox:
         self.delivering: set[int] = set()
         """Rows this process is sending now: never "abandoned", however long they wait for a rate-limit slot."""
 
+    def keep_leases(self) -> None:
+        """Renew the leases of the rows this process is still sending, however long they wait for the rate limiter:
+        only a dead process's rows expire."""
+        with transaction(self.engine) as session:
+            extend_leases(session=session, ids=set(self.delivering), until=self.clock() + self.lease)
+
     def recover(self, *, immediately: bool) -> None:
         """Deal with rows a dead process left in `sending`; with SQLite no other process can own them."""
         with transaction(self.engine) as session:
             retried, unknown = recover_abandoned(session=session, now=self.clock(), whole=immediately,
-                                                 resend_tags=tuple(sorted(AT_LEAST_ONCE)), exclude=self.delivering)
+                                                 resend_tags=self.rules.at_least_once, exclude=self.delivering)
         if retried or unknown:
             log.warning("outbox recovery: %d sends go again, %d Telegram sends of unknown outcome", retried, unknown)
 
@@ -108,7 +119,7 @@ class Outbox:
 
     def _settle(self, tags: set[str]) -> None:
         for tag in sorted(tags):
-            for prefix, hook in SETTLED.items():
+            for prefix, hook in self.rules.settled.items():
                 if tag.startswith(prefix):
                     with transaction(self.engine) as session:
                         hook(session, tag, self.clock())
@@ -142,6 +153,7 @@ class Outbox:
                     else:
                         await self.limiters[platform].acquire(row.chat_id)
                         # No retry key on Telegram nor on a LINE reply: a crash from here on leaves it unknown.
+                        # The mark also tells, after a kill, which sends were in flight (tests/faults count them).
                         if platform == Platform.telegram or (index == 0 and token and row.started_at is None):
                             await self._update(row.id, started_at=self.clock())
                         await adapter.send(row.chat_id, parts[index], first=index == 0, token=token, retry_key=key)
@@ -206,8 +218,10 @@ class Outbox:
                     set_reachable(session=session, platform=row.platform, user_id=row.user_id, reachable=False,
                                   reason=failed.detail)
                 await self._finish(row, OutboxStatus.unreachable, failed.detail)
-            case Failure.outcome_unknown if (row.tag.startswith(tuple(AT_LEAST_ONCE))
+            case Failure.outcome_unknown if (row.tag.startswith(self.rules.at_least_once)
                                              and row.attempts < self.settings.max_send_attempts):
+                # Logged: the earlier send may have arrived, so this is where a duplicate can come from.
+                log.warning("outbox row %s: %s; outcome unknown, sending again", row.id, failed.detail)
                 await self._retry_later(row, backoff(row.attempts), failed.detail)
             case Failure.outcome_unknown:
                 await self._finish(row, OutboxStatus.unknown, failed.detail)

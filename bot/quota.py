@@ -8,6 +8,8 @@ for the commands and buttons that declare `line_quota=True`, and hands the readi
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
@@ -33,15 +35,27 @@ class QuotaPort(Protocol):
     def read(self) -> LineQuota: ...
 
 
-@dataclass(frozen=True)
 class QuotaReader:
-    """The port over a call that returns the messages left (None: unlimited); a failed call is "unknown"."""
+    """The port over a call that returns the messages left (None: unlimited); a failed call is "unknown".
 
-    quota_left: Callable[[], int | None]
+    A known reading is kept for `max_age_s`: the console's segment form asks again as an admin types, and the
+    figure only moves as announcements go out (which LINE itself refuses past the quota)."""
+
+    def __init__(self, quota_left: Callable[[], int | None], max_age_s: float = 10.0,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.quota_left, self.max_age_s, self.clock = quota_left, max_age_s, clock
+        self._lock = threading.Lock()
+        self._kept: tuple[float, LineQuota] | None = None
 
     def read(self) -> LineQuota:
+        with self._lock:
+            if self._kept is not None and self.clock() - self._kept[0] < self.max_age_s:
+                return self._kept[1]
         try:
-            return LineQuota(self.quota_left(), known=True)
+            reading = LineQuota(self.quota_left(), known=True)
         except Exception:  # the SDK raises several unrelated types for a failed call
             log.warning("LINE quota check failed", exc_info=True)
             return LineQuota()
+        with self._lock:
+            self._kept = (self.clock(), reading)
+        return reading

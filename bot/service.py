@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 
@@ -18,7 +19,7 @@ from bot.context import Context
 from bot.errors import APOLOGY, SLOW_DOWN
 from bot.i18n import Text
 from bot.messages import Incoming, Kind, Platform, Reply
-from bot.outbox import Outbox
+from bot.outbox import Outbox, TagRules
 from bot.planner import NoPlanner
 from bot.platform import Adapter
 from bot.quota import UNREAD, LineQuota, QuotaPort, QuotaReader
@@ -27,10 +28,20 @@ from scheduler import Scheduler
 from scheduler.planning import AfterCommit
 from storage.db import is_sqlite, transaction, utcnow
 from storage.groupcommit import GroupCommit
-from storage.inbox import Allowance, Limit, claim_pending, store_events, take_token
+from storage.inbox import (
+    Allowance,
+    Buckets,
+    Limit,
+    Outcome,
+    claim_pending,
+    load_buckets,
+    settle,
+    store_events,
+    take_token,
+)
 from storage.models import InboxEvent, InboxStatus
 from storage.outbox import enqueue
-from storage.people import ensure_account
+from storage.people import KnownAccounts, ensure_account, known_accounts
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +64,7 @@ class Service:
 
     def __init__(self, settings: Settings, engine: Engine, adapters: Mapping[Platform, Adapter], routes: Routes,
                  clock: Callable[[], datetime] = utcnow, scheduler: Scheduler | None = None,
-                 quota: QuotaPort | None = None) -> None:
+                 quota: QuotaPort | None = None, *, rules: TagRules) -> None:
         self.settings = settings
         self.engine = engine
         self.adapters = adapters
@@ -62,7 +73,7 @@ class Service:
         self.scheduler = scheduler
         self.quota = quota or QuotaReader(lambda: None)
         self.after_commit: list[Callable[[], None]] = []
-        self.outbox = Outbox(engine, adapters, settings, clock)
+        self.outbox = Outbox(engine, adapters, settings, clock, rules)
         self.inbox = GroupCommit(engine, "inbox-writer")
         self.inbox_wake = asyncio.Event()
         self.outbox_wake = asyncio.Event()
@@ -131,9 +142,14 @@ class Service:
                     rows = claim_pending(session=session, limit=limit)
                     if quota is None and any(self._reads_quota(row) for row in rows):
                         raise _QuotaFirst()
-                    for row in rows:
-                        self._handle_row(session, row, quota or UNREAD)
-                        handled.append((row.platform, str(row.status)))
+                    # The senders' buckets, accounts and people in two queries for the batch, not two per event.
+                    senders = [(row.platform, row.sender) for row in rows]
+                    known = Known(buckets=load_buckets(session=session, senders=senders),
+                                  accounts=known_accounts(session=session, users=senders))
+                    outcomes = [self._handle_row(session, row, quota or UNREAD, known) for row in rows]
+                    settle(session=session, outcomes=outcomes)
+                    handled = [(row.platform, str(outcome.status)) for row, outcome in zip(rows, outcomes,
+                                                                                            strict=True)]
             except _QuotaFirst:
                 # Read LINE's quota outside any transaction, then claim again (nothing was done).
                 quota = self.quota.read()
@@ -156,20 +172,22 @@ class Service:
             return False
         return msg is not None and self.routes.reads_line_quota(msg)
 
-    def _handle_row(self, session: Session, row: InboxEvent, quota: LineQuota) -> None:
-        """One claimed event: handled in a savepoint, or marked failed (and apologised for) if its handling raised."""
+    def _handle_row(self, session: Session, row: InboxEvent, quota: LineQuota, known: Known) -> Outcome:
+        """One claimed event: handled in a savepoint, or failed (and apologised for) if its handling raised. The
+        row itself is not changed here: the batch's outcomes are written together (`settle`)."""
+        assert row.id is not None
         hooks = len(self.after_commit)
-        row.attempts += 1
+        error = ""
         try:
             with session.begin_nested():
-                row.status = self._handle(session, row, quota)
+                status = self._handle(session, row, quota, known)
         except Exception as exc:
             log.exception("event %s/%s failed", row.platform, row.event_id)
-            row.status = InboxStatus.failed
-            row.error = f"{type(exc).__name__}: {exc}"[:2000]
+            status = InboxStatus.failed
+            error = f"{type(exc).__name__}: {exc}"[:2000]
             del self.after_commit[hooks:]  # what the failed handling planned was rolled back with it
             self._tell(session, row, APOLOGY)
-        row.handled_at = self.clock()
+        return Outcome(id=row.id, status=status, attempts=row.attempts + 1, handled_at=self.clock(), error=error)
 
     def wake_outbox(self) -> None:
         """Tell the dispatcher there is work; callable from the worker thread and from jobs."""
@@ -179,9 +197,9 @@ class Service:
     def _handle_some(self) -> int:
         return self.handle_batch(HANDLE_BATCH)
 
-    def _handle(self, session: Session, row: InboxEvent, quota: LineQuota) -> InboxStatus:
+    def _handle(self, session: Session, row: InboxEvent, quota: LineQuota, known: Known) -> InboxStatus:
         allowance = take_token(session=session, platform=row.platform, sender=row.sender, at=row.received_at,
-                               limit=self.limit)
+                               limit=self.limit, known=known.buckets)
         if allowance is not Allowance.ok:
             if allowance is Allowance.first_excess:
                 self._tell(session, row, SLOW_DOWN)
@@ -194,17 +212,18 @@ class Service:
                 self.routes.is_slow(msg) or self.clock() - row.received_at > LATE_AFTER):
             # A search or an export, or an event that waited behind a backlog: the loading indicator goes first.
             self.loop.call_soon_threadsafe(self._working, adapter, msg.chat_id)
-        ctx = self._context(session, msg, quota)
+        ctx = self._context(session, msg, quota, known.accounts)
         replies = self.routes.dispatch(msg, ctx)
         if not msg.standby:  # LINE standby: another channel answers this chat
             self._reply(session, msg, replies)
         return InboxStatus.done
 
-    def _context(self, session: Session, msg: Incoming, quota: LineQuota = UNREAD) -> Context:
+    def _context(self, session: Session, msg: Incoming, quota: LineQuota = UNREAD,
+                 known: KnownAccounts | None = None) -> Context:
         lang = "en" if msg.language_code and not msg.language_code.startswith("th") else "th"
         account, person = ensure_account(session=session, platform=msg.platform, user_id=msg.user_id,
                                          chat_id=msg.chat_id if msg.private else None,
-                                         display_name=msg.display_name or "", lang=lang)
+                                         display_name=msg.display_name or "", lang=lang, known=known)
         return Context(session=session, person=person, account=account, now=self.clock(), settings=self.settings,
                        catalogue=self.routes, line_quota=quota,
                        planner=AfterCommit(self.scheduler, self.after_commit) if self.scheduler else NoPlanner())
@@ -258,10 +277,12 @@ class Service:
 
     async def _recovery_loop(self) -> None:
         """Sends a process killed mid-way left in `sending` are taken back once their lease expires; on PostgreSQL
-        that may be long after this process started."""
+        that may be long after this process started. This process's own sends keep their leases meanwhile (renewed
+        every `send_timeout_s`, a third of the lease)."""
         while True:
             await asyncio.sleep(self.settings.send_timeout_s)
             try:
+                self.outbox.keep_leases()
                 self.outbox.recover(immediately=False)
             except Exception:
                 log.exception("outbox recovery error")
@@ -285,6 +306,14 @@ class Service:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.outbox_wake.wait(), IDLE_POLL_S)
             self.outbox_wake.clear()
+
+
+@dataclass(frozen=True)
+class Known:
+    """What a batch looked up ahead about its senders, one query each for all of them."""
+
+    buckets: Buckets
+    accounts: KnownAccounts
 
 
 class _QuotaFirst(Exception):

@@ -3,6 +3,10 @@
 Every instance can plan jobs (they are rows in `apscheduler_jobs`); only the instance holding the leader
 lock runs them. On PostgreSQL the lock is a session advisory lock, so if the leader dies its connection
 closes and another instance takes over. SQLite allows only one process, which is always the leader.
+
+APScheduler drops a one-off ("date") job from the store the moment it starts it, so a process killed while the
+job runs would lose it: a planned job is stored instead as a retrying job that removes itself once it has
+finished (`_once`). Jobs are idempotent (their rows carry idempotency keys), so running one again is safe.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -20,6 +25,7 @@ from apscheduler.jobstores.base import JobLookupError
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.schedulers.base import STATE_RUNNING
+from apscheduler.util import obj_to_ref, ref_to_obj
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
@@ -54,6 +60,14 @@ def current() -> Runtime:
 def active() -> Scheduler | None:
     """The scheduler of this process, for a job that plans a follow-up job (e.g. the next offer's expiry)."""
     return _scheduler
+
+
+def _once(ref: str, job_id: str, token: str, kwargs: dict[str, Any]) -> Any:
+    """Run a planned job, then take it out of the store, unless it was planned anew meanwhile."""
+    result = ref_to_obj(ref)(**kwargs)
+    if _scheduler is not None:
+        _scheduler._finished(job_id, token)
+    return result
 
 
 def _lateness(event: JobExecutionEvent) -> None:
@@ -129,8 +143,17 @@ class Scheduler:
         return got
 
     def plan(self, job_id: str, func: Callable[..., Any], run_at: datetime, **kwargs: Any) -> None:
-        """Run `func(**kwargs)` at `run_at`; planning the same id again moves it. Missed runs still fire once."""
-        self.aps.add_job(func, "date", id=job_id, run_date=run_at, kwargs=kwargs, replace_existing=True)
+        """Run `func(**kwargs)` at `run_at`; planning the same id again moves it. Missed runs still fire once, and a
+        run cut off (the process died, or it raised) goes again `scheduler_retry_s` after it began."""
+        once = {"ref": obj_to_ref(func), "job_id": job_id, "token": uuid.uuid4().hex, "kwargs": kwargs}
+        self.aps.add_job(_once, "interval", id=job_id, seconds=self.runtime.settings.scheduler_retry_s,
+                         next_run_time=run_at, kwargs=once, replace_existing=True)
+
+    def _finished(self, job_id: str, token: str) -> None:
+        """A planned job has run: remove it, unless it was planned again while it ran (another token)."""
+        job = self.aps.get_job(job_id)
+        if job is not None and job.kwargs.get("token") == token:
+            self.cancel(job_id)
 
     def repeat(self, job_id: str, func: Callable[[], Any], every: timedelta, first: datetime) -> None:
         """Run `func()` at `first` and then every `every`; planning the same id again starts it afresh."""

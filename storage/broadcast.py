@@ -218,8 +218,12 @@ def set_status(*, session: Session, broadcast_id: int, frm: Iterable[BroadcastSt
     return bool(result.rowcount)
 
 
+TAG_PREFIX = "broadcast:"
+"""Every outbox row of an announcement carries a tag with this prefix (and its id)."""
+
+
 def tag_of(broadcast_id: int) -> str:
-    return f"broadcast:{broadcast_id}"
+    return f"{TAG_PREFIX}{broadcast_id}"
 
 
 def fan_out(*, session: Session, broadcast: Broadcast, replies: Sequence[Reply], now: datetime,

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, func, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, create_engine
@@ -107,6 +107,24 @@ def transaction(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+@contextmanager
+def one_at_a_time(engine: Engine, name: str) -> Iterator[None]:
+    """Processes sharing a PostgreSQL database do `name` one after another (a session advisory lock, released
+    with its connection even if the process dies); on SQLite there is only one process."""
+    if is_sqlite(engine):
+        yield
+        return
+    with engine.connect() as conn:
+        key = text("hashtext(:name || '.' || current_database() || '.' || current_schema())")
+        conn.execute(select(func.pg_advisory_lock(key)), {"name": name})
+        conn.commit()
+        try:
+            yield
+        finally:
+            conn.execute(select(func.pg_advisory_unlock(key)), {"name": name})
+            conn.commit()
 
 
 def utcnow() -> datetime:

@@ -7,6 +7,7 @@ opens and closes, which provinces it concerns, and the nudge schedule before the
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -149,8 +150,13 @@ def create_window(
     return window
 
 
-def get_window(*, session: Session, window_id: int) -> SubmissionWindow | None:
-    return session.get(SubmissionWindow, window_id)
+def get_window(*, session: Session, window_id: int, lock: bool = False) -> SubmissionWindow | None:
+    """`lock`: FOR UPDATE on PostgreSQL, so a nudge job and a submission of the same window go one after the other
+    (SQLite writers are serialized anyway)."""
+    if not lock:
+        return session.get(SubmissionWindow, window_id)
+    return session.exec(select(SubmissionWindow).where(col(SubmissionWindow.id) == window_id)
+                        .with_for_update()).first()
 
 
 def all_windows(*, session: Session) -> list[SubmissionWindow]:
@@ -181,13 +187,34 @@ def submit(
     *, session: Session, window: SubmissionWindow, province_iso: str, person_id: int | None, now: datetime,
     reference: str = "",
 ) -> Submission:
-    """Record a province's submission; the unique constraint keeps a concurrent repeat from counting twice."""
+    """Record a province's submission and cancel its reminders still waiting in the outbox; the unique constraint
+    keeps a concurrent repeat from counting twice. The window is locked first, as the nudge job locks it, so a
+    nudge wave computed before the submission was queued before it (and is cancelled here) or sees it."""
     assert window.id is not None
+    get_window(session=session, window_id=window.id, lock=True)
     row = Submission(window_id=window.id, province_iso=province_iso, submitted_at=now, submitted_by=person_id,
                      reference=reference)
     session.add(row)
     session.flush()
+    _cancel_nudges(session=session, window_id=window.id, province_iso=province_iso)
     return row
+
+
+def _cancel_nudges(*, session: Session, window_id: int, province_iso: str) -> int:
+    """The province's nudges of the window not yet sent (keys `nudge:<window>:<stage>:<person>`); those being sent
+    at this moment go out. What the kill scenario of a nudge wave found: without this, a nudge queued before the
+    submission reached the province after it."""
+    people = {str(pid) for pid in session.exec(select(Person.id).where(Person.province_iso == province_iso))}
+    rows = session.exec(select(OutboxMessage).where(
+        OutboxMessage.tag == f"window:{window_id}", OutboxMessage.status == OutboxStatus.pending,
+        col(OutboxMessage.key).startswith(f"nudge:{window_id}:")).with_for_update()).all()
+    cancelled = 0
+    for row in rows:
+        if row.key.rsplit(":", 1)[-1] in people:
+            row.status, row.last_error = OutboxStatus.cancelled, "the province has submitted"
+            session.add(row)
+            cancelled += 1
+    return cancelled
 
 
 def missing_provinces(*, session: Session, window: SubmissionWindow) -> list[str]:
@@ -196,13 +223,26 @@ def missing_provinces(*, session: Session, window: SubmissionWindow) -> list[str
     return [iso for iso in window.provinces if iso not in done]
 
 
-def nudge_recipients(*, session: Session, window: SubmissionWindow, due: datetime) -> list[Person]:
-    """Coordinators of provinces that have not submitted; from a day before the close, their deputy governors too."""
-    roles = [Role.coordinator]
-    if window.closes_at - due <= ESCALATE_WITHIN:
-        roles.append(Role.deputy_governor)
-    missing = missing_provinces(session=session, window=window)
-    return people_in(session=session, roles=roles, province_isos=missing) if missing else []
+def nudge_roles(window: SubmissionWindow, due: datetime) -> list[Role]:
+    """Coordinators; from a day before the close, their deputy governors too."""
+    return [Role.coordinator, Role.deputy_governor] if window.closes_at - due <= ESCALATE_WITHIN else [Role.coordinator]
+
+
+def windows_by_id(*, session: Session, ids: Iterable[int], lock: bool = False) -> dict[int, SubmissionWindow]:
+    """Many windows in one query (a batch of nudge jobs); `lock` as in `get_window`, in id order (no deadlock
+    between two batches)."""
+    query = select(SubmissionWindow).where(col(SubmissionWindow.id).in_(sorted(set(ids))))
+    rows = session.exec(query.order_by(col(SubmissionWindow.id)).with_for_update() if lock else query)
+    return {row.id: row for row in rows if row.id is not None}
+
+
+def submitted_provinces(*, session: Session, window_ids: Iterable[int]) -> dict[int, set[str]]:
+    """Window id -> the provinces that have submitted, for many windows in one query."""
+    done: dict[int, set[str]] = {}
+    for window_id, iso in session.exec(select(Submission.window_id, Submission.province_iso)
+                                       .where(col(Submission.window_id).in_(sorted(set(window_ids))))):
+        done.setdefault(window_id, set()).add(iso)
+    return done
 
 
 def admins(*, session: Session) -> list[Person]:

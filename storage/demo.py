@@ -19,7 +19,7 @@ from storage.deadlines_demo import seed_windows
 from storage.models import Account, Person, Role
 from storage.people import account_for
 from storage.projects_demo import seed_projects
-from storage.rsvp import seed_demo as seed_workshops
+from storage.rsvp_demo import seed_workshops
 
 TELEGRAM_DEMO_IDS = 2**52
 """Telegram user ids have at most 52 significant bits (Bot API, `User.id`), so from 2**52 on no real person has

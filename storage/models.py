@@ -166,7 +166,8 @@ class OutboxStatus(StrEnum):
 class OutboxMessage(SQLModel, table=True):
     """One logical send to one chat. Stored first; the dispatcher delivers it exactly once."""
 
-    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),
+                      Index("ix_outbox_chat", "platform", "chat_id", "status"))
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(unique=True)

@@ -5,9 +5,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
+from functools import cache
 
-from sqlalchemy import func
+from sqlalchemy import and_, func, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql import Insert as PgInsert
+from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from bot.messages import Reply
@@ -35,11 +39,16 @@ def enqueue(
         "next_attempt_at": not_before or now, "last_error": "", "tag": tag, "created_at": now,
         "recipients": list(recipients),
     }
-    bind = session.get_bind()
-    dialect = postgresql if bind.dialect.name == "postgresql" else sqlite
-    statement = (dialect.insert(OutboxMessage).values(row).on_conflict_do_nothing(index_elements=["key"])
-                 .returning(OutboxMessage.id))  # rowcount is not reliable for this on PostgreSQL
-    return session.connection().execute(statement).first() is not None
+    return session.connection().execute(_insert(session.get_bind().dialect.name), row).first() is not None
+
+
+@cache
+def _insert(dialect_name: str) -> PgInsert | SqliteInsert:
+    """One insert statement without values, built once: SQLAlchemy compiles it once and caches that too (a
+    statement with the row's values in it was built and compiled again for every answer)."""
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    return (dialect.insert(OutboxMessage).on_conflict_do_nothing(index_elements=["key"])
+            .returning(OutboxMessage.id))  # rowcount is not reliable for this on PostgreSQL
 
 
 def enqueue_to_person(
@@ -58,10 +67,21 @@ def enqueue_to_person(
 
 
 def claim_due(*, session: Session, now: datetime, limit: int, lease: timedelta) -> list[OutboxMessage]:
-    """Take due rows for sending; the lease lets another dispatcher recover them if this one dies."""
+    """Take due rows for sending; the lease lets another dispatcher recover them if this one dies.
+
+    Only a chat's oldest due row qualifies, and none while an earlier one of that chat is being sent: with
+    several dispatchers (loops, processes) a chat's messages still go one after another, in the order written.
+    An earlier row claimed meanwhile by another dispatcher is still pending and due in this snapshot, so the
+    later one waits for it too."""
+    earlier = aliased(OutboxMessage)
     rows = list(session.exec(
         select(OutboxMessage)
         .where(OutboxMessage.status == OutboxStatus.pending, col(OutboxMessage.next_attempt_at) <= now)
+        .where(~select(earlier.id).where(
+            earlier.platform == OutboxMessage.platform, earlier.chat_id == OutboxMessage.chat_id,
+            col(earlier.id) < OutboxMessage.id,
+            or_(col(earlier.status) == OutboxStatus.sending,
+                and_(col(earlier.status) == OutboxStatus.pending, col(earlier.next_attempt_at) <= now))).exists())
         .order_by(col(OutboxMessage.next_attempt_at), col(OutboxMessage.id))
         .limit(limit)
         .with_for_update(skip_locked=True)
@@ -73,6 +93,18 @@ def claim_due(*, session: Session, now: datetime, limit: int, lease: timedelta) 
         if row.platform != "line":
             row.started_at = None
     return rows
+
+
+def extend_leases(*, session: Session, ids: Collection[int], until: datetime) -> int:
+    """Rows still being sent by their dispatcher (e.g. waiting for a rate-limit slot) keep their lease, so no
+    other process takes them back and sends them again; returns how many."""
+    if not ids:
+        return 0
+    result = session.connection().execute(
+        update(OutboxMessage)
+        .where(col(OutboxMessage.id).in_(list(ids)), col(OutboxMessage.status) == OutboxStatus.sending)
+        .values(next_attempt_at=until))
+    return int(result.rowcount)
 
 
 def recover_abandoned(*, session: Session, now: datetime, whole: bool,

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_
+from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
 from storage.db import utcnow
@@ -33,19 +33,45 @@ def unreachable_among(*, session: Session, accounts: Iterable[tuple[str, str]]) 
     return {(platform, user) for platform, user in rows if (platform, user) in wanted}
 
 
+KnownAccounts = Mapping[tuple[str, str], tuple[Account, Person] | None]
+"""(platform, user id) -> the account and person, or None for a user with no account yet: looked up ahead for a
+batch of events (see `known_accounts`)."""
+
+
+def known_accounts(*, session: Session, users: Iterable[tuple[str, str]]) -> KnownAccounts:
+    """The accounts (and their people) of these (platform, user id) pairs, None for those with none yet, in one
+    query: a batch of events looks its senders up once instead of once per event."""
+    wanted = sorted(set(users))
+    by_platform: dict[str, list[str]] = {}
+    for platform, user_id in wanted:
+        by_platform.setdefault(platform, []).append(user_id)
+    if not by_platform:
+        return {}
+    rows = session.exec(select(Account, Person).join(Person, col(Person.id) == Account.person_id).where(or_(*(
+        and_(col(Account.platform) == platform, col(Account.user_id).in_(ids))
+        for platform, ids in by_platform.items()))))
+    found = {(account.platform, account.user_id): (account, person) for account, person in rows}
+    return {user: found.get(user) for user in wanted}
+
+
 def ensure_account(
-    *, session: Session, platform: str, user_id: str, chat_id: str | None, display_name: str = "", lang: str = "th"
+    *, session: Session, platform: str, user_id: str, chat_id: str | None, display_name: str = "", lang: str = "th",
+    known: KnownAccounts | None = None,
 ) -> tuple[Account, Person]:
     """The account and person behind a chat user, created as a guest on first contact.
 
     `chat_id` is the one-to-one chat the message came from, None for a group or room: a person's own chat is
     never a group. Until one is seen it is the user id, which is where both platforms deliver to a user
-    (LINE pushes to a userId; a Telegram private chat's id is the user's id).
+    (LINE pushes to a userId; a Telegram private chat's id is the user's id). A user in `known` is not looked up
+    again; only a user's own first event creates their account, and a person's events are handled one at a time.
     """
-    known = session.exec(select(Account, Person).join(Person, col(Person.id) == Account.person_id)
-                         .where(Account.platform == platform, Account.user_id == user_id)).first()
-    if known is not None:  # one query for both: this runs for every event
-        account, person = known
+    if known is not None and (platform, user_id) in known:
+        found = known[(platform, user_id)]
+    else:
+        found = session.exec(select(Account, Person).join(Person, col(Person.id) == Account.person_id)
+                             .where(Account.platform == platform, Account.user_id == user_id)).first()
+    if found is not None:  # one query for both (or none, when known ahead): this runs for every event
+        account, person = found
         if display_name and not account.display_name:
             account.display_name = display_name
         if chat_id is not None:
@@ -74,6 +100,16 @@ def preferred_account(*, session: Session, person_id: int) -> Account | None:
         .where(Account.person_id == person_id, col(Account.reachable).is_(True))
         .order_by(col(Account.last_seen_at).desc())
     ).first()
+
+
+def preferred_accounts(*, session: Session, person_ids: Iterable[int]) -> dict[int, Account]:
+    """`preferred_account` of many people in one query."""
+    rows = session.exec(
+        select(Account)
+        .where(col(Account.person_id).in_(sorted(set(person_ids))), col(Account.reachable).is_(True))
+        .order_by(col(Account.last_seen_at))
+    )
+    return {row.person_id: row for row in rows}  # the last seen wins
 
 
 def people_in(

@@ -66,6 +66,8 @@ FIELDS = ("title_th", "title_en", "province_iso", "cluster_no", "plan_level", "f
           "budget_satang", "status", "progress", "last_note")
 MAX_BUDGET_SATANG = 10**15
 CHUNK = 2000
+MAX_REPORTED = 100
+"""Invalid rows listed one by one; a 100,000-row file of garbage is answered with a report, not 100,000 lines."""
 HEADER_SEARCH_ROWS = 10
 
 
@@ -253,7 +255,11 @@ def check_row(values: dict[str, str], places: _Places) -> tuple[dict[str, Any], 
 def _budget(text: str, reasons: list[str]) -> int:
     cleaned = text.replace(",", "").replace("บาท", "").strip() or "0"
     try:
-        satang = int((Decimal(cleaned) * 100).to_integral_exact())
+        amount = Decimal(cleaned)
+        # "NaN" and "Infinity" are Decimals too, and "1e999999999" one whose int() would not finish.
+        if not amount.is_finite() or amount.adjusted() > 20:
+            raise InvalidOperation(cleaned)
+        satang = int((amount * 100).to_integral_exact())
     except (InvalidOperation, ArithmeticError):
         reasons.append(f"bad budget {text!r}")
         return 0

@@ -6,18 +6,24 @@ Test modules import these from here, never from each other.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import insert
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from bot.config import Settings
 from bot.emulator import Received
 from bot.emulator import events as ev
 from bot.service import Service
+from handlers.broadcast.service import start_sending
 from handlers.rsvp.notices import send_invitations
-from storage.db import transaction
+from storage import reference
+from storage.broadcast import Segment, create_broadcast
+from storage.db import transaction, utcnow
 from storage.deadlines import create_window
 from storage.models import Account, OutboxMessage, Person, Role
 from storage.people import create_invite
@@ -222,3 +228,40 @@ class Group:
 
     def buttons(self) -> list[tuple[str, str]]:
         return self.phones.state.screen(self.platform, self.chat)[-1].buttons
+
+
+def seed_people(engine: Engine, accounts: Sequence[tuple[str, str]], *, admin: str | None = None,
+                role: Role = Role.coordinator, provinces: Sequence[str] = ()) -> list[int]:
+    """In bulk (thousands in a second): an admin on LINE with user id `admin` when given, and one person of `role`
+    per (platform, user id) of `accounts`, in `provinces` (default: all 77) in turn. Returns their ids, in order."""
+    isos = list(provinces) or [p.iso for p in reference.provinces()]
+    now = utcnow()
+    with transaction(engine) as session:
+        if admin is not None:
+            boss = Person(name="ผู้ดูแล", role=Role.admin, created_at=now)
+            session.add(boss)
+            session.flush()
+            assert boss.id is not None
+            session.add(Account(person_id=boss.id, platform="line", user_id=admin, chat_id=admin))
+        session.execute(insert(Person), [{"name": f"seeded{n}", "role": role, "position": "", "lang": "th",
+                                          "province_iso": isos[n % len(isos)], "created_at": now}
+                                         for n in range(len(accounts))])
+        ids = {name: id_ for name, id_ in session.execute(
+            select(Person.name, Person.id).where(col(Person.name).startswith("seeded")))}
+        session.execute(insert(Account), [
+            {"person_id": ids[f"seeded{n}"], "platform": platform, "user_id": user, "chat_id": user,
+             "display_name": "", "reachable": True, "unreachable_reason": "", "created_at": now, "last_seen_at": now}
+            for n, (platform, user) in enumerate(accounts)])
+    return [ids[f"seeded{n}"] for n in range(len(accounts))]
+
+
+def confirm_broadcast(engine: Engine, settings: Settings, text: str, roles: tuple[str, ...] = ("coordinator",)) -> int:
+    """What the confirm button does: the admin's announcement to `roles`, fanned out; returns the recipients queued."""
+    now = utcnow()
+    with transaction(engine) as session:
+        admin = session.exec(select(Person).where(Person.role == Role.admin)).first()
+        assert admin is not None and admin.id is not None
+        broadcast = create_broadcast(session=session, author_id=admin.id, text=text, segment=Segment(roles=roles),
+                                     now=now)
+        assert broadcast.id is not None
+        return start_sending(session=session, broadcast_id=broadcast.id, now=now, settings=settings) or 0

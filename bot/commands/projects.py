@@ -19,7 +19,14 @@ from bot.vocab import PROJECT_STATUS
 from handlers.projects.notices import notify_import
 from handlers.projects.parsing import parse_query
 from storage.db import transaction, utcnow
-from storage.project_import import ImportFileError, export_rows, import_rows, read_table, write_table
+from storage.project_import import (
+    MAX_REPORTED,
+    ImportFileError,
+    export_rows,
+    import_rows,
+    read_table,
+    write_table,
+)
 from storage.projects import by_code, listing, nearest_codes
 
 BAR = 30
@@ -69,8 +76,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         engine.dispose()
     if not result.ok:
         print(f"nothing imported: {len(result.errors)} of {result.rows} rows are invalid", file=sys.stderr)
-        for error in result.errors:
+        for error in result.errors[:MAX_REPORTED]:
             print(f"  {error}", file=sys.stderr)
+        if len(result.errors) > MAX_REPORTED:
+            print(f"  … and {len(result.errors) - MAX_REPORTED:,} more invalid rows", file=sys.stderr)
         return 2
     print(f"imported {result.rows:,} rows in {time.perf_counter() - started:.1f} s: {result.created:,} new, "
           f"{result.updated:,} updated, {result.unchanged:,} unchanged" + (f"; {told} watcher(s) told" if told else ""))

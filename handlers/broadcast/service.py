@@ -15,7 +15,6 @@ from datetime import datetime
 from sqlmodel import Session
 
 from bot.config import Settings
-from bot.outbox import AT_LEAST_ONCE, SETTLED
 from bot.planner import Planner
 from bot.quota import LineQuota
 from handlers.broadcast import notices
@@ -196,6 +195,3 @@ def settle(session: Session, tag: str, now: datetime) -> None:
         enqueue_to_person(session=session, person_id=found.author_id, key=f"bc:{broadcast_id}:summary",
                           replies=notices.finished(found, counts, lang), now=now)
 
-
-SETTLED["broadcast:"] = settle
-AT_LEAST_ONCE.add("broadcast:")

@@ -11,26 +11,22 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import insert
-from sqlmodel import Session, col, select
 
 from bot.cli import main
 from bot.emulator import EmulatorServer
-from storage import reference
 from storage.broadcast import LINE_BATCH, BroadcastStatus, delivery, get_broadcast
-from storage.db import make_engine, transaction, utcnow
+from storage.db import make_engine, transaction
 from storage.migrations import upgrade
-from storage.models import Account, OutboxMessage, OutboxStatus, Person, Role
-from storage.people import ensure_account
 from tests.conftest import LINE_SECRET, LINE_TOKEN, TG_SECRET, TG_TOKEN
-from tests.helpers import COORDBOT
+from tests.factories import seed_people
+from tests.faults.process import Process, wait_until
+
+pytestmark = pytest.mark.faults  # minutes of real processes: `make faults`, not `make test`
 
 PEOPLE = 5000
 BLOCKED = 10
@@ -72,23 +68,8 @@ def seeded(database_url: str, emulator: EmulatorServer, monkeypatch: pytest.Monk
     state.set_rate_limit("line", 200, endpoint="multicast")
     engine = make_engine(database_url)
     upgrade(engine)
-    provinces = [p.iso for p in reference.provinces()]
-    now = utcnow()
-    with transaction(engine) as session:
-        _, admin = ensure_account(session=session, platform="line", user_id=ADMIN, chat_id=ADMIN)
-        admin.role, admin.name = Role.admin, "ผู้ดูแล"
-        session.execute(insert(Person), [{"name": f"p{n}", "role": Role.coordinator,
-                                          "province_iso": provinces[n % len(provinces)], "lang": "th", "position": "",
-                                          "created_at": now}
-                                         for n in range(PEOPLE)])
-        ids = {name: id_ for name, id_ in session.execute(select(Person.name, Person.id))}
-        accounts = []
-        for n in range(PEOPLE):
-            user = line_user(n) if n % 2 == 0 else tg_chat(n)
-            accounts.append({"person_id": ids[f"p{n}"], "platform": "line" if n % 2 == 0 else "telegram",
-                             "user_id": user, "chat_id": user, "display_name": "", "reachable": True,
-                             "unreachable_reason": "", "created_at": now, "last_seen_at": now})
-        session.execute(insert(Account), accounts)
+    seed_people(engine, [("line", line_user(n)) if n % 2 == 0 else ("telegram", tg_chat(n)) for n in range(PEOPLE)],
+                admin=ADMIN)
     engine.dispose()
     for n in range(1, PEOPLE, 2):
         state.add_user("telegram", tg_chat(n))
@@ -98,47 +79,14 @@ def seeded(database_url: str, emulator: EmulatorServer, monkeypatch: pytest.Monk
 
 
 @pytest.fixture
-def start_worker(seeded: str, tmp_path: Path) -> Iterator[Callable[[], subprocess.Popen[bytes]]]:
-    started: list[subprocess.Popen[bytes]] = []
-
-    def start() -> subprocess.Popen[bytes]:
-        with (tmp_path / f"worker{len(started)}.log").open("wb") as out:
-            proc = subprocess.Popen([COORDBOT, "work", "--log-level", "warning"], env=dict(os.environ), stdout=out,
-                                    stderr=subprocess.STDOUT, cwd=tmp_path)
-        started.append(proc)
-        return proc
-
-    yield start
-    for proc in started:
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait(timeout=10)
-
-
-def wait_until(condition: Callable[[], bool], what: str, timeout: float = 180.0) -> None:
-    """Generous: a loaded CI machine can take many seconds just to start a process."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.01)
-
-
-def kill(proc: subprocess.Popen[bytes], database_url: str) -> int:
-    """SIGKILL, then count the Telegram sends it had begun and not finished: the possible duplicates."""
-    proc.send_signal(signal.SIGKILL)
-    proc.wait(timeout=10)
-    engine = make_engine(database_url)
-    with Session(engine) as session:
-        in_flight = len(session.exec(select(OutboxMessage.id).where(
-            OutboxMessage.platform == "telegram", OutboxMessage.status == OutboxStatus.sending,
-            col(OutboxMessage.started_at).is_not(None))).all())
-    engine.dispose()
-    return in_flight
+def worker(seeded: str, tmp_path: Path) -> Iterator[Process]:
+    process = Process("work", dict(os.environ), tmp_path, seeded)
+    yield process
+    process.stop()
 
 
 def test_a_broadcast_killed_twice_mid_way_finishes_and_nobody_gets_it_twice_on_line(
-    seeded: str, emulator: EmulatorServer, start_worker: Callable[[], subprocess.Popen[bytes]],
-    capsys: pytest.CaptureFixture[str],
+    seeded: str, emulator: EmulatorServer, worker: Process, capsys: pytest.CaptureFixture[str],
 ) -> None:
     state = emulator.state
     assert main(["broadcast", "send", "--text", TEXT, "--yes"]) == 0
@@ -149,22 +97,24 @@ def test_a_broadcast_killed_twice_mid_way_finishes_and_nobody_gets_it_twice_on_l
 
     # Kill 1: the multicasts (2,501 LINE users) are inside LINE, which delivers and answers a second later.
     state.inject_fault("line", "multicast", delay=1.0, count=BATCHES)
-    first = start_worker()
+    worker.start()
     wait_until(lambda: len(state.calls("line", "multicast")) == BATCHES, "the multicasts")
-    in_flight = [kill(first, seeded)]
+    worker.kill()
     wait_until(lambda: all(c.status for c in state.calls("line", "multicast")), "LINE to finish them anyway")
 
     # Kill 2: half way through the Telegram chats.
-    second = start_worker()
+    worker.start()
     wait_until(lambda: tg_calls() >= PEOPLE // 4, "half the Telegram chats")
-    in_flight.append(kill(second, seeded))
+    worker.kill()
     tg_at_kill = tg_calls()
 
-    third = start_worker()
+    worker.start()
     wait_until(lambda: any("ส่งประกาศ #1 เสร็จแล้ว" in r.text for r in state.screen("line", ADMIN)),
                "the author's summary")
-    third.send_signal(signal.SIGTERM)
-    assert third.wait(timeout=60) == 0
+    assert worker.proc is not None
+    worker.proc.send_signal(signal.SIGTERM)
+    assert worker.proc.wait(timeout=60) == 0
+    in_flight, resent = worker.in_flight, worker.resent()
 
     got = Counter({(p, u): sum(TEXT in r.text for r in state.screen(p, u))
                    for p, u in [("line", ADMIN)] + [("line", line_user(n)) for n in range(0, PEOPLE, 2)]
@@ -174,12 +124,14 @@ def test_a_broadcast_killed_twice_mid_way_finishes_and_nobody_gets_it_twice_on_l
     line_twice = [who for who, n in got.items() if who[0] == "line" and n > 1]
     tg_twice = sum(n - 1 for who, n in got.items() if who[0] == "telegram" and n > 1)
     print(f"\nkilled at {tg_at_kill} Telegram sends; in flight at the kills: {in_flight}; "
-          f"Telegram duplicates: {tg_twice}; LINE multicast answers: "
+          f"resent after a timeout: {resent}; Telegram duplicates: {tg_twice}; LINE multicast answers: "
           f"{[c.status for c in state.calls('line', 'multicast')]}")
     assert missing == [] and line_twice == []
     assert all(got[who] == 0 for who in blocked)
     assert 409 in [c.status for c in state.calls("line", "multicast")]  # the resent batches were recognised
-    assert tg_twice <= sum(in_flight) and max(in_flight) <= IN_FLIGHT
+    # Duplicates come from the sends in flight at a kill, and from those repeated because their answer never came
+    # (under load a send can time out here while the emulator still delivers it).
+    assert tg_twice <= sum(in_flight) + resent and max(in_flight) <= IN_FLIGHT
 
     engine = make_engine(seeded)
     with transaction(engine) as session:

@@ -89,6 +89,20 @@ async def test_no_file_may_be_cached(phones: Phones, service: Service, client: h
         assert (response.status_code, response.headers["cache-control"]) == (200, "no-store"), link
 
 
+async def test_a_file_link_with_a_token_nobody_signed_is_not_found_whatever_its_characters(
+    service: Service, client: httpx.AsyncClient
+) -> None:
+    """What schemathesis found (tests/bot/test_openapi.py): a token with non-ASCII characters, or an id larger than
+    the database's integers, was a 500."""
+    workshop = make_workshop(service)
+    for token in ("0" * 24, "ก" * 24, "%F2%BA%82%9E%C2%A8"):
+        response = await client.get(f"/files/ws/{workshop}/{token}.ics")
+        assert response.status_code == 404, token
+    for link in (f"/files/ws/{workshop}/qr/320045809397213298688/{'0' * 24}.png", f"/files/ws/{2**40}/{'0' * 24}.ics",
+                 f"/files/ws/{workshop}/export/{2**31}/0/0/{'0' * 24}.csv"):
+        assert (await client.get(link)).status_code == 422, link
+
+
 async def test_an_export_link_stops_working_when_its_admin_is_no_longer_one(
     phones: Phones, service: Service, client: httpx.AsyncClient
 ) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from sqlmodel import Session, select
 
 from bot.messages import Reply
@@ -180,6 +182,23 @@ async def test_messages_to_one_person_arrive_in_the_order_they_were_written(phon
     await service.drain()
     for phone in phones.both():
         assert phone.texts == [f"ข้อความ {i}" for i in range(6)], phone.platform
+
+
+async def test_two_dispatchers_at_once_keep_one_persons_messages_in_order(phones: Phones, service: Service) -> None:
+    """Two dispatch loops (or processes) claim at the same time while the first message is slow to deliver: the
+    second waits for it instead of overtaking it."""
+    for phone in phones.both():
+        phones.state.inject_fault(phone.platform, "push" if phone.platform == "line" else "sendMessage", delay=0.5)
+        push(service, phone, "ข้อความ 0", key=f"two:{phone.platform}:0")
+    first = asyncio.create_task(service.outbox.dispatch_due())
+    await asyncio.sleep(0.2)  # the first messages are on their way when the next ones are written
+    for phone in phones.both():
+        for i in (1, 2):
+            push(service, phone, f"ข้อความ {i}", key=f"two:{phone.platform}:{i}")
+    await asyncio.gather(first, service.outbox.dispatch_due())
+    await service.drain()
+    for phone in phones.both():
+        assert phone.texts == [f"ข้อความ {i}" for i in range(3)], phone.platform
 
 
 async def test_a_hanging_line_push_times_out_and_its_retry_is_delivered_once(phones: Phones, service: Service) -> None:

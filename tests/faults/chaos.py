@@ -14,17 +14,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from fastapi import FastAPI
-from sqlalchemy import insert
-from sqlmodel import select
 
 from bot.app import create_app
 from bot.config import Settings
 from bot.emulator import EmulatorState
-from handlers.broadcast.service import start_sending
-from storage import reference
-from storage.broadcast import Segment, create_broadcast, delivery, unfinished_rows
-from storage.db import transaction, utcnow
-from storage.models import Account, Person, Role
+from storage.broadcast import delivery, unfinished_rows
+from storage.db import transaction
+from tests.factories import confirm_broadcast, seed_people
 
 TEXT = "ประกาศ: ประชุมใหญ่เครือข่ายวิทยาศาสตร์จังหวัด"
 ADMIN = "U" + "a" * 32
@@ -69,31 +65,12 @@ def audience(people: int) -> list[tuple[str, str]]:
 
 def seed_and_confirm(app: FastAPI, state: EmulatorState, people: int) -> int:
     """An admin and `people` coordinators, half on each platform; the announcement to all of them, queued."""
-    engine, settings = app.state.engine, app.state.settings
-    provinces = [p.iso for p in reference.provinces()]
-    now = utcnow()
-    with transaction(engine) as session:
-        admin = Person(name="ผู้ดูแล", role=Role.admin, created_at=now)
-        session.add(admin)
-        session.flush()
-        assert admin.id is not None
-        session.add(Account(person_id=admin.id, platform="line", user_id=ADMIN, chat_id=ADMIN))
-        session.execute(insert(Person), [{"name": f"c{n}", "role": Role.coordinator, "position": "", "lang": "th",
-                                          "province_iso": provinces[n % len(provinces)], "created_at": now}
-                                         for n in range(people)])
-        ids = {name: id_ for name, id_ in session.execute(select(Person.name, Person.id))}
-        session.execute(insert(Account), [
-            {"person_id": ids[f"c{n}"], "platform": platform, "user_id": user, "chat_id": user, "display_name": "",
-             "reachable": True, "unreachable_reason": "", "created_at": now, "last_seen_at": now}
-            for n, (platform, user) in enumerate(audience(people))])
-        broadcast = create_broadcast(session=session, author_id=admin.id, text=TEXT,
-                                     segment=Segment(roles=("coordinator",)), now=now)
-        assert broadcast.id is not None
-        queued = start_sending(session=session, broadcast_id=broadcast.id, now=now, settings=settings)
+    seed_people(app.state.engine, audience(people), admin=ADMIN)
+    queued = confirm_broadcast(app.state.engine, app.state.settings, TEXT)
     for platform, user in audience(people):
         if platform == "telegram":
             state.add_user(platform, user)
-    return int(queued or 0)
+    return queued
 
 
 async def broadcast_under_faults(settings: Settings, state: EmulatorState, *, people: int, seed: int,

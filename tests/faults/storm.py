@@ -9,11 +9,7 @@ Shared by tests/faults/test_kill.py (bounded) and bench/faults.py (longer, and o
 from __future__ import annotations
 
 import asyncio
-import json
-import os
 import random
-import signal
-import subprocess
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -28,7 +24,8 @@ from bot.emulator import EmulatorServer
 from bot.emulator import events as ev
 from storage.db import make_engine
 from storage.models import InboxEvent, InboxStatus, OutboxMessage, OutboxStatus
-from tests.helpers import COORDBOT, free_port
+from tests.faults.process import Process, base_env, webhook
+from tests.helpers import free_port
 
 TEXT = "สวัสดีครับ"
 CONCURRENCY = 8
@@ -75,7 +72,7 @@ class Storm:
         self.rng = random.Random(seed)
         self.kills, self.env = kills, env
         self.port = free_port()
-        self.proc: subprocess.Popen[bytes] | None = None
+        self.process = Process("serve", env, workdir, database_url, port=self.port)
         self.engine = make_engine(database_url)
         self.outcome = Outcome()
         state = emulator.state
@@ -93,60 +90,26 @@ class Storm:
     # the process
 
     def start(self) -> None:
-        with (self.workdir / f"serve{self.outcome.kills}.log").open("wb") as log:
-            self.proc = subprocess.Popen([COORDBOT, "serve", "--port", str(self.port), "--log-level", "warning"],
-                                         cwd=self.workdir, env=self.env, stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 60
-        while True:
-            assert self.proc.poll() is None, (self.workdir / f"serve{self.outcome.kills}.log").read_text()
-            assert time.monotonic() < deadline, "the service did not start"
-            try:
-                if httpx.get(f"http://127.0.0.1:{self.port}/healthz", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.05)
+        self.process.start()
 
     def kill(self) -> None:
-        assert self.proc is not None
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait(timeout=10)
-        self.outcome.kills += 1
-        with self._session() as session:
-            self.outcome.in_flight.append(len(session.exec(select(OutboxMessage.id).where(
-                OutboxMessage.platform == "telegram", OutboxMessage.status == OutboxStatus.sending,
-                col(OutboxMessage.started_at).is_not(None))).all()))
+        self.process.kill()
+        self.outcome.kills, self.outcome.in_flight = self.process.kills, self.process.in_flight
 
     def stop(self) -> None:
+        self.process.stop()
         self.engine.dispose()
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
 
     def _session(self) -> Session:
         return Session(self.engine)
 
     # the platforms
 
-    def _request(self, event: Event, again: bool) -> tuple[str, bytes, dict[str, str]]:
-        state = self.emulator.state
-        if event.platform == "line":
-            event.payload["deliveryContext"] = {"isRedelivery": again}
-            body = json.dumps(ev.line_body([event.payload])).encode()
-            return "line", body, {"X-Line-Signature": ev.line_signature(state.line_channel_secret, body),
-                                  "Content-Type": "application/json"}
-        return "telegram", json.dumps(event.payload).encode(), {
-            "X-Telegram-Bot-Api-Secret-Token": state.telegram_secret_token, "Content-Type": "application/json"}
-
     async def _post(self, client: httpx.AsyncClient, event: Event, again: bool) -> None:
-        platform, body, headers = self._request(event, again)
+        path, body, headers = webhook(self.emulator.state, event.platform, event.payload, again)
         self.outcome.posts += 1
         try:
-            response = await client.post(f"http://127.0.0.1:{self.port}/webhooks/{platform}", content=body,
-                                         headers=headers)
+            response = await client.post(f"http://127.0.0.1:{self.port}{path}", content=body, headers=headers)
         except httpx.HTTPError:
             return
         event.acked = response.status_code == 200
@@ -217,10 +180,4 @@ class Storm:
 
 def serve_env(emulator: EmulatorServer, database_url: str, home: Path) -> dict[str, str]:
     """A `coordbot serve` pointed at the emulator and the database, with the platforms' limits out of the way."""
-    state = emulator.state
-    return {"PATH": os.environ["PATH"], "HOME": str(home), "COORDBOT_DATABASE_URL": database_url,
-            "COORDBOT_SCHEDULER": "false", "LINE_CHANNEL_SECRET": state.line_channel_secret,
-            "LINE_CHANNEL_ACCESS_TOKEN": state.line_access_token, "LINE_API_BASE_URL": emulator.line_base_url,
-            "TELEGRAM_BOT_TOKEN": state.telegram_token, "TELEGRAM_WEBHOOK_SECRET": state.telegram_secret_token,
-            "TELEGRAM_API_BASE_URL": emulator.telegram_base_url, "TELEGRAM_RATE_PER_S": "1000",
-            "TELEGRAM_PER_CHAT_PER_S": "1000", "COORDBOT_SEND_TIMEOUT_S": "2"}
+    return base_env(emulator, database_url, home)

@@ -61,6 +61,14 @@ def test_an_import_row_with_a_superscript_year_is_a_row_error() -> None:
     assert fields["fiscal_year"] is None and any("fiscal year" in r for r in reasons)
 
 
+@pytest.mark.parametrize("budget", ["NaN", "-nan", "sNaN", "Infinity", "1e999999999"])
+def test_a_budget_that_is_no_finite_amount_is_a_row_error(budget: str) -> None:
+    """The 100,000-row garbage import (test_garble_import.py) found "NaN" ending the import in a traceback."""
+    _, reasons = check_row({"code": "CMI-2569-0001", "title_th": "x", "province": "เชียงใหม่",
+                            "fiscal_year": "2569", "budget": budget}, _Places())
+    assert reasons == [f"bad budget {budget!r}"]
+
+
 def test_a_csv_with_old_mac_line_ends_is_read_row_by_row(tmp_path: Path) -> None:
     path = tmp_path / "projects.csv"
     path.write_bytes("รหัสโครงการ,ชื่อโครงการ,จังหวัด,ปีงบประมาณ\rCMI-2569-0001,ก,เชียงใหม่,2569\r"

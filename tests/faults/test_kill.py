@@ -10,8 +10,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bot.emulator import EmulatorServer
 from tests.faults.storm import Storm, serve_env
+
+pytestmark = pytest.mark.faults  # minutes of real processes: `make faults`, not `make test`
 
 EVENTS_PER_PLATFORM = 120
 KILLS = 5

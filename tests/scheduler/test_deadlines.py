@@ -11,7 +11,7 @@ from bot.app import create_app
 from bot.config import Settings
 from bot.service import Service
 from handlers.timing import quiet_shift
-from scheduler.deadlines import nudge, plan_window, report_closed
+from scheduler.deadlines import nudge, plan_missing, plan_window, report_closed
 from storage.db import transaction
 from storage.deadlines import get_window, submit
 from storage.models import OutboxMessage, Role
@@ -96,6 +96,47 @@ async def test_a_job_that_fires_twice_sends_once(phones: Phones, service: Servic
     assert nudge(window_id, "3d") == 1
     assert nudge(window_id, "3d") == 0
     assert len(await coord.settle()) == 1
+
+
+async def test_a_nudge_queued_before_the_province_submitted_is_not_sent_after_it(
+    phones: Phones, service: Service, clock: Clock
+) -> None:
+    """What the kill scenario of a nudge wave found: the wave was queued, the province submitted while it was
+    being sent, and its coordinator was still nudged afterwards."""
+    cmi, kkn = phones.line(1), phones.telegram(2)
+    register(cmi, Role.coordinator, CHIANG_MAI)
+    register(kkn, Role.coordinator, KHON_KAEN)
+    clock.now = bangkok(17, 10)
+    window_id = window_closing(service, bangkok(20, 10))
+    assert nudge(window_id, "3d") == 2  # queued, not sent yet
+    with transaction(service.engine) as session:
+        window = get_window(session=session, window_id=window_id)
+        assert window is not None
+        submit(session=session, window=window, province_iso=CHIANG_MAI, person_id=None, now=clock())
+    assert await cmi.settle() == []
+    [reminder] = await kkn.settle()
+    assert "ขอนแก่น" in reminder.text
+
+
+async def test_a_window_never_planned_gets_the_latest_nudge_that_fell_due_since_it_was_created(
+    phones: Phones, service: Service, clock: Clock
+) -> None:
+    """What the kill scenario of a nudge wave found: a window whose process died before planning it was planned at
+    the restart without the stage that had fallen due meanwhile, so that nudge was never sent."""
+    coord = phones.line(1)
+    register(coord, Role.coordinator, KHON_KAEN)
+    window_id = window_closing(service, bangkok(20, 10))  # nudges 14, 7 and 3 days, 1 day and 3 hours before
+    with transaction(service.engine) as session:
+        window = get_window(session=session, window_id=window_id)
+        assert window is not None
+        window.created_at = bangkok(10, 9)  # after the 14-day stage, before the 7-day one
+    clock.now = bangkok(17, 9)
+    assert service.scheduler is not None
+    assert plan_missing(service.scheduler, service.engine, clock()) == 1
+    planned = dict(service.scheduler.planned(f"dl:{window_id}:nudge:"))
+    assert planned[f"dl:{window_id}:nudge:7d"] == clock() and f"dl:{window_id}:nudge:14d" not in planned
+    assert nudge(window_id, "7d") == 1
+    assert "(อีก 3 วัน 1 ชั่วโมง)" in (await coord.settle())[0].text
 
 
 async def test_a_nudge_that_fires_after_the_close_is_dropped_and_admins_get_the_missed_list(

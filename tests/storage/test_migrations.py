@@ -3,30 +3,40 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import text
+from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
 import storage.schema  # noqa: F401  (every table on the metadata)
 from storage.db import make_engine
 from storage.migrations import upgrade
 
+COORDBOT = str(Path(sys.executable).with_name("coordbot"))
 
-def test_migrations_match_the_models(empty_database_url: str) -> None:
-    engine = make_engine(empty_database_url)
-    upgrade(engine)
+
+def differences(engine: Engine) -> list[object]:
+    """What the database's schema lacks or has beyond the models."""
     with engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={
             # The job store is APScheduler's; project_search* is SQLite's FTS5 index of titles (migration 0010).
             "include_name": lambda name, kind, _parent: not (kind == "table" and (
                 name == "apscheduler_jobs" or name.startswith("project_search"))),
         })
-        differences = compare_metadata(context, SQLModel.metadata)
+        return list(compare_metadata(context, SQLModel.metadata))
+
+
+def test_migrations_match_the_models(empty_database_url: str) -> None:
+    engine = make_engine(empty_database_url)
+    upgrade(engine)
+    assert differences(engine) == []
     engine.dispose()
-    assert differences == []
 
 
 def test_upgrading_twice_changes_nothing(empty_database_url: str) -> None:
@@ -61,3 +71,17 @@ def test_windows_keep_their_submissions_when_their_ids_become_never_reused(empty
             "RETURNING id")).scalar_one()
     engine.dispose()
     assert new_id == 3
+
+
+@pytest.mark.skipif(not os.environ.get("COORDBOT_TEST_DATABASE_URL"), reason="one SQLite process migrates alone")
+def test_processes_starting_together_migrate_once(empty_database_url: str, tmp_path: Path) -> None:
+    """Several web and worker processes started at once on a new PostgreSQL database (COORDBOT_AUTO_MIGRATE):
+    one migrates while the others wait for it, and none of them fails."""
+    env = {**os.environ, "COORDBOT_DATABASE_URL": empty_database_url}
+    procs = [subprocess.Popen([COORDBOT, "db", "upgrade"], env=env, cwd=tmp_path, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT) for _ in range(3)]
+    outputs = [proc.communicate(timeout=120)[0].decode() for proc in procs]
+    assert [proc.returncode for proc in procs] == [0, 0, 0], outputs
+    engine = make_engine(empty_database_url)
+    assert differences(engine) == []
+    engine.dispose()

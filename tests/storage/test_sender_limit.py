@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session
 
-from storage.inbox import Allowance, Limit, take_token
+from storage.inbox import Allowance, Limit, load_buckets, take_token
 
 T0 = datetime(2026, 3, 2, 3, 0, tzinfo=UTC)
 LIMIT = Limit(per_min=30, burst=3)  # a token every two seconds
@@ -50,3 +50,17 @@ def test_the_rate_is_that_of_sending_not_of_handling(session: Session) -> None:
     assert [take(session, seconds=s) for s in (0, 0.1, 0.2)] == [Allowance.ok] * 3
     assert take(session, seconds=0.1) == Allowance.first_excess  # received earlier: no refill for it
     assert take(session, seconds=2.2) == Allowance.ok
+
+
+def test_buckets_looked_up_ahead_for_a_batch_are_the_stored_ones(session: Session) -> None:
+    """A batch of events (one per sender) reads its senders' buckets in one query; spending from them is as
+    spending from storage, and a sender without one gets a full bucket."""
+    for _ in range(3):
+        take(session)
+    session.flush()
+    known = load_buckets(session=session, senders=[("line", "U1"), ("line", "U2")])
+    assert known[("line", "U2")] is None
+    spent = [take_token(session=session, platform="line", sender=sender, at=T0, limit=LIMIT, known=known)
+             for sender in ("U1", "U2")]
+    assert spent == [Allowance.first_excess, Allowance.ok]
+    assert [take(session, sender="U2") for _ in range(3)] == [Allowance.ok] * 2 + [Allowance.first_excess]
