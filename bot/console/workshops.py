@@ -108,14 +108,15 @@ def _edit_values(board_: board.Board, viewer: Viewer) -> dict[str, str]:
 
 def _page(request: Request, viewer: Viewer, workshop_id: int, error: str = "", status_code: int = 200,
           typed: dict[str, str] | None = None, **extra: Any) -> Response:
-    """The workshop's page; after a refused edit its form keeps what the admin typed."""
+    """The workshop's page; after a refused edit its form keeps what the admin typed (a repost of the same edit
+    changes nothing and tells nobody again)."""
     try:
         context = _board_context(request, workshop_id)
     except DomainError as err:
         return render(request, "message.html", viewer, status_code=404, message=_refusal(viewer, err))
     return render(request, "workshop.html", viewer, status_code=status_code, error=error, **context,
-                  edit=typed or _edit_values(context["board"], viewer), edit_fields=T.EDIT_FIELDS, **_names(viewer),
-                  **extra)
+                  edit={**_edit_values(context["board"], viewer), **(typed or {})}, edit_fields=T.EDIT_FIELDS,
+                  **_names(viewer), **extra)
 
 
 @router.get("/{workshop_id}/board")

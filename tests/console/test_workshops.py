@@ -173,6 +173,7 @@ async def test_a_wrong_edit_is_refused_in_the_admins_language_and_nothing_change
     assert refused.status_code == 400
     assert ("แก้ไขสัมมนาไม่ได้: วันปิดรับคำตอบต้องไม่อยู่หลังเวลาเริ่ม ไม่มีการเปลี่ยนแปลง" in refused.text
             and 'name="venue" value="ที่อื่น"' in refused.text)  # what was typed stays on the form
+    assert 'name="address" value="ถนนวิภาวดีรังสิต กรุงเทพฯ"' in refused.text  # and the rest as it is
     unreadable = await post_form(signed_in, f"/console/workshops/{workshop_id}",
                                  f"/console/workshops/{workshop_id}/edit", {"start": "พรุ่งนี้เช้า"})
     assert unreadable.status_code == 400 and 'อ่านวันเวลา เริ่ม="พรุ่งนี้เช้า" ไม่ได้' in html.unescape(unreadable.text)
