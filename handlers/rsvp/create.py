@@ -210,6 +210,8 @@ def edit_workshop(*, session: Session, workshop_id: int, values: dict[str, str],
     new workshop is and against the seats already given; re-plan its reminders and nudges, offer any seats freed
     to the waitlist, and tell those coming of a new date or venue. A mistake is a `BadEdit`, nothing changed."""
     workshop = workshop_or_refuse(session=session, workshop_id=workshop_id, lock=True)
+    if now >= workshop.starts_at:  # its invitees are there or were: a new date or venue would only confuse them
+        raise BadEdit(problem=PROBLEMS["started"])
     try:
         checked = _edited(workshop, values, settings, now)
         _check_seats(session, workshop, checked)

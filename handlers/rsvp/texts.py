@@ -222,6 +222,7 @@ PROBLEMS = {
     "offset": Text("เวลาเตือนต้องเป็นแบบ 3d, 1d หรือ 2h", "reminders must look like 3d, 1d or 2h"),
     "deadline_past": Text("วันปิดรับคำตอบผ่านไปแล้ว", "the RSVP deadline has already passed"),
     "no_title": Text("ต้องมีชื่อสัมมนา", "the workshop needs a title"),
+    "started": Text("สัมมนาเริ่มไปแล้ว", "it has already started"),
 }
 # An edit's seats, checked against those already given (filled in before they become a `BadEdit`'s problem).
 BELOW_SEATED = Text("ให้ที่นั่งไปแล้ว {seated} ที่ จำนวนที่นั่งต้องไม่น้อยกว่านั้น",

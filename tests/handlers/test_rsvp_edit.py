@@ -125,6 +125,15 @@ def test_a_wrong_edit_is_refused_saying_why_and_nothing_changes(
     assert told(session, people["yes_th"]) == [] and audit_entries(session=session, action="workshop_edited") == []
 
 
+def test_a_workshop_that_has_started_cannot_be_changed(session: Session, settings: Settings) -> None:
+    workshop, people = workshop_with_answers(session)
+    with pytest.raises(BadEdit) as refused:
+        edit_workshop(session=session, workshop_id=workshop.id or 0, values={"venue": "ห้องประชุม 2"}, by=None,
+                      settings=settings, now=workshop.starts_at, planner=Planned(), via="console")
+    assert str(refused.value) == "Cannot change the workshop: it has already started. Nothing changed."
+    assert told(session, people["yes_th"]) == [] and audit_entries(session=session, action="workshop_edited") == []
+
+
 def test_a_passed_deadline_kept_does_not_stop_an_edit(session: Session, settings: Settings) -> None:
     workshop, _ = workshop_with_answers(session)
     later = NOW + timedelta(days=6)  # answers closed a day ago
