@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.files import FORMATS, ics_text, qr_png, render_export
-from storage.db import transaction
+from storage.db import MAX_INTEGER, transaction
 from storage.models import Person, Role
 from storage.people import audit
 from storage.rsvp import Rsvp, Workshop, get_workshop
@@ -24,7 +24,7 @@ from storage.rsvp import Rsvp, Workshop, get_workshop
 router = APIRouter(prefix="/files/ws")
 
 NO_STORE = {"Cache-Control": "no-store"}
-RowId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+RowId = Annotated[int, Path(ge=1, le=MAX_INTEGER)]
 """A row id as a link carries it: PostgreSQL's integer; a larger number would fail in the database, not be a 404."""
 
 

@@ -10,6 +10,8 @@ import typing
 from enum import Enum
 from typing import Any, ClassVar, Self
 
+from storage.db import MAX_INTEGER
+
 MAX_BYTES = 64
 SEPARATOR = ":"
 
@@ -53,7 +55,10 @@ def _convert(kind: Any, raw: str) -> Any:
         if raw not in ("True", "False"):
             raise ValueError(raw)
         return raw == "True"
-    return kind(raw)
+    value = kind(raw)
+    if kind is int and not -MAX_INTEGER - 1 <= value <= MAX_INTEGER:
+        raise ValueError(raw)  # no row has it, and PostgreSQL would refuse the query rather than find nothing
+    return value
 
 
 def prefix_of(data: str) -> str:

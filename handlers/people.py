@@ -20,6 +20,7 @@ from bot.router import Router
 from bot.vocab import MEMBER_ROLE_WORDS, ROLE
 from handlers.rsvp.service import release_seat
 from storage import directory, reference
+from storage.db import whole_number
 from storage.models import Person, Role
 from storage.reference import province_name
 
@@ -108,7 +109,10 @@ def _line(ctx: Context, entry: directory.Entry) -> str:
 def people_command(msg: Incoming, ctx: Context) -> list[Reply]:
     words = msg.args.split()
     if words and words[0].lstrip("#").isdecimal():
-        return _manage(ctx, int(words[0].lstrip("#")), words[1:])
+        person_id = whole_number(words[0])
+        if person_id is None:
+            raise PersonNotFound(id=words[0].lstrip("#"))
+        return _manage(ctx, person_id, words[1:])
     role = None
     if words and words[-1].lower() in MEMBER_ROLE_WORDS:
         role = MEMBER_ROLE_WORDS[words.pop().lower()]
@@ -187,7 +191,9 @@ def revoke(msg: Incoming, ctx: Context) -> list[Reply]:
 def audit_command(msg: Incoming, ctx: Context) -> list[Reply]:
     """`/audit`, `/audit 12` (a person), `/audit เชียงใหม่` (a province) or `/audit window_deleted` (an action)."""
     query = msg.args.strip().lstrip("#")
-    person_id = int(query) if query.isdecimal() else None
+    person_id = whole_number(query) if query.isdecimal() else None
+    if query.isdecimal() and person_id is None:
+        raise PersonNotFound(id=query)
     action = query if query and person_id is None and query.isascii() and "_" in query else None
     iso = _place(ctx, query) if query and person_id is None and action is None else None
     rows = directory.audit_log(session=ctx.session, person_id=person_id, province_iso=iso, action=action, limit=20)

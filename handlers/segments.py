@@ -13,6 +13,7 @@ from bot.i18n import Text
 from bot.vocab import PLATFORM_WORDS, ROLE_WORDS, ROLES
 from storage import reference
 from storage.broadcast import Segment
+from storage.db import whole_number
 from storage.models import Role
 
 ANSWERS = ("attending", "silent")
@@ -92,10 +93,10 @@ def ids(values: list[str]) -> tuple[int, ...]:
     """Broadcast, workshop or window ids as typed (`3`, `#3`); anything else is a usage error."""
     ids = []
     for value in values:
-        digits = value.strip().lstrip("#")
-        if not digits.isdecimal():
+        number = whole_number(value)
+        if number is None:
             raise UsageError(usage="")
-        ids.append(int(digits))
+        ids.append(number)
     return tuple(dict.fromkeys(ids))
 
 

@@ -127,5 +127,19 @@ def one_at_a_time(engine: Engine, name: str) -> Iterator[None]:
             conn.commit()
 
 
+MAX_INTEGER = 2**31 - 1
+"""The largest id or count a column holds (PostgreSQL's INTEGER). A larger one, typed or forged, names nothing;
+PostgreSQL would refuse the query with an error rather than find nothing, so such input is refused before it."""
+
+
+def whole_number(text: str) -> int | None:
+    """A whole number as typed, `12` or `#12` (Thai digits too), that a column can hold; None for anything else."""
+    digits = text.strip().lstrip("#")
+    if not digits.isdecimal() or len(digits) > 10:  # isdecimal: not "²", which int() refuses
+        return None
+    number = int(digits)
+    return number if number <= MAX_INTEGER else None
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)

@@ -17,6 +17,7 @@ from bot.console import texts as T
 from bot.console.web import Admin, Posted, Viewer, back_to, now, render, writing
 from bot.vocab import ROLE
 from storage import directory, reference
+from storage.db import whole_number
 from storage.models import Role
 from storage.people import audit, create_invite, list_invites
 
@@ -123,7 +124,7 @@ def change(person_id: int, request: Request, viewer: Posted, role: str = Form(""
 
 @router.get("/audit")
 def audit_page(request: Request, viewer: Admin, person: str = "", province: str = "", action: str = "") -> Response:
-    person_id = int(person.lstrip("#")) if person.lstrip("#").isdecimal() else None
+    person_id = whole_number(person)
     with writing(request) as session:
         rows = directory.audit_log(session=session, person_id=person_id, province_iso=_province(province),
                                    action=action.strip() or None, limit=100)

@@ -30,6 +30,7 @@ from handlers.deadlines.texts import (
     WINDOW_CMD,
     WINDOW_USAGE,
 )
+from storage.db import whole_number
 from storage.models import Role
 from storage.reference import province_name
 
@@ -55,9 +56,10 @@ def show_deadlines(msg: Incoming, ctx: Context) -> list[Reply]:
 def mark_submitted(msg: Incoming, ctx: Context) -> list[Reply]:
     """With a window id, ask to confirm it; without, offer the open windows the province still owes."""
     if msg.args:
-        if not msg.args.strip().lstrip("#").isdecimal():
+        window_id = whole_number(msg.args)
+        if window_id is None:
             raise UsageError(usage="/submitted ID")
-        return _ask_to_confirm(ctx, int(msg.args.strip().lstrip("#")))
+        return _ask_to_confirm(ctx, window_id)
     owed = service.owed(session=ctx.session, person=ctx.person, now=ctx.now)
     if not owed:
         return [Reply(text=ctx.t(NOTHING_TO_SUBMIT))]
@@ -104,9 +106,10 @@ def manage_windows(msg: Incoming, ctx: Context) -> list[Reply]:
 
 
 def _window_id(text: str, ctx: Context) -> int:
-    if not text.isdecimal():
+    window_id = whole_number(text) if text.isdecimal() else None
+    if window_id is None:
         raise UsageError(usage=ctx.t(WINDOW_USAGE))
-    return int(text)
+    return window_id
 
 
 def _only_id(msg: Incoming, ctx: Context) -> int:
@@ -191,9 +194,10 @@ def submit_for(msg: Incoming, ctx: Context) -> list[Reply]:
     words = msg.args.split(maxsplit=1)
     head, _, reason = (words[1] if len(words) > 1 else "").partition("|")
     target = head.split(maxsplit=1)
-    if len(target) != 2 or not target[0].lstrip("#").isdecimal() or not reason.strip():
+    window_id = whole_number(target[0]) if len(target) == 2 else None
+    if window_id is None or not reason.strip():
         raise UsageError(usage=ctx.t(SUBMIT_FOR_USAGE))
-    window, iso = service.submit_for(session=ctx.session, window_id=int(target[0].lstrip("#")), province=target[1],
+    window, iso = service.submit_for(session=ctx.session, window_id=window_id, province=target[1],
                                      reason=reason.strip(), by=ctx.person.id, now=ctx.now)
     return [Reply(text=ctx.t(RECORDED_FOR, province=province_name(iso, ctx.lang),
                              title=notices.title(window, ctx.lang), reason=reason.strip()))]

@@ -39,6 +39,7 @@ from handlers.rsvp.texts import (
     WORKSHOPS_EXAMPLE,
     WORKSHOPS_LABEL,
 )
+from storage.db import whole_number
 from storage.models import Role
 from storage.rsvp import RsvpStatus
 
@@ -49,7 +50,7 @@ RSVP_USAGE = "/rsvp ID [yes|no|maybe]"
 
 def _id(word: str) -> int | None:
     """A workshop id as typed: `2` or `#2`."""
-    return int(word.lstrip("#")) if word.lstrip("#").isdecimal() else None
+    return whole_number(word)
 
 
 def _me(ctx: Context) -> int:
@@ -205,10 +206,10 @@ def set_seats_command(msg: Incoming, ctx: Context) -> list[Reply]:
     first, _, *numbers = msg.args.split()
     workshop_id = _id(first)
     assert workshop_id is not None  # the variant's matcher
-    if not (1 <= len(numbers) <= 2 and all(w.isdecimal() and int(w) >= 1 for w in numbers)):
+    seats = [whole_number(w) if w.isdecimal() else None for w in numbers]
+    if not 1 <= len(seats) <= 2 or any(n is None or n < 1 for n in seats):
         raise UsageError(usage=ATTENDEES_USAGE)
-    return _set_seats(ctx, workshop_id, int(numbers[0]), int(numbers[1]) if len(numbers) == 2 else None,
-                      confirmed=False)
+    return _set_seats(ctx, workshop_id, seats[0] or 0, seats[1] if len(seats) == 2 else None, confirmed=False)
 
 
 def _board(ctx: Context, workshop_id: int) -> list[Reply]:

@@ -23,6 +23,7 @@ from handlers.rsvp.service import offer_seats, workshop_or_refuse
 from handlers.rsvp.texts import BELOW_PROVINCE, BELOW_SEATED, FORM_KEYS, PROBLEMS
 from handlers.segments import describe, parse_segment
 from storage import reference
+from storage.db import whole_number
 from storage.models import Role
 from storage.people import audit
 from storage.rsvp import (
@@ -277,9 +278,10 @@ def _form_date(values: dict[str, str], field: str, settings: Settings) -> dateti
 def _form_seats(value: str | None) -> int | None:
     if not value:
         return None
-    if not value.isdecimal():  # Thai digits count too: int("๓๐") == 30; not "²", which int() refuses
+    seats = whole_number(value) if value.isdecimal() else None  # Thai digits count too: int("๓๐") == 30
+    if seats is None:
         raise BadForm(problem=PROBLEMS["seats"])
-    return int(value)
+    return seats
 
 
 def _form_point(value: str) -> tuple[float | None, float | None]:

@@ -14,8 +14,10 @@ import pytest
 
 from bot.config import Settings
 from bot.errors import APOLOGY, UsageError
+from bot.payloads import PayloadError
 from handlers.rsvp.create import workshop_from_form
 from handlers.rsvp.errors import BadForm
+from handlers.rsvp.payloads import Details
 from handlers.segments import parse_segment
 from storage import reference
 from storage.models import Role
@@ -33,6 +35,31 @@ async def test_a_number_in_a_script_int_cannot_read_is_answered_not_an_apology(p
     register(admin, Role.admin, name="ผู้ดูแล")
     texts = await admin.say(command)
     assert texts and APOLOGY.th not in texts[0] and APOLOGY.en not in texts[0]
+
+
+@pytest.mark.parametrize("command", [
+    "/rsvp 99999999999", "/rsvp 99999999999 yes", "/attendees 2147483648", "/attendees 1 seats 99999999999",
+    "/people 99999999999", "/audit 99999999999", "/submitted 99999999999", "/window status 99999999999",
+    "/broadcast status 99999999999",
+])
+async def test_an_id_or_count_past_the_database_integers_is_answered_not_an_apology(
+    phones: Phones, command: str
+) -> None:
+    """Found on PostgreSQL, which refuses such a query with an error (SQLite just finds nothing)."""
+    admin = phones.line(1)
+    register(admin, Role.admin, name="ผู้ดูแล")
+    texts = await admin.say(command)
+    assert texts and APOLOGY.th not in texts[0] and APOLOGY.en not in texts[0]
+
+
+def test_a_forged_button_with_an_id_past_the_database_integers_is_a_bad_button() -> None:
+    with pytest.raises(PayloadError):
+        Details.unpack(Details(workshop=1).pack().replace(":1", ":99999999999"))
+
+
+def test_a_workshop_form_with_more_seats_than_a_column_holds_is_refused_with_a_reply() -> None:
+    with pytest.raises(BadForm):
+        workshop_from_form(FORM + "ที่นั่ง=99999999999", settings=Settings(_env_file=None), now=NOW, by=None)
 
 
 @pytest.mark.parametrize("value", ["²", "፩"])
