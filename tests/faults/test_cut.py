@@ -24,6 +24,8 @@ from storage.models import InboxEvent, OutboxMessage
 from tests.faults.chaos import broadcast_under_faults, lock_sqlite
 from tests.helpers import Phones
 
+pytestmark = pytest.mark.faults  # cuts held for seconds, a broadcast under injected faults: `make faults`
+
 HOLD_S = 3.0
 """How long the other process holds SQLite's write lock: longer than this test lets a writer wait."""
 
