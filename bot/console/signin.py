@@ -43,6 +43,7 @@ from storage.console import (
     usable_link,
     use_link,
 )
+from storage.db import whole_number
 from storage.models import Person, Role
 from storage.people import audit
 
@@ -95,7 +96,7 @@ def signin_password(request: Request, login: str = Form(""), password: str = For
     check_pre_csrf(request, csrf)
     at, chat = now(request), client(request)
     typed = login.strip().lstrip("#")
-    person_id = int(typed) if typed.isdecimal() and len(typed) < 10 else None
+    person_id = whole_number(typed)
     limits = _limits(request)
     with writing(request) as session:
         until = locked_until(session=session, now=at, person_id=person_id, chat=chat, lockout=limits.lockout)

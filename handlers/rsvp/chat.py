@@ -48,11 +48,6 @@ router = Router("rsvp")
 RSVP_USAGE = "/rsvp ID [yes|no|maybe]"
 
 
-def _id(word: str) -> int | None:
-    """A workshop id as typed: `2` or `#2`."""
-    return whole_number(word)
-
-
 def _me(ctx: Context) -> int:
     assert ctx.person.id is not None
     return ctx.person.id
@@ -88,7 +83,7 @@ def details(msg: Incoming, ctx: Context, data: Details) -> list[Reply]:
 def rsvp_command(msg: Incoming, ctx: Context) -> list[Reply]:
     """`/rsvp ID`: the details button's answer; `/rsvp ID yes`: the answer button's (the same use cases)."""
     words = msg.args.split()
-    workshop_id = _id(words[0]) if words else None
+    workshop_id = whole_number(words[0]) if words else None
     if workshop_id is None or len(words) > 2:
         raise UsageError(usage=RSVP_USAGE)
     if len(words) == 1:
@@ -113,7 +108,7 @@ def offer_answer(msg: Incoming, ctx: Context, data: Offer) -> list[Reply]:
 
 def _names_a_workshop(argument: str) -> bool:
     """`/delegate 2 …` names a delegate for workshop 2; any other argument is a delegate's code."""
-    return _id((argument.split() or [""])[0]) is not None
+    return whole_number((argument.split() or [""])[0]) is not None
 
 
 @router.command("delegate", "ผู้แทน", summary=DELEGATE_CMD, example=DELEGATE_EXAMPLE,
@@ -137,7 +132,7 @@ def confirm_delegate(msg: Incoming, ctx: Context) -> list[Reply]:
 def name_delegate(msg: Incoming, ctx: Context) -> list[Reply]:
     """`/delegate ID NAME | POSITION | CONTACT`: a deputy governor sends someone in their place."""
     first, rest = [*msg.args.split(maxsplit=1), ""][:2]
-    workshop_id = _id(first)
+    workshop_id = whole_number(first)
     assert workshop_id is not None  # the variant's matcher
     parts = [p.strip() for p in rest.split("|")]
     if len(parts) < 2 or not parts[0] or not parts[1] or len(parts) > 3:
@@ -188,7 +183,7 @@ def attendees_command(msg: Incoming, ctx: Context) -> list[Reply]:
     words = msg.args.split()
     if not words:
         return compose.upcoming(board.upcoming(session=ctx.session, now=ctx.now), ctx.lang, ctx.settings)
-    workshop_id = _id(words[0])
+    workshop_id = whole_number(words[0])
     if workshop_id is None or len(words) > 1:
         raise UsageError(usage=ATTENDEES_USAGE)
     return _board(ctx, workshop_id)
@@ -197,14 +192,14 @@ def attendees_command(msg: Incoming, ctx: Context) -> list[Reply]:
 def _sets_seats(argument: str) -> bool:
     """`/attendees ID seats N [PER_PROVINCE]` (or `ที่นั่ง`)."""
     words = argument.split()
-    return len(words) >= 2 and _id(words[0]) is not None and words[1].lower() in ("seats", "ที่นั่ง")
+    return len(words) >= 2 and whole_number(words[0]) is not None and words[1].lower() in ("seats", "ที่นั่ง")
 
 
 @router.command("attendees", "ผู้เข้าร่วม", args=_sets_seats, roles={Role.admin}, private=True)
 def set_seats_command(msg: Incoming, ctx: Context) -> list[Reply]:
     """Seats below those already taken are asked about first (`LowerSeats`)."""
     first, _, *numbers = msg.args.split()
-    workshop_id = _id(first)
+    workshop_id = whole_number(first)
     assert workshop_id is not None  # the variant's matcher
     seats = [whole_number(w) if w.isdecimal() else None for w in numbers]
     if not 1 <= len(seats) <= 2 or any(n is None or n < 1 for n in seats):
