@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import random
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping, Set
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any, NamedTuple
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -39,6 +41,8 @@ log = logging.getLogger(__name__)
 BATCH = 200
 CONCURRENCY = 64
 MAX_BACKOFF_S = 300.0
+RENDERED = 256
+"""Distinct messages whose rendered parts are kept (SDK models are not changed once built, so they are shared)."""
 
 @dataclass(frozen=True)
 class TagRules:
@@ -49,6 +53,13 @@ class TagRules:
     at_least_once: tuple[str, ...] = ()
     """Tag prefixes whose Telegram sends of unknown outcome are sent again: for an announcement a rare duplicate
     (at most the sends in flight at a crash) is better than someone silently left out."""
+
+
+class Claimed(NamedTuple):
+    """Rows taken for sending, and which of their (platform, user id) accounts are known to be unreachable."""
+
+    rows: list[OutboxMessage]
+    unreachable: Set[tuple[str, str]]
 
 
 def part_key(retry_key: str, index: int) -> str:
@@ -82,6 +93,8 @@ class Outbox:
         self.lease = timedelta(seconds=settings.send_timeout_s * 3)
         self.writes = GroupCommit(engine, "outbox-writer")
         self.delivering: set[int] = set()
+        self.rendered: dict[tuple[Platform, str], list[Any]] = {}
+        """Parts rendered lately, by platform and stored messages (oldest first, at most `RENDERED`)."""
         """Rows this process is sending now: never "abandoned", however long they wait for a rate-limit slot."""
 
     def keep_leases(self) -> None:
@@ -101,9 +114,22 @@ class Outbox:
     async def dispatch_due(self) -> int:
         """Send every row due now; returns how many rows were attempted."""
         with transaction(self.engine) as session:
-            rows = claim_due(session=session, now=self.clock(), limit=BATCH, lease=self.lease)
-            unreachable = unreachable_among(session=session, accounts=[(row.platform, row.user_id) for row in rows
-                                                                       if not row.recipients])
+            claimed = self.claim(session)
+        await self.deliver(claimed)
+        return len(claimed.rows)
+
+    def claim(self, session: Session, keys: Collection[str] | None = None) -> Claimed:
+        """Rows due now (or only those of `keys`), taken for sending in the caller's transaction: a handler's
+        answers are claimed before its transaction commits and delivered right after, with no claim of their own."""
+        rows = claim_due(session=session, now=self.clock(), limit=BATCH if keys is None else len(keys),
+                         lease=self.lease, keys=keys)
+        unreachable = unreachable_among(session=session, accounts=[(row.platform, row.user_id) for row in rows
+                                                                   if not row.recipients])
+        return Claimed(rows, unreachable)
+
+    async def deliver(self, claimed: Claimed) -> None:
+        """Send claimed rows, each chat's in order, the chats side by side."""
+        rows, unreachable = claimed
         chats: dict[tuple[str, str], list[OutboxMessage]] = {}
         for row in rows:
             chats.setdefault((row.platform, row.chat_id), []).append(row)
@@ -115,7 +141,6 @@ class Outbox:
 
         await asyncio.gather(*(in_order(chat_rows) for chat_rows in chats.values()))
         self._settle({row.tag for row in rows if row.tag})
-        return len(rows)
 
     def _settle(self, tags: set[str]) -> None:
         for tag in sorted(tags):
@@ -144,7 +169,7 @@ class Outbox:
             expires = row.reply_token_expires_at
             token = row.reply_token if expires is None or expires > self.clock() else None
             try:
-                parts = adapter.render([Reply.model_validate(m) for m in row.messages])
+                parts = self._render(platform, row.messages)
                 for index in range(row.parts_sent, len(parts)):
                     key = part_key(row.retry_key, index)
                     if row.recipients:
@@ -170,6 +195,18 @@ class Outbox:
                 await self._finish(row, OutboxStatus.failed, f"{type(exc).__name__}: {exc}"[:2000])
                 return
             await self._finish(row, OutboxStatus.sent, parts_sent=len(parts))
+
+    def _render(self, platform: Platform, messages: list[dict[str, Any]]) -> list[Any]:
+        """The platform's parts for stored messages, built once for the same messages: in a burst many people get
+        the same answer (an acknowledgement, the help menu), and building SDK models is most of a send's cost."""
+        key = (platform, json.dumps(messages, sort_keys=True, ensure_ascii=False))
+        parts = self.rendered.get(key)
+        if parts is None:
+            parts = self.adapters[platform].render([Reply.model_validate(m) for m in messages])
+            if len(self.rendered) >= RENDERED:
+                self.rendered.pop(next(iter(self.rendered)))
+            self.rendered[key] = parts
+        return parts
 
     async def _progress(self, row: OutboxMessage, parts_sent: int) -> None:
         row.parts_sent = parts_sent

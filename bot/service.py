@@ -19,7 +19,7 @@ from bot.context import Context
 from bot.errors import APOLOGY, SLOW_DOWN
 from bot.i18n import Text
 from bot.messages import Incoming, Kind, Platform, Reply
-from bot.outbox import Outbox, TagRules
+from bot.outbox import Claimed, Outbox, TagRules
 from bot.planner import NoPlanner
 from bot.platform import Adapter
 from bot.quota import UNREAD, LineQuota, QuotaPort, QuotaReader
@@ -73,12 +73,20 @@ class Service:
         self.scheduler = scheduler
         self.quota = quota or QuotaReader(lambda: None)
         self.after_commit: list[Callable[[], None]] = []
+        self.answers: list[str] = []
+        self.parsed: dict[int, Incoming | None] = {}
+        """The batch's events as parsed once (whether one reads the quota is asked before it is handled)."""
+        """Outbox keys of the answers the batch being handled has written."""
+        self.handing_over = False
+        """Whether answers are claimed in their handling transaction and sent as soon as it commits (with the
+        background loops running); otherwise the dispatcher finds them (tests and the CLI step it with `drain`)."""
         self.outbox = Outbox(engine, adapters, settings, clock, rules)
         self.inbox = GroupCommit(engine, "inbox-writer")
         self.inbox_wake = asyncio.Event()
         self.outbox_wake = asyncio.Event()
         self.tasks: list[asyncio.Task[None]] = []
         self.working: set[asyncio.Task[None]] = set()
+        self.delivering: set[asyncio.Task[None]] = set()
         self.loop: asyncio.AbstractEventLoop | None = None
         self.limit = Limit(per_min=settings.user_rate_per_min, burst=settings.user_burst)
 
@@ -89,13 +97,14 @@ class Service:
         if background:
             # Only a process that sends may recover sends; on SQLite it is the only such process.
             self.outbox.recover(immediately=is_sqlite(self.engine))
+            self.handing_over = True
             self.tasks = [asyncio.create_task(self._inbox_loop()), asyncio.create_task(self._recovery_loop()),
                           *(asyncio.create_task(self._outbox_loop()) for _ in range(OUTBOX_LOOPS))]
             if self.settings.menus:
                 self.tasks.append(asyncio.create_task(self._menu_loop()))
 
     async def stop(self) -> None:
-        for task in self.tasks:
+        for task in [*self.tasks, *self.delivering]:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
@@ -120,7 +129,7 @@ class Service:
     def _working(self, adapter: Adapter, chat_id: str) -> None:
         """Show the loading indicator, beside the handling (on the event loop; the worker may be a thread)."""
         task = asyncio.create_task(adapter.show_working(chat_id))
-        task.add_done_callback(_log_failure)
+        task.add_done_callback(_log_failure("loading indicator not shown"))
         self.working.add(task)
         task.add_done_callback(self.working.discard)
 
@@ -135,8 +144,9 @@ class Service:
         outbox with stale answers, and a person who was asked to slow down sends again what they still need."""
         quota: LineQuota | None = None
         while True:
-            self.after_commit = []
+            self.after_commit, self.answers, self.parsed = [], [], {}
             handled: list[tuple[str, str]] = []
+            claimed: Claimed | None = None
             try:
                 with transaction(self.engine) as session:
                     rows = claim_pending(session=session, limit=limit)
@@ -148,6 +158,8 @@ class Service:
                                   accounts=known_accounts(session=session, users=senders))
                     outcomes = [self._handle_row(session, row, quota or UNREAD, known) for row in rows]
                     settle(session=session, outcomes=outcomes)
+                    if self.handing_over and self.answers:
+                        claimed = self.outbox.claim(session, self.answers)
                     handled = [(row.platform, str(outcome.status)) for row, outcome in zip(rows, outcomes,
                                                                                             strict=True)]
             except _QuotaFirst:
@@ -159,18 +171,36 @@ class Service:
             metrics.EVENTS.labels(platform, status).inc()
         for hook in self.after_commit:
             hook()
+        if claimed is not None and claimed.rows and self.loop is not None:
+            self.loop.call_soon_threadsafe(self._hand_over, claimed)
         if handled:
             self.wake_outbox()
         return len(handled)
 
+    def _hand_over(self, claimed: Claimed) -> None:
+        """Send the answers a batch claimed, on the event loop; then wake the dispatcher for any later answer to
+        the same chats, which waited for these."""
+        task = asyncio.create_task(self.outbox.deliver(claimed))
+        self.delivering.add(task)
+        task.add_done_callback(self.delivering.discard)
+        task.add_done_callback(lambda _: self.outbox_wake.set())
+        task.add_done_callback(_log_failure("answers not sent; taken back when their lease ends"))
+
     def _reads_quota(self, row: InboxEvent) -> bool:
         """Whether this event's handler shows or uses LINE's quota (a payload that does not parse does not)."""
-        adapter = self.adapters.get(Platform(row.platform))
         try:
-            msg = adapter.parse(row.payload, row.received_at) if adapter else None
+            msg = self._parse(row)
         except Exception:
             return False
         return msg is not None and self.routes.reads_line_quota(msg)
+
+    def _parse(self, row: InboxEvent) -> Incoming | None:
+        """The stored event as a neutral message (None if it is nothing to answer), parsed once per batch."""
+        assert row.id is not None
+        if row.id not in self.parsed:
+            adapter = self.adapters.get(Platform(row.platform))
+            self.parsed[row.id] = adapter.parse(row.payload, row.received_at) if adapter else None
+        return self.parsed[row.id]
 
     def _handle_row(self, session: Session, row: InboxEvent, quota: LineQuota, known: Known) -> Outcome:
         """One claimed event: handled in a savepoint, or failed (and apologised for) if its handling raised. The
@@ -205,7 +235,7 @@ class Service:
                 self._tell(session, row, SLOW_DOWN)
             return InboxStatus.throttled
         adapter = self.adapters[Platform(row.platform)]
-        msg = adapter.parse(row.payload, row.received_at)
+        msg = self._parse(row)
         if msg is None:
             return InboxStatus.ignored
         if msg.kind in (Kind.text, Kind.button) and not msg.standby and self.loop is not None and (
@@ -238,11 +268,12 @@ class Service:
         enqueue(session=session, key=key, platform=msg.platform,
                 user_id=msg.user_id, chat_id=msg.chat_id, replies=replies or [Reply()], now=self.clock(),
                 reply_token=token, reply_token_expires_at=expires)
+        self.answers.append(key)
 
     def _tell(self, session: Session, row: InboxEvent, text: Text) -> None:
         """Answer an event that is not handled (failed or throttled) with `text`, if it can be answered."""
         try:
-            msg = self.adapters[Platform(row.platform)].parse(row.payload, row.received_at)
+            msg = self._parse(row)
         except Exception:
             return
         if msg is not None and not msg.standby:
@@ -320,9 +351,11 @@ class _QuotaFirst(Exception):
     """A claimed event needs LINE's quota: the batch is rolled back, the quota read, and the batch claimed again."""
 
 
-def _log_failure(task: asyncio.Task[None]) -> None:
-    if not task.cancelled() and task.exception() is not None:
-        log.warning("loading indicator not shown: %r", task.exception())
+def _log_failure(what: str) -> Callable[[asyncio.Task[None]], None]:
+    def logged(task: asyncio.Task[None]) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            log.warning("%s: %r", what, task.exception())
+    return logged
 
 
 def _token_ttl(settings: Settings, platform: Platform) -> timedelta:

@@ -119,6 +119,9 @@ class Match(Generic[T]):
     """The argument followed the word without a space (`ประกาศนียบัตร` may be another word, not `ประกาศ`)."""
 
 
+MATCHES_KEPT = 4096
+
+
 class Vocabulary(Generic[T]):
     """Command words, aliases and misspellings, each pointing at its target."""
 
@@ -132,9 +135,21 @@ class Vocabulary(Generic[T]):
         self._by_first: dict[str, list[str]] = {}
         for key in sorted(self.forms, key=len, reverse=True):
             self._by_first.setdefault(key[0], []).append(key)
+        self._matched: dict[str, Match[T] | None] = {}
 
     def match(self, text: str) -> Match[T] | None:
-        """The longest command word at the start (after `/`, before `@bot`), or None."""
+        """The longest command word at the start (after `/`, before `@bot`), or None. Kept for the texts seen
+        lately: one event's text is asked about several times (is it slow, does it read the quota, who answers),
+        and in a burst many people type the same few words."""
+        if text in self._matched:
+            return self._matched[text]
+        found = self._match(text)
+        if len(self._matched) >= MATCHES_KEPT:
+            self._matched.clear()
+        self._matched[text] = found
+        return found
+
+    def _match(self, text: str) -> Match[T] | None:
         typed = normalize(text)
         found = self.prefix(typed)
         if found is None:

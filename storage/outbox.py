@@ -66,16 +66,21 @@ def enqueue_to_person(
                    chat_id=account.chat_id, replies=replies, now=now, tag=tag, not_before=not_before)
 
 
-def claim_due(*, session: Session, now: datetime, limit: int, lease: timedelta) -> list[OutboxMessage]:
-    """Take due rows for sending; the lease lets another dispatcher recover them if this one dies.
+def claim_due(*, session: Session, now: datetime, limit: int, lease: timedelta,
+              keys: Collection[str] | None = None) -> list[OutboxMessage]:
+    """Take due rows for sending; the lease lets another dispatcher recover them if this one dies. With `keys`,
+    only those rows (e.g. the answers a transaction has just written, claimed before it commits).
 
     Only a chat's oldest due row qualifies, and none while an earlier one of that chat is being sent: with
     several dispatchers (loops, processes) a chat's messages still go one after another, in the order written.
     An earlier row claimed meanwhile by another dispatcher is still pending and due in this snapshot, so the
     later one waits for it too."""
     earlier = aliased(OutboxMessage)
+    query = select(OutboxMessage)
+    if keys is not None:
+        query = query.where(col(OutboxMessage.key).in_(list(keys)))
     rows = list(session.exec(
-        select(OutboxMessage)
+        query
         .where(OutboxMessage.status == OutboxStatus.pending, col(OutboxMessage.next_attempt_at) <= now)
         .where(~select(earlier.id).where(
             earlier.platform == OutboxMessage.platform, earlier.chat_id == OutboxMessage.chat_id,

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Collection
+
+import pytest
+from sqlmodel import Session
 
 from bot.app import create_app
 from bot.config import Settings
+from bot.outbox import Claimed, Outbox
 from tests.helpers import Clock, Phones
 
 
@@ -25,3 +30,35 @@ async def test_a_separate_worker_answers_what_a_web_only_server_stored(
             await asyncio.sleep(0.05)
     assert len(phone.screen) == 1
     assert "/help" in phone.screen[0].text
+
+
+async def test_an_answer_is_taken_for_sending_in_its_handling_transaction_and_a_chat_s_answers_keep_their_order(
+    phones: Phones, settings: Settings, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No claim round trip between handling and sending: the worker claims its answers before it commits and sends
+    them at once; a chat's next answer, written while the first was being sent, follows it."""
+    claims: list[tuple[bool, list[str]]] = []
+    claim = Outbox.claim
+
+    def recorded(self: Outbox, session: Session, keys: Collection[str] | None = None) -> Claimed:
+        claimed = claim(self, session, keys)
+        claims.append((keys is not None, [row.key for row in claimed.rows]))
+        return claimed
+
+    monkeypatch.setattr(Outbox, "claim", recorded)
+    line, telegram = phones.line(1), phones.telegram(2)
+    worker = create_app(settings.model_copy(update={"background_workers": True}), clock=clock)
+    async with worker.router.lifespan_context(worker):
+        for text in ("/help", "/start", "/help"):
+            for phone in (line, telegram):
+                assert (await phone.post(phone.event_for_text(text))).status_code == 200
+        for _ in range(200):
+            if len(line.screen) >= 3 and len(telegram.screen) >= 3:
+                break
+            await asyncio.sleep(0.05)
+    for phone in (line, telegram):
+        assert len(phone.screen) == 3
+        assert "/help" in phone.screen[0].text and "/help" in phone.screen[2].text
+    handed = [key for with_keys, keys in claims if with_keys for key in keys]
+    found = [key for with_keys, keys in claims if not with_keys for key in keys]
+    assert handed and len(handed) + len(found) == 6 and len(set(handed + found)) == 6
