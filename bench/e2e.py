@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import shutil
 import signal
 import statistics
@@ -64,6 +65,8 @@ class Result:
     answered_per_s: float
     answer_ms: list[float]
     by_endpoint: dict[str, int]
+    cpu_ms: float
+    """The server's CPU time per event, from the first webhook to the last answer."""
 
 
 def line_requests(state: EmulatorState, n: int, users: int) -> list[Request]:
@@ -111,9 +114,27 @@ async def post_all(url: str, requests: list[Request], concurrency: int,
         return done, time.monotonic() - began
 
 
+def cpu_s(pid: int) -> float:
+    """CPU seconds (user and system) used so far by a process and its descendants (Linux `/proc`): a figure that a
+    shared machine's load disturbs far less than a rate."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo += [int(child) for child in (task / "children").read_text().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
+
+
 def measure(server: str, url: str, stub: str, requests: list[Request], concurrency: int,
-            timeout: float, rate: float = 0) -> Result:
+            timeout: float, rate: float = 0, pid: int = 0) -> Result:
     httpx.get(f"{stub}/_answers")  # forget anything from start-up
+    cpu_before = cpu_s(pid)
     posted, elapsed = asyncio.run(post_all(url, requests, concurrency, rate))
     answers: list[tuple[float, str, str]] = []
     deadline = time.monotonic() + timeout
@@ -135,7 +156,8 @@ def measure(server: str, url: str, stub: str, requests: list[Request], concurren
                  for start, at in zip(starts, sorted(answered_at.get(user, [])), strict=False)]
     first = min(start for _, start, _ in posted)
     last = max((at for at, _, _ in answers), default=first)
-    return Result(server=server, events=len(posted), ack_per_s=len(posted) / elapsed,
+    cpu_ms = (cpu_s(pid) - cpu_before) * 1000 / len(posted)  # includes the half second of idle waiting above
+    return Result(server=server, events=len(posted), ack_per_s=len(posted) / elapsed, cpu_ms=cpu_ms,
                   ack_ms=[(acked - start) * 1000 for _, start, acked in posted], answered=len(answer_ms),
                   answered_per_s=len(answer_ms) / max(last - first, 1e-9), answer_ms=answer_ms,
                   by_endpoint=by_endpoint)
@@ -175,11 +197,12 @@ def wait_until_up(url: str, proc: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def running(args: list[str], env: dict[str, str], probe: str, cwd: Path) -> Iterator[None]:
+def running(args: list[str], env: dict[str, str], probe: str, cwd: Path) -> Iterator[int]:
+    """The process started (its pid), stopped on leaving."""
     proc = subprocess.Popen(args, env=env, cwd=cwd)
     try:
         wait_until_up(probe, proc)
-        yield
+        yield proc.pid
     finally:
         proc.send_signal(signal.SIGINT)  # as Ctrl-C: a profiler in --wrap writes its file
         proc.wait(timeout=60)
@@ -192,14 +215,15 @@ def measure_coordbot(name: str, coordbot: list[str], env: dict[str, str], stub: 
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     serve = [*coordbot, "serve", "--port", str(port), "--log-level", "warning"]
-    with running(serve, {**env, "COORDBOT_DATABASE_URL": f"sqlite:///{workdir}/e2e.db"}, f"{base}/healthz", workdir):
+    with running(serve, {**env, "COORDBOT_DATABASE_URL": f"sqlite:///{workdir}/e2e.db"}, f"{base}/healthz",
+                 workdir) as pid:
         return {
             f"{name} line": measure(f"{name} serve, LINE (LINE_RATE_PER_S={args.line_rate})",
                                     f"{base}/webhooks/line", stub, line_bodies, args.concurrency, args.timeout,
-                                    args.rate),
+                                    args.rate, pid),
             f"{name} tg": measure(f"{name} serve, Telegram (TELEGRAM_RATE_PER_S=1000)",
                                   f"{base}/webhooks/telegram", stub, telegram_bodies, args.concurrency, args.timeout,
-                                  args.rate),
+                                  args.rate, pid),
         }
 
 
@@ -246,15 +270,15 @@ def main() -> None:
                 port = free_port()
                 with running([str(peers), "-m", "uvicorn", "line_echo:app", "--port", str(port), "--log-level",
                               "warning", "--no-access-log"], env, f"http://127.0.0.1:{port}/healthz",
-                             BENCH / "peers"):
+                             BENCH / "peers") as pid:
                     results["line peer"] = measure("line-bot-sdk FastAPI echo", f"http://127.0.0.1:{port}/callback",
-                                                   stub, line_bodies, args.concurrency, args.timeout, args.rate)
+                                                   stub, line_bodies, args.concurrency, args.timeout, args.rate, pid)
                 port = free_port()
                 with running([str(peers), "telegram_echo.py", str(port)], env, f"http://127.0.0.1:{port}/",
-                             BENCH / "peers"):
+                             BENCH / "peers") as pid:
                     results["tg peer"] = measure("python-telegram-bot run_webhook echo",
                                                  f"http://127.0.0.1:{port}/telegram", stub, telegram_bodies,
-                                                 args.concurrency, args.timeout, args.rate)
+                                                 args.concurrency, args.timeout, args.rate, pid)
             coordbot_env = {**env, "TELEGRAM_RATE_PER_S": "1000", "LINE_RATE_PER_S": args.line_rate}
             if args.compare_with:  # the same service from another checkout, on this venv's packages
                 source = str(Path(args.compare_with).resolve())
@@ -268,12 +292,13 @@ def main() -> None:
         shutil.rmtree(workdir, ignore_errors=True)
 
     print(f"{'server':<58}{'ack/s':>8}{'ack p50':>9}{'ack p99':>9}{'answered':>9}{'ans/s':>8}"
-          f"{'ans p50':>9}{'ans p99':>9}  answers by endpoint")
+          f"{'ans p50':>9}{'ans p99':>9}{'cpu/ev':>8}  answers by endpoint")
     for r in results.values():
         print(f"{r.server:<58}{r.ack_per_s:>8.0f}{pct(r.ack_ms, 50):>9.1f}{pct(r.ack_ms, 99):>9.1f}"
               f"{r.answered:>9}{r.answered_per_s:>8.0f}{pct(r.answer_ms, 50):>9.0f}{pct(r.answer_ms, 99):>9.0f}"
-              f"  {r.by_endpoint}")
-    print("(latencies in ms; an answer's from the start of its webhook's POST to its arrival at the stub)")
+              f"{r.cpu_ms:>8.2f}  {r.by_endpoint}")
+    print("(latencies in ms; an answer's from the start of its webhook's POST to its arrival at the stub; cpu/ev: the "
+          "server's CPU ms per event)")
     line, tg = results["coordbot line"], results["coordbot tg"]
     line_peer = results.get("line peer")
     tg_peer = results.get("tg peer")

@@ -136,6 +136,14 @@ class LineAdapter:
         source = raw.get("source")
         return str(source.get("userId", "")) if isinstance(source, dict) else ""
 
+    def waiting_chat(self, raw: dict[str, Any]) -> str | None:
+        source = raw.get("source")
+        if raw.get("type") not in ("message", "postback") or raw.get("mode") == "standby" or not isinstance(source,
+                                                                                                       dict):
+            return None
+        chat = source.get("groupId") or source.get("roomId") or source.get("userId")
+        return chat if isinstance(chat, str) else None
+
     def parse(self, raw: dict[str, Any], received_at: datetime) -> Incoming | None:
         try:
             event = Event.from_dict(raw)

@@ -33,7 +33,7 @@ from bot.ratelimit import RateLimiter
 from storage.db import transaction
 from storage.groupcommit import GroupCommit
 from storage.models import OutboxMessage, OutboxStatus
-from storage.outbox import cancel_pending, claim_due, extend_leases, recover_abandoned
+from storage.outbox import cancel_pending, claim_due, claim_written, extend_leases, recover_abandoned
 from storage.people import set_reachable, unreachable_among
 
 log = logging.getLogger(__name__)
@@ -121,8 +121,9 @@ class Outbox:
     def claim(self, session: Session, keys: Collection[str] | None = None) -> Claimed:
         """Rows due now (or only those of `keys`), taken for sending in the caller's transaction: a handler's
         answers are claimed before its transaction commits and delivered right after, with no claim of their own."""
-        rows = claim_due(session=session, now=self.clock(), limit=BATCH if keys is None else len(keys),
-                         lease=self.lease, keys=keys)
+        now = self.clock()
+        rows = (claim_due(session=session, now=now, limit=BATCH, lease=self.lease) if keys is None else
+                claim_written(session=session, keys=keys, now=now, lease=self.lease))
         unreachable = unreachable_among(session=session, accounts=[(row.platform, row.user_id) for row in rows
                                                                    if not row.recipients])
         return Claimed(rows, unreachable)

@@ -84,6 +84,10 @@ class Adapter(Protocol):
         """Show these chats their role's menu in that language (for guests, the default one)."""
         ...
 
+    def waiting_chat(self, raw: dict[str, Any]) -> str | None:
+        """The chat a stored event (a message or a button press) waits for an answer in; None for other events."""
+        ...
+
     async def show_working(self, chat_id: str) -> None:
         """Tell the user an answer is coming (LINE's loading animation, Telegram's "typing")."""
         ...

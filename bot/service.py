@@ -40,7 +40,7 @@ from storage.inbox import (
     take_token,
 )
 from storage.models import InboxEvent, InboxStatus
-from storage.outbox import enqueue
+from storage.outbox import QUEUED, enqueue
 from storage.people import KnownAccounts, ensure_account, known_accounts
 
 log = logging.getLogger(__name__)
@@ -51,7 +51,8 @@ HANDLE_BATCH = 8
 """Events handled in one transaction: one claim and one commit for all. On SQLite webhooks wait for that commit:
 in bench/e2e.py 8 answered about as many as 20 and acknowledged webhooks faster (20 halved acknowledged/s)."""
 LATE_AFTER = timedelta(seconds=1)
-"""An event that waited this long for the worker (a backlog) gets the loading indicator before it is handled."""
+"""While the worker handles events that waited this long (a backlog), each new message gets the loading indicator
+as it is stored: shown while it waits, not a moment before its answer."""
 MENU_POLL_S = 2.0
 """How often accounts whose role or language changed are given their new menu."""
 OUTBOX_LOOPS = 2
@@ -78,6 +79,10 @@ class Service:
         """The batch's events as parsed once (whether one reads the quota is asked before it is handled)."""
         """Outbox keys of the answers the batch being handled has written."""
         self.handing_over = False
+        self.waiting_answers = False
+        self.behind = False
+        """Whether the events the worker took last had waited longer than `LATE_AFTER`."""
+        """Whether some answer could not be handed over (its chat had an earlier one on the way)."""
         """Whether answers are claimed in their handling transaction and sent as soon as it commits (with the
         background loops running); otherwise the dispatcher finds them (tests and the CLI step it with `drain`)."""
         self.outbox = Outbox(engine, adapters, settings, clock, rules)
@@ -124,6 +129,9 @@ class Service:
         stored = await self.inbox.run(partial(store_events, platform=platform, events=events, now=self.clock()))
         if stored:
             self.inbox_wake.set()
+            if self.behind:  # the answer will take a while: the loading indicator now, while the event waits
+                for chat in {chat for _, _, raw in events if (chat := adapter.waiting_chat(raw))}:
+                    self._working(adapter, chat)
         return stored
 
     def _working(self, adapter: Adapter, chat_id: str) -> None:
@@ -147,9 +155,11 @@ class Service:
             self.after_commit, self.answers, self.parsed = [], [], {}
             handled: list[tuple[str, str]] = []
             claimed: Claimed | None = None
+            queued = 0
             try:
                 with transaction(self.engine) as session:
                     rows = claim_pending(session=session, limit=limit)
+                    self.behind = bool(rows) and self.clock() - min(row.received_at for row in rows) > LATE_AFTER
                     if quota is None and any(self._reads_quota(row) for row in rows):
                         raise _QuotaFirst()
                     # The senders' buckets, accounts and people in two queries for the batch, not two per event.
@@ -160,6 +170,7 @@ class Service:
                     settle(session=session, outcomes=outcomes)
                     if self.handing_over and self.answers:
                         claimed = self.outbox.claim(session, self.answers)
+                    queued = session.info.get(QUEUED, 0)
                     handled = [(row.platform, str(outcome.status)) for row, outcome in zip(rows, outcomes,
                                                                                             strict=True)]
             except _QuotaFirst:
@@ -173,7 +184,10 @@ class Service:
             hook()
         if claimed is not None and claimed.rows and self.loop is not None:
             self.loop.call_soon_threadsafe(self._hand_over, claimed)
-        if handled:
+        handed = len(claimed.rows) if claimed is not None else 0
+        if claimed is not None and handed < len(self.answers):
+            self.waiting_answers = True  # some follow an earlier message to their chat, still being sent
+        if queued > handed:  # messages to others, or answers that wait: the dispatcher's
             self.wake_outbox()
         return len(handled)
 
@@ -183,7 +197,7 @@ class Service:
         task = asyncio.create_task(self.outbox.deliver(claimed))
         self.delivering.add(task)
         task.add_done_callback(self.delivering.discard)
-        task.add_done_callback(lambda _: self.outbox_wake.set())
+        task.add_done_callback(self._sent_handed)
         task.add_done_callback(_log_failure("answers not sent; taken back when their lease ends"))
 
     def _reads_quota(self, row: InboxEvent) -> bool:
@@ -193,6 +207,12 @@ class Service:
         except Exception:
             return False
         return msg is not None and self.routes.reads_line_quota(msg)
+
+    def _sent_handed(self, _: asyncio.Task[None]) -> None:
+        """Answers that had to wait for these may go now: the dispatcher takes them (a claim round only then)."""
+        if self.waiting_answers:
+            self.waiting_answers = False
+            self.outbox_wake.set()
 
     def _parse(self, row: InboxEvent) -> Incoming | None:
         """The stored event as a neutral message (None if it is nothing to answer), parsed once per batch."""
@@ -239,8 +259,8 @@ class Service:
         if msg is None:
             return InboxStatus.ignored
         if msg.kind in (Kind.text, Kind.button) and not msg.standby and self.loop is not None and (
-                self.routes.is_slow(msg) or self.clock() - row.received_at > LATE_AFTER):
-            # A search or an export, or an event that waited behind a backlog: the loading indicator goes first.
+                self.routes.is_slow(msg)):
+            # A search or an export: the loading indicator goes first.
             self.loop.call_soon_threadsafe(self._working, adapter, msg.chat_id)
         ctx = self._context(session, msg, quota, known.accounts)
         replies = self.routes.dispatch(msg, ctx)

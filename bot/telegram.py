@@ -91,6 +91,11 @@ class TelegramAdapter:
                 return str(value["from"].get("id", ""))
         return ""
 
+    def waiting_chat(self, raw: dict[str, Any]) -> str | None:
+        message = raw.get("message") or (raw.get("callback_query") or {}).get("message")
+        chat = message.get("chat") if isinstance(message, dict) else None
+        return str(chat["id"]) if isinstance(chat, dict) and isinstance(chat.get("id"), int) else None
+
     def parse(self, raw: dict[str, Any], received_at: datetime) -> Incoming | None:
         update = Update.de_json(raw)
         common: dict[str, Any] = {"platform": Platform.telegram, "event_id": str(update.update_id),

@@ -6,8 +6,9 @@ import uuid
 from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from functools import cache
+from typing import Any
 
-from sqlalchemy import and_, func, or_, update
+from sqlalchemy import BindParameter, ColumnElement, Update, and_, bindparam, case, func, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import Insert as PgInsert
 from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
@@ -17,6 +18,9 @@ from sqlmodel import Session, col, select
 from bot.messages import Reply
 from storage.models import OutboxMessage, OutboxStatus
 from storage.people import preferred_account
+
+QUEUED = "outbox rows queued"
+"""`Session.info` key: how many outbox rows the session has queued (whoever commits it may wake a dispatcher)."""
 
 
 def enqueue(
@@ -39,7 +43,9 @@ def enqueue(
         "next_attempt_at": not_before or now, "last_error": "", "tag": tag, "created_at": now,
         "recipients": list(recipients),
     }
-    return session.connection().execute(_insert(session.get_bind().dialect.name), row).first() is not None
+    stored = session.connection().execute(_insert(session.get_bind().dialect.name), row).first() is not None
+    session.info[QUEUED] = session.info.get(QUEUED, 0) + stored
+    return stored
 
 
 @cache
@@ -66,27 +72,27 @@ def enqueue_to_person(
                    chat_id=account.chat_id, replies=replies, now=now, tag=tag, not_before=not_before)
 
 
-def claim_due(*, session: Session, now: datetime, limit: int, lease: timedelta,
-              keys: Collection[str] | None = None) -> list[OutboxMessage]:
-    """Take due rows for sending; the lease lets another dispatcher recover them if this one dies. With `keys`,
-    only those rows (e.g. the answers a transaction has just written, claimed before it commits).
-
-    Only a chat's oldest due row qualifies, and none while an earlier one of that chat is being sent: with
-    several dispatchers (loops, processes) a chat's messages still go one after another, in the order written.
-    An earlier row claimed meanwhile by another dispatcher is still pending and due in this snapshot, so the
-    later one waits for it too."""
+def _first_in_chat(now: Any) -> ColumnElement[bool]:
+    """A row no earlier row of its chat is waiting for or being sent before: with several dispatchers (loops,
+    processes) a chat's messages still go one after another, in the order written."""
     earlier = aliased(OutboxMessage)
-    query = select(OutboxMessage)
-    if keys is not None:
-        query = query.where(col(OutboxMessage.key).in_(list(keys)))
+    return ~select(earlier.id).where(
+        earlier.platform == OutboxMessage.platform, earlier.chat_id == OutboxMessage.chat_id,
+        col(earlier.id) < OutboxMessage.id,
+        or_(col(earlier.status) == OutboxStatus.sending,
+            and_(col(earlier.status) == OutboxStatus.pending, col(earlier.next_attempt_at) <= now))).exists()
+
+
+def claim_due(*, session: Session, now: datetime, limit: int, lease: timedelta) -> list[OutboxMessage]:
+    """Take due rows for sending; the lease lets another dispatcher recover them if this one dies.
+
+    Only a chat's oldest due row qualifies, and none while an earlier one of that chat is being sent (see
+    `_first_in_chat`). An earlier row claimed meanwhile by another dispatcher is still pending and due in this
+    snapshot, so the later one waits for it too."""
     rows = list(session.exec(
-        query
+        select(OutboxMessage)
         .where(OutboxMessage.status == OutboxStatus.pending, col(OutboxMessage.next_attempt_at) <= now)
-        .where(~select(earlier.id).where(
-            earlier.platform == OutboxMessage.platform, earlier.chat_id == OutboxMessage.chat_id,
-            col(earlier.id) < OutboxMessage.id,
-            or_(col(earlier.status) == OutboxStatus.sending,
-                and_(col(earlier.status) == OutboxStatus.pending, col(earlier.next_attempt_at) <= now))).exists())
+        .where(_first_in_chat(now))
         .order_by(col(OutboxMessage.next_attempt_at), col(OutboxMessage.id))
         .limit(limit)
         .with_for_update(skip_locked=True)
@@ -98,6 +104,29 @@ def claim_due(*, session: Session, now: datetime, limit: int, lease: timedelta,
         if row.platform != "line":
             row.started_at = None
     return rows
+
+
+def claim_written(*, session: Session, keys: Collection[str], now: datetime, lease: timedelta) -> list[OutboxMessage]:
+    """Take for sending the rows of `keys` the caller's transaction has just written (its answers), as
+    `claim_due` would, in one statement: they are sent as soon as that transaction commits, without a claim of
+    their own. The rows returned are not in the session (nothing is flushed for them)."""
+    result = session.connection().execute(_claim_written(), {"keys": list(keys), "now": now, "until": now + lease})
+    return sorted((OutboxMessage(**row._mapping) for row in result), key=lambda row: row.id or 0)
+
+
+@cache
+def _claim_written() -> Update:
+    """Built once: SQLAlchemy then compiles it once too."""
+    now: BindParameter[datetime] = bindparam("now")
+    return (update(OutboxMessage)
+            .where(col(OutboxMessage.key).in_(bindparam("keys", expanding=True)),
+                   col(OutboxMessage.status) == OutboxStatus.pending, col(OutboxMessage.next_attempt_at) <= now,
+                   _first_in_chat(now))
+            .values(status=OutboxStatus.sending, attempts=col(OutboxMessage.attempts) + 1,
+                    next_attempt_at=bindparam("until"),
+                    started_at=case((col(OutboxMessage.platform) == "line", col(OutboxMessage.started_at)),
+                                    else_=None))
+            .returning(*OutboxMessage.__table__.columns))  # type: ignore[attr-defined]
 
 
 def extend_leases(*, session: Session, ids: Collection[int], until: datetime) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 from datetime import timedelta
 
@@ -197,15 +198,23 @@ async def test_a_search_shows_the_loading_indicator_first(phones: Phones) -> Non
     assert [c.target for c in phones.state.calls("line", "chat/loading/start")] == [line.user_id]
 
 
-async def test_a_message_that_waited_behind_a_backlog_shows_the_loading_indicator(phones: Phones) -> None:
-    line = phones.line(1)
+async def test_a_message_that_arrives_while_the_worker_is_behind_shows_the_loading_indicator_as_it_waits(
+        phones: Phones, service: Service) -> None:
+    line, telegram = phones.line(1), phones.telegram(2)
     await line.say("/help")
     assert phones.state.calls("line", "chat/loading/start") == []  # answered at once: nothing to show
-    response = await line.post(line.event_for_text("/me"))
-    assert response.status_code == 200
-    phones.clock.advance(seconds=3)  # the worker gets to it three seconds later
-    await line.settle()
+    assert (await line.post(line.event_for_text("/me"))).status_code == 200
+    phones.clock.advance(seconds=3)  # the worker gets to it three seconds later: it is behind
+    assert service.handle_batch(8) == 1
+    assert phones.state.calls("line", "chat/loading/start") == []  # that answer goes now: too late to show
+    for phone in (line, telegram):  # while it is behind, a message is shown the indicator as soon as it is stored
+        assert (await phone.post(phone.event_for_text("/help"))).status_code == 200
+    await asyncio.wait(service.working)
     assert [c.target for c in phones.state.calls("line", "chat/loading/start")] == [line.user_id]
+    assert phones.state.telegram_chat_actions[telegram.user_id] == "typing"
+    await line.settle()  # caught up: the next message is answered at once, without it
+    await line.say("/me")
+    assert len(phones.state.calls("line", "chat/loading/start")) == 1
 
 
 async def test_a_refused_link_is_tried_alone_marked_failed_and_retried_at_the_next_sync(
