@@ -16,6 +16,8 @@ k-th event), so "answer" latency is from the start of the webhook's POST to the 
 
 `--compare-with DIR` runs another checkout's coordbot first in the same run (`git archive main | tar -x -C DIR`),
 for before/after figures on the same machine load; `--wrap 'py-spy record -f raw -o FILE --'` profiles.
+`--pg URL` then also runs the README's scale-out: `coordbot serve` acknowledging only and `--workers` (2)
+`coordbot work` processes on a fresh PostgreSQL database of that server, and prints its ratio to the one process.
 """
 
 from __future__ import annotations
@@ -32,9 +34,10 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import aiohttp
 import httpx
@@ -132,9 +135,9 @@ def cpu_s(pid: int) -> float:
 
 
 def measure(server: str, url: str, stub: str, requests: list[Request], concurrency: int,
-            timeout: float, rate: float = 0, pid: int = 0) -> Result:
+            timeout: float, rate: float = 0, *pids: int) -> Result:
     httpx.get(f"{stub}/_answers")  # forget anything from start-up
-    cpu_before = cpu_s(pid)
+    cpu_before = sum(map(cpu_s, pids))
     posted, elapsed = asyncio.run(post_all(url, requests, concurrency, rate))
     answers: list[tuple[float, str, str]] = []
     deadline = time.monotonic() + timeout
@@ -156,7 +159,7 @@ def measure(server: str, url: str, stub: str, requests: list[Request], concurren
                  for start, at in zip(starts, sorted(answered_at.get(user, [])), strict=False)]
     first = min(start for _, start, _ in posted)
     last = max((at for at, _, _ in answers), default=first)
-    cpu_ms = (cpu_s(pid) - cpu_before) * 1000 / len(posted)  # includes the half second of idle waiting above
+    cpu_ms = (sum(map(cpu_s, pids)) - cpu_before) * 1000 / len(posted)  # includes the half second of idle waiting above
     return Result(server=server, events=len(posted), ack_per_s=len(posted) / elapsed, cpu_ms=cpu_ms,
                   ack_ms=[(acked - start) * 1000 for _, start, acked in posted], answered=len(answer_ms),
                   answered_per_s=len(answer_ms) / max(last - first, 1e-9), answer_ms=answer_ms,
@@ -201,7 +204,12 @@ def running(args: list[str], env: dict[str, str], probe: str, cwd: Path) -> Iter
     """The process started (its pid), stopped on leaving."""
     proc = subprocess.Popen(args, env=env, cwd=cwd)
     try:
-        wait_until_up(probe, proc)
+        if probe:
+            wait_until_up(probe, proc)
+        else:  # a worker serves nothing to probe: it is up once it has stayed up for a while
+            time.sleep(3)
+            if proc.poll() is not None:
+                raise SystemExit(f"{proc.args!r} exited during start-up")
         yield proc.pid
     finally:
         proc.send_signal(signal.SIGINT)  # as Ctrl-C: a profiler in --wrap writes its file
@@ -224,6 +232,50 @@ def measure_coordbot(name: str, coordbot: list[str], env: dict[str, str], stub: 
             f"{name} tg": measure(f"{name} serve, Telegram (TELEGRAM_RATE_PER_S=1000)",
                                   f"{base}/webhooks/telegram", stub, telegram_bodies, args.concurrency, args.timeout,
                                   args.rate, pid),
+        }
+
+
+@contextmanager
+def pg_database(admin_url: str) -> Iterator[str]:
+    """A fresh database on the PostgreSQL server of `admin_url`, dropped afterwards; yields its URL."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.pool import NullPool
+
+    from storage.db import normalize_url
+
+    name = f"e2e_{os.getpid()}"
+    admin = create_engine(normalize_url(admin_url), isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {name}"))
+        conn.execute(text(f"CREATE DATABASE {name}"))
+    try:
+        yield urlunsplit(urlsplit(admin_url)._replace(path=f"/{name}"))
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        admin.dispose()
+
+
+def measure_scaled(coordbot: list[str], env: dict[str, str], stub: str, line_bodies: list[Request],
+                   telegram_bodies: list[Request], args: argparse.Namespace, workdir: Path) -> dict[str, Result]:
+    """`coordbot serve` acknowledging only, and `--workers` `coordbot work` processes handling and sending, on a
+    fresh PostgreSQL database: the README's scale-out, measured like one process."""
+    workdir.mkdir()
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    name = f"coordbot PostgreSQL, serve + {args.workers} work"
+    with pg_database(args.pg) as url, ExitStack() as stack:
+        env = {**env, "COORDBOT_DATABASE_URL": url}
+        pids = [stack.enter_context(running(
+            [*coordbot, "serve", "--port", str(port), "--log-level", "warning"],
+            {**env, "COORDBOT_BACKGROUND_WORKERS": "false"}, f"{base}/healthz", workdir))]
+        for _ in range(args.workers):
+            pids.append(stack.enter_context(running([*coordbot, "work", "--log-level", "warning"], env, "", workdir)))
+        return {
+            "scaled line": measure(f"{name}, LINE", f"{base}/webhooks/line", stub, line_bodies, args.concurrency,
+                                   args.timeout, args.rate, *pids),
+            "scaled tg": measure(f"{name}, Telegram", f"{base}/webhooks/telegram", stub, telegram_bodies,
+                                 args.concurrency, args.timeout, args.rate, *pids),
         }
 
 
@@ -250,6 +302,9 @@ def main() -> None:
                              "default, 100, would measure the pacing)")
     parser.add_argument("--compare-with", metavar="DIR",
                         help="also run coordbot from another checkout's source first (e.g. main's, `git archive`d)")
+    parser.add_argument("--pg", metavar="URL", help="also run the scale-out on this PostgreSQL server (a database of "
+                        "its own is made and dropped), e.g. postgresql://root@127.0.0.1:5432/test")
+    parser.add_argument("--workers", type=int, default=2, help="`coordbot work` processes beside serve with --pg")
     parser.add_argument("--wrap", default="", help="a command line that runs coordbot, e.g. 'py-spy record -o x --'")
     args = parser.parse_args()
 
@@ -288,6 +343,9 @@ def main() -> None:
                     stub, line_bodies, telegram_bodies, args, workdir / "compared"))
             results.update(measure_coordbot("coordbot", [*args.wrap.split(), str(ROOT / ".venv/bin/coordbot")],
                                             coordbot_env, stub, line_bodies, telegram_bodies, args, workdir / "this"))
+            if args.pg:
+                results.update(measure_scaled([str(ROOT / ".venv/bin/coordbot")], coordbot_env, stub, line_bodies,
+                                              telegram_bodies, args, workdir / "scaled"))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
@@ -312,6 +370,10 @@ def main() -> None:
           f"{line.ack_per_s / line_peer.ack_per_s if line_peer else float('nan'):.2f}")
     print(f"coordbot/tg peer:   answered/s {ratio_tg:.2f}, acknowledged/s "
           f"{tg.ack_per_s / tg_peer.ack_per_s if tg_peer else float('nan'):.2f}")
+    if "scaled line" in results:
+        print(f"scale-out/one SQLite process: answered/s "
+              f"{results['scaled line'].answered_per_s / line.answered_per_s:.2f} (LINE), "
+              f"{results['scaled tg'].answered_per_s / tg.answered_per_s:.2f} (Telegram)")
     replies, pushes = line.by_endpoint.get("reply", 0), line.by_endpoint.get("push", 0)
     fresh = replies / (replies + pushes) if replies + pushes else float("nan")
     p99 = max(pct(line.answer_ms, 99), pct(tg.answer_ms, 99))
