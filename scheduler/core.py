@@ -25,8 +25,8 @@ from apscheduler.jobstores.base import JobLookupError
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.schedulers.base import STATE_RUNNING
-from apscheduler.util import obj_to_ref, ref_to_obj
-from sqlalchemy import text
+from apscheduler.util import obj_to_ref, ref_to_obj, utc_timestamp_to_datetime
+from sqlalchemy import select, text
 from sqlalchemy.engine import Connection, Engine
 
 from bot import metrics
@@ -82,8 +82,9 @@ class Scheduler:
         global _runtime, _scheduler
         _runtime, _scheduler = runtime, self
         self.runtime = runtime
+        self.store = SQLAlchemyJobStore(engine=runtime.engine)
         self.aps = AsyncIOScheduler(
-            jobstores={"default": SQLAlchemyJobStore(engine=runtime.engine)},
+            jobstores={"default": self.store},
             job_defaults={"coalesce": True, "misfire_grace_time": None, "max_instances": 1},
             timezone=runtime.settings.tz,
         )
@@ -165,9 +166,16 @@ class Scheduler:
             self.aps.remove_job(job_id)
 
     def cancel_prefix(self, prefix: str) -> None:
-        for job in self.aps.get_jobs():
-            if job.id.startswith(prefix):
-                self.cancel(job.id)
+        for job_id, _ in self.planned(prefix):
+            self.cancel(job_id)
 
     def planned(self, prefix: str = "") -> list[tuple[str, datetime]]:
-        return sorted((job.id, job.next_run_time) for job in self.aps.get_jobs() if job.id.startswith(prefix))
+        """The jobs whose ids start with `prefix`, from the job store's id and time columns alone: `get_jobs`
+        unpickles every job stored (1.8 s of each start-up with 50,000), and drops any it cannot unpickle."""
+        jobs = self.store.jobs_t
+        query = select(jobs.c.id, jobs.c.next_run_time).where(jobs.c.id.startswith(prefix, autoescape=True))
+        with self.store.engine.begin() as conn:
+            rows = conn.execute(query).all()
+        tz = self.aps.timezone
+        return sorted((job_id, utc_timestamp_to_datetime(at).astimezone(tz)) for job_id, at in rows
+                      if job_id.startswith(prefix))  # SQLite's LIKE ignores case
