@@ -99,7 +99,9 @@ async def run(engine: Engine, settings: Settings, expected: int, last_due: datet
             break
         await asyncio.sleep(0.01)
     startup = time.perf_counter() - began
-    deadline = last_due + timedelta(seconds=60)
+    # A backlog of many thousands takes longer than a minute even at several times the rate due: wait as long as
+    # they would take at 100 a second, so that a measurement of capacity finishes instead of being cut off.
+    deadline = last_due + timedelta(seconds=max(60.0, expected / 100))
     while datetime.now(UTC) < deadline:
         with Session(engine) as session:
             if session.exec(select(func.count()).select_from(OutboxMessage)).one() >= expected:
