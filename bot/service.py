@@ -76,16 +76,16 @@ class Service:
         self.quota = quota or QuotaReader(lambda: None)
         self.after_commit: list[Callable[[], None]] = []
         self.answers: list[str] = []
+        """Outbox keys of the answers the batch being handled has written."""
         self.parsed: dict[int, Incoming | None] = {}
         """The batch's events as parsed once (whether one reads the quota is asked before it is handled)."""
-        """Outbox keys of the answers the batch being handled has written."""
         self.handing_over = False
-        self.waiting_answers = False
-        self.behind = False
-        """Whether the events the worker took last had waited longer than `LATE_AFTER`."""
-        """Whether some answer could not be handed over (its chat had an earlier one on the way)."""
         """Whether answers are claimed in their handling transaction and sent as soon as it commits (with the
         background loops running); otherwise the dispatcher finds them (tests and the CLI step it with `drain`)."""
+        self.waiting_answers = False
+        """Whether some answer could not be handed over (its chat had an earlier one on the way)."""
+        self.behind = False
+        """Whether the events the worker took last had waited longer than `LATE_AFTER`."""
         self.outbox = Outbox(engine, adapters, settings, clock, rules)
         self.inbox = GroupCommit(engine, "inbox-writer")
         self.inbox_wake = asyncio.Event()
