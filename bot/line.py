@@ -88,6 +88,7 @@ LOADING_SECONDS = 20  # a multiple of 5 from 5 to 60; the animation ends early w
 
 class LineAdapter:
     platform = Platform.line
+    working_s = float(LOADING_SECONDS)
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings

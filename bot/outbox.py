@@ -19,11 +19,12 @@ import uuid
 from collections.abc import Callable, Collection, Mapping, Set
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any, NamedTuple
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import Session, col, update
+from sqlmodel import Session
 
 from bot import metrics
 from bot.config import Settings
@@ -33,7 +34,14 @@ from bot.ratelimit import RateLimiter
 from storage.db import transaction
 from storage.groupcommit import GroupCommit
 from storage.models import OutboxMessage, OutboxStatus
-from storage.outbox import cancel_pending, claim_due, claim_written, extend_leases, recover_abandoned
+from storage.outbox import (
+    cancel_pending,
+    claim_due,
+    claim_written,
+    extend_leases,
+    recover_abandoned,
+    update_row,
+)
 from storage.people import set_reachable, unreachable_among
 
 log = logging.getLogger(__name__)
@@ -93,9 +101,11 @@ class Outbox:
         self.lease = timedelta(seconds=settings.send_timeout_s * 3)
         self.writes = GroupCommit(engine, "outbox-writer")
         self.delivering: set[int] = set()
+        """Rows this process is sending now: never "abandoned", however long they wait for a rate-limit slot."""
         self.rendered: dict[tuple[Platform, str], list[Any]] = {}
         """Parts rendered lately, by platform and stored messages (oldest first, at most `RENDERED`)."""
-        """Rows this process is sending now: never "abandoned", however long they wait for a rate-limit slot."""
+        self.indicating: dict[tuple[str, str], datetime] = {}
+        """(platform, chat) -> until when its loading indicator shows, unless a message sent to it ends it first."""
 
     def keep_leases(self) -> None:
         """Renew the leases of the rows this process is still sending, however long they wait for the rate limiter:
@@ -184,6 +194,7 @@ class Outbox:
                             await self._update(row.id, started_at=self.clock())
                         await adapter.send(row.chat_id, parts[index], first=index == 0, token=token, retry_key=key)
                     self.rate_streak[platform] = 0
+                    self.indicating.pop((row.platform, row.chat_id), None)  # a message ends the indicator
                     if index + 1 < len(parts):  # the last part's progress is written with the final status
                         await self._progress(row, index + 1)
             except SendFailed as failed:
@@ -269,5 +280,4 @@ class Outbox:
 
     async def _update(self, row_id: int | None, **values: object) -> None:
         """Committed together with the other rows' updates of the moment (one transaction, not one each)."""
-        statement = update(OutboxMessage).where(col(OutboxMessage.id) == row_id).values(**values)
-        await self.writes.run(lambda conn: conn.execute(statement))
+        await self.writes.run(partial(update_row, row_id=row_id, values=values))

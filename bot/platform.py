@@ -47,6 +47,8 @@ class Adapter(Protocol):
     """The only code that knows a platform. One instance per platform, created in the app's lifespan."""
 
     platform: Platform
+    working_s: float
+    """How long the loading indicator lasts unless an answer ends it first."""
 
     def check_headers(self, headers: Mapping[str, str]) -> None:
         """Refuse a webhook by its headers alone (raise `WebhookRejected`), before its body is read."""

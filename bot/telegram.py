@@ -44,6 +44,7 @@ Part = tuple[str, dict[str, Any]]
 
 class TelegramAdapter:
     platform = Platform.telegram
+    working_s = 5.0  # sendChatAction: "5 seconds or less (when a message arrives from your bot)"
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings

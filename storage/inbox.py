@@ -6,9 +6,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Text, and_, bindparam, cast, func, or_, update
+from sqlalchemy import Insert, Text, and_, bindparam, cast, func, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import aliased
@@ -28,23 +29,29 @@ def store_events(conn: Connection, *, platform: str, events: Sequence[tuple[str,
     Each event gets a turn (start-time fair queueing): one after the sender's last pending event, or the turn
     being handled now if they have none waiting. Handling in turn order then takes one event per waiting sender
     per round, however many one of them sent."""
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    statement = _store_statement(conn.dialect.name)
+    return sum(conn.execute(statement, {
+        "platform": platform, "event_id": event_id, "sender": sender, "payload": payload, "received_at": now,
+        "status": InboxStatus.pending, "attempts": 0, "error": "", "p": platform, "s": sender,
+    }).first() is not None for event_id, sender, payload in events)
+
+
+@cache
+def _store_statement(dialect_name: str) -> Insert:
+    """One insert without values, built once and executed per row (SQLAlchemy then compiles it once too). An
+    event's turn is one after its sender's last pending event, or the turn being handled now if they have none."""
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
     pending = InboxEvent.status == InboxStatus.pending
     own_next = (select(col(InboxEvent.turn) + 1)
                 .where(InboxEvent.platform == bindparam("p"), InboxEvent.sender == bindparam("s"), pending)
                 .order_by(col(InboxEvent.id).desc()).limit(1).scalar_subquery())
     current = select(func.min(InboxEvent.turn)).where(pending).scalar_subquery()
     larger = func.greatest if dialect is postgresql else func.max
-    # One statement without values, executed per row: SQLAlchemy compiles it once and caches it.
-    # (RETURNING tells a new row from a repeat; rowcount does not on PostgreSQL.)
-    statement = (dialect.insert(InboxEvent)
-                 .values(turn=larger(func.coalesce(own_next, 0), func.coalesce(current, 0)))
-                 .on_conflict_do_nothing(index_elements=["platform", "event_id"])
-                 .returning(InboxEvent.id))
-    return sum(conn.execute(statement, {
-        "platform": platform, "event_id": event_id, "sender": sender, "payload": payload, "received_at": now,
-        "status": InboxStatus.pending, "attempts": 0, "error": "", "p": platform, "s": sender,
-    }).first() is not None for event_id, sender, payload in events)
+    # RETURNING tells a new row from a repeat; rowcount does not on PostgreSQL.
+    return (dialect.insert(InboxEvent)
+            .values(turn=larger(func.coalesce(own_next, 0), func.coalesce(current, 0)))
+            .on_conflict_do_nothing(index_elements=["platform", "event_id"])
+            .returning(InboxEvent.id))
 
 
 def claim_next(*, session: Session) -> InboxEvent | None:

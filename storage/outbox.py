@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
@@ -12,6 +12,7 @@ from sqlalchemy import BindParameter, ColumnElement, Update, and_, bindparam, ca
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import Insert as PgInsert
 from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -112,6 +113,18 @@ def claim_written(*, session: Session, keys: Collection[str], now: datetime, lea
     their own. The rows returned are not in the session (nothing is flushed for them)."""
     result = session.connection().execute(_claim_written(), {"keys": list(keys), "now": now, "until": now + lease})
     return sorted((OutboxMessage(**row._mapping) for row in result), key=lambda row: row.id or 0)
+
+
+def update_row(conn: Connection, row_id: int | None, values: Mapping[str, object]) -> None:
+    """Set these columns of one row (a send's mark, progress or outcome): one statement per set of columns, built
+    once, so each of the several updates a send makes is not built and compiled again."""
+    conn.execute(_update_row(tuple(sorted(values))), {"row_id": row_id, **{f"new_{k}": v for k, v in values.items()}})
+
+
+@cache
+def _update_row(columns: tuple[str, ...]) -> Update:
+    return (update(OutboxMessage).where(col(OutboxMessage.id) == bindparam("row_id"))
+            .values({name: bindparam(f"new_{name}") for name in columns}))
 
 
 @cache

@@ -217,6 +217,27 @@ async def test_a_message_that_arrives_while_the_worker_is_behind_shows_the_loadi
     assert len(phones.state.calls("line", "chat/loading/start")) == 1
 
 
+async def test_in_a_backlog_a_chat_is_shown_the_indicator_once_until_it_is_answered_or_the_indicator_ends(
+        phones: Phones, service: Service) -> None:
+    line = phones.line(1)
+    assert (await line.post(line.event_for_text("/me"))).status_code == 200
+    phones.clock.advance(seconds=3)
+    assert service.handle_batch(8) == 1  # the worker is behind (its answer not sent yet)
+    shown = lambda: len(phones.state.calls("line", "chat/loading/start"))  # noqa: E731
+    for text in ("/help", "/me"):  # two messages before the first is answered: one indicator, still showing
+        assert (await line.post(line.event_for_text(text))).status_code == 200
+    await asyncio.wait(service.working)
+    assert shown() == 1
+    phones.clock.advance(seconds=21)  # LINE's animation (20 s) is over by itself: the next message shows it again
+    assert (await line.post(line.event_for_text("/help"))).status_code == 200
+    await asyncio.wait(service.working)
+    assert shown() == 2
+    assert service.handle_batch(8) == 1 and await service.outbox.dispatch_due() >= 1  # an answer ends it
+    assert (await line.post(line.event_for_text("/me"))).status_code == 200
+    await asyncio.wait(service.working)
+    assert shown() == 3
+
+
 async def test_a_refused_link_is_tried_alone_marked_failed_and_retried_at_the_next_sync(
         phones: Phones, service: Service) -> None:
     state = phones.state
