@@ -35,13 +35,14 @@ from storage.inbox import (
     Outcome,
     claim_pending,
     load_buckets,
+    save_buckets,
     settle,
     store_events,
     take_token,
 )
 from storage.models import InboxEvent, InboxStatus
 from storage.outbox import QUEUED, enqueue
-from storage.people import KnownAccounts, ensure_account, known_accounts
+from storage.people import KnownAccounts, ensure_account, known_accounts, mark_seen
 
 log = logging.getLogger(__name__)
 
@@ -179,6 +180,8 @@ class Service:
                                   accounts=known_accounts(session=session, users=senders))
                     outcomes = [self._handle_row(session, row, quota or UNREAD, known) for row in rows]
                     settle(session=session, outcomes=outcomes)
+                    save_buckets(session=session, buckets=known.buckets)
+                    mark_seen(session=session, accounts=known.accounts)
                     if self.handing_over and self.answers:
                         claimed = self.outbox.claim(session, self.answers)
                     queued = session.info.get(QUEUED, 0)
@@ -259,8 +262,8 @@ class Service:
         return self.handle_batch(HANDLE_BATCH)
 
     def _handle(self, session: Session, row: InboxEvent, quota: LineQuota, known: Known) -> InboxStatus:
-        allowance = take_token(session=session, platform=row.platform, sender=row.sender, at=row.received_at,
-                               limit=self.limit, known=known.buckets)
+        allowance = take_token(platform=row.platform, sender=row.sender, at=row.received_at, limit=self.limit,
+                               buckets=known.buckets)
         if allowance is not Allowance.ok:
             if allowance is Allowance.first_excess:
                 self._tell(session, row, SLOW_DOWN)

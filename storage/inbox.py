@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
@@ -77,24 +77,51 @@ def claim_pending(*, session: Session, limit: int) -> list[InboxEvent]:
     ))
 
 
-Buckets = Mapping[tuple[str, str], SenderBucket | None]
-"""(platform, sender) -> their token bucket, or None for a sender without one yet (see `load_buckets`)."""
+@dataclass
+class Bucket:
+    """A sender's token bucket as a batch spends from it (saved for all of them at once, see `save_buckets`)."""
+
+    tokens: float
+    at: datetime
+    throttled: bool = False
+    """Asked to slow down since the bucket was last full (so not asked again until it has been)."""
+
+
+Buckets = dict[tuple[str, str], Bucket | None]
+"""(platform, sender) -> their token bucket, None for a sender without one yet (see `load_buckets`)."""
 
 
 def load_buckets(*, session: Session, senders: Iterable[tuple[str, str]]) -> Buckets:
     """The token buckets of these (platform, sender) pairs, None for those without one, in one query: a batch of
-    events looks its senders' buckets up once (for `take_token`) instead of once per event."""
+    events reads its senders' buckets once and writes them back once (`save_buckets`), not once per event."""
     wanted = sorted(set(senders))
     by_platform: dict[str, list[str]] = {}
     for platform, sender in wanted:
         by_platform.setdefault(platform, []).append(sender)
     if not by_platform:
         return {}
-    rows = session.exec(select(SenderBucket).where(or_(*(
-        and_(col(SenderBucket.platform) == platform, col(SenderBucket.sender).in_(ids))
-        for platform, ids in by_platform.items()))))
-    found = {(bucket.platform, bucket.sender): bucket for bucket in rows}
+    table = SenderBucket.__table__  # type: ignore[attr-defined]
+    rows = session.connection().execute(select(table).where(or_(*(
+        and_(table.c.platform == platform, table.c.sender.in_(ids)) for platform, ids in by_platform.items()))))
+    found = {(row.platform, row.sender): Bucket(row.tokens, row.at, row.throttled) for row in rows}
     return {sender: found.get(sender) for sender in wanted}
+
+
+def save_buckets(*, session: Session, buckets: Buckets) -> None:
+    """Write back the buckets a batch spent from, in one statement for all of them."""
+    spent = [{"platform": platform, "sender": sender, "tokens": b.tokens, "at": b.at, "throttled": b.throttled}
+             for (platform, sender), b in buckets.items() if b is not None]
+    if spent:
+        session.connection().execute(_save_statement(session.get_bind().dialect.name), spent)
+
+
+@cache
+def _save_statement(dialect_name: str) -> Insert:
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    statement = dialect.insert(SenderBucket)
+    return statement.on_conflict_do_update(index_elements=["platform", "sender"], set_={
+        "tokens": statement.excluded.tokens, "at": statement.excluded.at,
+        "throttled": statement.excluded.throttled})
 
 
 @dataclass(frozen=True)
@@ -146,17 +173,14 @@ class Limit:
     burst: int
 
 
-def take_token(*, session: Session, platform: str, sender: str, at: datetime, limit: Limit,
-               known: Buckets | None = None) -> Allowance:
-    """Spend one of the sender's tokens for an event received `at` (their sending rate, however late it is handled);
-    the bucket refills at `limit.per_min` up to `limit.burst`. During a sustained flood the refilled tokens are
-    still spent (a few messages answered), but the slow-down request is made once per flood. A sender in `known`
-    is not looked up again (only their own event makes their bucket, one event at a time)."""
-    key = (platform, sender)
-    bucket = known[key] if known is not None and key in known else session.get(SenderBucket, key)
+def take_token(*, platform: str, sender: str, at: datetime, limit: Limit, buckets: Buckets) -> Allowance:
+    """Spend one of the sender's tokens (from `buckets`, as `load_buckets` read them) for an event received `at`
+    (their sending rate, however late it is handled); the bucket refills at `limit.per_min` up to `limit.burst`.
+    During a sustained flood the refilled tokens are still spent (a few messages answered), but the slow-down
+    request is made once per flood. The token stays spent even if the event's handling fails: it was sent."""
+    bucket = buckets.get((platform, sender))
     if bucket is None:
-        bucket = SenderBucket(platform=platform, sender=sender, tokens=limit.burst, at=at)
-        session.add(bucket)
+        bucket = buckets[(platform, sender)] = Bucket(tokens=limit.burst, at=at)
     elapsed = max((at - bucket.at).total_seconds(), 0.0)
     bucket.tokens = min(float(limit.burst), bucket.tokens + elapsed * limit.per_min / 60)
     bucket.at = max(at, bucket.at)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, or_
+from sqlalchemy import Update, and_, bindparam, or_, update
 from sqlmodel import Session, col, select
 
 from storage.db import utcnow
@@ -54,6 +55,20 @@ def known_accounts(*, session: Session, users: Iterable[tuple[str, str]]) -> Kno
     return {user: found.get(user) for user in wanted}
 
 
+def mark_seen(*, session: Session, accounts: KnownAccounts) -> None:
+    """The accounts a batch of events looked up ahead were seen now: one statement for all (not an ORM update
+    flushed per event)."""
+    ids = sorted(found[0].id for found in accounts.values() if found is not None and found[0].id is not None)
+    if ids:
+        session.connection().execute(_seen(), {"ids": ids, "at": utcnow()})
+
+
+@cache
+def _seen() -> Update:
+    return (update(Account).where(col(Account.id).in_(bindparam("ids", expanding=True)))
+            .values(last_seen_at=bindparam("at")))
+
+
 def ensure_account(
     *, session: Session, platform: str, user_id: str, chat_id: str | None, display_name: str = "", lang: str = "th",
     known: KnownAccounts | None = None,
@@ -65,7 +80,8 @@ def ensure_account(
     (LINE pushes to a userId; a Telegram private chat's id is the user's id). A user in `known` is not looked up
     again; only a user's own first event creates their account, and a person's events are handled one at a time.
     """
-    if known is not None and (platform, user_id) in known:
+    ahead = known is not None and (platform, user_id) in known
+    if known is not None and ahead:
         found = known[(platform, user_id)]
     else:
         found = session.exec(select(Account, Person).join(Person, col(Person.id) == Account.person_id)
@@ -74,9 +90,10 @@ def ensure_account(
         account, person = found
         if display_name and not account.display_name:
             account.display_name = display_name
-        if chat_id is not None:
+        if chat_id is not None and account.chat_id != chat_id:
             account.chat_id = chat_id
-        account.last_seen_at = utcnow()
+        if not ahead:  # those looked up ahead are marked seen together (`mark_seen`)
+            account.last_seen_at = utcnow()
         return account, person
     person = Person(name=display_name, lang=lang)
     session.add(person)

@@ -3,12 +3,14 @@ at a time guaranteed: each person's events in order, one at a time; one event's 
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 from sqlmodel import Session, col, select
 
 from bot.messages import Incoming
 from bot.service import Service
-from storage.models import InboxEvent, InboxStatus
+from storage.models import Account, InboxEvent, InboxStatus
 from tests.helpers import Phones
 
 APOLOGY_EN = "Sorry, something went wrong on our side."
@@ -64,3 +66,20 @@ async def test_a_failing_event_in_a_batch_is_apologised_for_and_the_others_are_a
     assert len(unlucky.texts) == 1 and unlucky.texts[0].startswith(APOLOGY_EN)
     for phone in others:
         assert "/help" in phone.screen[0].text
+
+
+async def test_each_handled_message_marks_its_senders_account_seen(phones: Phones, service: Service) -> None:
+    """Where a person is reached (the account they used last) depends on it; a batch marks its senders together."""
+    def seen() -> list[datetime]:
+        with Session(service.engine) as session:
+            return [session.exec(select(Account.last_seen_at).where(Account.user_id == phone.user_id)).one()
+                    for phone in people]
+
+    people = [phones.line(1), phones.telegram(2)]
+    for phone in people:
+        await phone.say("/help")
+    before = seen()
+    for phone in people:
+        assert (await phone.post(phone.event_for_text("/me"))).status_code == 200
+    assert service.handle_batch(8) == 2
+    assert all(now > then for now, then in zip(seen(), before, strict=True))

@@ -8,15 +8,19 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session
 
-from storage.inbox import Allowance, Limit, load_buckets, take_token
+from storage.inbox import Allowance, Limit, load_buckets, save_buckets, take_token
 
 T0 = datetime(2026, 3, 2, 3, 0, tzinfo=UTC)
 LIMIT = Limit(per_min=30, burst=3)  # a token every two seconds
 
 
 def take(session: Session, seconds: float = 0, sender: str = "U1", platform: str = "line") -> Allowance:
-    return take_token(session=session, platform=platform, sender=sender, at=T0 + timedelta(seconds=seconds),
-                      limit=LIMIT)
+    """One event handled in a batch of its own: the bucket read, spent from and stored."""
+    buckets = load_buckets(session=session, senders=[(platform, sender)])
+    allowance = take_token(platform=platform, sender=sender, at=T0 + timedelta(seconds=seconds), limit=LIMIT,
+                           buckets=buckets)
+    save_buckets(session=session, buckets=buckets)
+    return allowance
 
 
 def test_a_burst_is_allowed_then_the_sender_is_told_once_and_the_rest_is_excess(session: Session) -> None:
@@ -53,14 +57,15 @@ def test_the_rate_is_that_of_sending_not_of_handling(session: Session) -> None:
 
 
 def test_buckets_looked_up_ahead_for_a_batch_are_the_stored_ones(session: Session) -> None:
-    """A batch of events (one per sender) reads its senders' buckets in one query; spending from them is as
-    spending from storage, and a sender without one gets a full bucket."""
+    """A batch of events (one per sender) reads its senders' buckets in one query and writes them back in one;
+    spending from them is as spending from storage, and a sender without one gets a full bucket."""
     for _ in range(3):
         take(session)
-    session.flush()
-    known = load_buckets(session=session, senders=[("line", "U1"), ("line", "U2")])
-    assert known[("line", "U2")] is None
-    spent = [take_token(session=session, platform="line", sender=sender, at=T0, limit=LIMIT, known=known)
+    buckets = load_buckets(session=session, senders=[("line", "U1"), ("line", "U2")])
+    assert buckets[("line", "U2")] is None
+    spent = [take_token(platform="line", sender=sender, at=T0, limit=LIMIT, buckets=buckets)
              for sender in ("U1", "U2")]
     assert spent == [Allowance.first_excess, Allowance.ok]
+    save_buckets(session=session, buckets=buckets)
     assert [take(session, sender="U2") for _ in range(3)] == [Allowance.ok] * 2 + [Allowance.first_excess]
+    assert take(session, sender="U1") == Allowance.excess  # told once, stored with the batch
