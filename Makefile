@@ -45,9 +45,11 @@ lint: install
 	$(BIN)/mypy bot handlers storage scheduler tests bench
 	$(BIN)/lint-imports
 
-# The fault scenarios (real processes killed at random moments, minutes long) are left to `make faults`.
+# The fault scenarios (real processes killed at random moments, minutes long) are left to `make faults`. The rest
+# runs on two pytest-xdist workers (each test has its own database and ports): 3 minutes instead of 4.7 here.
+TEST_WORKERS ?= 2
 test: lint browser-packages
-	$(BIN)/pytest -q -m "not faults"
+	$(BIN)/pytest -q -n $(TEST_WORKERS) -m "not faults"
 
 # The fault scenarios in their bounded form (bench/faults.py runs them longer); CI runs them after `make test`.
 faults: install
@@ -55,7 +57,8 @@ faults: install
 
 # The whole suite, fault scenarios included, against PostgreSQL (CI runs it when the server answers).
 test-pg: install browser-packages
-	COORDBOT_TEST_DATABASE_URL=$(PG_URL) $(BIN)/pytest -q
+	COORDBOT_TEST_DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -n $(TEST_WORKERS) -m "not faults"
+	COORDBOT_TEST_DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -m faults
 
 bench: install
 	$(BIN)/python bench/ingest.py

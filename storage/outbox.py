@@ -75,13 +75,17 @@ def enqueue_to_person(
 
 def _first_in_chat(now: Any) -> ColumnElement[bool]:
     """A row no earlier row of its chat is waiting for or being sent before: with several dispatchers (loops,
-    processes) a chat's messages still go one after another, in the order written."""
+    processes) a chat's messages still go one after another, in the order written. An earlier row put back
+    for a retry (after a 429 or a timeout) holds the later ones back until it has gone; one scheduled for later
+    and never tried (a planned announcement) does not."""
     earlier = aliased(OutboxMessage)
     return ~select(earlier.id).where(
         earlier.platform == OutboxMessage.platform, earlier.chat_id == OutboxMessage.chat_id,
         col(earlier.id) < OutboxMessage.id,
         or_(col(earlier.status) == OutboxStatus.sending,
-            and_(col(earlier.status) == OutboxStatus.pending, col(earlier.next_attempt_at) <= now))).exists()
+            and_(col(earlier.status) == OutboxStatus.pending,
+                 or_(col(earlier.next_attempt_at) <= now, col(earlier.attempts) > 0,
+                     col(earlier.last_error) != "")))).exists()
 
 
 def claim_due(*, session: Session, now: datetime, limit: int, lease: timedelta) -> list[OutboxMessage]:

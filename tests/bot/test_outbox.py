@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
@@ -14,10 +15,10 @@ from storage.outbox import enqueue
 from tests.helpers import Phone, Phones
 
 
-def push(service: Service, phone: Phone, text: str, key: str = "test:1") -> None:
+def push(service: Service, phone: Phone, text: str, key: str = "test:1", not_before: datetime | None = None) -> None:
     with transaction(service.engine) as session:
         enqueue(session=session, key=key, platform=phone.platform, user_id=phone.user_id, chat_id=phone.user_id,
-                replies=[Reply(text=text)], now=service.clock())
+                replies=[Reply(text=text)], now=service.clock(), not_before=not_before)
 
 
 def row(service: Service, key: str = "test:1") -> OutboxMessage:
@@ -196,6 +197,25 @@ async def test_two_dispatchers_at_once_keep_one_persons_messages_in_order(phones
         for i in (1, 2):
             push(service, phone, f"ข้อความ {i}", key=f"two:{phone.platform}:{i}")
     await asyncio.gather(first, service.outbox.dispatch_due())
+    await service.drain()
+    for phone in phones.both():
+        assert phone.texts == [f"ข้อความ {i}" for i in range(3)], phone.platform
+
+
+async def test_a_message_waiting_to_be_retried_is_not_overtaken_by_the_next_ones_to_that_person(
+        phones: Phones, service: Service) -> None:
+    """A 429 puts the first message back for a while; the later ones wait for it. A message scheduled for later
+    (a planned announcement) holds nothing back."""
+    for phone in phones.both():
+        push(service, phone, "ตามกำหนด", key=f"later:{phone.platform}", not_before=service.clock() + timedelta(hours=1))
+        phones.state.inject_fault(phone.platform, "push" if phone.platform == "line" else "sendMessage", status=429,
+                                  count=1, retry_after=5)
+        for i in range(3):
+            push(service, phone, f"ข้อความ {i}", key=f"retry:{phone.platform}:{i}")
+    await service.drain()
+    for phone in phones.both():
+        assert phone.texts == [], phone.platform  # the first was refused for now: nothing overtakes it
+    phones.clock.advance(minutes=2)
     await service.drain()
     for phone in phones.both():
         assert phone.texts == [f"ข้อความ {i}" for i in range(3)], phone.platform

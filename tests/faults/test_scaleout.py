@@ -6,8 +6,7 @@ is SIGKILLed mid-way and the other one finishes the work and takes over the sche
 once, each person's answers arrive in the order they wrote, the two dispatchers never send a row twice, and
 exactly one process runs the scheduler at a time, and the rich menus are made once.
 
-Sized for the PostgreSQL run of .ci/run: 1,200 events from 400 people (bench/e2e.py and bench/faults.py --pg are
-the long versions).
+5,000 events from 1,000 people, five each (bench/e2e.py --pg and bench/faults.py --pg are the long versions).
 """
 
 from __future__ import annotations
@@ -39,9 +38,9 @@ from tests.helpers import COORDBOT, free_port
 
 pytestmark = pytest.mark.skipif(not PG_URL, reason="several processes share one database on PostgreSQL only")
 
-PEOPLE = 400
+PEOPLE = 1_000
 """Half on LINE, half on Telegram; each writes MESSAGES times."""
-MESSAGES = 3
+MESSAGES = 5
 ANNOUNCEMENT = "ประชุมเครือข่ายออนไลน์ 5 มีนาคม"
 ADMIN = "U" + "a" * 32
 CONCURRENCY = 32
