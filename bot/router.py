@@ -335,21 +335,24 @@ class Routes:
             return None if cmd is None else self.variant(cmd, data.arg)
         return self.by_prefix.get(prefix_of(msg.payload))
 
-    def dispatch(self, msg: Incoming, ctx: Context) -> list[Reply]:
-        """Run the handler in a savepoint, so a refusal changes nothing (except the audit of it)."""
+    def dispatch(self, msg: Incoming, ctx: Context, undo: Callable[[], None]) -> list[Reply]:
+        """Run the handler; a refusal changes nothing (except the audit of it): `undo` first takes back what the
+        handler did (the caller's savepoint of this event, see `storage.db.Savepoint`)."""
         try:
-            with ctx.session.begin_nested():
-                return self._route(msg, ctx)
+            return self._route(msg, ctx)
         except NotAllowed as err:
+            undo()
             log.warning("refused %s to person %s (role %s)", err.command, ctx.person.id, ctx.person.role)
             audit(session=ctx.session, person_id=ctx.person.id, action="refused", command=err.command,
                   role=str(ctx.person.role), event_id=msg.event_id)
             refusal = ctx.t(err.refusal or err.text, **err.params)
             return [Reply(text=refusal + "\n" + ctx.t(HOW_TO_JOIN) if ctx.person.role == Role.guest else refusal)]
         except PrivateOnly as err:
+            undo()
             log.info("%s asked for in a group by person %s; pointed to the private chat", err, ctx.person.id)
             return [private_hint(msg.platform, ctx)]
         except DomainError as err:
+            undo()
             return [Reply(text=ctx.t(err.text, **err.params))]
 
     def _route(self, msg: Incoming, ctx: Context) -> list[Reply]:

@@ -26,7 +26,7 @@ from bot.quota import UNREAD, LineQuota, QuotaPort, QuotaReader
 from bot.router import Routes
 from scheduler import Scheduler
 from scheduler.planning import AfterCommit
-from storage.db import is_sqlite, transaction, utcnow
+from storage.db import Savepoint, is_sqlite, transaction, utcnow
 from storage.groupcommit import GroupCommit
 from storage.inbox import (
     Allowance,
@@ -178,6 +178,7 @@ class Service:
                     senders = [(row.platform, row.sender) for row in rows]
                     known = Known(buckets=load_buckets(session=session, senders=senders),
                                   accounts=known_accounts(session=session, users=senders))
+                    self._welcome(session, rows, known.accounts)
                     outcomes = [self._handle_row(session, row, quota or UNREAD, known) for row in rows]
                     settle(session=session, outcomes=outcomes)
                     save_buckets(session=session, buckets=known.buckets)
@@ -204,6 +205,22 @@ class Service:
         if queued > handed:  # messages to others, or answers that wait: the dispatcher's
             self.wake_outbox()
         return len(handled)
+
+    def _welcome(self, session: Session, rows: list[InboxEvent], accounts: KnownAccounts) -> None:
+        """Accounts (and people) for the batch's first-time senders, made before their events are handled: a refusal
+        undoes what its handler did, not the person it was made to. One that cannot be made is tried again, and
+        fails, with its event."""
+        for row in rows:
+            if (row.platform, row.sender) not in accounts or accounts[(row.platform, row.sender)] is not None:
+                continue
+            try:
+                msg = self._parse(row)
+                if msg is not None and msg.user_id == row.sender:
+                    with session.begin_nested():
+                        ctx = self._context(session, msg, known=accounts)
+                    accounts[(row.platform, row.sender)] = (ctx.account, ctx.person)
+            except Exception:
+                log.exception("account for %s/%s not made ahead", row.platform, row.event_id)
 
     def _hand_over(self, claimed: Claimed) -> None:
         """Send the answers a batch claimed, on the event loop; then wake the dispatcher for any later answer to
@@ -241,12 +258,20 @@ class Service:
         row itself is not changed here: the batch's outcomes are written together (`settle`)."""
         assert row.id is not None
         hooks = len(self.after_commit)
+        savepoint = Savepoint(session)
+
+        def undo() -> None:
+            """A refusal: what the handler did and planned is taken back."""
+            savepoint.undo()
+            del self.after_commit[hooks:]
+
         error = ""
         try:
-            with session.begin_nested():
-                status = self._handle(session, row, quota, known)
+            status = self._handle(session, row, quota, known, undo)
+            savepoint.commit()
         except Exception as exc:
             log.exception("event %s/%s failed", row.platform, row.event_id)
+            savepoint.rollback()
             status = InboxStatus.failed
             error = f"{type(exc).__name__}: {exc}"[:2000]
             del self.after_commit[hooks:]  # what the failed handling planned was rolled back with it
@@ -261,7 +286,8 @@ class Service:
     def _handle_some(self) -> int:
         return self.handle_batch(HANDLE_BATCH)
 
-    def _handle(self, session: Session, row: InboxEvent, quota: LineQuota, known: Known) -> InboxStatus:
+    def _handle(self, session: Session, row: InboxEvent, quota: LineQuota, known: Known,
+                undo: Callable[[], None]) -> InboxStatus:
         allowance = take_token(platform=row.platform, sender=row.sender, at=row.received_at, limit=self.limit,
                                buckets=known.buckets)
         if allowance is not Allowance.ok:
@@ -277,7 +303,7 @@ class Service:
             # A search or an export: the loading indicator goes first.
             self.loop.call_soon_threadsafe(self._working, adapter, msg.chat_id)
         ctx = self._context(session, msg, quota, known.accounts)
-        replies = self.routes.dispatch(msg, ctx)
+        replies = self.routes.dispatch(msg, ctx, undo)
         if not msg.standby:  # LINE standby: another channel answers this chat
             self._reply(session, msg, replies)
         return InboxStatus.done

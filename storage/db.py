@@ -109,6 +109,27 @@ def transaction(engine: Engine) -> Iterator[Session]:
             raise
 
 
+class Savepoint:
+    """The savepoint of one event's handling, which a refusal can undo mid-way: what the handler did is rolled back
+    and a fresh savepoint begun for what follows (the refusal's audit, the reply). One per event, not one for the
+    event and another for its handler: each costs statements and bookkeeping on every event."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.nested = session.begin_nested()
+
+    def undo(self) -> None:
+        self.nested.rollback()
+        self.nested = self.session.begin_nested()
+
+    def commit(self) -> None:
+        self.nested.commit()
+
+    def rollback(self) -> None:
+        """After an exception, including one raised by `commit`'s flush."""
+        self.nested.rollback()
+
+
 @contextmanager
 def one_at_a_time(engine: Engine, name: str) -> Iterator[None]:
     """Processes sharing a PostgreSQL database do `name` one after another (a session advisory lock, released

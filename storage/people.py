@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
@@ -34,7 +34,7 @@ def unreachable_among(*, session: Session, accounts: Iterable[tuple[str, str]]) 
     return {(platform, user) for platform, user in rows if (platform, user) in wanted}
 
 
-KnownAccounts = Mapping[tuple[str, str], tuple[Account, Person] | None]
+KnownAccounts = dict[tuple[str, str], tuple[Account, Person] | None]
 """(platform, user id) -> the account and person, or None for a user with no account yet: looked up ahead for a
 batch of events (see `known_accounts`)."""
 

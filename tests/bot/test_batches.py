@@ -48,10 +48,10 @@ async def test_a_failing_event_in_a_batch_is_apologised_for_and_the_others_are_a
     unlucky, others = phones.telegram(7), [phones.line(8), phones.telegram(9)]
     dispatch = service.routes.dispatch
 
-    def breaks_for_the_unlucky(msg: Incoming, ctx: object) -> object:
+    def breaks_for_the_unlucky(msg: Incoming, ctx: object, undo: object) -> object:
         if msg.user_id == unlucky.user_id:
             raise RuntimeError("a bug")
-        return dispatch(msg, ctx)  # type: ignore[arg-type]
+        return dispatch(msg, ctx, undo)  # type: ignore[arg-type]
 
     monkeypatch.setattr(service.routes, "dispatch", breaks_for_the_unlucky)
     for phone in (others[0], unlucky, others[1]):

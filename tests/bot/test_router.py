@@ -16,7 +16,7 @@ from bot.i18n import Text
 from bot.messages import Incoming, Kind, Platform, Reply
 from bot.payloads import Cmd, Payload
 from bot.router import Handler, Reroute, Router, Routes
-from storage.db import utcnow
+from storage.db import Savepoint, utcnow
 from storage.models import Role
 from storage.people import audit_entries, ensure_account
 
@@ -89,7 +89,10 @@ class Desk:
                        chat_id="c", private=private, received_at=utcnow(), **fields)  # type: ignore[arg-type]
         ctx = Context(session=self.session, person=self.person, account=self.account, now=utcnow(),
                       settings=self.settings, catalogue=self.routes)
-        return [r.text for r in self.routes.dispatch(msg, ctx)]
+        savepoint = Savepoint(self.session)  # as the service handles each event
+        replies = self.routes.dispatch(msg, ctx, savepoint.undo)
+        savepoint.commit()
+        return [r.text for r in replies]
 
     def say(self, text: str, private: bool = True) -> list[str]:
         return self._send(private, kind=Kind.text, text=text)
