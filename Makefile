@@ -46,7 +46,7 @@ lint: install
 	$(BIN)/lint-imports
 
 # The fault scenarios (real processes killed at random moments, minutes long) are left to `make faults`. The rest
-# runs on two pytest-xdist workers (each test has its own database and ports): 3 minutes instead of 4.7 here.
+# runs on two pytest-xdist workers (each test has its own database and ports): 3-3.8 minutes instead of 4.7 here.
 TEST_WORKERS ?= 2
 test: lint browser-packages
 	$(BIN)/pytest -q -n $(TEST_WORKERS) -m "not faults"

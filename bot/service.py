@@ -40,7 +40,7 @@ from storage.inbox import (
     store_events,
     take_token,
 )
-from storage.models import InboxEvent, InboxStatus
+from storage.models import Account, InboxEvent, InboxStatus, Person
 from storage.outbox import QUEUED, enqueue
 from storage.people import KnownAccounts, ensure_account, known_accounts, mark_seen
 
@@ -211,14 +211,14 @@ class Service:
         undoes what its handler did, not the person it was made to. One that cannot be made is tried again, and
         fails, with its event."""
         for row in rows:
-            if (row.platform, row.sender) not in accounts or accounts[(row.platform, row.sender)] is not None:
+            key = (row.platform, row.sender)
+            if key not in accounts or accounts[key] is not None:
                 continue
             try:
                 msg = self._parse(row)
                 if msg is not None and msg.user_id == row.sender:
                     with session.begin_nested():
-                        ctx = self._context(session, msg, known=accounts)
-                    accounts[(row.platform, row.sender)] = (ctx.account, ctx.person)
+                        accounts[key] = self._account(session, msg, accounts)
             except Exception:
                 log.exception("account for %s/%s not made ahead", row.platform, row.event_id)
 
@@ -310,13 +310,17 @@ class Service:
 
     def _context(self, session: Session, msg: Incoming, quota: LineQuota = UNREAD,
                  known: KnownAccounts | None = None) -> Context:
-        lang = "en" if msg.language_code and not msg.language_code.startswith("th") else "th"
-        account, person = ensure_account(session=session, platform=msg.platform, user_id=msg.user_id,
-                                         chat_id=msg.chat_id if msg.private else None,
-                                         display_name=msg.display_name or "", lang=lang, known=known)
+        account, person = self._account(session, msg, known)
         return Context(session=session, person=person, account=account, now=self.clock(), settings=self.settings,
                        catalogue=self.routes, line_quota=quota,
                        planner=AfterCommit(self.scheduler, self.after_commit) if self.scheduler else NoPlanner())
+
+    def _account(self, session: Session, msg: Incoming, known: KnownAccounts | None) -> tuple[Account, Person]:
+        """The sender's account and person, made on first contact (a guest, in the language their app uses)."""
+        lang = "en" if msg.language_code and not msg.language_code.startswith("th") else "th"
+        return ensure_account(session=session, platform=msg.platform, user_id=msg.user_id,
+                              chat_id=msg.chat_id if msg.private else None, display_name=msg.display_name or "",
+                              lang=lang, known=known)
 
     def _reply(self, session: Session, msg: Incoming, replies: list[Reply]) -> None:
         token = msg.reply_token or msg.callback_id
