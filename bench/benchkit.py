@@ -7,11 +7,16 @@ import os
 import socket
 import subprocess
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
 from bot.emulator import EmulatorServer, EmulatorState
 from bot.run import DEMO_CREDENTIALS
+from storage.db import normalize_url
 
 
 def emulator_state() -> EmulatorState:
@@ -58,3 +63,32 @@ def wait_for_service(base: str, proc: subprocess.Popen[bytes]) -> None:
             pass
         time.sleep(0.1)
     raise SystemExit("the service did not start")
+
+
+@contextmanager
+def scratch_database(server_url: str | None, workdir: Path, name: str = "bench") -> Iterator[str]:
+    """A database the benchmark may fill and throw away; yields its URL.
+
+    None gives a fresh SQLite file in `workdir`. A PostgreSQL URL names a server, not a database to fill: a
+    database of its own is made there and dropped afterwards, so a benchmark never seeds `test` (or any database a
+    person uses) and can run twice in a row. Any other URL is used as given."""
+    if server_url is None:
+        yield f"sqlite:///{workdir}/{name}.db"
+        return
+    if not server_url.startswith(("postgresql", "postgres")):
+        yield server_url
+        return
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.pool import NullPool
+
+    database = f"{name}_{os.getpid()}"
+    admin = create_engine(normalize_url(server_url), isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {database}"))
+        conn.execute(text(f"CREATE DATABASE {database}"))
+    try:
+        yield urlunsplit(urlsplit(server_url)._replace(path=f"/{database}"))
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)"))
+        admin.dispose()

@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchkit import emulator_state, service_env  # noqa: E402
+from benchkit import emulator_state, scratch_database, service_env  # noqa: E402
 
 from bot.config import Settings  # noqa: E402
 from bot.emulator import EmulatorServer  # noqa: E402
@@ -54,16 +54,8 @@ def peak_rss_mb(pid: int) -> float:
     return 0.0
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--people", type=int, default=10_000, help="half on LINE, half on Telegram")
-    parser.add_argument("--rate", type=float, default=1000.0, help="Telegram messages a second, emulator and service")
-    parser.add_argument("--database-url", help="defaults to a fresh SQLite file")
-    parser.add_argument("--timeout", type=float, default=90.0, help="give up waiting after this many seconds")
-    args = parser.parse_args()
-
-    workdir = Path(tempfile.mkdtemp(prefix="coordbot-broadcast-"))
-    db_url = args.database_url or f"sqlite:///{workdir}/bench.db"
+def report(args: argparse.Namespace, workdir: Path, db_url: str) -> None:
+    """Seed `db_url`, send the announcement with `coordbot work` and print what the phones show."""
     state = emulator_state()
     state.set_rate_limit("telegram", args.rate, per_chat_per_second=1)
     state.set_rate_limit("line", MULTICAST_PER_S, endpoint="multicast")
@@ -124,6 +116,20 @@ def main() -> None:
         print(f"{name:<36}{value!s:>10}")
     print(f"broadcast n={len(audience)} rate_fraction={achieved / args.rate:.2f} share_429={share_429:.4f} "
           f"duplicates={duplicates} missing={missing} rss_mb={rss_mb:.0f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--people", type=int, default=10_000, help="half on LINE, half on Telegram")
+    parser.add_argument("--rate", type=float, default=1000.0, help="Telegram messages a second, emulator and service")
+    parser.add_argument("--database-url", help="a PostgreSQL server, on which a database of the benchmark's own is "
+                                               "made and dropped (default: a fresh SQLite file)")
+    parser.add_argument("--timeout", type=float, default=90.0, help="give up waiting after this many seconds")
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="coordbot-broadcast-"))
+    with scratch_database(args.database_url, workdir) as db_url:
+        report(args, workdir, db_url)
 
 
 if __name__ == "__main__":

@@ -37,7 +37,6 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import aiohttp
 import httpx
@@ -46,7 +45,7 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
 
-from benchkit import apis_env, emulator_state, free_port  # noqa: E402
+from benchkit import apis_env, emulator_state, free_port, scratch_database  # noqa: E402
 
 from bot.emulator import EmulatorState  # noqa: E402
 from bot.emulator import events as ev  # noqa: E402
@@ -235,27 +234,6 @@ def measure_coordbot(name: str, coordbot: list[str], env: dict[str, str], stub: 
         }
 
 
-@contextmanager
-def pg_database(admin_url: str) -> Iterator[str]:
-    """A fresh database on the PostgreSQL server of `admin_url`, dropped afterwards; yields its URL."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.pool import NullPool
-
-    from storage.db import normalize_url
-
-    name = f"e2e_{os.getpid()}"
-    admin = create_engine(normalize_url(admin_url), isolation_level="AUTOCOMMIT", poolclass=NullPool)
-    with admin.connect() as conn:
-        conn.execute(text(f"DROP DATABASE IF EXISTS {name}"))
-        conn.execute(text(f"CREATE DATABASE {name}"))
-    try:
-        yield urlunsplit(urlsplit(admin_url)._replace(path=f"/{name}"))
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        admin.dispose()
-
-
 def measure_scaled(coordbot: list[str], env: dict[str, str], stub: str, line_bodies: list[Request],
                    telegram_bodies: list[Request], args: argparse.Namespace, workdir: Path) -> dict[str, Result]:
     """`coordbot serve` acknowledging only, and `--workers` `coordbot work` processes handling and sending, on a
@@ -264,7 +242,7 @@ def measure_scaled(coordbot: list[str], env: dict[str, str], stub: str, line_bod
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     name = f"coordbot PostgreSQL, serve + {args.workers} work"
-    with pg_database(args.pg) as url, ExitStack() as stack:
+    with scratch_database(args.pg, workdir, "e2e") as url, ExitStack() as stack:
         env = {**env, "COORDBOT_DATABASE_URL": url}
         pids = [stack.enter_context(running(
             [*coordbot, "serve", "--port", str(port), "--log-level", "warning"],

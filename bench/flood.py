@@ -30,7 +30,7 @@ from sqlmodel import Session, select
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchkit import emulator_state, free_port, service_env, wait_for_service  # noqa: E402
+from benchkit import emulator_state, free_port, scratch_database, service_env, wait_for_service  # noqa: E402
 
 from bot.emulator import EmulatorServer, EmulatorState  # noqa: E402
 from bot.emulator import events as ev  # noqa: E402
@@ -117,54 +117,55 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--flood-rate", type=float, default=100.0)
     parser.add_argument("--others", type=int, default=20)
-    parser.add_argument("--database-url", help="defaults to a fresh SQLite file")
+    parser.add_argument("--database-url", help="a PostgreSQL server, on which a database of the "
+                        "benchmark's own is made and dropped (default: a fresh SQLite file)")
     parser.add_argument("--drain-timeout", type=float, default=30.0)
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="coordbot-bench-flood-"))
-    db_url = args.database_url or f"sqlite:///{workdir}/bench.db"
-    port = free_port()
-    state = emulator_state()
-    update_ids = [0]
-    flooder = Sender(state, "line", FLOODER, update_ids)
-    others = [Sender(state, "line", f"U{n:032x}", update_ids) if n % 2 else
-              Sender(state, "telegram", str(800_000 + n), update_ids) for n in range(args.others)]
-    with EmulatorServer(state) as emulator:
-        env = service_env(emulator, db_url, COORDBOT_SCHEDULER="false")
-        base = f"http://127.0.0.1:{port}"
-        proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "serve", "--port", str(port),
-                                 "--log-level", "warning"], env=env, cwd=workdir)
-        try:
-            wait_for_service(base, proc)
-            started = time.monotonic()
-            failures = asyncio.run(run_load(base, flooder, others, args.flood_rate, args.seconds))
-            load_s = time.monotonic() - started
-            expected = sum(len(o.posted) for o in others)
-            deadline = time.monotonic() + args.drain_timeout
-            while sum(len(o.latencies_ms()) for o in others) < expected and time.monotonic() < deadline:
-                time.sleep(0.2)
-            while pending(db_url) and time.monotonic() < deadline:  # the rest of the flood, to count it all
-                time.sleep(0.2)
-        finally:
-            proc.terminate()
-            proc.wait(timeout=30)
+    with scratch_database(args.database_url, workdir) as db_url:
+        port = free_port()
+        state = emulator_state()
+        update_ids = [0]
+        flooder = Sender(state, "line", FLOODER, update_ids)
+        others = [Sender(state, "line", f"U{n:032x}", update_ids) if n % 2 else
+                  Sender(state, "telegram", str(800_000 + n), update_ids) for n in range(args.others)]
+        with EmulatorServer(state) as emulator:
+            env = service_env(emulator, db_url, COORDBOT_SCHEDULER="false")
+            base = f"http://127.0.0.1:{port}"
+            proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "serve", "--port", str(port),
+                                     "--log-level", "warning"], env=env, cwd=workdir)
+            try:
+                wait_for_service(base, proc)
+                started = time.monotonic()
+                failures = asyncio.run(run_load(base, flooder, others, args.flood_rate, args.seconds))
+                load_s = time.monotonic() - started
+                expected = sum(len(o.posted) for o in others)
+                deadline = time.monotonic() + args.drain_timeout
+                while sum(len(o.latencies_ms()) for o in others) < expected and time.monotonic() < deadline:
+                    time.sleep(0.2)
+                while pending(db_url) and time.monotonic() < deadline:  # the rest of the flood, to count it all
+                    time.sleep(0.2)
+            finally:
+                proc.terminate()
+                proc.wait(timeout=30)
 
-    latencies = [ms for other in others for ms in other.latencies_ms()]
-    flooder_sent = len(state.screen("line", FLOODER))
-    engine = make_engine(db_url)
-    with transaction(engine) as session:
-        kept, _ = throttled(session=session, limit=0)
-    engine.dispose()
-    shutil.rmtree(workdir, ignore_errors=True)
-    q = statistics.quantiles(latencies, n=100, method="inclusive") if len(latencies) > 1 else [0.0] * 99
-    rows = [("flooder messages posted", f"{len(flooder.posted)}"), ("others' /help posted", f"{expected}"),
-            ("non-200 answers", f"{len(failures)}"), ("load duration (s)", f"{load_s:.1f}"),
-            ("others answered", f"{len(latencies)}"), ("others p50 (ms)", f"{q[49]:.0f}"),
-            ("others p99 (ms)", f"{q[98]:.0f}"), ("others max (ms)", f"{max(latencies, default=0):.0f}"),
-            ("replies to the flooder", f"{flooder_sent}"), ("kept as throttled", f"{kept}")]
-    for name, value in rows:
-        print(f"{name:<28}{value:>10}")
-    print(f"flood others_p99_ms={q[98]:.0f} flooder_sent={flooder_sent} throttled={kept}")
+        latencies = [ms for other in others for ms in other.latencies_ms()]
+        flooder_sent = len(state.screen("line", FLOODER))
+        engine = make_engine(db_url)
+        with transaction(engine) as session:
+            kept, _ = throttled(session=session, limit=0)
+        engine.dispose()
+        shutil.rmtree(workdir, ignore_errors=True)
+        q = statistics.quantiles(latencies, n=100, method="inclusive") if len(latencies) > 1 else [0.0] * 99
+        rows = [("flooder messages posted", f"{len(flooder.posted)}"), ("others' /help posted", f"{expected}"),
+                ("non-200 answers", f"{len(failures)}"), ("load duration (s)", f"{load_s:.1f}"),
+                ("others answered", f"{len(latencies)}"), ("others p50 (ms)", f"{q[49]:.0f}"),
+                ("others p99 (ms)", f"{q[98]:.0f}"), ("others max (ms)", f"{max(latencies, default=0):.0f}"),
+                ("replies to the flooder", f"{flooder_sent}"), ("kept as throttled", f"{kept}")]
+        for name, value in rows:
+            print(f"{name:<28}{value:>10}")
+        print(f"flood others_p99_ms={q[98]:.0f} flooder_sent={flooder_sent} throttled={kept}")
 
 
 if __name__ == "__main__":

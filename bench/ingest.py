@@ -28,7 +28,7 @@ import aiohttp
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchkit import emulator_state, free_port, service_env, wait_for_service  # noqa: E402
+from benchkit import emulator_state, free_port, scratch_database, service_env, wait_for_service  # noqa: E402
 
 from bot.emulator import EmulatorServer, EmulatorState  # noqa: E402
 from bot.emulator import events as ev  # noqa: E402
@@ -93,58 +93,59 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=10_000)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--mode", choices=["split", "single"], default="split")
-    parser.add_argument("--database-url", help="defaults to a fresh SQLite file")
+    parser.add_argument("--database-url", help="a PostgreSQL server, on which a database of the "
+                        "benchmark's own is made and dropped (default: a fresh SQLite file)")
     parser.add_argument("--drain-timeout", type=float, default=100.0)
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="coordbot-bench-"))
-    db_url = args.database_url or f"sqlite:///{workdir}/bench.db"
-    port = free_port()
-    state = emulator_state()
-    with EmulatorServer(state) as emulator:
-        env = service_env(emulator, db_url, COORDBOT_SCHEDULER="false",
-                          COORDBOT_BACKGROUND_WORKERS="false" if args.mode == "split" else "true",
-                          TELEGRAM_RATE_PER_S="5000", TELEGRAM_PER_CHAT_PER_S="100", LINE_RATE_PER_S="5000")
-        base = f"http://127.0.0.1:{port}"
-        coordbot = str(ROOT / ".venv/bin/coordbot")
-        proc = subprocess.Popen([coordbot, "serve", "--port", str(port), "--log-level", "warning"],
-                                env=env, cwd=workdir)
-        workers = []
-        try:
-            wait_for_service(base, proc)
-            if args.mode == "split":
-                # Niced: acknowledging comes first; handling catches up when the burst is over.
-                workers.append(subprocess.Popen(["nice", "-n", "10", coordbot, "work", "--log-level", "warning"],
-                                                env={**env, "COORDBOT_SCHEDULER": "true"}, cwd=workdir))
-            requests = build_requests(state, args.events)
-            latencies, failures, elapsed = asyncio.run(post_all(base, requests, args.concurrency))
-            drain_start = time.monotonic()
-            replied = replies(state)
-            while replied < args.events and time.monotonic() - drain_start < args.drain_timeout:
-                time.sleep(0.5)
+    with scratch_database(args.database_url, workdir) as db_url:
+        port = free_port()
+        state = emulator_state()
+        with EmulatorServer(state) as emulator:
+            env = service_env(emulator, db_url, COORDBOT_SCHEDULER="false",
+                              COORDBOT_BACKGROUND_WORKERS="false" if args.mode == "split" else "true",
+                              TELEGRAM_RATE_PER_S="5000", TELEGRAM_PER_CHAT_PER_S="100", LINE_RATE_PER_S="5000")
+            base = f"http://127.0.0.1:{port}"
+            coordbot = str(ROOT / ".venv/bin/coordbot")
+            proc = subprocess.Popen([coordbot, "serve", "--port", str(port), "--log-level", "warning"],
+                                    env=env, cwd=workdir)
+            workers = []
+            try:
+                wait_for_service(base, proc)
+                if args.mode == "split":
+                    # Niced: acknowledging comes first; handling catches up when the burst is over.
+                    workers.append(subprocess.Popen(["nice", "-n", "10", coordbot, "work", "--log-level", "warning"],
+                                                    env={**env, "COORDBOT_SCHEDULER": "true"}, cwd=workdir))
+                requests = build_requests(state, args.events)
+                latencies, failures, elapsed = asyncio.run(post_all(base, requests, args.concurrency))
+                drain_start = time.monotonic()
                 replied = replies(state)
-            drain_s = time.monotonic() - drain_start
-        finally:
-            for process in [proc, *workers]:
-                process.terminate()
-                process.wait(timeout=30)
+                while replied < args.events and time.monotonic() - drain_start < args.drain_timeout:
+                    time.sleep(0.5)
+                    replied = replies(state)
+                drain_s = time.monotonic() - drain_start
+            finally:
+                for process in [proc, *workers]:
+                    process.terminate()
+                    process.wait(timeout=30)
 
-    stored = 0
-    if db_url.startswith("sqlite:///"):
-        with sqlite3.connect(db_url.removeprefix("sqlite:///")) as conn:
-            stored = conn.execute("SELECT count(*) FROM inboxevent").fetchone()[0]
-    shutil.rmtree(workdir, ignore_errors=True)
-    quantiles = statistics.quantiles(latencies, n=100)
-    rate = len(latencies) / elapsed
-    rows = [("events posted", f"{len(latencies)}"), ("non-200 answers", f"{failures}"),
-            ("elapsed (s)", f"{elapsed:.2f}"), ("acknowledged events/s", f"{rate:.0f}"),
-            ("p50 ack latency (ms)", f"{quantiles[49]:.2f}"), ("p99 ack latency (ms)", f"{quantiles[98]:.2f}"),
-            ("max ack latency (ms)", f"{max(latencies):.2f}"), ("stored in inbox", f"{stored}"),
-            ("replied", f"{replied}"), ("time to answer the backlog (s)", f"{drain_s:.1f}")]
-    for name, value in rows:
-        print(f"{name:<32}{value:>12}")
-    print(f"ingest events_per_s={rate:.0f} p50_ms={quantiles[49]:.2f} p99_ms={quantiles[98]:.2f} "
-          f"stored={stored} replied={replied}")
+        stored = 0
+        if db_url.startswith("sqlite:///"):
+            with sqlite3.connect(db_url.removeprefix("sqlite:///")) as conn:
+                stored = conn.execute("SELECT count(*) FROM inboxevent").fetchone()[0]
+        shutil.rmtree(workdir, ignore_errors=True)
+        quantiles = statistics.quantiles(latencies, n=100)
+        rate = len(latencies) / elapsed
+        rows = [("events posted", f"{len(latencies)}"), ("non-200 answers", f"{failures}"),
+                ("elapsed (s)", f"{elapsed:.2f}"), ("acknowledged events/s", f"{rate:.0f}"),
+                ("p50 ack latency (ms)", f"{quantiles[49]:.2f}"), ("p99 ack latency (ms)", f"{quantiles[98]:.2f}"),
+                ("max ack latency (ms)", f"{max(latencies):.2f}"), ("stored in inbox", f"{stored}"),
+                ("replied", f"{replied}"), ("time to answer the backlog (s)", f"{drain_s:.1f}")]
+        for name, value in rows:
+            print(f"{name:<32}{value:>12}")
+        print(f"ingest events_per_s={rate:.0f} p50_ms={quantiles[49]:.2f} p99_ms={quantiles[98]:.2f} "
+              f"stored={stored} replied={replied}")
 
 
 if __name__ == "__main__":

@@ -35,7 +35,7 @@ from sqlmodel import col, func, select
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchkit import emulator_state, free_port, service_env, wait_for_service  # noqa: E402
+from benchkit import emulator_state, free_port, scratch_database, service_env, wait_for_service  # noqa: E402
 
 from bot.emulator import EmulatorServer, EmulatorState  # noqa: E402
 from bot.emulator import events as ev  # noqa: E402
@@ -132,69 +132,70 @@ def main() -> None:
     parser.add_argument("--capacity", type=int, default=800)
     parser.add_argument("--window", type=float, default=45.0, help="seconds over which the answers arrive")
     parser.add_argument("--mode", choices=["split", "single"], default="single")
-    parser.add_argument("--database-url", help="defaults to a fresh SQLite file")
+    parser.add_argument("--database-url", help="a PostgreSQL server, on which a database of the "
+                        "benchmark's own is made and dropped (default: a fresh SQLite file)")
     parser.add_argument("--drain-timeout", type=float, default=60.0)
     parser.add_argument("--seed", type=int, default=3)
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="coordbot-bench-rsvp-"))
-    db_url = args.database_url or f"sqlite:///{workdir}/bench.db"
-    workshop_id, users = seed(db_url, args.invitees, args.capacity)
-    state = emulator_state()
-    port = free_port()
-    with EmulatorServer(state) as emulator:
-        env = service_env(emulator, db_url, COORDBOT_SCHEDULER="false",
-                          COORDBOT_BACKGROUND_WORKERS="false" if args.mode == "split" else "true",
-                          TELEGRAM_RATE_PER_S="5000", TELEGRAM_PER_CHAT_PER_S="100", LINE_RATE_PER_S="5000")
-        base = f"http://127.0.0.1:{port}"
-        coordbot = str(ROOT / ".venv/bin/coordbot")
-        proc = subprocess.Popen([coordbot, "serve", "--port", str(port), "--log-level", "warning"],
-                                env=env, cwd=workdir)
-        workers = []
-        engine = make_engine(db_url)
-        try:
-            wait_for_service(base, proc)
-            if args.mode == "split":
-                workers.append(subprocess.Popen([coordbot, "work", "--log-level", "warning"], env=env, cwd=workdir))
-            requests = build_requests(state, workshop_id, users, random.Random(args.seed))
-            started = time.monotonic()
-            failures = asyncio.run(post_paced(base, requests, args.window))
-            posted_s = time.monotonic() - started
-            deadline = time.monotonic() + args.drain_timeout
-            while time.monotonic() < deadline:
+    with scratch_database(args.database_url, workdir) as db_url:
+        workshop_id, users = seed(db_url, args.invitees, args.capacity)
+        state = emulator_state()
+        port = free_port()
+        with EmulatorServer(state) as emulator:
+            env = service_env(emulator, db_url, COORDBOT_SCHEDULER="false",
+                              COORDBOT_BACKGROUND_WORKERS="false" if args.mode == "split" else "true",
+                              TELEGRAM_RATE_PER_S="5000", TELEGRAM_PER_CHAT_PER_S="100", LINE_RATE_PER_S="5000")
+            base = f"http://127.0.0.1:{port}"
+            coordbot = str(ROOT / ".venv/bin/coordbot")
+            proc = subprocess.Popen([coordbot, "serve", "--port", str(port), "--log-level", "warning"],
+                                    env=env, cwd=workdir)
+            workers = []
+            engine = make_engine(db_url)
+            try:
+                wait_for_service(base, proc)
+                if args.mode == "split":
+                    workers.append(subprocess.Popen([coordbot, "work", "--log-level", "warning"], env=env, cwd=workdir))
+                requests = build_requests(state, workshop_id, users, random.Random(args.seed))
+                started = time.monotonic()
+                failures = asyncio.run(post_paced(base, requests, args.window))
+                posted_s = time.monotonic() - started
+                deadline = time.monotonic() + args.drain_timeout
+                while time.monotonic() < deadline:
+                    with transaction(engine) as session:
+                        pending = session.exec(select(func.count()).select_from(InboxEvent)
+                                               .where(col(InboxEvent.handled_at).is_(None))).one()
+                    if not pending:
+                        break
+                    time.sleep(0.25)
                 with transaction(engine) as session:
-                    pending = session.exec(select(func.count()).select_from(InboxEvent)
-                                           .where(col(InboxEvent.handled_at).is_(None))).one()
-                if not pending:
-                    break
-                time.sleep(0.25)
-            with transaction(engine) as session:
-                events = session.exec(select(InboxEvent)).all()
-                latencies = [(e.handled_at - e.received_at).total_seconds() * 1000 for e in events if e.handled_at]
-                failed = sum(1 for e in events if e.status == "failed")
-                rows = session.exec(select(Rsvp).where(Rsvp.workshop_id == workshop_id)).all()
-                recorded = sum(1 for r in rows if r.answered_at is not None)
-                seated = seats_taken(session=session, workshop_id=workshop_id)
-                waitlist = sum(1 for r in rows if r.status == RsvpStatus.waitlist)
-        finally:
-            engine.dispose()
-            for process in [proc, *workers]:
-                process.terminate()
-                process.wait(timeout=30)
-    shutil.rmtree(workdir, ignore_errors=True)
+                    events = session.exec(select(InboxEvent)).all()
+                    latencies = [(e.handled_at - e.received_at).total_seconds() * 1000 for e in events if e.handled_at]
+                    failed = sum(1 for e in events if e.status == "failed")
+                    rows = session.exec(select(Rsvp).where(Rsvp.workshop_id == workshop_id)).all()
+                    recorded = sum(1 for r in rows if r.answered_at is not None)
+                    seated = seats_taken(session=session, workshop_id=workshop_id)
+                    waitlist = sum(1 for r in rows if r.status == RsvpStatus.waitlist)
+            finally:
+                engine.dispose()
+                for process in [proc, *workers]:
+                    process.terminate()
+                    process.wait(timeout=30)
+        shutil.rmtree(workdir, ignore_errors=True)
 
-    answers = len(users)
-    p99 = statistics.quantiles(latencies, n=100)[98] if len(latencies) > 1 else float("nan")
-    report = [("answers posted (+ redeliveries)", f"{answers} (+{len(requests) - answers})"),
-              ("non-200 webhook answers", f"{failures}"), ("posting took (s)", f"{posted_s:.1f}"),
-              ("inbox events stored", f"{len(events)}"), ("handler failures", f"{failed}"),
-              ("answers recorded", f"{recorded}"), ("seats taken / capacity", f"{seated}/{args.capacity}"),
-              ("waitlisted", f"{waitlist}"), ("p50 handler-side (ms)", f"{statistics.median(latencies):.1f}"),
-              ("p99 handler-side (ms)", f"{p99:.1f}")]
-    for name, value in report:
-        print(f"{name:<34}{value:>14}")
-    print(f"rsvp answers={answers} recorded={recorded} over_capacity={max(0, seated - args.capacity)} "
-          f"p99_ms={p99:.1f}")
+        answers = len(users)
+        p99 = statistics.quantiles(latencies, n=100)[98] if len(latencies) > 1 else float("nan")
+        report = [("answers posted (+ redeliveries)", f"{answers} (+{len(requests) - answers})"),
+                  ("non-200 webhook answers", f"{failures}"), ("posting took (s)", f"{posted_s:.1f}"),
+                  ("inbox events stored", f"{len(events)}"), ("handler failures", f"{failed}"),
+                  ("answers recorded", f"{recorded}"), ("seats taken / capacity", f"{seated}/{args.capacity}"),
+                  ("waitlisted", f"{waitlist}"), ("p50 handler-side (ms)", f"{statistics.median(latencies):.1f}"),
+                  ("p99 handler-side (ms)", f"{p99:.1f}")]
+        for name, value in report:
+            print(f"{name:<34}{value:>14}")
+        print(f"rsvp answers={answers} recorded={recorded} over_capacity={max(0, seated - args.capacity)} "
+              f"p99_ms={p99:.1f}")
 
 
 if __name__ == "__main__":
