@@ -23,19 +23,21 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import delete, func
+from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchkit import scratch_database  # noqa: E402
+
 from bot.config import Settings  # noqa: E402
 from scheduler import Runtime, Scheduler  # noqa: E402
 from scheduler.deadlines import plan_missing, plan_window  # noqa: E402
 from storage import reference  # noqa: E402
 from storage.db import make_engine, transaction  # noqa: E402
-from storage.deadlines import SubmissionWindow, create_window, nudge_times  # noqa: E402
+from storage.deadlines import create_window, nudge_times  # noqa: E402
 from storage.migrations import upgrade  # noqa: E402
 from storage.models import Account, OutboxMessage, Person, Role  # noqa: E402
 
@@ -115,22 +117,19 @@ def measure(url: str | None, nudges: int, span_s: int, lead_s: int, per_window: 
             open_s: int = 0) -> dict[str, float]:
     """Seed, plan and fire `nudges` due over `span_s` on a fresh database; lateness and throughput."""
     workdir = Path(tempfile.mkdtemp(prefix="coordbot-reminders-"))
-    engine = make_engine(url or f"sqlite:///{workdir}/bench.db")
-    upgrade(engine)
-    settings = Settings(database_url=str(engine.url), quiet_start="00:00", quiet_end="00:00",
-                        scheduler_poll_s=1.0, _env_file=None)  # type: ignore[call-arg]
-    start = datetime.now(UTC)
-    due = seed(engine, nudges, start, span_s, lead_s, per_window, open_s)
-    planning_s = asyncio.run(plan_all(engine, settings, start))
-    startup_s = asyncio.run(run(engine, settings, len(due), max(due.values())))
-    with Session(engine) as session:
-        rows = session.exec(select(OutboxMessage.key, OutboxMessage.created_at)
-                            .where(col(OutboxMessage.key).startswith("nudge:"))).all()
-    if url:
-        with transaction(engine) as session:  # the next measurement starts from an empty outbox and store
-            for table in (OutboxMessage, SubmissionWindow, Account, Person):
-                session.execute(delete(table))
-    engine.dispose()
+    with scratch_database(url, workdir) as db_url:
+        engine = make_engine(db_url)
+        upgrade(engine)
+        settings = Settings(database_url=db_url, quiet_start="00:00", quiet_end="00:00",
+                            scheduler_poll_s=1.0, _env_file=None)  # type: ignore[call-arg]
+        start = datetime.now(UTC)
+        due = seed(engine, nudges, start, span_s, lead_s, per_window, open_s)
+        planning_s = asyncio.run(plan_all(engine, settings, start))
+        startup_s = asyncio.run(run(engine, settings, len(due), max(due.values())))
+        with Session(engine) as session:
+            rows = session.exec(select(OutboxMessage.key, OutboxMessage.created_at)
+                                .where(col(OutboxMessage.key).startswith("nudge:"))).all()
+        engine.dispose()
     shutil.rmtree(workdir, ignore_errors=True)
     late = sorted((created - due[key]).total_seconds() * 1000 for key, created in rows)
     keys = [key for key, _ in rows]
@@ -147,7 +146,8 @@ def main() -> None:
     parser.add_argument("--rate", type=int, default=100, help="nudges due a second")
     parser.add_argument("--lead", type=int, help="seconds before the first is due, to seed and plan them (default: "
                                                  "20 + nudges / 250; planning 50,000 took 134 s on a loaded machine)")
-    parser.add_argument("--database-url", help="defaults to a fresh SQLite file per measurement")
+    parser.add_argument("--database-url", help="a PostgreSQL server, on which each "
+                        "measurement makes a database of its own and drops it (default: a fresh SQLite file each)")
     args = parser.parse_args()
     if args.lead is None:
         args.lead = 20 + args.nudges // 250
