@@ -19,7 +19,6 @@ import uuid
 from collections.abc import Callable, Collection, Mapping, Set
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import partial
 from typing import Any, NamedTuple
 
 from sqlalchemy.engine import Engine
@@ -40,7 +39,7 @@ from storage.outbox import (
     claim_written,
     extend_leases,
     recover_abandoned,
-    update_row,
+    row_update,
 )
 from storage.people import set_reachable, unreachable_among
 
@@ -280,4 +279,4 @@ class Outbox:
 
     async def _update(self, row_id: int | None, **values: object) -> None:
         """Committed together with the other rows' updates of the moment (one transaction, not one each)."""
-        await self.writes.run(partial(update_row, row_id=row_id, values=values))
+        await self.writes.run(row_update(row_id, values))

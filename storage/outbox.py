@@ -12,11 +12,11 @@ from sqlalchemy import BindParameter, ColumnElement, Update, and_, bindparam, ca
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import Insert as PgInsert
 from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
-from sqlalchemy.engine import Connection
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from bot.messages import Reply
+from storage.groupcommit import Statement
 from storage.models import OutboxMessage, OutboxStatus
 from storage.people import preferred_account
 
@@ -119,10 +119,12 @@ def claim_written(*, session: Session, keys: Collection[str], now: datetime, lea
     return sorted((OutboxMessage(**row._mapping) for row in result), key=lambda row: row.id or 0)
 
 
-def update_row(conn: Connection, row_id: int | None, values: Mapping[str, object]) -> None:
+def row_update(row_id: int | None, values: Mapping[str, object]) -> Statement:
     """Set these columns of one row (a send's mark, progress or outcome): one statement per set of columns, built
-    once, so each of the several updates a send makes is not built and compiled again."""
-    conn.execute(_update_row(tuple(sorted(values))), {"row_id": row_id, **{f"new_{k}": v for k, v in values.items()}})
+    once, so each of the several updates a send makes is not built and compiled again, and the same updates of
+    many rows go to the database together."""
+    params = {"row_id": row_id, **{f"new_{k}": v for k, v in values.items()}}
+    return Statement(_update_row(tuple(sorted(values))), params)
 
 
 @cache
