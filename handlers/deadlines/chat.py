@@ -46,9 +46,13 @@ OPTION_KEYS = {"จังหวัด": "provinces", "province": "provinces", "p
 @router.command("deadlines", "กำหนดส่ง", "deadline", summary=DEADLINES, label=Text("กำหนดส่ง", "Deadlines"),
                 example=Text("กำหนดส่ง", "/deadlines"), aliases=("เดดไลน์", "กำหนดการส่ง", "กำหนดส่งแผน", "กำนดส่ง"))
 def show_deadlines(msg: Incoming, ctx: Context) -> list[Reply]:
-    progress = [(p.window, p.done) for p in service.open_progress(session=ctx.session, now=ctx.now)]
-    return [compose.open_windows(progress, ctx, ctx.now, ctx.person.province_iso,
-                                 may_submit=ctx.may_press(SubmitWindow), may_see_status=ctx.may_press(WindowStatus))]
+    """Admins (who follow every province) see every open window; anyone else with a province, its own."""
+    may_see_status = ctx.may_press(WindowStatus)
+    province = None if may_see_status else ctx.person.province_iso
+    progress = [(p.window, p.done) for p in service.open_progress(session=ctx.session, now=ctx.now,
+                                                                  province_iso=province)]
+    return [compose.open_windows(progress, ctx, ctx.now, ctx.person.province_iso, only_province=province,
+                                 may_submit=ctx.may_press(SubmitWindow), may_see_status=may_see_status)]
 
 
 @router.command("submitted", "ส่งแล้ว", roles=SUBMITTERS, summary=SUBMITTED_CMD, example=Text("ส่งแล้ว", "/submitted"),

@@ -20,6 +20,7 @@ from handlers.deadlines.texts import (
     COUNT,
     DELETE_YES,
     NO_WINDOWS,
+    NONE_FOR_PROVINCE,
     NONE_OPEN,
     PRESS_HINT,
     STATUS_BUTTON,
@@ -34,10 +35,12 @@ from storage.reference import province_name
 
 
 def open_windows(progress: Sequence[tuple[SubmissionWindow, Mapping[str, Submission]]], reader: Speaker, now: datetime,
-                 province_iso: str | None, may_submit: bool, may_see_status: bool) -> Reply:
-    """The open windows as cards with a countdown, the reader's province's status, and the buttons they may use."""
+                 province_iso: str | None, only_province: str | None, may_submit: bool, may_see_status: bool) -> Reply:
+    """The open windows (of `only_province`, when given) as cards with a countdown, the reader's province's status,
+    and the buttons they may use."""
     if not progress:
-        return Reply(text=reader.t(NONE_OPEN))
+        return Reply(text=reader.t(NONE_FOR_PROVINCE, province=province_name(only_province, reader.lang))
+                     if only_province else reader.t(NONE_OPEN))
     cards, buttons = [], []
     for window, done in progress:
         assert window.id is not None

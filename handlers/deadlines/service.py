@@ -92,9 +92,13 @@ def progress(*, session: Session, window: SubmissionWindow) -> Progress:
     return Progress(window, submissions(session=session, window_id=window.id))
 
 
-def open_progress(*, session: Session, now: datetime, limit: int = 10) -> list[Progress]:
-    """The open windows (soonest close first) with what each has received."""
-    return [progress(session=session, window=w) for w in open_windows(session=session, now=now)[:limit]]
+def open_progress(*, session: Session, now: datetime, province_iso: str | None = None,
+                  limit: int = 10) -> list[Progress]:
+    """The open windows (soonest close first) with what each has received; with a province, only the windows that
+    concern it: a deputy governor asks what their province owes, and ten other provinces' windows would hide it."""
+    concerned = [w for w in open_windows(session=session, now=now)
+                 if province_iso is None or province_iso in w.provinces]
+    return [progress(session=session, window=w) for w in concerned[:limit]]
 
 
 def every_window(*, session: Session) -> list[Progress]:

@@ -10,6 +10,8 @@ WINDOW_CMD = Text("จัดการรอบส่งแผน (ผู้ด�
 PRESS_HINT = Text("กดปุ่มด้านล่างเมื่อจังหวัดส่งแผนแล้ว หรือเพื่อดูสถานะ",
                   "Press a button below when your province has submitted, or to see a status.")
 NONE_OPEN = Text("ขณะนี้ไม่มีรอบส่งแผนที่เปิดอยู่", "No submission window is open now.")
+NONE_FOR_PROVINCE = Text("ขณะนี้ไม่มีรอบส่งแผนที่เปิดอยู่ซึ่งเกี่ยวกับ{province}",
+                         "No submission window open now concerns {province}.")
 CLOSES = Text("ปิดรับ {when} ({left})", "Closes {when} ({left})")
 LEFT_DAYS = Text("อีก {d} วัน {h} ชั่วโมง", "{d:day|days} {h:hour|hours} left")
 LEFT_HOURS = Text("อีก {h} ชั่วโมง {m} นาที", "{h:hour|hours} {m:minute|minutes} left")

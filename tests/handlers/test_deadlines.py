@@ -21,10 +21,11 @@ CHIANG_MAI, KHON_KAEN = "TH-50", "TH-40"
 def make_window(service: Service, closes_in: timedelta = timedelta(days=14, hours=2),
                 provinces: tuple[str, ...] = (CHIANG_MAI, KHON_KAEN), **kw: object) -> int:
     now = service.clock()
+    titles = {"title_th": "แผนพัฒนาจังหวัด 2570", "title_en": "Provincial plan 2570", **kw}
     with transaction(service.engine) as session:
-        window = create_window(session=session, title_th="แผนพัฒนาจังหวัด 2570", title_en="Provincial plan 2570",
-                               fiscal_year=2570, opens_at=now - timedelta(days=1), closes_at=now + closes_in,
-                               provinces=list(provinces), scope="list", **kw)  # type: ignore[arg-type]
+        window = create_window(session=session, fiscal_year=2570, opens_at=now - timedelta(days=1),
+                               closes_at=now + closes_in, provinces=list(provinces), scope="list",
+                               **titles)  # type: ignore[arg-type]
         assert window.id is not None
         return window.id
 
@@ -55,6 +56,27 @@ async def test_english_readers_get_gregorian_dates(phones: Phones, service: Serv
     make_window(service)
     [text] = await phone.say("/deadlines")
     assert "Provincial plan 2570" in text and "16 Mar 2026 12:00" in text and "Khon Kaen: not yet submitted" in text
+
+
+async def test_a_coordinator_sees_only_the_windows_of_their_province_and_an_admin_sees_all(
+    phones: Phones, service: Service
+) -> None:
+    make_window(service, title_th="แผนกลุ่มจังหวัดภาคเหนือ", title_en="Northern cluster plan", provinces=(CHIANG_MAI,))
+    make_window(service, title_th="แผนกลุ่มจังหวัดภาคอีสาน", title_en="Northeastern cluster plan", provinces=(KHON_KAEN,))
+    coordinator, admin = phones.line(31), phones.telegram(32)
+    register(coordinator, Role.coordinator, KHON_KAEN)
+    register(admin, Role.admin, CHIANG_MAI)
+    seen = "\n".join(await coordinator.say("กำหนดส่ง"))
+    assert "แผนกลุ่มจังหวัดภาคอีสาน" in seen and "ภาคเหนือ" not in seen
+    seen = "\n".join(await admin.say("กำหนดส่ง"))
+    assert "แผนกลุ่มจังหวัดภาคอีสาน" in seen and "แผนกลุ่มจังหวัดภาคเหนือ" in seen
+
+
+async def test_a_coordinator_whose_province_owes_nothing_open_is_told_so(phones: Phones, service: Service) -> None:
+    make_window(service, provinces=(CHIANG_MAI,))
+    phone = phones.line(33)
+    register(phone, Role.coordinator, KHON_KAEN)
+    assert await phone.say("กำหนดส่ง") == ["ขณะนี้ไม่มีรอบส่งแผนที่เปิดอยู่ซึ่งเกี่ยวกับขอนแก่น"]
 
 
 async def test_no_open_window_says_so(phones: Phones) -> None:
