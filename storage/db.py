@@ -11,11 +11,18 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import event, func, select, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, create_engine
 
 SQLITE_BUSY_TIMEOUT_S = 30
+
+
+def insert_into(dialect_name: str, table: Any) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT with ON CONFLICT, in the dialect of the database (`Connection.dialect.name`): both dialects
+    spell it the same way, but SQLAlchemy has one insert construct each."""
+    return (postgresql if dialect_name == "postgresql" else sqlite).insert(table)
 
 
 def normalize_url(url: str) -> str:

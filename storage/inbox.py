@@ -10,11 +10,11 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import Insert, Text, and_, bindparam, cast, func, or_, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
+from storage.db import insert_into
 from storage.models import InboxEvent, InboxStatus, SenderBucket
 
 HANDLED = (InboxStatus.done, InboxStatus.ignored, InboxStatus.failed, InboxStatus.throttled)
@@ -40,18 +40,17 @@ def store_events(conn: Connection, *, platform: str, events: Sequence[tuple[str,
 def _store_statement(dialect_name: str) -> Insert:
     """One insert without values, built once and executed per row (SQLAlchemy then compiles it once too). An
     event's turn is one after its sender's last pending event, or the turn being handled now if they have none."""
-    dialect = postgresql if dialect_name == "postgresql" else sqlite
     pending = InboxEvent.status == InboxStatus.pending
     own_next = (select(col(InboxEvent.turn) + 1)
                 .where(InboxEvent.platform == bindparam("p"), InboxEvent.sender == bindparam("s"), pending)
                 .order_by(col(InboxEvent.id).desc()).limit(1).scalar_subquery())
     current = select(func.min(InboxEvent.turn)).where(pending).scalar_subquery()
-    larger = func.greatest if dialect is postgresql else func.max
+    larger = func.greatest if dialect_name == "postgresql" else func.max
     # RETURNING tells a new row from a repeat; rowcount does not on PostgreSQL.
-    return (dialect.insert(InboxEvent)
+    return (insert_into(dialect_name, InboxEvent)
             .values(turn=larger(func.coalesce(own_next, 0), func.coalesce(current, 0)))
             .on_conflict_do_nothing(index_elements=["platform", "event_id"])
-            .returning(InboxEvent.id))
+            .returning(col(InboxEvent.id)))
 
 
 def claim_next(*, session: Session) -> InboxEvent | None:
@@ -117,8 +116,7 @@ def save_buckets(*, session: Session, buckets: Buckets) -> None:
 
 @cache
 def _save_statement(dialect_name: str) -> Insert:
-    dialect = postgresql if dialect_name == "postgresql" else sqlite
-    statement = dialect.insert(SenderBucket)
+    statement = insert_into(dialect_name, SenderBucket)
     return statement.on_conflict_do_update(index_elements=["platform", "sender"], set_={
         "tokens": statement.excluded.tokens, "at": statement.excluded.at,
         "throttled": statement.excluded.throttled})

@@ -8,14 +8,12 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import BindParameter, ColumnElement, Update, and_, bindparam, case, func, or_, update
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.dialects.postgresql import Insert as PgInsert
-from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
+from sqlalchemy import BindParameter, ColumnElement, Insert, Update, and_, bindparam, case, func, or_, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from bot.messages import Reply
+from storage.db import insert_into
 from storage.groupcommit import Statement
 from storage.models import OutboxMessage, OutboxStatus
 from storage.people import preferred_account
@@ -50,12 +48,11 @@ def enqueue(
 
 
 @cache
-def _insert(dialect_name: str) -> PgInsert | SqliteInsert:
+def _insert(dialect_name: str) -> Insert:
     """One insert statement without values, built once: SQLAlchemy compiles it once and caches that too (a
     statement with the row's values in it was built and compiled again for every answer)."""
-    dialect = postgresql if dialect_name == "postgresql" else sqlite
-    return (dialect.insert(OutboxMessage).on_conflict_do_nothing(index_elements=["key"])
-            .returning(OutboxMessage.id))  # rowcount is not reliable for this on PostgreSQL
+    return (insert_into(dialect_name, OutboxMessage).on_conflict_do_nothing(index_elements=["key"])
+            .returning(col(OutboxMessage.id)))  # rowcount is not reliable for this on PostgreSQL
 
 
 def enqueue_to_person(
