@@ -78,6 +78,30 @@ def backoff(attempts: int) -> float:
     return min(MAX_BACKOFF_S, 2.0 ** max(0, attempts - 1)) * random.uniform(0.8, 1.2)
 
 
+class Indicators:
+    """Which chats show the loading indicator now, and until when. A chat that shows it is not asked again (in a
+    backlog every message would cost a second API call); a message sent to the chat ends it."""
+
+    KEPT = 10_000
+    """Chats remembered at most before the lapsed are forgotten (chats never answered: throttled, ignored)."""
+
+    def __init__(self) -> None:
+        self.until: dict[tuple[str, str], datetime] = {}
+
+    def begin(self, platform: str, chat_id: str, now: datetime, lasts_s: float) -> bool:
+        """Whether to ask for the indicator in this chat now; if so, it is noted as shown for `lasts_s`."""
+        if self.until.get((platform, chat_id), now) > now:
+            return False
+        if len(self.until) >= self.KEPT:
+            for key in [key for key, until in self.until.items() if until <= now]:
+                del self.until[key]
+        self.until[(platform, chat_id)] = now + timedelta(seconds=lasts_s)
+        return True
+
+    def end(self, platform: str, chat_id: str) -> None:
+        self.until.pop((platform, chat_id), None)
+
+
 class Outbox:
     """Sends what the outbox holds; one per process, several processes may share a PostgreSQL outbox."""
 
@@ -103,8 +127,7 @@ class Outbox:
         """Rows this process is sending now: never "abandoned", however long they wait for a rate-limit slot."""
         self.rendered: dict[tuple[Platform, str], list[Any]] = {}
         """Parts rendered lately, by platform and stored messages (oldest first, at most `RENDERED`)."""
-        self.indicating: dict[tuple[str, str], datetime] = {}
-        """(platform, chat) -> until when its loading indicator shows, unless a message sent to it ends it first."""
+        self.indicators = Indicators()
 
     def keep_leases(self) -> None:
         """Renew the leases of the rows this process is still sending, however long they wait for the rate limiter:
@@ -193,7 +216,7 @@ class Outbox:
                             await self._update(row.id, started_at=self.clock())
                         await adapter.send(row.chat_id, parts[index], first=index == 0, token=token, retry_key=key)
                     self.rate_streak[platform] = 0
-                    self.indicating.pop((row.platform, row.chat_id), None)  # a message ends the indicator
+                    self.indicators.end(row.platform, row.chat_id)
                     if index + 1 < len(parts):  # the last part's progress is written with the final status
                         await self._progress(row, index + 1)
             except SendFailed as failed:

@@ -55,8 +55,6 @@ against 24 in another 119 / 131 and 120 / 139, acknowledging 196 / 256 a second 
 LATE_AFTER = timedelta(seconds=1)
 """While the worker handles events that waited this long (a backlog), each new message gets the loading indicator
 as it is stored: shown while it waits, not a moment before its answer."""
-INDICATORS_KEPT = 10_000
-"""Chats remembered as showing the loading indicator before the lapsed ones are forgotten."""
 MENU_POLL_S = 2.0
 """How often accounts whose role or language changed are given their new menu."""
 OUTBOX_LOOPS = 2
@@ -139,15 +137,10 @@ class Service:
         return stored
 
     def _working(self, adapter: Adapter, chat_id: str) -> None:
-        """Show the loading indicator, beside the handling (on the event loop; the worker may be a thread). A chat
-        that shows it already is not asked again: in a backlog every message would cost a second API call."""
-        now, showing = self.clock(), self.outbox.indicating
-        if showing.get((adapter.platform, chat_id), now) > now:
+        """Show the loading indicator, beside the handling (on the event loop; the worker may be a thread), unless
+        the chat shows it already."""
+        if not self.outbox.indicators.begin(adapter.platform, chat_id, self.clock(), adapter.working_s):
             return
-        if len(showing) >= INDICATORS_KEPT:  # chats never answered (throttled, ignored): forget the lapsed
-            for key in [key for key, until in showing.items() if until <= now]:
-                del showing[key]
-        showing[(adapter.platform, chat_id)] = now + timedelta(seconds=adapter.working_s)
         task = asyncio.create_task(adapter.show_working(chat_id))
         task.add_done_callback(_log_failure("loading indicator not shown"))
         self.working.add(task)
