@@ -42,7 +42,7 @@ from storage.inbox import (
 )
 from storage.models import Account, InboxEvent, InboxStatus, Person
 from storage.outbox import QUEUED, enqueue
-from storage.people import KnownAccounts, ensure_account, known_accounts, mark_seen
+from storage.people import Guest, KnownAccounts, create_guests, ensure_account, known_accounts, mark_seen
 
 log = logging.getLogger(__name__)
 
@@ -201,19 +201,36 @@ class Service:
 
     def _welcome(self, session: Session, rows: list[InboxEvent], accounts: KnownAccounts) -> None:
         """Accounts (and people) for the batch's first-time senders, made before their events are handled: a refusal
-        undoes what its handler did, not the person it was made to. One that cannot be made is tried again, and
-        fails, with its event."""
+        undoes what its handler did, not the person it was made to. All of them together; if that fails (another
+        process made one since the batch looked them up), one at a time, each looked up again; one that still cannot
+        be made is tried again, and fails, with its event."""
+        newcomers: dict[tuple[str, str], Guest] = {}
         for row in rows:
             key = (row.platform, row.sender)
-            if key not in accounts or accounts[key] is not None:
+            if key not in accounts or accounts[key] is not None or key in newcomers:
                 continue
             try:
                 msg = self._parse(row)
-                if msg is not None and msg.user_id == row.sender:
-                    with session.begin_nested():
-                        accounts[key] = self._account(session, msg, accounts)
             except Exception:
                 log.exception("account for %s/%s not made ahead", row.platform, row.event_id)
+                continue
+            if msg is not None and msg.user_id == row.sender:
+                newcomers[key] = _guest(msg)
+        if not newcomers:
+            return
+        try:
+            with session.begin_nested():
+                made = create_guests(session=session, guests=list(newcomers.values()))
+            accounts.update(zip(newcomers, made, strict=True))
+            return
+        except Exception as exc:
+            log.warning("accounts for %d newcomers not made together (%r); one at a time", len(newcomers), exc)
+        for key, guest in newcomers.items():
+            try:
+                with session.begin_nested():
+                    accounts[key] = self._account(session, guest, None)  # looked up again: it may exist now
+            except Exception:
+                log.exception("account for %s/%s not made ahead", *key)
 
     def _hand_over(self, claimed: Claimed) -> None:
         """Send the answers a batch claimed, on the event loop; then wake the dispatcher for any later answer to
@@ -303,17 +320,15 @@ class Service:
 
     def _context(self, session: Session, msg: Incoming, quota: LineQuota = UNREAD,
                  known: KnownAccounts | None = None) -> Context:
-        account, person = self._account(session, msg, known)
+        account, person = self._account(session, _guest(msg), known)
         return Context(session=session, person=person, account=account, now=self.clock(), settings=self.settings,
                        catalogue=self.routes, line_quota=quota,
                        planner=AfterCommit(self.scheduler, self.after_commit) if self.scheduler else NoPlanner())
 
-    def _account(self, session: Session, msg: Incoming, known: KnownAccounts | None) -> tuple[Account, Person]:
+    def _account(self, session: Session, guest: Guest, known: KnownAccounts | None) -> tuple[Account, Person]:
         """The sender's account and person, made on first contact (a guest, in the language their app uses)."""
-        lang = "en" if msg.language_code and not msg.language_code.startswith("th") else "th"
-        return ensure_account(session=session, platform=msg.platform, user_id=msg.user_id,
-                              chat_id=msg.chat_id if msg.private else None, display_name=msg.display_name or "",
-                              lang=lang, known=known)
+        return ensure_account(session=session, platform=guest.platform, user_id=guest.user_id,
+                              chat_id=guest.chat_id, display_name=guest.display_name, lang=guest.lang, known=known)
 
     def _reply(self, session: Session, msg: Incoming, replies: list[Reply]) -> None:
         token = msg.reply_token or msg.callback_id
@@ -413,6 +428,13 @@ def _log_failure(what: str) -> Callable[[asyncio.Task[None]], None]:
         if not task.cancelled() and task.exception() is not None:
             log.warning("%s: %r", what, task.exception())
     return logged
+
+
+def _guest(msg: Incoming) -> Guest:
+    """The sender as their event shows them: a guest in the language their app uses; their own chat if private."""
+    lang = "en" if msg.language_code and not msg.language_code.startswith("th") else "th"
+    return Guest(platform=msg.platform, user_id=msg.user_id, chat_id=msg.chat_id if msg.private else None,
+                 display_name=msg.display_name or "", lang=lang)
 
 
 def _token_ttl(settings: Settings, platform: Platform) -> timedelta:

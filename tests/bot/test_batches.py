@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from bot.messages import Incoming
 from bot.service import Service
-from storage.models import Account, InboxEvent, InboxStatus
+from storage.models import Account, InboxEvent, InboxStatus, Person
 from tests.helpers import Phones
 
 APOLOGY_EN = "Sorry, something went wrong on our side."
@@ -83,3 +83,46 @@ async def test_each_handled_message_marks_its_senders_account_seen(phones: Phone
         assert (await phone.post(phone.event_for_text("/me"))).status_code == 200
     assert service.handle_batch(8) == 2
     assert all(now > then for now, then in zip(seen(), before, strict=True))
+
+
+def accounts_of(service: Service, user_id: str) -> list[tuple[Account, Person]]:
+    with Session(service.engine) as session:
+        return list(session.exec(select(Account, Person).join(Person, col(Person.id) == Account.person_id)
+                                 .where(Account.user_id == user_id)).all())
+
+
+async def test_first_time_senders_in_one_batch_each_get_an_account_in_their_apps_language(
+    phones: Phones, service: Service
+) -> None:
+    newcomers = [phones.line(11), phones.telegram(12), phones.telegram(13)]
+    for phone in newcomers:
+        event = phone.event_for_text("/help")
+        if phone is newcomers[2]:
+            event["message"]["from"]["language_code"] = "en"
+        assert (await phone.post(event)).status_code == 200
+    assert service.handle_batch(8) == 3
+    await service.drain()
+    for phone in newcomers:
+        [(account, person)] = accounts_of(service, phone.user_id)
+        assert person.lang == ("en" if phone is newcomers[2] else "th") and account.chat_id == phone.user_id
+        assert phone.screen, f"{phone.user_id} got no answer"
+
+
+async def test_a_newcomer_whose_account_another_process_made_meanwhile_is_answered_and_not_doubled(
+    phones: Phones, service: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The batch looked the sender up before the other process committed their account: making the newcomers
+    together fails, and each is then made (or found) on its own."""
+    import bot.service
+
+    early, new = phones.telegram(14), phones.line(15)
+    await early.say("/help")  # the account exists now
+    monkeypatch.setattr(bot.service, "known_accounts",
+                        lambda *, session, users: {user: None for user in users})  # as looked up before it did
+    for phone in (early, new):
+        assert (await phone.post(phone.event_for_text("/me"))).status_code == 200
+    assert service.handle_batch(8) == 2
+    await service.drain()
+    assert len(accounts_of(service, early.user_id)) == 1 and len(accounts_of(service, new.user_id)) == 1
+    assert statuses(service)[early.user_id] == [InboxStatus.done, InboxStatus.done]
+    assert statuses(service)[new.user_id] == [InboxStatus.done]
