@@ -159,11 +159,20 @@ class Terminal:
         sys.stdout.flush()
 
 
+NOT_RUNNING = ("coordbot chat: nothing answers at {url}. Start the demo in another terminal with `make run` (its "
+               "banner prints this command with the right address), or pass --emulator URL.")
+GONE = "(nothing answers at {url} any more: is `make run` still running? Type again once it is.)"
+
+
 def cmd_chat(args: argparse.Namespace) -> int:
     who = persona(args.persona)
     user_id = who.line_user_id if args.platform == "line" else str(who.telegram_id)
     phone = Phone(args.emulator, args.platform, user_id)
-    screen = Screen(seen=len(phone.screen()))
+    try:
+        screen = Screen(seen=len(phone.screen()))
+    except httpx.TransportError:
+        print(NOT_RUNNING.format(url=args.emulator), file=sys.stderr)
+        return 1
     print(f"You are {who.name or 'a guest'} ({who.key}) on {args.platform}. Type /help; a number presses a "
           "button; :menu shows the menu and m1, m2, ... tap it; :location LAT,LON [name] shares a place; "
           "Ctrl-D quits.")
@@ -177,29 +186,37 @@ def cmd_chat(args: argparse.Namespace) -> int:
             except EOFError:
                 print()
                 return 0
-            if not line:
-                continue
-            if line == ":menu":
-                print("\n".join(menu_lines(phone.menu())))
-                continue
-            action = action_for(line, screen)
-            if isinstance(action, str):
-                print(action)
-                continue
-            items = phone.menu() if "menu" in action else []
-            status = phone.tap(action["menu"]) if "menu" in action else phone.send(**action)
-            if status == 404:
-                print(f"(there is no menu item m{action.get('menu')}; :menu lists them)")
-                continue
-            if "switch" in (items[action["menu"] - 1] if status == 200 and items else {}):
-                print("\n".join(menu_lines(phone.menu())))  # a tab: LINE shows the other part of the menu
-            if status != 200:
-                print(f"(the service answered the webhook with {status})")
-            time.sleep(POLL_S)
+            try:
+                act(line, phone, screen)
+            except httpx.TransportError:
+                print(GONE.format(url=args.emulator))  # typing again once it is back works
     finally:
         stop.set()
         watcher.join()
         phone.close()
+
+
+def act(line: str, phone: Phone, screen: Screen) -> None:
+    """Do what one typed line asks: send it as a message, press a button, show or tap the menu."""
+    if not line:
+        return
+    if line == ":menu":
+        print("\n".join(menu_lines(phone.menu())))
+        return
+    action = action_for(line, screen)
+    if isinstance(action, str):
+        print(action)
+        return
+    items = phone.menu() if "menu" in action else []
+    status = phone.tap(action["menu"]) if "menu" in action else phone.send(**action)
+    if status == 404:
+        print(f"(there is no menu item m{action.get('menu')}; :menu lists them)")
+        return
+    if "switch" in (items[action["menu"] - 1] if status == 200 and items else {}):
+        print("\n".join(menu_lines(phone.menu())))  # a tab: LINE shows the other part of the menu
+    if status != 200:
+        print(f"(the service answered the webhook with {status})")
+    time.sleep(POLL_S)
 
 
 def register(sub: Subparsers, add: Add) -> None:

@@ -3,10 +3,14 @@ print their address, and a location can be shared."""
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 
+import pytest
+
 from bot.chat import Phone, Screen, action_for, menu_lines, watch
+from bot.cli import main
 from bot.emulator import EmulatorServer
 from bot.emulator.control import LineEventBody, TelegramUpdateBody, line_event_for, telegram_update_for
 
@@ -83,3 +87,13 @@ def test_menu_lists_the_persons_rich_menu_and_m_numbers_tap_it(emulator: Emulato
     finally:
         phone.close()
     assert action_for("m2", Screen()) == {"menu": 2}
+
+
+def test_without_the_demo_running_chat_says_how_to_start_it(capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{s.getsockname()[1]}"
+    assert main(["chat", "--as", "guest", "--emulator", url]) == 1
+    said = capsys.readouterr()
+    assert f"nothing answers at {url}" in said.err and "make run" in said.err
+    assert "Traceback" not in said.err + said.out
