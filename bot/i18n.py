@@ -169,6 +169,8 @@ def read_time(text: str) -> tuple[time, str]:
 def read_datetime(text: str, tz: ZoneInfo) -> tuple[datetime, str]:
     """A date and time at the start of `text` (as `parse_datetime` reads them) and the text after them."""
     day, rest = read_date(text)
+    if not rest:
+        raise ValueError(f'a date without a time: give both, like "{text.strip()} 16:30"')
     moment, rest = read_time(rest)
     return datetime.combine(day, moment, tzinfo=tz), rest
 

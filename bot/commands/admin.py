@@ -53,9 +53,12 @@ def cmd_invite_create(args: argparse.Namespace, settings: Settings, engine: Engi
 @with_database
 def cmd_invite_list(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
     with transaction(engine) as session:
-        for invite in list_invites(session=session, include_used=args.all):
-            state = "used" if invite.used_at else ("expired" if invite.expires_at <= utcnow() else "open")
-            print(f"{invite.code}  {invite.role:<16} {invite.province_iso or '-':<6} {state:<8} {invite.name}")
+        invites = list_invites(session=session, include_used=args.all)
+    if not invites:
+        print("no invite codes" if args.all else "no unused invite codes (--all lists used ones too)")
+    for invite in invites:
+        state = "used" if invite.used_at else ("expired" if invite.expires_at <= utcnow() else "open")
+        print(f"{invite.code}  {invite.role:<16} {invite.province_iso or '-':<6} {state:<8} {invite.name}")
     return 0
 
 

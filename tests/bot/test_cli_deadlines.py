@@ -64,3 +64,12 @@ def test_the_shell_reads_dates_as_thai_people_write_them(shell_env: str, capsys:
         [window] = all_windows(session=session)
     engine.dispose()
     assert window.closes_at.astimezone(UTC) == datetime(2037, 12, 15, 9, 30, tzinfo=UTC)  # 16:30 in Bangkok
+
+
+def test_a_close_date_without_a_time_is_refused_with_what_to_add(
+    shell_env: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["window", "create", "--title-th", "รอบทดสอบ", "--closes", "2580-12-15"]) == 2
+    assert 'a date without a time: give both, like "2580-12-15 16:30"' in capsys.readouterr().err
+    assert main(["window", "list"]) == 0
+    assert capsys.readouterr().out == "no submission windows\n"

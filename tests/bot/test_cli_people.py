@@ -89,3 +89,10 @@ def test_an_unknown_province_is_refused_before_anything_runs(
     with pytest.raises(SystemExit) as exit_code:
         main(["people", "list", "--province", "แอตแลนติส"])
     assert exit_code.value.code == 2 and "unknown province 'แอตแลนติส'" in capsys.readouterr().err
+
+
+def test_listing_invites_when_there_are_none_says_so(shell_env: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["invite", "list"]) == 0
+    assert capsys.readouterr().out == "no unused invite codes (--all lists used ones too)\n"
+    assert main(["invite", "list", "--all"]) == 0
+    assert capsys.readouterr().out == "no invite codes\n"
