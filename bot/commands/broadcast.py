@@ -110,7 +110,8 @@ def _author(session: Session, wanted: int | None) -> Person:
         query = query.where(Person.id == wanted)
     author = session.exec(query).first()
     if author is None:
-        raise LookupError("no such admin" if wanted is not None else "no admin exists to send it as")
+        raise LookupError("no such admin" if wanted is not None else "no admin exists to send it as (invite one with "
+                          "`coordbot invite create --role admin`)")
     return author
 
 

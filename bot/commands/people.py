@@ -84,6 +84,8 @@ def cmd_audit(args: argparse.Namespace, settings: Settings, engine: Engine) -> i
     with transaction(engine) as session:
         rows = directory.audit_log(session=session, person_id=args.person, province_iso=args.province,
                                    action=args.action, limit=args.limit)
+        if not rows:
+            print("no audit entries" + (" match" if args.person or args.province or args.action else ""))
         for entry, who in rows:
             detail = " ".join(f"{k}={v}" for k, v in entry.detail.items())
             print(f"{entry.at.astimezone(settings.tz):%Y-%m-%d %H:%M}  {who.name if who else 'system':<20} "

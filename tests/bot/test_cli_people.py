@@ -96,3 +96,10 @@ def test_listing_invites_when_there_are_none_says_so(shell_env: str, capsys: pyt
     assert capsys.readouterr().out == "no unused invite codes (--all lists used ones too)\n"
     assert main(["invite", "list", "--all"]) == 0
     assert capsys.readouterr().out == "no invite codes\n"
+
+
+def test_an_empty_audit_log_says_so(shell_env: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["audit"]) == 0
+    assert capsys.readouterr().out == "no audit entries\n"
+    assert main(["audit", "--action", "refused"]) == 0
+    assert capsys.readouterr().out == "no audit entries match\n"
