@@ -105,20 +105,13 @@ def ensure_account(
         if not ahead:  # those looked up ahead are marked seen together (`mark_seen`)
             account.last_seen_at = utcnow()
         return account, person
-    person = Person(name=display_name, lang=lang)
-    session.add(person)
-    session.flush()
-    assert person.id is not None
-    account = Account(person_id=person.id, platform=platform, user_id=user_id, chat_id=chat_id or user_id,
-                      display_name=display_name)
-    session.add(account)
-    session.flush()
-    return account, person
+    [made] = create_guests(session=session, guests=[Guest(platform, user_id, chat_id, display_name, lang)])
+    return made
 
 
 def create_guests(*, session: Session, guests: Sequence[Guest]) -> list[tuple[Account, Person]]:
-    """Accounts and people for first-time users, as `ensure_account` makes them one at a time, in two flushes
-    for all of them: a burst of newcomers (an invitation shared in a group) costs two statements, not four each."""
+    """Accounts and people for first-time users, in two flushes for all of them: a burst of newcomers (an
+    invitation shared in a group) costs two statements, not four each."""
     people = [Person(name=guest.display_name, lang=guest.lang) for guest in guests]
     session.add_all(people)
     session.flush()
