@@ -6,8 +6,9 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
+import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -43,6 +44,35 @@ def apis_env(state: EmulatorState, line_base_url: str, telegram_base_url: str, *
             "TELEGRAM_API_BASE_URL": telegram_base_url,
             "COORDBOT_MENUS": "false",  # menus are not what is measured; linking thousands would skew it
             **settings}
+
+
+UNPACED = {"TELEGRAM_RATE_PER_S": "5000", "TELEGRAM_PER_CHAT_PER_S": "100", "LINE_RATE_PER_S": "5000"}
+"""Pacing far above what a benchmark sends: what it measures is coordbot, not the platforms' limits."""
+
+
+@contextmanager
+def serving(emulator: EmulatorServer, db_url: str, workdir: Path, *, split: bool, worker_prefix: Sequence[str] = (),
+            worker_settings: Mapping[str, str] | None = None) -> Iterator[str]:
+    """`coordbot serve` on a free port against the emulator, unpaced, until the block ends; yields its base URL
+    once it answers. With `split` it only acknowledges, and a `coordbot work` beside it (started after
+    `worker_prefix`, e.g. `nice`, with `worker_settings` added) handles and sends."""
+    env = service_env(emulator, db_url, COORDBOT_SCHEDULER="false",
+                      COORDBOT_BACKGROUND_WORKERS="false" if split else "true", **UNPACED)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    coordbot = str(Path(sys.executable).parent / "coordbot")
+    processes = [subprocess.Popen([coordbot, "serve", "--port", str(port), "--log-level", "warning"], env=env,
+                                  cwd=workdir)]
+    try:
+        wait_for_service(base, processes[0])
+        if split:
+            processes.append(subprocess.Popen([*worker_prefix, coordbot, "work", "--log-level", "warning"],
+                                              env={**env, **(worker_settings or {})}, cwd=workdir))
+        yield base
+    finally:
+        for process in processes:
+            process.terminate()
+            process.wait(timeout=30)
 
 
 def free_port() -> int:

@@ -17,7 +17,6 @@ import json
 import shutil
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,7 +27,7 @@ import aiohttp
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchkit import emulator_state, free_port, scratch_database, service_env, wait_for_service  # noqa: E402
+from benchkit import emulator_state, scratch_database, serving  # noqa: E402
 
 from bot.emulator import EmulatorServer, EmulatorState  # noqa: E402
 from bot.emulator import events as ev  # noqa: E402
@@ -100,35 +99,19 @@ def main() -> None:
 
     workdir = Path(tempfile.mkdtemp(prefix="coordbot-bench-"))
     with scratch_database(args.database_url, workdir) as db_url:
-        port = free_port()
         state = emulator_state()
-        with EmulatorServer(state) as emulator:
-            env = service_env(emulator, db_url, COORDBOT_SCHEDULER="false",
-                              COORDBOT_BACKGROUND_WORKERS="false" if args.mode == "split" else "true",
-                              TELEGRAM_RATE_PER_S="5000", TELEGRAM_PER_CHAT_PER_S="100", LINE_RATE_PER_S="5000")
-            base = f"http://127.0.0.1:{port}"
-            coordbot = str(ROOT / ".venv/bin/coordbot")
-            proc = subprocess.Popen([coordbot, "serve", "--port", str(port), "--log-level", "warning"],
-                                    env=env, cwd=workdir)
-            workers = []
-            try:
-                wait_for_service(base, proc)
-                if args.mode == "split":
-                    # Niced: acknowledging comes first; handling catches up when the burst is over.
-                    workers.append(subprocess.Popen(["nice", "-n", "10", coordbot, "work", "--log-level", "warning"],
-                                                    env={**env, "COORDBOT_SCHEDULER": "true"}, cwd=workdir))
-                requests = build_requests(state, args.events)
-                latencies, failures, elapsed = asyncio.run(post_all(base, requests, args.concurrency))
-                drain_start = time.monotonic()
+        # Split: the worker is niced, so acknowledging comes first and handling catches up when the burst is over.
+        with EmulatorServer(state) as emulator, serving(emulator, db_url, workdir, split=args.mode == "split",
+                                                        worker_prefix=("nice", "-n", "10"),
+                                                        worker_settings={"COORDBOT_SCHEDULER": "true"}) as base:
+            requests = build_requests(state, args.events)
+            latencies, failures, elapsed = asyncio.run(post_all(base, requests, args.concurrency))
+            drain_start = time.monotonic()
+            replied = replies(state)
+            while replied < args.events and time.monotonic() - drain_start < args.drain_timeout:
+                time.sleep(0.5)
                 replied = replies(state)
-                while replied < args.events and time.monotonic() - drain_start < args.drain_timeout:
-                    time.sleep(0.5)
-                    replied = replies(state)
-                drain_s = time.monotonic() - drain_start
-            finally:
-                for process in [proc, *workers]:
-                    process.terminate()
-                    process.wait(timeout=30)
+            drain_s = time.monotonic() - drain_start
 
         stored = 0
         if db_url.startswith("sqlite:///"):

@@ -22,7 +22,6 @@ import json
 import random
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -35,7 +34,7 @@ from sqlmodel import col, func, select
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchkit import emulator_state, free_port, scratch_database, service_env, wait_for_service  # noqa: E402
+from benchkit import emulator_state, scratch_database, serving  # noqa: E402
 
 from bot.emulator import EmulatorServer, EmulatorState  # noqa: E402
 from bot.emulator import events as ev  # noqa: E402
@@ -142,21 +141,10 @@ def main() -> None:
     with scratch_database(args.database_url, workdir) as db_url:
         workshop_id, users = seed(db_url, args.invitees, args.capacity)
         state = emulator_state()
-        port = free_port()
-        with EmulatorServer(state) as emulator:
-            env = service_env(emulator, db_url, COORDBOT_SCHEDULER="false",
-                              COORDBOT_BACKGROUND_WORKERS="false" if args.mode == "split" else "true",
-                              TELEGRAM_RATE_PER_S="5000", TELEGRAM_PER_CHAT_PER_S="100", LINE_RATE_PER_S="5000")
-            base = f"http://127.0.0.1:{port}"
-            coordbot = str(ROOT / ".venv/bin/coordbot")
-            proc = subprocess.Popen([coordbot, "serve", "--port", str(port), "--log-level", "warning"],
-                                    env=env, cwd=workdir)
-            workers = []
-            engine = make_engine(db_url)
-            try:
-                wait_for_service(base, proc)
-                if args.mode == "split":
-                    workers.append(subprocess.Popen([coordbot, "work", "--log-level", "warning"], env=env, cwd=workdir))
+        engine = make_engine(db_url)
+        try:
+            with EmulatorServer(state) as emulator, serving(emulator, db_url, workdir,
+                                                            split=args.mode == "split") as base:
                 requests = build_requests(state, workshop_id, users, random.Random(args.seed))
                 started = time.monotonic()
                 failures = asyncio.run(post_paced(base, requests, args.window))
@@ -177,11 +165,8 @@ def main() -> None:
                     recorded = sum(1 for r in rows if r.answered_at is not None)
                     seated = seats_taken(session=session, workshop_id=workshop_id)
                     waitlist = sum(1 for r in rows if r.status == RsvpStatus.waitlist)
-            finally:
-                engine.dispose()
-                for process in [proc, *workers]:
-                    process.terminate()
-                    process.wait(timeout=30)
+        finally:
+            engine.dispose()
         shutil.rmtree(workdir, ignore_errors=True)
 
         answers = len(users)
