@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 
 class Platform(StrEnum):
@@ -48,6 +48,13 @@ class Incoming(BaseModel):
     """LINE's standby mode: another channel owns the chat, so we must not reply."""
     point: tuple[float, float] | None = None
     """A shared location's latitude and longitude (`text` holds its title when the platform gives one)."""
+
+    @field_validator("text", "payload", "display_name")
+    @classmethod
+    def _without_nul(cls, value: str | None) -> str | None:
+        """Without NUL characters: nobody types one, and PostgreSQL cannot hold one in a text column, so a forged
+        or garbled one would fail the handler that looks the text up instead of getting an answer."""
+        return value.replace("\x00", "") if value else value
 
     @property
     def args(self) -> str:

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlmodel import Session
+import pytest
+from sqlmodel import Session, select
 
 from bot.service import Service
 from storage.db import transaction
-from storage.models import Invite, Person, Role
+from storage.models import Account, Invite, Person, Role
 from storage.people import create_invite, invite_by_code
 from storage.rsvp import RsvpStatus, answer, create_workshop, invite, invitees, rsvp_of
 from tests.helpers import Phones, register
@@ -122,3 +123,21 @@ async def test_people_tools_are_for_admins_only_and_bad_input_changes_nothing(ph
     assert text == "ไม่พบบุคลากร #999"
     [text] = await admin.say(f"/people {person_id}")
     assert text.startswith("วิธีใช้: /people")
+
+
+@pytest.mark.parametrize("platform", ["line", "telegram"])
+async def test_a_nul_character_in_a_message_or_a_name_is_dropped_and_the_message_answered(
+    phones: Phones, service: Service, platform: str
+) -> None:
+    """Nobody types one and PostgreSQL cannot store one: a garbled or forged NUL must not fail the lookup."""
+    admin = phones.line(1) if platform == "line" else phones.telegram(1)
+    register(admin, Role.admin)
+    assert await admin.say("/revoke ZZZZ\x00-ZZZZ") == ["ไม่พบรหัสเชิญ \"ZZZZ-ZZZZ\" ที่ยังไม่ได้ใช้"]
+    newcomer = phones.telegram(2)
+    event = newcomer.event_for_text("/help")
+    event["message"]["from"]["first_name"] = "สม\x00ชาย"
+    assert (await newcomer.post(event)).status_code == 200
+    await service.drain()
+    assert newcomer.screen
+    with Session(service.engine) as session:
+        assert session.exec(select(Account.display_name).where(Account.user_id == newcomer.user_id)).one() == "สมชาย"
