@@ -16,7 +16,7 @@ import json
 import logging
 import random
 import uuid
-from collections.abc import Callable, Collection, Mapping, Set
+from collections.abc import Awaitable, Callable, Collection, Mapping, Set
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
@@ -150,6 +150,10 @@ class Outbox:
         await self.deliver(claimed)
         return len(claimed.rows)
 
+    def _claim_due(self) -> Claimed:
+        with transaction(self.engine) as session:
+            return self.claim(session)
+
     def claim(self, session: Session, keys: Collection[str] | None = None) -> Claimed:
         """Rows due now (or only those of `keys`), taken for sending in the caller's transaction: a handler's
         answers are claimed before its transaction commits and delivered right after, with no claim of their own."""
@@ -191,44 +195,53 @@ class Outbox:
             self.delivering.discard(row.id)
 
     async def _send(self, row: OutboxMessage, reachable: bool) -> None:
-        # A Telegram row holds one of few slots from its send-start mark until its outcome is recorded.
+        # A Telegram row holds one of few slots from its send-start mark until its outcome is queued for writing.
+        # The next row to take that slot marks its start after that, and a mark commits only with or after what was
+        # queued before it, so however fast slots change hands, at most one row per slot is ever stored as started
+        # with no outcome: the most a crash can leave unknown (or, for `at_least_once`, send twice).
         in_flight = self.telegram_slots if row.platform == Platform.telegram else contextlib.nullcontext()
-        async with self.slots, in_flight:
-            if not reachable:
-                await self._finish(row, OutboxStatus.unreachable, "account unreachable")
-                return
-            platform = Platform(row.platform)
-            adapter = self.adapters[platform]
-            expires = row.reply_token_expires_at
-            token = row.reply_token if expires is None or expires > self.clock() else None
-            try:
-                parts = self._render(platform, row.messages)
-                for index in range(row.parts_sent, len(parts)):
-                    key = part_key(row.retry_key, index)
-                    if row.recipients:
-                        await self.multicast_limiter.acquire(row.chat_id)
-                        await adapter.multicast(row.recipients, parts[index], retry_key=key)
-                    else:
-                        await self.limiters[platform].acquire(row.chat_id)
-                        # No retry key on Telegram nor on a LINE reply: a crash from here on leaves it unknown.
-                        # The mark also tells, after a kill, which sends were in flight (tests/faults count them).
-                        if platform == Platform.telegram or (index == 0 and token and row.started_at is None):
-                            await self._update(row.id, started_at=self.clock())
-                        await adapter.send(row.chat_id, parts[index], first=index == 0, token=token, retry_key=key)
-                    self.rate_streak[platform] = 0
-                    self.indicators.end(row.platform, row.chat_id)
-                    if index + 1 < len(parts):  # the last part's progress is written with the final status
-                        await self._progress(row, index + 1)
-            except SendFailed as failed:
-                await self._failed(row, failed)
-                return
-            except SQLAlchemyError:
-                raise  # the row stays claimed and is taken back when its lease expires
-            except Exception as exc:  # a message the SDK refuses to build: this row fails, the others go on
-                log.exception("outbox row %s cannot be sent", row.id)
-                await self._finish(row, OutboxStatus.failed, f"{type(exc).__name__}: {exc}"[:2000])
-                return
-            await self._finish(row, OutboxStatus.sent, parts_sent=len(parts))
+        async with self.slots:
+            async with in_flight:
+                outcome = await self._attempt(row, reachable)
+            if outcome is not None:
+                await outcome
+
+    async def _attempt(self, row: OutboxMessage, reachable: bool) -> Awaitable[None] | None:
+        """Send the row's remaining parts; returns its final write, queued but maybe not yet committed (None when a
+        failure's writes were already awaited)."""
+        if not reachable:
+            return self._finish(row, OutboxStatus.unreachable, "account unreachable")
+        platform = Platform(row.platform)
+        adapter = self.adapters[platform]
+        expires = row.reply_token_expires_at
+        token = row.reply_token if expires is None or expires > self.clock() else None
+        try:
+            parts = self._render(platform, row.messages)
+            for index in range(row.parts_sent, len(parts)):
+                key = part_key(row.retry_key, index)
+                if row.recipients:
+                    await self.multicast_limiter.acquire(row.chat_id)
+                    await adapter.multicast(row.recipients, parts[index], retry_key=key)
+                else:
+                    await self.limiters[platform].acquire(row.chat_id)
+                    # No retry key on Telegram nor on a LINE reply: a crash from here on leaves it unknown.
+                    # The mark also tells, after a kill, which sends were in flight (tests/faults count them).
+                    if platform == Platform.telegram or (index == 0 and token and row.started_at is None):
+                        await self._update(row.id, started_at=self.clock())
+                    await adapter.send(row.chat_id, parts[index], first=index == 0, token=token, retry_key=key)
+                self.rate_streak[platform] = 0
+                self.indicators.end(row.platform, row.chat_id)
+                if index + 1 < len(parts):  # the last part's progress is written with the final status
+                    await self._progress(row, index + 1)
+        except SendFailed as failed:
+            await self._failed(row, failed)
+            return None
+        except SQLAlchemyError:
+            raise  # the row stays claimed and is taken back when its lease expires
+        except Exception as exc:  # a message the SDK refuses to build: this row fails, the others go on
+            log.exception("outbox row %s cannot be sent", row.id)
+            return self._finish(row, OutboxStatus.failed, f"{type(exc).__name__}: {exc}"[:2000])
+        return self._finish(row, OutboxStatus.sent, parts_sent=len(parts))
 
     def _render(self, platform: Platform, messages: list[dict[str, Any]]) -> list[Any]:
         """The platform's parts for stored messages, built once for the same messages: in a burst many people get
@@ -246,14 +259,16 @@ class Outbox:
         row.parts_sent = parts_sent
         await self._update(row.id, parts_sent=parts_sent)
 
-    async def _finish(self, row: OutboxMessage, status: OutboxStatus, error: str = "", **extra: object) -> None:
+    def _finish(self, row: OutboxMessage, status: OutboxStatus, error: str = "", **extra: object) -> Awaitable[None]:
+        """Queue the row's outcome; awaiting the result waits for its commit."""
         values: dict[str, object] = {"status": status, "last_error": error, **extra}
         if status == OutboxStatus.sent:
             values["sent_at"] = self.clock()
-        await self._update(row.id, **values)
+        written = self.writes.submit(row_update(row.id, values))
         metrics.SENDS.labels(row.platform, str(status)).inc()
         if row.key.startswith("reply:"):
             metrics.answer_done(row.key, self.clock() if status == OutboxStatus.sent else None)
+        return written
 
     async def _retry_later(self, row: OutboxMessage, delay: float, error: str, **extra: object) -> None:
         await self._update(row.id, status=OutboxStatus.pending, last_error=error,

@@ -48,11 +48,17 @@ class GroupCommit:
 
     async def run(self, work: Callable[[Connection], T] | Statement) -> T | None:
         """`work`'s result once its transaction has committed; raises what the transaction raised."""
-        done: asyncio.Future[T | None] = asyncio.get_running_loop().create_future()
+        return await self.submit(work)
+
+    def submit(self, work: Work) -> asyncio.Future[Any]:
+        """Queue `work` now and return its result to come. Writes commit in the order they were queued (a later
+        one in the same transaction or a later one), so a caller may go on once its write is queued, knowing
+        that any write queued after it commits only with or after it."""
+        done: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self.waiting.append((work, done))
         if self.flushing is None:
             self.flushing = asyncio.create_task(self._flush())
-        return await done
+        return done
 
     async def _flush(self) -> None:
         loop = asyncio.get_running_loop()
