@@ -86,36 +86,25 @@ def _first_in_chat(now: Any) -> ColumnElement[bool]:
 
 
 def claim_due(*, session: Session, now: datetime, limit: int, lease: timedelta) -> list[OutboxMessage]:
-    """Take due rows for sending; the lease lets another dispatcher recover them if this one dies.
+    """Take due rows for sending, the oldest first; the lease lets another dispatcher recover them if this one dies.
 
     Only a chat's oldest due row qualifies, and none while an earlier one of that chat is being sent (see
     `_first_in_chat`). An earlier row claimed meanwhile by another dispatcher is still pending and due in this
     snapshot, so the later one waits for it too."""
-    rows = list(session.exec(
-        select(OutboxMessage)
-        .where(OutboxMessage.status == OutboxStatus.pending, col(OutboxMessage.next_attempt_at) <= now)
-        .where(_first_in_chat(now))
-        .order_by(col(OutboxMessage.next_attempt_at), col(OutboxMessage.id))
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    ))
-    for row in rows:
-        row.status = OutboxStatus.sending
-        row.attempts += 1
-        row.next_attempt_at = now + lease
-        if row.platform != "line":
-            row.started_at = None
-    return rows
+    return _claim(session, _claim_due(), {"now": now, "until": now + lease, "limit": limit})
 
 
 def claim_written(*, session: Session, keys: Collection[str], now: datetime, lease: timedelta) -> list[OutboxMessage]:
     """Take for sending the rows of `keys` the caller's transaction has just written (its answers), as
-    `claim_due` would, in one statement: they are sent as soon as that transaction commits, without a claim of
-    their own. The ORM loads them from the statement's RETURNING (a quarter of the cost of building each row with
-    `OutboxMessage(...)`); nothing of them is changed in the session, so nothing is flushed for them."""
-    loaded = session.execute(select(OutboxMessage).from_statement(_claim_written())
-                             .execution_options(populate_existing=True),
-                             {"keys": list(keys), "now": now, "until": now + lease}).scalars()
+    `claim_due` would: they are sent as soon as that transaction commits, without a claim of their own."""
+    return _claim(session, _claim_written(), {"keys": list(keys), "now": now, "until": now + lease})
+
+
+def _claim(session: Session, statement: Update, params: Mapping[str, object]) -> list[OutboxMessage]:
+    """Claim in one statement, the rows loaded by the ORM from its RETURNING (a quarter of the cost of building each
+    row with `OutboxMessage(...)`, and no unit of work to flush: nothing of them is changed in the session)."""
+    loaded = session.execute(select(OutboxMessage).from_statement(statement)
+                             .execution_options(populate_existing=True), params).scalars()
     return sorted(loaded, key=lambda row: row.id or 0)
 
 
@@ -134,17 +123,34 @@ def _update_row(columns: tuple[str, ...]) -> Update:
 
 
 @cache
-def _claim_written() -> Update:
-    """Built once: SQLAlchemy then compiles it once too."""
+def _claim_due() -> Update:
+    """Built once, like every claim statement: SQLAlchemy then compiles it once too. The due rows are picked and
+    locked (skipping those another dispatcher holds) in a subquery, so its LIMIT applies."""
     now: BindParameter[datetime] = bindparam("now")
-    return (update(OutboxMessage)
-            .where(col(OutboxMessage.key).in_(bindparam("keys", expanding=True)),
-                   col(OutboxMessage.status) == OutboxStatus.pending, col(OutboxMessage.next_attempt_at) <= now,
-                   _first_in_chat(now))
-            .values(status=OutboxStatus.sending, attempts=col(OutboxMessage.attempts) + 1,
-                    next_attempt_at=bindparam("until"),
-                    started_at=case((col(OutboxMessage.platform) == "line", col(OutboxMessage.started_at)),
-                                    else_=None))
+    due = (select(OutboxMessage.id)
+           .where(col(OutboxMessage.status) == OutboxStatus.pending, col(OutboxMessage.next_attempt_at) <= now,
+                  _first_in_chat(now))
+           .order_by(col(OutboxMessage.next_attempt_at), col(OutboxMessage.id))
+           .limit(bindparam("limit"))
+           .with_for_update(skip_locked=True))
+    return _claiming(update(OutboxMessage).where(col(OutboxMessage.id).in_(due.scalar_subquery().correlate(None))))
+
+
+@cache
+def _claim_written() -> Update:
+    now: BindParameter[datetime] = bindparam("now")
+    return _claiming(update(OutboxMessage)
+                     .where(col(OutboxMessage.key).in_(bindparam("keys", expanding=True)),
+                            col(OutboxMessage.status) == OutboxStatus.pending,
+                            col(OutboxMessage.next_attempt_at) <= now, _first_in_chat(now)))
+
+
+def _claiming(rows: Update) -> Update:
+    """What a claim sets: sending, one attempt more, leased until `until`; a Telegram send not started yet."""
+    return (rows.values(status=OutboxStatus.sending, attempts=col(OutboxMessage.attempts) + 1,
+                        next_attempt_at=bindparam("until"),
+                        started_at=case((col(OutboxMessage.platform) == "line", col(OutboxMessage.started_at)),
+                                        else_=None))
             .returning(*OutboxMessage.__table__.columns))  # type: ignore[attr-defined]
 
 
