@@ -3,9 +3,15 @@
 The SDK still builds every Bot API request and reads every answer (errors, `retry_after`); only the HTTP
 round trip is aiohttp's, which costs about a third of httpx's per call. That is what lets one process keep up
 with Telegram's broadcast limits. aiohttp is installed anyway: line-bot-sdk's async client uses it.
+
+A call without a file goes as a JSON body, which the Bot API accepts ("application/json (except for uploading
+files)", https://core.telegram.org/bots/api#making-requests): one `json.dumps` of the SDK's parameters instead of
+one per parameter and then URL-quoting every byte, a fifth of a send's own CPU.
 """
 
 from __future__ import annotations
+
+import json
 
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
@@ -47,9 +53,12 @@ class AiohttpRequest(BaseRequest):
             raise RuntimeError("AiohttpRequest is not initialized")
         timeout = aiohttp.ClientTimeout(total=None, connect=self._given(connect_timeout),
                                         sock_read=self._given(read_timeout))
+        body = _body(request_data)
+        headers = {"User-Agent": self.USER_AGENT}
+        if isinstance(body, bytes):
+            headers["Content-Type"] = "application/json"
         try:
-            async with self.session.request(method, url, data=_body(request_data), timeout=timeout,
-                                            headers={"User-Agent": self.USER_AGENT}) as response:
+            async with self.session.request(method, url, data=body, timeout=timeout, headers=headers) as response:
                 return response.status, await response.read()
         except TimeoutError as err:  # before ClientError: aiohttp's timeouts are both
             raise TimedOut from err
@@ -60,12 +69,13 @@ class AiohttpRequest(BaseRequest):
         return self.timeout if isinstance(value, DefaultValue) else value
 
 
-def _body(request_data: RequestData | None) -> aiohttp.FormData | dict[str, str] | None:
-    """Form fields as the SDK encodes them (JSON-encoded values); uploads as multipart."""
+def _body(request_data: RequestData | None) -> bytes | aiohttp.FormData | None:
+    """The SDK's parameters as a JSON body; with uploads, multipart with the other fields as the SDK encodes form
+    fields (JSON-encoded values)."""
     if request_data is None:
         return None
     if not request_data.multipart_data:
-        return request_data.json_parameters
+        return json.dumps(request_data.parameters, ensure_ascii=False).encode()
     form = aiohttp.FormData()
     for name, value in request_data.json_parameters.items():
         form.add_field(name, value)
