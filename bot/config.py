@@ -70,9 +70,9 @@ class Settings(BaseSettings):
     telegram_per_chat_per_s: float = Field(1.0, validation_alias=_env("TELEGRAM_PER_CHAT_PER_S"))
     telegram_max_in_flight: int = Field(16, validation_alias=_env("TELEGRAM_MAX_IN_FLIGHT"))
     """Telegram sends under way at once. Telegram has no idempotency key, so this is also the most messages a
-    crash can deliver twice (a broadcast resends what was under way). A send holds its slot from its mark to its
-    recorded outcome: 5 ms on SQLite, 12 ms on PostgreSQL (bench/broadcast.py), so 16 keeps 0.92 and 0.87 of
-    1,000 messages/s; 32 keeps 0.92 on PostgreSQL too, at twice the duplicates a crash can cause."""
+    crash can deliver twice (a broadcast resends what was under way). A send holds its slot from its mark until its
+    outcome is queued for writing: 16 kept 0.86-0.93 of 1,000 messages/s on SQLite and PostgreSQL
+    (bench/broadcast.py)."""
 
     line_basic_id: str = Field("", validation_alias=_env("LINE_BASIC_ID"))
     """The official account's basic id (e.g. `@123abcde`), for a link that opens its one-to-one chat."""
