@@ -86,7 +86,7 @@ def _first_in_chat(now: Any) -> ColumnElement[bool]:
 
 
 def claim_due(*, session: Session, now: datetime, limit: int, lease: timedelta) -> list[OutboxMessage]:
-    """Take due rows for sending, the oldest first; the lease lets another dispatcher recover them if this one dies.
+    """Take the earliest due rows for sending; the lease lets another dispatcher recover them if this one dies.
 
     Only a chat's oldest due row qualifies, and none while an earlier one of that chat is being sent (see
     `_first_in_chat`). An earlier row claimed meanwhile by another dispatcher is still pending and due in this
