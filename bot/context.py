@@ -68,6 +68,8 @@ class Context:
 
     def t(self, message: Text, /, **params: object) -> str:
         """Render a text in the person's language (a `Text` or a moment among the parameters too)."""
+        if not params:  # most texts have none: no time zone to look up
+            return message.render(self.person.lang)
         return message.render(self.person.lang, **on_clock(params, self.settings.tz))
 
     def when(self, moment: datetime, with_time: bool = True) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import typing
 from enum import Enum
+from functools import cache
 from typing import Any, ClassVar, Self
 
 from storage.db import MAX_INTEGER
@@ -27,7 +28,8 @@ class Payload:
     prefix: ClassVar[str] = ""
 
     def pack(self) -> str:
-        values = [str(v.value if isinstance(v, Enum) else v) for v in dataclasses.astuple(self)]
+        values = [str(v.value if isinstance(v, Enum) else v) for v in (getattr(self, name) for name, _ in
+                                                                     _fields(type(self)))]
         for value in values:
             if SEPARATOR in value:
                 raise ValueError(f"{SEPARATOR!r} inside a payload field: {value!r}")
@@ -39,14 +41,21 @@ class Payload:
     @classmethod
     def unpack(cls, data: str) -> Self:
         prefix, *values = data.split(SEPARATOR)
-        fields = dataclasses.fields(cls)
+        fields = _fields(cls)
         if prefix != cls.prefix or len(values) != len(fields):
             raise PayloadError(data)
-        hints = typing.get_type_hints(cls)
         try:
-            return cls(**{f.name: _convert(hints[f.name], v) for f, v in zip(fields, values, strict=True)})
+            return cls(**{name: _convert(kind, v) for (name, kind), v in zip(fields, values, strict=True)})
         except (TypeError, ValueError) as exc:
             raise PayloadError(data) from exc
+
+
+@cache
+def _fields(cls: type[Payload]) -> tuple[tuple[str, Any], ...]:
+    """A payload type's fields (all flat: numbers, words, enums, bools) with their types, in order; looked up once
+    per type, not on every button pressed."""
+    hints = typing.get_type_hints(cls)
+    return tuple((f.name, hints[f.name]) for f in dataclasses.fields(cls))
 
 
 def _convert(kind: Any, raw: str) -> Any:
