@@ -8,7 +8,6 @@ from __future__ import annotations
 import dataclasses
 import typing
 from enum import Enum
-from functools import cache
 from typing import Any, ClassVar, Self
 
 from storage.db import MAX_INTEGER
@@ -50,12 +49,16 @@ class Payload:
             raise PayloadError(data) from exc
 
 
-@cache
-def _fields(cls: type[Payload]) -> tuple[tuple[str, Any], ...]:
+_FIELDS: dict[type, tuple[tuple[str, Any], ...]] = {}
+
+
+def _fields(cls: type) -> tuple[tuple[str, Any], ...]:
     """A payload type's fields (all flat: numbers, words, enums, bools) with their types, in order; looked up once
     per type, not on every button pressed."""
-    hints = typing.get_type_hints(cls)
-    return tuple((f.name, hints[f.name]) for f in dataclasses.fields(cls))
+    if cls not in _FIELDS:
+        hints = typing.get_type_hints(cls)
+        _FIELDS[cls] = tuple((f.name, hints[f.name]) for f in dataclasses.fields(cls))
+    return _FIELDS[cls]
 
 
 def _convert(kind: Any, raw: str) -> Any:
