@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
+from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -41,7 +42,7 @@ from storage.inbox import (
     take_token,
 )
 from storage.models import Account, InboxEvent, InboxStatus, Person
-from storage.outbox import QUEUED, enqueue
+from storage.outbox import QUEUED, enqueue_rows, outbox_row
 from storage.people import Guest, KnownAccounts, create_guests, ensure_account, known_accounts, mark_seen
 
 log = logging.getLogger(__name__)
@@ -76,8 +77,9 @@ class Service:
         self.scheduler = scheduler
         self.quota = quota or QuotaReader(lambda: None)
         self.after_commit: list[Callable[[], None]] = []
-        self.answers: list[str] = []
-        """Outbox keys of the answers the batch being handled has written."""
+        self.answers: list[dict[str, Any]] = []
+        """The answers the batch being handled has made (outbox rows), stored together after its last event: one
+        statement for the batch, and no savepoint to write for a handler that writes nothing itself."""
         self.parsed: dict[int, Incoming | None] = {}
         """The batch's events as parsed once (whether one reads the quota is asked before it is handled)."""
         self.handing_over = False
@@ -176,8 +178,9 @@ class Service:
                     settle(session=session, outcomes=outcomes)
                     save_buckets(session=session, buckets=known.buckets)
                     mark_seen(session=session, accounts=known.accounts)
+                    enqueue_rows(session=session, rows=self.answers)
                     if self.handing_over and self.answers:
-                        claimed = self.outbox.claim(session, self.answers)
+                        claimed = self.outbox.claim(session, [row["key"] for row in self.answers])
                     queued = session.info.get(QUEUED, 0)
                     handled = [(row.platform, str(outcome.status)) for row, outcome in zip(rows, outcomes,
                                                                                             strict=True)]
@@ -315,7 +318,7 @@ class Service:
         ctx = self._context(session, msg, quota, known.accounts)
         replies = self.routes.dispatch(msg, ctx, undo)
         if not msg.standby:  # LINE standby: another channel answers this chat
-            self._reply(session, msg, replies)
+            self._reply(msg, replies)
         return InboxStatus.done
 
     def _context(self, session: Session, msg: Incoming, quota: LineQuota = UNREAD,
@@ -330,17 +333,17 @@ class Service:
         return ensure_account(session=session, platform=guest.platform, user_id=guest.user_id,
                               chat_id=guest.chat_id, display_name=guest.display_name, lang=guest.lang, known=known)
 
-    def _reply(self, session: Session, msg: Incoming, replies: list[Reply]) -> None:
+    def _reply(self, msg: Incoming, replies: list[Reply]) -> None:
+        """The answer to `msg`, stored with the batch's others (see `answers`)."""
         token = msg.reply_token or msg.callback_id
         if not replies and not msg.callback_id:
             return
         expires = msg.received_at + _token_ttl(self.settings, msg.platform)
         key = f"reply:{msg.platform}:{msg.event_id}"
         metrics.answer_queued(key, msg.platform, msg.received_at)
-        enqueue(session=session, key=key, platform=msg.platform,
-                user_id=msg.user_id, chat_id=msg.chat_id, replies=replies or [Reply()], now=self.clock(),
-                reply_token=token, reply_token_expires_at=expires)
-        self.answers.append(key)
+        self.answers.append(outbox_row(key=key, platform=msg.platform, user_id=msg.user_id, chat_id=msg.chat_id,
+                                       replies=replies or [Reply()], now=self.clock(), reply_token=token,
+                                       reply_token_expires_at=expires))
 
     def _tell(self, session: Session, row: InboxEvent, text: Text) -> None:
         """Answer an event that is not handled (failed or throttled) with `text`, if it can be answered."""
@@ -350,7 +353,7 @@ class Service:
             return
         if msg is not None and not msg.standby:
             ctx = self._context(session, msg)
-            self._reply(session, msg, [Reply(text=ctx.t(text))])
+            self._reply(msg, [Reply(text=ctx.t(text))])
 
     async def drain(self) -> None:
         """Handle every stored event and send everything due, then return (tests and the CLI use this)."""

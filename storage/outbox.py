@@ -33,7 +33,19 @@ def enqueue(
     """
     if not replies:
         return False
-    row = {
+    row = outbox_row(key=key, platform=platform, user_id=user_id, chat_id=chat_id, replies=replies, now=now,
+                     reply_token=reply_token, reply_token_expires_at=reply_token_expires_at, tag=tag,
+                     not_before=not_before, recipients=recipients)
+    return enqueue_rows(session=session, rows=[row]) == 1
+
+
+def outbox_row(
+    *, key: str, platform: str, user_id: str, chat_id: str, replies: Sequence[Reply], now: datetime,
+    reply_token: str | None = None, reply_token_expires_at: datetime | None = None, tag: str = "",
+    not_before: datetime | None = None, recipients: Sequence[str] = (),
+) -> dict[str, Any]:
+    """The columns of one logical send, for `enqueue_rows` (see `enqueue`)."""
+    return {
         "key": key, "platform": platform, "user_id": user_id, "chat_id": chat_id,
         "messages": [reply.model_dump(exclude_defaults=True) for reply in replies],
         "reply_token": reply_token, "reply_token_expires_at": reply_token_expires_at,
@@ -42,7 +54,15 @@ def enqueue(
         "next_attempt_at": not_before or now, "last_error": "", "tag": tag, "created_at": now,
         "recipients": list(recipients),
     }
-    stored = session.connection().execute(_insert(session.get_bind().dialect.name), row).first() is not None
+
+
+def enqueue_rows(*, session: Session, rows: Sequence[Mapping[str, Any]]) -> int:
+    """Store these sends (`outbox_row`) in one statement, in this order; keys already stored are left alone.
+    Returns how many were stored."""
+    if not rows:
+        return 0
+    result = session.connection().execute(_insert(session.get_bind().dialect.name), list(rows))
+    stored = len(result.all())
     session.info[QUEUED] = session.info.get(QUEUED, 0) + stored
     return stored
 
