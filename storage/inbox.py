@@ -13,6 +13,7 @@ from sqlalchemy import Insert, Text, and_, bindparam, cast, func, or_, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from storage.db import insert_into
 from storage.models import InboxEvent, InboxStatus, SenderBucket
@@ -63,17 +64,21 @@ def claim_pending(*, session: Session, limit: int) -> list[InboxEvent]:
     PostgreSQL never take the same one. Only a sender's oldest pending event qualifies, and one being handled
     elsewhere is still pending (and locked, so skipped): a person's events are handled one at a time, in order,
     and the events claimed together are of different senders."""
+    return list(session.exec(_claim_pending(), params={"limit": limit}))
+
+
+@cache
+def _claim_pending() -> SelectOfScalar[InboxEvent]:
+    """Built once, so that its cache key is not computed again for every batch."""
     earlier = aliased(InboxEvent)
-    return list(session.exec(
-        select(InboxEvent)
-        .where(InboxEvent.status == InboxStatus.pending)
-        .where(~select(earlier.id).where(
-            earlier.platform == InboxEvent.platform, earlier.sender == InboxEvent.sender,
-            earlier.status == InboxStatus.pending, col(earlier.id) < InboxEvent.id).exists())
-        .order_by(col(InboxEvent.turn), col(InboxEvent.id))
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    ))
+    return (select(InboxEvent)
+            .where(InboxEvent.status == InboxStatus.pending)
+            .where(~select(earlier.id).where(
+                earlier.platform == InboxEvent.platform, earlier.sender == InboxEvent.sender,
+                earlier.status == InboxStatus.pending, col(earlier.id) < InboxEvent.id).exists())
+            .order_by(col(InboxEvent.turn), col(InboxEvent.id))
+            .limit(bindparam("limit"))
+            .with_for_update(skip_locked=True))
 
 
 @dataclass

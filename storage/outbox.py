@@ -123,9 +123,15 @@ def claim_written(*, session: Session, keys: Collection[str], now: datetime, lea
 def _claim(session: Session, statement: Update, params: Mapping[str, object]) -> list[OutboxMessage]:
     """Claim in one statement, the rows loaded by the ORM from its RETURNING (a quarter of the cost of building each
     row with `OutboxMessage(...)`, and no unit of work to flush: nothing of them is changed in the session)."""
-    loaded = session.execute(select(OutboxMessage).from_statement(statement)
-                             .execution_options(populate_existing=True), params).scalars()
+    loaded = session.execute(_loading(statement), params).scalars()
     return sorted(loaded, key=lambda row: row.id or 0)
+
+
+@cache
+def _loading(statement: Update) -> Any:
+    """The ORM select that loads a claim's rows, built once per claim statement (its cache key is then computed
+    once, not on every claim)."""
+    return select(OutboxMessage).from_statement(statement).execution_options(populate_existing=True)
 
 
 def row_update(row_id: int | None, values: Mapping[str, object]) -> Statement:
