@@ -46,6 +46,7 @@ from linebot.v3.messaging import (
     UpdateRichMenuAliasRequest,
     URIAction,
 )
+from linebot.v3.models.events import UnknownEvent
 from linebot.v3.webhooks import (
     Event,
     FollowEvent,
@@ -63,7 +64,7 @@ from pydantic.v1 import BaseModel, PrivateAttr
 from bot import menus, textsplit
 from bot.config import Settings
 from bot.messages import Button, Card, Incoming, Kind, Platform, Reply
-from bot.platform import Failure, SendFailed, WebhookRejected
+from bot.platform import Failure, Read, SendFailed, WebhookRejected
 from storage.models import Role
 
 log = logging.getLogger(__name__)
@@ -118,7 +119,7 @@ class LineAdapter:
         if not headers.get("x-line-signature"):
             raise WebhookRejected(401, "missing X-Line-Signature")
 
-    def read_webhook(self, body: bytes, headers: Mapping[str, str]) -> list[tuple[str, dict[str, Any]]]:
+    def read_webhook(self, body: bytes, headers: Mapping[str, str]) -> list[Read]:
         self.check_headers(headers)
         try:
             text = body.decode()
@@ -127,9 +128,11 @@ class LineAdapter:
             # refused as any forgery is, before anything about their content is answered.
             raise WebhookRejected(403, "bad signature") from exc
         try:
-            self.parser.parse(text, headers["x-line-signature"])
+            parsed = self.parser.parse(text, headers["x-line-signature"])
             events = json.loads(text)["events"]
-            return [(str(event["webhookEventId"]), event) for event in events]
+            # An event type this SDK does not know is not kept: `parse` then refuses it as it always would.
+            return [Read(str(event["webhookEventId"]), event, None if isinstance(sdk, UnknownEvent) else sdk)
+                    for event, sdk in zip(events, parsed, strict=True)]
         except InvalidSignatureError as exc:
             raise WebhookRejected(403, "bad signature") from exc
         except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
@@ -147,9 +150,9 @@ class LineAdapter:
         chat = source.get("groupId") or source.get("roomId") or source.get("userId")
         return chat if isinstance(chat, str) else None
 
-    def parse(self, raw: dict[str, Any], received_at: datetime) -> Incoming | None:
+    def parse(self, raw: dict[str, Any], received_at: datetime, sdk: Any = None) -> Incoming | None:
         try:
-            event = Event.from_dict(raw)
+            event = sdk if sdk is not None else Event.from_dict(raw)
         except (ValueError, KeyError, TypeError):
             return None  # an event type this SDK version does not know: stored, ignored
         source = getattr(event, "source", None)

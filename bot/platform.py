@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from bot.messages import Incoming, Platform, Reply
 
@@ -43,6 +43,17 @@ class SendFailed(Exception):
         self.retry_after = retry_after
 
 
+class Read(NamedTuple):
+    """One event of a verified webhook."""
+
+    event_id: str
+    raw: dict[str, Any]
+    """What is stored."""
+    sdk: Any
+    """The SDK's own object for it, made while the webhook was verified: handling it in this process need not
+    parse it again (see `Adapter.parse`)."""
+
+
 class Adapter(Protocol):
     """The only code that knows a platform. One instance per platform, created in the app's lifespan."""
 
@@ -54,16 +65,17 @@ class Adapter(Protocol):
         """Refuse a webhook by its headers alone (raise `WebhookRejected`), before its body is read."""
         ...
 
-    def read_webhook(self, body: bytes, headers: Mapping[str, str]) -> list[tuple[str, dict[str, Any]]]:
-        """Verify and split a webhook into (event id, raw event) pairs; raise `WebhookRejected` if bad."""
+    def read_webhook(self, body: bytes, headers: Mapping[str, str]) -> list[Read]:
+        """Verify and split a webhook into its events; raise `WebhookRejected` if bad."""
         ...
 
     def sender(self, raw: dict[str, Any]) -> str:
         """The user id behind one raw event (the `Incoming.user_id` it parses to), or "" if it has none."""
         ...
 
-    def parse(self, raw: dict[str, Any], received_at: datetime) -> Incoming | None:
-        """One stored raw event as a neutral message; None for events the service ignores."""
+    def parse(self, raw: dict[str, Any], received_at: datetime, sdk: Any = None) -> Incoming | None:
+        """One stored raw event as a neutral message; None for events the service ignores. `sdk` is its `Read.sdk`
+        when this process read the webhook (otherwise the raw event is parsed again)."""
         ...
 
     def render(self, replies: Sequence[Reply]) -> list[Any]:

@@ -22,7 +22,7 @@ from bot.i18n import Text
 from bot.messages import Incoming, Kind, Platform, Reply
 from bot.outbox import Claimed, Outbox, TagRules
 from bot.planner import NoPlanner
-from bot.platform import Adapter
+from bot.platform import Adapter, Read
 from bot.quota import UNREAD, LineQuota, QuotaPort, QuotaReader
 from bot.router import Routes
 from scheduler import Scheduler
@@ -56,6 +56,8 @@ against 24 in another 119 / 131 and 120 / 139, acknowledging 196 / 256 a second 
 LATE_AFTER = timedelta(seconds=1)
 """While the worker handles events that waited this long (a backlog), each new message gets the loading indicator
 as it is stored: shown while it waits, not a moment before its answer."""
+READ_KEPT = 4096
+"""Accepted events whose SDK objects are kept for their handling (`Service.read`), a few MB at most."""
 MENU_POLL_S = 2.0
 """How often accounts whose role or language changed are given their new menu."""
 OUTBOX_LOOPS = 2
@@ -80,6 +82,9 @@ class Service:
         self.answers: list[dict[str, Any]] = []
         """The answers the batch being handled has made (outbox rows), stored together after its last event: one
         statement for the batch, and no savepoint to write for a handler that writes nothing itself."""
+        self.read: dict[tuple[str, str], Any] = {}
+        """The SDK objects of events this process accepted lately (platform, event id -> `Read.sdk`), taken when they
+        are handled: an event is parsed by the SDK once, not again after it was stored. At most `READ_KEPT`."""
         self.parsed: dict[int, Incoming | None] = {}
         """The batch's events as parsed once (whether one reads the quota is asked before it is handled)."""
         self.handing_over = False
@@ -127,16 +132,27 @@ class Service:
         adapter = self.adapters.get(platform)
         if adapter is None:
             raise LookupError(platform)
-        events = [(event_id, adapter.sender(raw), raw) for event_id, raw in adapter.read_webhook(body, headers)]
-        if not events:
+        read = adapter.read_webhook(body, headers)
+        if not read:
             return 0  # LINE's verify call
+        events = [(event.event_id, adapter.sender(event.raw), event.raw) for event in read]
         stored = await self.inbox.run(partial(store_events, platform=platform, events=events, now=self.clock()))
         if stored:
+            self._keep(platform, read)
             self.inbox_wake.set()
             if self.behind:  # the answer will take a while: the loading indicator now, while the event waits
                 for chat in {chat for _, _, raw in events if (chat := adapter.waiting_chat(raw))}:
                     self._working(adapter, chat)
         return stored
+
+    def _keep(self, platform: Platform, read: list[Read]) -> None:
+        """Keep what the SDK made of these events for their handling (the oldest forgotten beyond `READ_KEPT`: a
+        process that only acknowledges, or a long backlog, parses again)."""
+        for event in read:
+            if event.sdk is not None:
+                self.read[(platform, event.event_id)] = event.sdk
+        while len(self.read) > READ_KEPT:
+            self.read.pop(next(iter(self.read)), None)  # the handling thread may take one meanwhile
 
     def _working(self, adapter: Adapter, chat_id: str) -> None:
         """Show the loading indicator, beside the handling (on the event loop; the worker may be a thread), unless
@@ -263,7 +279,8 @@ class Service:
         assert row.id is not None
         if row.id not in self.parsed:
             adapter = self.adapters.get(Platform(row.platform))
-            self.parsed[row.id] = adapter.parse(row.payload, row.received_at) if adapter else None
+            sdk = self.read.pop((row.platform, row.event_id), None)
+            self.parsed[row.id] = adapter.parse(row.payload, row.received_at, sdk) if adapter else None
         return self.parsed[row.id]
 
     def _handle_row(self, session: Session, row: InboxEvent, quota: LineQuota, known: Known) -> Outcome:

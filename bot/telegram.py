@@ -27,7 +27,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from bot import menus, textsplit
 from bot.config import Settings
 from bot.messages import Button, Card, Incoming, Kind, Platform, Reply
-from bot.platform import Failure, SendFailed, WebhookRejected
+from bot.platform import Failure, Read, SendFailed, WebhookRejected
 from bot.telegram_http import AiohttpRequest
 from storage.models import Role
 
@@ -76,12 +76,11 @@ class TelegramAdapter:
         if not expected or not secrets.compare_digest(given.encode(), expected.encode()):
             raise WebhookRejected(403, "bad secret token")
 
-    def read_webhook(self, body: bytes, headers: Mapping[str, str]) -> list[tuple[str, dict[str, Any]]]:
+    def read_webhook(self, body: bytes, headers: Mapping[str, str]) -> list[Read]:
         self.check_headers(headers)
         try:
             data = json.loads(body)
-            Update.de_json(data)
-            return [(str(int(data["update_id"])), data)]
+            return [Read(str(int(data["update_id"])), data, Update.de_json(data))]
         except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
             raise WebhookRejected(400, "malformed update") from exc
 
@@ -97,8 +96,8 @@ class TelegramAdapter:
         chat = message.get("chat") if isinstance(message, dict) else None
         return str(chat["id"]) if isinstance(chat, dict) and isinstance(chat.get("id"), int) else None
 
-    def parse(self, raw: dict[str, Any], received_at: datetime) -> Incoming | None:
-        update = Update.de_json(raw)
+    def parse(self, raw: dict[str, Any], received_at: datetime, sdk: Any = None) -> Incoming | None:
+        update = sdk if sdk is not None else Update.de_json(raw)
         common: dict[str, Any] = {"platform": Platform.telegram, "event_id": str(update.update_id),
                                   "received_at": received_at}
         if update.message and update.message.from_user:
