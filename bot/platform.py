@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import urllib.parse
+import urllib.request
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from enum import StrEnum
@@ -41,6 +43,15 @@ class SendFailed(Exception):
         self.failure = failure
         self.detail = detail
         self.retry_after = retry_after
+
+
+def env_proxy(url: str) -> str | None:
+    """The proxy the environment names for `url` (`HTTPS_PROXY`, `NO_PROXY`, ...), read once by an adapter as it
+    starts, not by its HTTP session on every request."""
+    parts = urllib.parse.urlsplit(url)
+    if urllib.request.proxy_bypass(parts.hostname or ""):
+        return None
+    return urllib.request.getproxies().get(parts.scheme)
 
 
 class Read(NamedTuple):

@@ -27,7 +27,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from bot import menus, textsplit
 from bot.config import Settings
 from bot.messages import Button, Card, Incoming, Kind, Platform, Reply
-from bot.platform import Failure, Read, SendFailed, WebhookRejected
+from bot.platform import Failure, Read, SendFailed, WebhookRejected, env_proxy
 from bot.telegram_http import AiohttpRequest
 from storage.models import Role
 
@@ -52,7 +52,8 @@ class TelegramAdapter:
 
     async def start(self) -> None:
         # Every send holds one of `telegram_max_in_flight` slots, so that many connections are enough.
-        request = AiohttpRequest(pool_size=self.settings.telegram_max_in_flight, timeout=self.settings.send_timeout_s)
+        request = AiohttpRequest(pool_size=self.settings.telegram_max_in_flight, timeout=self.settings.send_timeout_s,
+                                 proxy=env_proxy(self.settings.telegram_api_base_url))
         self.bot = Bot(self.settings.telegram_bot_token.get_secret_value(),
                        base_url=self.settings.telegram_api_base_url, request=request)
 

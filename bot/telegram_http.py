@@ -21,9 +21,10 @@ from telegram.request import BaseRequest, RequestData
 
 
 class AiohttpRequest(BaseRequest):
-    def __init__(self, *, pool_size: int, timeout: float) -> None:
+    def __init__(self, *, pool_size: int, timeout: float, proxy: str | None = None) -> None:
         self.pool_size = pool_size
         self.timeout = timeout
+        self.proxy = proxy
         self.session: aiohttp.ClientSession | None = None
 
     @property
@@ -58,7 +59,8 @@ class AiohttpRequest(BaseRequest):
         if isinstance(body, bytes):
             headers["Content-Type"] = "application/json"
         try:
-            async with self.session.request(method, url, data=body, timeout=timeout, headers=headers) as response:
+            async with self.session.request(method, url, data=body, timeout=timeout, headers=headers,
+                                            proxy=self.proxy) as response:
                 return response.status, await response.read()
         except TimeoutError as err:  # before ClientError: aiohttp's timeouts are both
             raise TimedOut from err
