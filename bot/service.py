@@ -287,7 +287,7 @@ class Service:
         """One claimed event: handled in a savepoint, or failed (and apologised for) if its handling raised. The
         row itself is not changed here: the batch's outcomes are written together (`settle`)."""
         assert row.id is not None
-        hooks = len(self.after_commit)
+        hooks, answers = len(self.after_commit), len(self.answers)
         savepoint = Savepoint(session)
 
         def undo() -> None:
@@ -304,7 +304,8 @@ class Service:
             savepoint.rollback()
             status = InboxStatus.failed
             error = f"{type(exc).__name__}: {exc}"[:2000]
-            del self.after_commit[hooks:]  # what the failed handling planned was rolled back with it
+            del self.after_commit[hooks:]  # what the failed handling planned was rolled back with it,
+            del self.answers[answers:]  # and its answer with it (not yet stored: it would tell of undone work)
             self._tell(session, row, APOLOGY)
         return Outcome(id=row.id, status=status, attempts=row.attempts + 1, handled_at=self.clock(), error=error)
 

@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from bot.messages import Incoming
 from bot.service import Service
+from storage.db import Savepoint
 from storage.models import Account, InboxEvent, InboxStatus, Person
 from tests.helpers import Phones
 
@@ -126,3 +127,30 @@ async def test_a_newcomer_whose_account_another_process_made_meanwhile_is_answer
     assert len(accounts_of(service, early.user_id)) == 1 and len(accounts_of(service, new.user_id)) == 1
     assert statuses(service)[early.user_id] == [InboxStatus.done, InboxStatus.done]
     assert statuses(service)[new.user_id] == [InboxStatus.done]
+
+
+async def test_an_event_whose_changes_cannot_be_written_gets_the_apology_and_not_its_answer(
+    phones: Phones, service: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The answer told of work that was then rolled back: only the apology goes, the others are answered."""
+    unlucky, other = phones.telegram(21), phones.line(22)
+    commit = Savepoint.commit
+    calls = iter(range(100))
+
+    def the_first_fails(savepoint: Savepoint) -> None:
+        if next(calls) == 0:
+            raise RuntimeError("could not write the handler's changes")
+        commit(savepoint)
+
+    monkeypatch.setattr(Savepoint, "commit", the_first_fails)
+    for phone in (unlucky, other):
+        event = phone.event_for_text("/help")
+        if phone is unlucky:
+            event["message"]["from"]["language_code"] = "en"
+        assert (await phone.post(event)).status_code == 200
+    assert service.handle_batch(20) == 2
+    await service.drain()
+
+    assert statuses(service)[unlucky.user_id] == [InboxStatus.failed]
+    assert [r.text[:len(APOLOGY_EN)] for r in unlucky.screen] == [APOLOGY_EN]
+    assert "/help" in other.screen[0].text
