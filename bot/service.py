@@ -57,7 +57,8 @@ LATE_AFTER = timedelta(seconds=1)
 """While the worker handles events that waited this long (a backlog), each new message gets the loading indicator
 as it is stored: shown while it waits, not a moment before its answer."""
 READ_KEPT = 4096
-"""Accepted events whose SDK objects are kept for their handling (`Service.read`), a few MB at most."""
+"""Accepted events whose SDK objects are kept for their handling (`Service.read`): about 11 MB when they are
+Telegram text messages (4,096 `Update`s measured with tracemalloc)."""
 MENU_POLL_S = 2.0
 """How often accounts whose role or language changed are given their new menu."""
 OUTBOX_LOOPS = 2
