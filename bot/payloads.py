@@ -27,8 +27,8 @@ class Payload:
     prefix: ClassVar[str] = ""
 
     def pack(self) -> str:
-        values = [str(v.value if isinstance(v, Enum) else v) for v in (getattr(self, name) for name, _ in
-                                                                     _fields(type(self)))]
+        fields = [getattr(self, name) for name, _ in _fields(type(self))]
+        values = [str(v.value if isinstance(v, Enum) else v) for v in fields]
         for value in values:
             if SEPARATOR in value:
                 raise ValueError(f"{SEPARATOR!r} inside a payload field: {value!r}")
