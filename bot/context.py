@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
@@ -30,9 +30,10 @@ class Entry(Protocol):
     def example(self) -> Text | None: ...
 
 
-class Catalogue(Protocol):
+class Catalogue(Hashable, Protocol):
     """What the routes tell the help menu and handlers about the commands and buttons a role may use (the
-    router implements it; a handler never sees the routes themselves)."""
+    router implements it; a handler never sees the routes themselves). Hashable, so what is made of it once (the
+    help menu) is kept with it."""
 
     def visible_groups(self, role: Role) -> Sequence[tuple[str, Sequence[Entry]]]:
         """The commands listed in the help menu for this role, grouped by feature."""

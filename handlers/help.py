@@ -6,12 +6,15 @@ to three buttons, and an emoji alone a short friendly answer, instead of the who
 
 from __future__ import annotations
 
-from bot.context import Context, Entry
+from functools import lru_cache
+
+from bot.context import Catalogue, Context, Entry
 from bot.i18n import Text
 from bot.messages import Button, Incoming, Reply
 from bot.payloads import Cmd, Tab
 from bot.router import Router
 from bot.understand import normalize, only_symbols, strip_particles
+from storage.models import Role
 from storage.people import menu_due
 
 router = Router("help")
@@ -43,18 +46,26 @@ MAX_SUGGESTIONS = 3
 
 def menu(ctx: Context, intro: str = "") -> Reply:
     """The commands this person may use, grouped by feature, one line and one example each, with buttons."""
-    lines = [intro, ctx.t(MENU_TITLE)] if intro else [ctx.t(MENU_TITLE)]
+    text, buttons = _menu(ctx.catalogue, ctx.person.role, ctx.lang)
+    return Reply(text=f"{intro}\n{text}" if intro else text, buttons=list(buttons))
+
+
+@lru_cache(maxsize=64)
+def _menu(catalogue: Catalogue, role: Role, lang: str) -> tuple[str, tuple[Button, ...]]:
+    """The menu of one role in one language, made once: the most sent answer of all (help, welcome, a language
+    changed), and the same for everyone with that role and language."""
+    lines = [MENU_TITLE.render(lang)]
     commands: list[Entry] = []
-    for name, group in ctx.catalogue.visible_groups(ctx.person.role):
-        lines.append(f"\n{ctx.t(GROUPS[name]) if name in GROUPS else name}")
+    for name, group in catalogue.visible_groups(role):
+        lines.append(f"\n{GROUPS[name].render(lang) if name in GROUPS else name}")
         for cmd in group:
             thai = next((w for w in cmd.words if not w.isascii()), None)
-            shown = f"/{cmd.words[0]}" + (f" ({thai})" if thai and ctx.lang == "th" else "")
-            example = f" ({ctx.t(EXAMPLE)} {ctx.t(cmd.example)})" if cmd.example else ""
-            lines.append(f"• {shown} — {ctx.t(cmd.summary or HELP)}{example}")
+            shown = f"/{cmd.words[0]}" + (f" ({thai})" if thai and lang == "th" else "")
+            example = f" ({EXAMPLE.render(lang)} {cmd.example.render(lang)})" if cmd.example else ""
+            lines.append(f"• {shown} — {(cmd.summary or HELP).render(lang)}{example}")
         commands += group
-    buttons = [Button(label=ctx.t(cmd.label), payload=Cmd(cmd.words[0]).pack()) for cmd in commands if cmd.label]
-    return Reply(text="\n".join(lines), buttons=buttons[:MAX_MENU_BUTTONS])
+    buttons = [Button(label=cmd.label.render(lang), payload=Cmd(cmd.words[0]).pack()) for cmd in commands if cmd.label]
+    return "\n".join(lines), tuple(buttons[:MAX_MENU_BUTTONS])
 
 
 @router.command("help", "ช่วยเหลือ", "เมนู", "menu", summary=HELP, example=Text("ช่วยเหลือ", "/help"),
