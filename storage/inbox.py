@@ -9,7 +9,7 @@ from enum import Enum
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Insert, Text, and_, bindparam, cast, func, or_, update
+from sqlalchemy import Insert, Text, Update, and_, bindparam, cast, func, or_, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
@@ -104,11 +104,19 @@ def load_buckets(*, session: Session, senders: Iterable[tuple[str, str]]) -> Buc
         by_platform.setdefault(platform, []).append(sender)
     if not by_platform:
         return {}
-    table = SenderBucket.__table__  # type: ignore[attr-defined]
-    rows = session.connection().execute(select(table).where(or_(*(
-        and_(table.c.platform == platform, table.c.sender.in_(ids)) for platform, ids in by_platform.items()))))
+    params = {f"senders_{platform}": ids for platform, ids in by_platform.items()}
+    rows = session.connection().execute(_buckets(tuple(by_platform)), params)
     found = {(row.platform, row.sender): Bucket(row.tokens, row.at, row.throttled) for row in rows}
     return {sender: found.get(sender) for sender in wanted}
+
+
+@cache
+def _buckets(platforms: tuple[str, ...]) -> Any:
+    """Built once for each set of platforms, as `storage.people.known_accounts` is."""
+    table = SenderBucket.__table__  # type: ignore[attr-defined]
+    return select(table).where(or_(*(
+        and_(table.c.platform == platform, table.c.sender.in_(bindparam(f"senders_{platform}", expanding=True)))
+        for platform in platforms)))
 
 
 def save_buckets(*, session: Session, buckets: Buckets) -> None:
@@ -141,12 +149,16 @@ class Outcome:
 def settle(*, session: Session, outcomes: Sequence[Outcome]) -> None:
     """Record how a batch's events ended in one statement executed for all (not one ORM flush per row)."""
     if outcomes:
-        statement = (update(InboxEvent).where(col(InboxEvent.id) == bindparam("row_id"))
-                     .values(status=bindparam("row_status"), attempts=bindparam("row_attempts"),
-                             handled_at=bindparam("row_handled_at"), error=bindparam("row_error")))
-        session.connection().execute(statement, [
+        session.connection().execute(_settling(), [
             {"row_id": o.id, "row_status": o.status, "row_attempts": o.attempts, "row_handled_at": o.handled_at,
              "row_error": o.error} for o in outcomes])
+
+
+@cache
+def _settling() -> Update:
+    return (update(InboxEvent).where(col(InboxEvent.id) == bindparam("row_id"))
+            .values(status=bindparam("row_status"), attempts=bindparam("row_attempts"),
+                    handled_at=bindparam("row_handled_at"), error=bindparam("row_error")))
 
 
 def forget_payloads(*, session: Session, handled_before: datetime) -> int:

@@ -58,11 +58,19 @@ def known_accounts(*, session: Session, users: Iterable[tuple[str, str]]) -> Kno
         by_platform.setdefault(platform, []).append(user_id)
     if not by_platform:
         return {}
-    rows = session.exec(select(Account, Person).join(Person, col(Person.id) == Account.person_id).where(or_(*(
-        and_(col(Account.platform) == platform, col(Account.user_id).in_(ids))
-        for platform, ids in by_platform.items()))))
+    params = {f"ids_{platform}": ids for platform, ids in by_platform.items()}
+    rows = session.execute(_known(tuple(by_platform)), params)
     found = {(account.platform, account.user_id): (account, person) for account, person in rows}
     return {user: found.get(user) for user in wanted}
+
+
+@cache
+def _known(platforms: tuple[str, ...]) -> Any:
+    """Built once for each set of platforms a batch has senders on, each platform's ids a list bound when run:
+    built afresh, the statement and its cache key cost more than the query."""
+    return (select(Account, Person).join(Person, col(Person.id) == Account.person_id).where(or_(*(
+        and_(col(Account.platform) == platform, col(Account.user_id).in_(bindparam(f"ids_{platform}", expanding=True)))
+        for platform in platforms))))
 
 
 def mark_seen(*, session: Session, accounts: KnownAccounts) -> None:
