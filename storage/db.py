@@ -5,18 +5,33 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import event, func, select, text
+from sqlalchemy import ColumnElement, and_, bindparam, event, func, or_, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, create_engine
 
 SQLITE_BUSY_TIMEOUT_S = 30
+
+
+def ids_by_platform(pairs: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    """These (platform, id) pairs as each platform's ids: the parameters of a `pairs_in` statement."""
+    grouped: dict[str, list[str]] = {}
+    for platform, id_ in sorted(set(pairs)):
+        grouped.setdefault(platform, []).append(id_)
+    return grouped
+
+
+def pairs_in(platform: Any, id_: Any, platforms: tuple[str, ...]) -> ColumnElement[bool]:
+    """`(platform, id)` among pairs given when the statement runs (`ids_by_platform`), each platform's ids bound
+    as one list named after it: a statement built with it once per set of platforms is not built and keyed again
+    for every batch, which cost more than the query."""
+    return or_(*(and_(platform == name, id_.in_(bindparam(name, expanding=True))) for name in platforms))
 
 
 def insert_into(dialect_name: str, table: Any) -> postgresql.Insert | sqlite.Insert:

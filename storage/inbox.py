@@ -9,13 +9,13 @@ from enum import Enum
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Insert, Text, Update, and_, bindparam, cast, func, or_, update
+from sqlalchemy import Insert, Text, Update, bindparam, cast, func, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from storage.db import insert_into
+from storage.db import ids_by_platform, insert_into, pairs_in
 from storage.models import InboxEvent, InboxStatus, SenderBucket
 
 HANDLED = (InboxStatus.done, InboxStatus.ignored, InboxStatus.failed, InboxStatus.throttled)
@@ -99,24 +99,18 @@ def load_buckets(*, session: Session, senders: Iterable[tuple[str, str]]) -> Buc
     """The token buckets of these (platform, sender) pairs, None for those without one, in one query: a batch of
     events reads its senders' buckets once and writes them back once (`save_buckets`), not once per event."""
     wanted = sorted(set(senders))
-    by_platform: dict[str, list[str]] = {}
-    for platform, sender in wanted:
-        by_platform.setdefault(platform, []).append(sender)
-    if not by_platform:
+    grouped = ids_by_platform(wanted)
+    if not grouped:
         return {}
-    params = {f"senders_{platform}": ids for platform, ids in by_platform.items()}
-    rows = session.connection().execute(_buckets(tuple(by_platform)), params)
+    rows = session.connection().execute(_buckets(tuple(grouped)), grouped)
     found = {(row.platform, row.sender): Bucket(row.tokens, row.at, row.throttled) for row in rows}
     return {sender: found.get(sender) for sender in wanted}
 
 
 @cache
 def _buckets(platforms: tuple[str, ...]) -> Any:
-    """Built once for each set of platforms, as `storage.people.known_accounts` is."""
     table = SenderBucket.__table__  # type: ignore[attr-defined]
-    return select(table).where(or_(*(
-        and_(table.c.platform == platform, table.c.sender.in_(bindparam(f"senders_{platform}", expanding=True)))
-        for platform in platforms)))
+    return select(table).where(pairs_in(table.c.platform, table.c.sender, platforms))
 
 
 def save_buckets(*, session: Session, buckets: Buckets) -> None:

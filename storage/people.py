@@ -8,10 +8,10 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import Update, and_, bindparam, insert, or_, update
+from sqlalchemy import Update, bindparam, insert, or_, update
 from sqlmodel import Session, SQLModel, col, select
 
-from storage.db import utcnow
+from storage.db import ids_by_platform, pairs_in, utcnow
 from storage.models import Account, AuditLog, Invite, Person, Role
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -53,24 +53,18 @@ def known_accounts(*, session: Session, users: Iterable[tuple[str, str]]) -> Kno
     """The accounts (and their people) of these (platform, user id) pairs, None for those with none yet, in one
     query: a batch of events looks its senders up once instead of once per event."""
     wanted = sorted(set(users))
-    by_platform: dict[str, list[str]] = {}
-    for platform, user_id in wanted:
-        by_platform.setdefault(platform, []).append(user_id)
-    if not by_platform:
+    grouped = ids_by_platform(wanted)
+    if not grouped:
         return {}
-    params = {f"ids_{platform}": ids for platform, ids in by_platform.items()}
-    rows = session.execute(_known(tuple(by_platform)), params)
+    rows = session.execute(_known(tuple(grouped)), grouped)
     found = {(account.platform, account.user_id): (account, person) for account, person in rows}
     return {user: found.get(user) for user in wanted}
 
 
 @cache
 def _known(platforms: tuple[str, ...]) -> Any:
-    """Built once for each set of platforms a batch has senders on, each platform's ids a list bound when run:
-    built afresh, the statement and its cache key cost more than the query."""
-    return (select(Account, Person).join(Person, col(Person.id) == Account.person_id).where(or_(*(
-        and_(col(Account.platform) == platform, col(Account.user_id).in_(bindparam(f"ids_{platform}", expanding=True)))
-        for platform in platforms))))
+    return (select(Account, Person).join(Person, col(Person.id) == Account.person_id)
+            .where(pairs_in(col(Account.platform), col(Account.user_id), platforms)))
 
 
 def mark_seen(*, session: Session, accounts: KnownAccounts) -> None:
