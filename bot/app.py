@@ -64,8 +64,10 @@ def outbox_rules() -> TagRules:
     return TagRules(settled={ANNOUNCEMENT: announcements.settle}, at_least_once=(ANNOUNCEMENT,))
 
 
-def create_app(settings: Settings, clock: Callable[[], datetime] = utcnow) -> FastAPI:
-    """The whole service; `clock` is replaceable so tests can move time."""
+def create_app(settings: Settings, clock: Callable[[], datetime] = utcnow,
+               started: Callable[[], None] = lambda: None) -> FastAPI:
+    """The whole service; `clock` is replaceable so tests can move time. `started` runs once all of it has started:
+    the long-running processes tune their garbage collector there (`bot.run.settle_heap`)."""
     logs.protect(settings)
     engine = make_engine(settings.database_url)
 
@@ -92,6 +94,7 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utcnow) -> Fa
         rsvp_jobs.plan_missing(scheduler, engine, clock())
         retention.plan(scheduler, clock())
         metrics.watch(engine, clock, partial(quota_left, settings))
+        started()
         try:
             yield
         finally:
