@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from functools import cache
 from typing import Any, NamedTuple
@@ -29,9 +29,15 @@ def unreachable_among(*, session: Session, accounts: Iterable[tuple[str, str]]) 
     wanted = set(accounts)
     if not wanted:
         return set()
-    rows = session.exec(select(Account.platform, Account.user_id).where(
-        col(Account.reachable).is_(False), col(Account.user_id).in_(sorted({user for _, user in wanted}))))
+    rows = session.execute(_unreachable(), {"users": sorted({user for _, user in wanted})})
     return {(platform, user) for platform, user in rows if (platform, user) in wanted}
+
+
+@cache
+def _unreachable() -> Any:
+    """Built once: every claim of answers asks it, and building the statement cost more than running it."""
+    return select(Account.platform, Account.user_id).where(
+        col(Account.reachable).is_(False), col(Account.user_id).in_(bindparam("users", expanding=True)))
 
 
 KnownAccounts = dict[tuple[str, str], tuple[Account, Person] | None]
@@ -135,9 +141,20 @@ def _returning(table: type[SQLModel]) -> Any:
 def _with_defaults(table: type[SQLModel], **values: object) -> dict[str, object]:
     """A new row of `table`: these values and the model's defaults for the rest (its id left to the database, a
     column without a default null)."""
-    return {name: values[name] if name in values else field.get_default(call_default_factory=True)
-            for name, field in table.model_fields.items()
-            if name != "id" and (name in values or not field.is_required())}
+    row: dict[str, object] = dict(values)
+    for name, default, factory in _defaults(table):
+        if name not in row:
+            row[name] = factory() if factory is not None else default
+    return row
+
+
+@cache
+def _defaults(table: type[SQLModel]) -> tuple[tuple[str, object, Callable[[], object] | None], ...]:
+    """Each optional column's default value or factory (`utcnow`), read once: pydantic's `get_default` inspects the
+    factory's signature on every call. The defaults are immutable (strings, enums, booleans), so rows may share
+    them."""
+    return tuple((name, field.default, field.default_factory)  # type: ignore[misc]  # none takes the data
+                 for name, field in table.model_fields.items() if name != "id" and not field.is_required())
 
 
 def accounts_of(*, session: Session, person_id: int) -> list[Account]:
