@@ -153,13 +153,18 @@ def settle_heap() -> None:
     gc.set_threshold(YOUNG_COLLECTED_EVERY, middle, old)
 
 
+def _serve(settings: Settings, args: argparse.Namespace) -> None:
+    """The web service in this process, until it is stopped (the real one and the demo alike)."""
+    uvicorn.run(create_app(settings, started=settle_heap), host=args.host, port=args.port, log_level=args.log_level,
+                log_config=_uvicorn_logging(settings))
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     settings = load_settings(demo=True) if args.demo else load_settings()
     setup_logging(args.log_level, settings.log_format)
     if not settings.demo:
         check_real(settings)
-        uvicorn.run(create_app(settings, started=settle_heap), host=args.host, port=args.port,
-                    log_level=args.log_level, log_config=_uvicorn_logging(settings))
+        _serve(settings, args)
         return 0
     check_demo(settings)
     url = served_url(args.host, args.port)
@@ -180,8 +185,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         listening = (LOOPBACK if _is_loopback(args.host) else NOT_LOOPBACK).format(url=url)
         option = "" if args.emulator_port == DEFAULT_EMULATOR_PORT else f" --emulator {emulator.url}"
         log.warning(BANNER.format(listening=listening, emulator=emulator.url, emulator_option=option))
-        uvicorn.run(create_app(settings, started=settle_heap), host=args.host, port=args.port,
-                    log_level=args.log_level, log_config=_uvicorn_logging(settings))
+        _serve(settings, args)
     finally:
         emulator.stop()
     return 0
