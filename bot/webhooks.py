@@ -1,8 +1,9 @@
 """Webhook endpoints: verify, store in the inbox, and only then answer 200.
 
-A plain Starlette route: this is the hot path, and FastAPI's parameter machinery would cost more than the
-storing does. Nothing of the body is read before the headers pass, and reading stops at `max_webhook_bytes`, so
-a stranger's request costs at most that much memory.
+A plain Starlette route, reached before FastAPI's middleware and routing (`bot.app.App`): this is the hot path,
+and FastAPI's parameter machinery, its five middlewares and its route matching cost more than the storing does.
+Nothing of the body is read before the headers pass, and reading stops at `max_webhook_bytes`, so a stranger's
+request costs at most that much memory.
 """
 
 from __future__ import annotations
@@ -71,4 +72,4 @@ async def webhook(request: Request) -> JSONResponse:
     return JSONResponse({"stored": stored})
 
 
-routes = [Route("/webhooks/{platform}", webhook, methods=["POST"])]
+route = Route("/webhooks/{platform}", webhook, methods=["POST"])

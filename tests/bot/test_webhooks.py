@@ -185,6 +185,12 @@ async def test_health_answers_when_the_database_does(client: httpx.AsyncClient) 
     assert response.status_code == 200
 
 
+async def test_a_webhook_for_no_platform_is_404_and_another_method_is_405(client: httpx.AsyncClient) -> None:
+    assert (await client.post("/webhooks/whatsapp", content=b"{}")).status_code == 404
+    assert (await client.get("/webhooks/line")).status_code == 405
+    assert (await client.get("/healthz")).status_code == 200  # the rest of the service is still behind FastAPI
+
+
 # ---- bounded before read ----------------------------------------------------------------------------------
 
 class Body:
