@@ -1,7 +1,7 @@
 """Webhook endpoints: verify, store in the inbox, and only then answer 200.
 
 A plain Starlette route, reached before FastAPI's middleware and routing (`bot.app.App`): this is the hot path,
-and FastAPI's parameter machinery, its five middlewares and its route matching cost more than the storing does.
+and FastAPI's parameter machinery would cost more than the storing does.
 Nothing of the body is read before the headers pass, and reading stops at `max_webhook_bytes`, so a stranger's
 request costs at most that much memory.
 """
