@@ -12,7 +12,12 @@ comparison measures coordbot, not its pacing.
 An answer is matched to the webhook it answers by sender, in order (the k-th answer to a person answers their
 k-th event), so "answer" latency is from the start of the webhook's POST to the answer reaching the stub.
 
-    .venv/bin/python bench/e2e.py [--events 3000] [--concurrency 64] [--users 1000] [--rate N] [--compare-with DIR]
+    .venv/bin/python bench/e2e.py [--events 3000] [--concurrency 64] [--users 1000] [--rate N] [--rounds N]
+                                  [--compare-with DIR]
+
+`--rounds N` measures everything N times, coordbot first in every other round, and the last line gives the
+medians of answered/s and of each round's ratios: on a shared machine whose speed drifts during a run, one round's
+ratio can move by a third.
 
 `--compare-with DIR` runs another checkout's coordbot first in the same run (`git archive main | tar -x -C DIR`),
 for before/after figures on the same machine load; `--wrap 'py-spy record -f raw -o FILE --'` profiles.
@@ -283,6 +288,9 @@ def main() -> None:
     parser.add_argument("--pg", metavar="URL", help="also run the scale-out on this PostgreSQL server (a database of "
                         "its own is made and dropped), e.g. postgresql://root@127.0.0.1:5432/test")
     parser.add_argument("--workers", type=int, default=2, help="`coordbot work` processes beside serve with --pg")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="measure everything this many times, coordbot first every other round; the last line "
+                             "gives the medians (a shared machine's speed drifts within one run)")
     parser.add_argument("--wrap", default="", help="a command line that runs coordbot, e.g. 'py-spy record -o x --'")
     args = parser.parse_args()
 
@@ -295,38 +303,70 @@ def main() -> None:
     env = apis_env(state, f"{stub}/line", f"{stub}/telegram/bot")
     line_bodies = line_requests(state, args.events, args.users)
     telegram_bodies = telegram_requests(state, args.events, args.users)
-    results: dict[str, Result] = {}
+    rounds: list[dict[str, Result]] = []
     try:
         with running([sys.executable, str(BENCH / "stub.py"), str(stub_port)], env, f"{stub}/_answers", workdir):
-            if not args.coordbot_only:
-                peers = ensure_peers_venv()
-                port = free_port()
-                with running([str(peers), "-m", "uvicorn", "line_echo:app", "--port", str(port), "--log-level",
-                              "warning", "--no-access-log"], env, f"http://127.0.0.1:{port}/healthz",
-                             BENCH / "peers") as pid:
-                    results["line peer"] = measure("line-bot-sdk FastAPI echo", f"http://127.0.0.1:{port}/callback",
-                                                   stub, line_bodies, args.concurrency, args.timeout, args.rate, pid)
-                port = free_port()
-                with running([str(peers), "telegram_echo.py", str(port)], env, f"http://127.0.0.1:{port}/",
-                             BENCH / "peers") as pid:
-                    results["tg peer"] = measure("python-telegram-bot run_webhook echo",
-                                                 f"http://127.0.0.1:{port}/telegram", stub, telegram_bodies,
-                                                 args.concurrency, args.timeout, args.rate, pid)
-            coordbot_env = {**env, "TELEGRAM_RATE_PER_S": "1000", "LINE_RATE_PER_S": args.line_rate}
-            if args.compare_with:  # the same service from another checkout, on this venv's packages
-                source = str(Path(args.compare_with).resolve())
-                results.update(measure_coordbot(
-                    f"coordbot {Path(source).name}", [sys.executable, "-c", "import sys; from bot.cli import main; "
-                                                       "sys.exit(main())"], {**coordbot_env, "PYTHONPATH": source},
-                    stub, line_bodies, telegram_bodies, args, workdir / "compared"))
-            results.update(measure_coordbot("coordbot", [*args.wrap.split(), str(ROOT / ".venv/bin/coordbot")],
-                                            coordbot_env, stub, line_bodies, telegram_bodies, args, workdir / "this"))
-            if args.pg:
-                results.update(measure_scaled([str(ROOT / ".venv/bin/coordbot")], coordbot_env, stub, line_bodies,
-                                              telegram_bodies, args, workdir / "scaled"))
+            for index in range(args.rounds):
+                # Every other round coordbot goes first: a machine that speeds up or slows down during the run
+                # then favours neither side.
+                rounds.append(one_round(stub, env, line_bodies, telegram_bodies, args, workdir / f"round-{index}",
+                                        coordbot_first=index % 2 == 1))
+                print_round(rounds[-1], index if args.rounds > 1 else None)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+    print_summary(rounds)
 
+
+def one_round(stub: str, env: dict[str, str], line_bodies: list[Request], telegram_bodies: list[Request],
+              args: argparse.Namespace, workdir: Path, coordbot_first: bool) -> dict[str, Result]:
+    """The peers and coordbot (and what --compare-with and --pg add) measured once each."""
+    workdir.mkdir()
+    results: dict[str, Result] = {}
+
+    def peers() -> None:
+        if args.coordbot_only:
+            return
+        python = ensure_peers_venv()
+        port = free_port()
+        with running([str(python), "-m", "uvicorn", "line_echo:app", "--port", str(port), "--log-level", "warning",
+                      "--no-access-log"], env, f"http://127.0.0.1:{port}/healthz", BENCH / "peers") as pid:
+            results["line peer"] = measure("line-bot-sdk FastAPI echo", f"http://127.0.0.1:{port}/callback", stub,
+                                           line_bodies, args.concurrency, args.timeout, args.rate, pid)
+        port = free_port()
+        with running([str(python), "telegram_echo.py", str(port)], env, f"http://127.0.0.1:{port}/",
+                     BENCH / "peers") as pid:
+            results["tg peer"] = measure("python-telegram-bot run_webhook echo", f"http://127.0.0.1:{port}/telegram",
+                                         stub, telegram_bodies, args.concurrency, args.timeout, args.rate, pid)
+
+    def coordbot() -> None:
+        coordbot_env = {**env, "TELEGRAM_RATE_PER_S": "1000", "LINE_RATE_PER_S": args.line_rate}
+        if args.compare_with:  # the same service from another checkout, on this venv's packages
+            source = str(Path(args.compare_with).resolve())
+            results.update(measure_coordbot(
+                f"coordbot {Path(source).name}", [sys.executable, "-c", "import sys; from bot.cli import main; "
+                                                   "sys.exit(main())"], {**coordbot_env, "PYTHONPATH": source},
+                stub, line_bodies, telegram_bodies, args, workdir / "compared"))
+        results.update(measure_coordbot("coordbot", [*args.wrap.split(), str(ROOT / ".venv/bin/coordbot")],
+                                        coordbot_env, stub, line_bodies, telegram_bodies, args, workdir / "this"))
+        if args.pg:
+            results.update(measure_scaled([str(ROOT / ".venv/bin/coordbot")], coordbot_env, stub, line_bodies,
+                                          telegram_bodies, args, workdir / "scaled"))
+
+    for part in (coordbot, peers) if coordbot_first else (peers, coordbot):
+        part()
+    return results
+
+
+def ratios(results: dict[str, Result]) -> tuple[float, float]:
+    """coordbot's answered/s over each peer's (LINE, Telegram); nan without the peers."""
+    line_peer, tg_peer = results.get("line peer"), results.get("tg peer")
+    return (results["coordbot line"].answered_per_s / line_peer.answered_per_s if line_peer else float("nan"),
+            results["coordbot tg"].answered_per_s / tg_peer.answered_per_s if tg_peer else float("nan"))
+
+
+def print_round(results: dict[str, Result], index: int | None) -> None:
+    if index is not None:
+        print(f"round {index + 1}")
     print(f"{'server':<58}{'ack/s':>8}{'ack p50':>9}{'ack p99':>9}{'answered':>9}{'ans/s':>8}"
           f"{'ans p50':>9}{'ans p99':>9}{'cpu/ev':>8}  answers by endpoint")
     for r in results.values():
@@ -336,14 +376,12 @@ def main() -> None:
     print("(latencies in ms; an answer's from the start of its webhook's POST to its arrival at the stub; cpu/ev: the "
           "server's CPU ms per event)")
     line, tg = results["coordbot line"], results["coordbot tg"]
-    line_peer = results.get("line peer")
-    tg_peer = results.get("tg peer")
+    line_peer, tg_peer = results.get("line peer"), results.get("tg peer")
     for name in [key.removesuffix(" line") for key in results if key.endswith(" line") and key != "coordbot line"]:
         if line_peer and tg_peer:
             print(f"{name}/peers: answered/s {results[name + ' line'].answered_per_s / line_peer.answered_per_s:.2f}"
                   f" (LINE), {results[name + ' tg'].answered_per_s / tg_peer.answered_per_s:.2f} (Telegram)")
-    ratio_line = line.answered_per_s / line_peer.answered_per_s if line_peer else float("nan")
-    ratio_tg = tg.answered_per_s / tg_peer.answered_per_s if tg_peer else float("nan")
+    ratio_line, ratio_tg = ratios(results)
     print(f"coordbot/line peer: answered/s {ratio_line:.2f}, acknowledged/s "
           f"{line.ack_per_s / line_peer.ack_per_s if line_peer else float('nan'):.2f}")
     print(f"coordbot/tg peer:   answered/s {ratio_tg:.2f}, acknowledged/s "
@@ -352,13 +390,32 @@ def main() -> None:
         print(f"scale-out/one SQLite process: answered/s "
               f"{results['scaled line'].answered_per_s / line.answered_per_s:.2f} (LINE), "
               f"{results['scaled tg'].answered_per_s / tg.answered_per_s:.2f} (Telegram)")
-    replies, pushes = line.by_endpoint.get("reply", 0), line.by_endpoint.get("push", 0)
-    fresh = replies / (replies + pushes) if replies + pushes else float("nan")
-    p99 = max(pct(line.answer_ms, 99), pct(tg.answer_ms, 99))
-    print(f"e2e coordbot_answered_per_s={line.answered_per_s:.0f} "
-          f"line_peer_answered_per_s={line_peer.answered_per_s if line_peer else float('nan'):.0f} "
-          f"tg_peer_answered_per_s={tg_peer.answered_per_s if tg_peer else float('nan'):.0f} "
+
+
+def print_summary(rounds: list[dict[str, Result]]) -> None:
+    """The last line: with several rounds, the medians of answered/s and of the rounds' own ratios, the worst p99
+    and the lowest fresh-reply share."""
+
+    def median(key: str) -> float:
+        values = [r[key].answered_per_s for r in rounds if key in r]
+        return statistics.median(values) if values else float("nan")
+
+    per_round = [ratios(r) for r in rounds]
+    ratio_line = statistics.median(line for line, _ in per_round)
+    ratio_tg = statistics.median(tg for _, tg in per_round)
+    p99 = max(max(pct(r["coordbot line"].answer_ms, 99), pct(r["coordbot tg"].answer_ms, 99)) for r in rounds)
+    fresh = min(fresh_reply_share(r["coordbot line"]) for r in rounds)
+    if len(rounds) > 1:
+        print("ratios by round: " + ", ".join(f"{line:.2f}/{tg:.2f}" for line, tg in per_round) + " (LINE/Telegram)")
+    print(f"e2e coordbot_answered_per_s={median('coordbot line'):.0f} "
+          f"line_peer_answered_per_s={median('line peer'):.0f} tg_peer_answered_per_s={median('tg peer'):.0f} "
           f"ratio_line={ratio_line:.2f} ratio_tg={ratio_tg:.2f} p99_answer_ms={p99:.0f} fresh_reply_share={fresh:.3f}")
+
+
+def fresh_reply_share(line: Result) -> float:
+    """Of coordbot's LINE answers, the share sent with the (free) reply token rather than pushed."""
+    replies, pushes = line.by_endpoint.get("reply", 0), line.by_endpoint.get("push", 0)
+    return replies / (replies + pushes) if replies + pushes else float("nan")
 
 
 if __name__ == "__main__":
