@@ -15,12 +15,12 @@ from tests.conftest import TG_SECRET, platform_env
 HEAVY = ("linebot", "telegram", "fastapi", "uvicorn", "bot.app")
 
 
-def modules_after(*argv: str) -> set[str]:
+def modules_after(*argv: str, env: dict[str, str] | None = None) -> set[str]:
     """The heavy modules imported by running `coordbot ARGV` (in a fresh interpreter)."""
     code = ("import sys\nfrom bot.cli import main\ntry:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
             f"print(' '.join(m for m in {HEAVY!r} if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, timeout=60,
-                          env={"COORDBOT_DATABASE_URL": "sqlite:///:memory:", "PATH": ""})
+                          env={"COORDBOT_DATABASE_URL": "sqlite:///:memory:", "PATH": "", **(env or {})})
     return set(done.stdout.split("\n")[-2].split())
 
 
@@ -30,8 +30,10 @@ def test_quick_commands_do_not_load_the_platform_sdks(argv: tuple[str, ...]) -> 
     assert modules_after(*argv) == set()
 
 
-def test_the_service_command_loads_them() -> None:
-    assert {"linebot", "telegram", "fastapi", "bot.app"} <= modules_after("serve", "--help")
+@pytest.mark.parametrize("command", ["serve", "work"])
+def test_a_start_refused_for_its_settings_says_so_before_loading_the_service(command: str) -> None:
+    """Half of LINE's credentials: the refusal comes in a second or two, not after both SDKs have loaded."""
+    assert not {"linebot", "telegram", "bot.app"} & modules_after(command, env={"LINE_CHANNEL_SECRET": "x"})
 
 
 def test_telegram_set_webhook_registers_the_url_with_the_secret(
