@@ -11,6 +11,7 @@ import pytest
 from sqlmodel import Session, select
 
 from bot.cli import main
+from bot.console.passwords import DUMMY, HASHER, verify
 from bot.service import Service
 from storage.console import ConsoleLink, digest
 from storage.db import transaction
@@ -181,6 +182,12 @@ async def test_set_password_refuses_non_admins_and_short_passwords(
     admin = register(phones.line(3), Role.admin, name="admin")
     assert set_password(monkeypatch, settings, admin, "short") == 2
     assert "at least 12" in capsys.readouterr().err
+
+
+def test_someone_without_a_password_is_checked_against_a_hash_as_costly_as_a_real_one() -> None:
+    """Either way the answer takes as long, and says no: it does not tell who has a password."""
+    assert not HASHER.check_needs_rehash(DUMMY)
+    assert verify(None, "no password is set for this person") is False
 
 
 async def test_repeated_wrong_passwords_lock_out_even_the_right_one(
