@@ -7,6 +7,7 @@ import html
 import json
 import os
 import secrets
+import warnings
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -23,6 +24,7 @@ from telegram import (
 )
 from telegram.constants import ChatAction, ChatType, MenuButtonType, ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.warnings import PTBUserWarning
 
 from bot import menus, textsplit
 from bot.config import Settings
@@ -39,7 +41,14 @@ MAX_CALLBACK_BYTES = 64
 BLOCKED_STATUSES = ("kicked", "left")
 
 Part = tuple[str, dict[str, Any]]
-"""One Bot API call: the `telegram.Bot` method name and its arguments (without chat_id)."""
+"""One Bot API call: the method's name in the Bot API and its parameters (without chat_id).
+
+Sent with `Bot.do_api_request`, which leaves Telegram's answer as the JSON it is: `Bot.send_message` and its like
+build a `Message` from every answer, which nothing here reads (112-157 us a send on this machine class, a fifth of
+a broadcast's CPU). The SDK still builds the request, sends it and turns every error into its exception; it warns
+that it has a method for each of these endpoints, which we know."""
+warnings.filterwarnings("ignore", message=r"Please use 'Bot\.send\w+' instead of 'Bot\.do_api_request",
+                        category=PTBUserWarning)
 
 
 class TelegramAdapter:
@@ -142,8 +151,8 @@ class TelegramAdapter:
                 await _answer_callback(self.bot, token)
             if part is None:
                 return
-            method, kwargs = part
-            await getattr(self.bot, method)(chat_id=int(chat_id), **kwargs)
+            endpoint, params = part
+            await self.bot.do_api_request(endpoint, api_kwargs={"chat_id": int(chat_id), **params})
         except RetryAfter as exc:
             raise SendFailed(Failure.rate_limited, str(exc), retry_after=_seconds(exc)) from exc
         except Forbidden as exc:
@@ -287,15 +296,15 @@ def _parts(reply: Reply) -> list[Part]:
     chunks = _text_chunks(reply)
     for i, chunk in enumerate(chunks):
         markup = _keyboard(reply.buttons) if i == len(chunks) - 1 else None
-        parts.append(("send_message", {"text": chunk, "parse_mode": ParseMode.HTML, "reply_markup": markup}))
+        parts.append(("sendMessage", {"text": chunk, "parse_mode": ParseMode.HTML, "reply_markup": markup}))
     if reply.location:
         loc = reply.location
-        parts.append(("send_venue", {"latitude": loc.latitude, "longitude": loc.longitude,
+        parts.append(("sendVenue", {"latitude": loc.latitude, "longitude": loc.longitude,
                                      "title": loc.title, "address": loc.address}))
     if reply.image_url:
-        parts.append(("send_photo", {"photo": reply.image_url}))
+        parts.append(("sendPhoto", {"photo": reply.image_url}))
     if reply.document_url:
-        parts.append(("send_document", {"document": reply.document_url, "caption": reply.document_name}))
+        parts.append(("sendDocument", {"document": reply.document_url, "caption": reply.document_name}))
     if not chunks and reply.buttons:
-        parts.append(("send_message", {"text": "…", "reply_markup": _keyboard(reply.buttons)}))
+        parts.append(("sendMessage", {"text": "…", "reply_markup": _keyboard(reply.buttons)}))
     return parts
