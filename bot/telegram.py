@@ -300,7 +300,7 @@ def _parts(reply: Reply) -> list[Part]:
     if reply.location:
         loc = reply.location
         parts.append(("sendVenue", {"latitude": loc.latitude, "longitude": loc.longitude,
-                                     "title": loc.title, "address": loc.address}))
+                                    "title": loc.title, "address": loc.address}))
     if reply.image_url:
         parts.append(("sendPhoto", {"photo": reply.image_url}))
     if reply.document_url:
