@@ -357,11 +357,12 @@ def one_round(stub: str, env: dict[str, str], line_bodies: list[Request], telegr
     return results
 
 
-def ratios(results: dict[str, Result]) -> tuple[float, float]:
-    """coordbot's answered/s over each peer's (LINE, Telegram); nan without the peers."""
+def ratios(results: dict[str, Result], name: str = "coordbot") -> tuple[float, float]:
+    """A coordbot's (this one's, or --compare-with's) answered/s over each peer's (LINE, Telegram); nan without
+    the peers."""
     line_peer, tg_peer = results.get("line peer"), results.get("tg peer")
-    return (results["coordbot line"].answered_per_s / line_peer.answered_per_s if line_peer else float("nan"),
-            results["coordbot tg"].answered_per_s / tg_peer.answered_per_s if tg_peer else float("nan"))
+    return (results[f"{name} line"].answered_per_s / line_peer.answered_per_s if line_peer else float("nan"),
+            results[f"{name} tg"].answered_per_s / tg_peer.answered_per_s if tg_peer else float("nan"))
 
 
 def print_round(results: dict[str, Result], index: int | None) -> None:
@@ -379,8 +380,8 @@ def print_round(results: dict[str, Result], index: int | None) -> None:
     line_peer, tg_peer = results.get("line peer"), results.get("tg peer")
     for name in [key.removesuffix(" line") for key in results if key.endswith(" line") and key != "coordbot line"]:
         if line_peer and tg_peer:
-            print(f"{name}/peers: answered/s {results[name + ' line'].answered_per_s / line_peer.answered_per_s:.2f}"
-                  f" (LINE), {results[name + ' tg'].answered_per_s / tg_peer.answered_per_s:.2f} (Telegram)")
+            compared_line, compared_tg = ratios(results, name)
+            print(f"{name}/peers: answered/s {compared_line:.2f} (LINE), {compared_tg:.2f} (Telegram)")
     ratio_line, ratio_tg = ratios(results)
     print(f"coordbot/line peer: answered/s {ratio_line:.2f}, acknowledged/s "
           f"{line.ack_per_s / line_peer.ack_per_s if line_peer else float('nan'):.2f}")
