@@ -37,6 +37,20 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def wait_for_health(proc: subprocess.Popen[bytes], base: str, log: Path | None, timeout: float = 90) -> None:
+    """Wait until the server at `base` answers /healthz. Starting takes seconds of imports, many more on a loaded
+    CI machine, so the wait is long; a process that exits or never answers fails the test with its log."""
+    deadline = time.monotonic() + timeout
+    while True:
+        assert proc.poll() is None, log.read_text() if log else f"the server exited with {proc.returncode}"
+        assert time.monotonic() < deadline, "the server did not start"
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            time.sleep(0.1)
+
+
 class Served:
     """`coordbot serve` started on free ports (the emulator's is used in demo mode), its output in
     `cwd/serve.log`. Starting returns at once, so the process can boot while other work goes on."""
@@ -48,17 +62,9 @@ class Served:
                                           str(self.emulator_port), *args], cwd=cwd, env=env, stdout=log,
                                          stderr=subprocess.STDOUT)
 
-    def ready(self, timeout: float = 60) -> None:
+    def ready(self, timeout: float = 90) -> None:
         """Wait until /healthz answers; a process that exits or never answers fails the test with its log."""
-        deadline = time.monotonic() + timeout
-        while True:
-            assert self.proc.poll() is None, (self.cwd / "serve.log").read_text()
-            assert time.monotonic() < deadline, "the service did not start"
-            try:
-                if httpx.get(f"http://127.0.0.1:{self.port}/healthz", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.1)
+        wait_for_health(self.proc, f"http://127.0.0.1:{self.port}", self.cwd / "serve.log", timeout)
 
     def stop(self) -> None:
         self.proc.terminate()

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -22,7 +21,7 @@ from schemathesis.specs.openapi.checks import (
 
 from bot.app import create_app
 from bot.config import Settings
-from tests.helpers import COORDBOT, free_port
+from tests.helpers import COORDBOT, free_port, wait_for_health
 
 
 @pytest.fixture(scope="module")
@@ -38,15 +37,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                                 stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            assert proc.poll() is None, (folder / "serve.log").read_text()
-            assert time.monotonic() < deadline, "the demo did not start"
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
+        wait_for_health(proc, base, folder / "serve.log")
         yield base
     finally:
         proc.terminate()
