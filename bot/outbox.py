@@ -225,9 +225,10 @@ class Outbox:
                     await adapter.multicast(row.recipients, parts[index], retry_key=key)
                 else:
                     await self.limiters[platform].acquire(row.chat_id)
-                    # No retry key on Telegram nor on a LINE reply: a crash from here on leaves it unknown.
-                    # The mark also tells, after a kill, which sends were in flight (tests/faults count them).
-                    if platform == Platform.telegram or (index == 0 and token and row.started_at is None):
+                    # No retry key on Telegram: a crash from here on leaves it unknown. The mark also tells, after
+                    # a kill, which sends were in flight (tests/faults count them). A LINE reply needs no mark: its
+                    # claim counted the attempt (see `_failed`).
+                    if platform == Platform.telegram:
                         await self._update(row.id, started_at=self.clock())
                     await adapter.send(row.chat_id, parts[index], first=index == 0, token=token, retry_key=key)
                 self.rate_streak[platform] = 0
@@ -278,9 +279,11 @@ class Outbox:
     async def _failed(self, row: OutboxMessage, failed: SendFailed) -> None:
         platform = Platform(row.platform)
         match failed.failure:
-            case Failure.invalid_reply_token if row.platform == Platform.line and row.started_at is not None:
-                # An earlier attempt (cut off by a crash or a timeout) replied with this token, and LINE refuses it
-                # still within its lifetime: it was used, so that reply was delivered. The rest goes by push.
+            case Failure.invalid_reply_token if row.platform == Platform.line and row.attempts > 1:
+                # An earlier attempt (cut off by a crash or a timeout) may have replied with this token, and LINE
+                # refuses it still within its lifetime: it was used, so that reply was delivered. The rest goes by
+                # push. Each claim counts an attempt before any send; the outcomes that prove the token unused (a
+                # 429, a refused token) give theirs back, so more than one means an earlier send may have gone out.
                 await self._retry_later(row, 0, failed.detail, reply_token=None, parts_sent=1,
                                         attempts=row.attempts - 1)
             case Failure.invalid_reply_token:

@@ -191,7 +191,7 @@ class OutboxMessage(SQLModel, table=True):
     """LINE multicast: the user ids of one batch (at most 500); empty for a message to one chat."""
     started_at: datetime | None = when(nullable=True)
     """Telegram: when the current send began; a row left in `sending` without it was claimed but never sent.
-    LINE: when a reply with the reply token was first tried (a reply has no retry key); kept across attempts."""
+    Not used on LINE, whose pushes carry a retry key and whose replies count on `attempts` (`bot.outbox`)."""
 
 
 class AuditLog(SQLModel, table=True):

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import BindParameter, ColumnElement, Insert, Update, and_, bindparam, case, func, or_, update
+from sqlalchemy import BindParameter, ColumnElement, Insert, Update, and_, bindparam, func, or_, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -174,9 +174,7 @@ def _claim_written() -> Update:
 def _claiming(rows: Update) -> Update:
     """What a claim sets: sending, one attempt more, leased until `until`; a Telegram send not started yet."""
     return (rows.values(status=OutboxStatus.sending, attempts=col(OutboxMessage.attempts) + 1,
-                        next_attempt_at=bindparam("until"),
-                        started_at=case((col(OutboxMessage.platform) == "line", col(OutboxMessage.started_at)),
-                                        else_=None))
+                        next_attempt_at=bindparam("until"), started_at=None)
             .returning(*OutboxMessage.__table__.columns))  # type: ignore[attr-defined]
 
 

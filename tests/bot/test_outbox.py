@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
+from bot.emulator import events as ev
 from bot.messages import Reply
 from bot.service import Service
 from storage.db import transaction
@@ -146,6 +147,22 @@ async def test_an_expired_line_reply_token_falls_back_to_push(phones: Phones, se
     assert len(phone.screen) == 1
     # (the two-minute wait also shows the loading animation first)
     assert [c.endpoint for c in phones.state.calls("line") if c.endpoint != "chat/loading/start"] == ["push"]
+
+
+async def test_a_line_reply_answered_429_and_then_refused_its_token_is_pushed(phones: Phones, service: Service) -> None:
+    """A 429 did not use the token: when LINE then refuses it (expired early on its side), the answer is pushed,
+    not taken for delivered."""
+    phone = phones.line()
+    token = phones.state.issue_reply_token(phone.user_id, ttl=0)  # LINE will refuse it; we think it fresh
+    await phone.post(ev.line_text_event(phone.user_id, "/help", reply_token=token))
+    phones.state.inject_fault("line", "reply", status=429, count=1)
+    await service.drain()
+    assert phone.screen == []
+    phones.clock.advance(seconds=5)  # past the back-off, well within the token's lifetime as we know it
+    await service.drain()
+    assert len(phone.screen) == 1
+    assert [c.status for c in phones.state.calls("line", "reply")] == [429, 400]
+    assert [c.status for c in phones.state.calls("line", "push")] == [200]
 
 
 async def test_long_text_is_split_within_platform_limits(phones: Phones, service: Service) -> None:
