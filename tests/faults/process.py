@@ -15,7 +15,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import httpx
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -23,7 +22,7 @@ from bot.emulator import EmulatorServer, EmulatorState
 from bot.emulator import events as ev
 from storage.db import make_engine, utcnow
 from storage.models import OutboxMessage, OutboxStatus
-from tests.helpers import COORDBOT
+from tests.helpers import COORDBOT, wait_for_health
 
 READY = "worker running"
 """What `coordbot work` logs (at info) once it has started: migrated, planned, recovering and sending."""
@@ -124,20 +123,9 @@ class Process:
         with log.open("wb") as out:
             self.proc = subprocess.Popen(args, cwd=self.workdir, env=self.env, stdout=out, stderr=subprocess.STDOUT)
         if self.port is not None:
-            self._wait_healthy(log)
+            wait_for_health(self.proc, f"http://127.0.0.1:{self.port}", log)
         elif ready:
             wait_until(lambda: READY in log.read_text(errors="replace"), "the worker to start", timeout=60)
-
-    def _wait_healthy(self, log: Path) -> None:
-        deadline = time.monotonic() + 60
-        while True:
-            assert self.proc is not None and self.proc.poll() is None, log.read_text()
-            assert time.monotonic() < deadline, "the service did not start"
-            try:
-                if httpx.get(f"http://127.0.0.1:{self.port}/healthz", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.05)
 
     def kill(self) -> None:
         assert self.proc is not None
