@@ -186,8 +186,8 @@ class LineAdapter:
 
     async def send(self, chat_id: str, part: Any, *, first: bool, token: str | None, retry_key: str) -> None:
         """Sends call the SDK's `..._with_http_info` methods: `reply_message` and the others only validate their
-        arguments (a pydantic model of them, a third of the SDK's CPU for a send) and call these, which validate
-        them again; the answer is not needed, the status is checked by the SDK either way."""
+        arguments (a pydantic model of them) and call these, which validate them again; that second validation was
+        15 of the 39 us the SDK spent on a send before its HTTP call. The SDK checks the answer's status either way."""
         assert self.api is not None, "LineAdapter.start() was not called"
         try:
             if first and token:

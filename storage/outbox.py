@@ -172,7 +172,8 @@ def _claim_written() -> Update:
 
 
 def _claiming(rows: Update) -> Update:
-    """What a claim sets: sending, one attempt more, leased until `until`; a Telegram send not started yet."""
+    """What a claim sets: sending, one attempt more (counted before any send: see `bot.outbox`), leased until
+    `until`; no send started yet (Telegram marks its start)."""
     return (rows.values(status=OutboxStatus.sending, attempts=col(OutboxMessage.attempts) + 1,
                         next_attempt_at=bindparam("until"), started_at=None)
             .returning(*OutboxMessage.__table__.columns))  # type: ignore[attr-defined]
