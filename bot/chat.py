@@ -136,7 +136,10 @@ def watch(phone: Phone, screen: Screen, out: Callable[[list[str]], None], stop: 
             continue
         if fresh:
             screen.seen += len(fresh)
-            out(screen.render(fresh))
+            try:
+                out(screen.render(fresh))
+            except BrokenPipeError:
+                return  # the reader went away (`coordbot chat | head`); the prompt's next write stops the rest
 
 
 class Terminal:

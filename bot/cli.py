@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Callable
 
@@ -68,9 +69,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser(command).parse_args(argv)
     try:
         result: int = args.func(args)
+        sys.stdout.flush()  # a reader gone away shows here, not in Python's own flush at exit
     except ConfigError as exc:
         print(f"coordbot: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader went away (`coordbot chat | head`): stop quietly, as other command-line tools do; what is left
+        # unwritten goes nowhere, so Python's flush at exit does not fail on the closed pipe too.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # 128 + SIGPIPE, what a shell reports for a tool stopped this way
     return result
 
 

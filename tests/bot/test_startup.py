@@ -150,6 +150,24 @@ def test_the_demo_on_other_ports_links_to_the_port_it_serves_and_names_its_emula
     assert f"coordbot chat --as coord-cmi --emulator http://127.0.0.1:{emulator_port}" in log
 
 
+def test_the_chat_client_piped_into_a_reader_that_stops_early_ends_quietly(
+    tmp_path: Path, shell: dict[str, str]
+) -> None:
+    """`coordbot chat --as coord-cmi | head -1`: no traceback when `head` has read what it wanted."""
+    with (serving(tmp_path, shell, "--demo") as (_, emulator_port),
+          subprocess.Popen([COORDBOT, "chat", "--as", "coord-cmi", "--emulator", f"http://127.0.0.1:{emulator_port}"],
+                           cwd=tmp_path, env=shell, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE) as chat):
+        assert chat.stdin and chat.stdout and chat.stderr
+        assert b"coord-cmi" in chat.stdout.readline()  # the banner; then the reader goes away
+        chat.stdout.close()
+        chat.stdin.write("กำหนดส่ง\n".encode())
+        chat.stdin.close()
+        errors = chat.stderr.read().decode()
+        assert chat.wait(timeout=60) == 141  # as a shell reports a command stopped by a closed pipe
+    assert errors == ""
+
+
 def test_demo_people_have_ids_no_real_telegram_user_has() -> None:
     # Bot API, User.id: "it has at most 52 significant bits"; below 2**53 a double still holds it exactly.
     for person in PERSONAS:
