@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -49,6 +50,16 @@ def wait_for_health(proc: subprocess.Popen[bytes], base: str, log: Path | None, 
                 return
         except httpx.HTTPError:
             time.sleep(0.1)
+
+
+async def eventually(condition: Callable[[], object], seconds: float = 20) -> bool:
+    """Whether `condition` holds within `seconds` (polled every 50 ms): for what a background task does; the
+    test asserts what it needs afterwards, so a long wait on a loaded machine costs nothing when all is well."""
+    for _ in range(int(seconds / 0.05)):
+        if condition():
+            return True
+        await asyncio.sleep(0.05)
+    return False
 
 
 class Served:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Collection
 
 import pytest
@@ -11,7 +10,7 @@ from sqlmodel import Session
 from bot.app import create_app
 from bot.config import Settings
 from bot.outbox import Claimed, Outbox
-from tests.helpers import Clock, Phones
+from tests.helpers import Clock, Phones, eventually
 
 
 async def test_a_separate_worker_answers_what_a_web_only_server_stored(
@@ -24,10 +23,7 @@ async def test_a_separate_worker_answers_what_a_web_only_server_stored(
 
     worker = create_app(settings.model_copy(update={"background_workers": True}), clock=clock)
     async with worker.router.lifespan_context(worker):
-        for _ in range(600):  # at most 30 s; a loaded machine is slow
-            if phone.screen:
-                break
-            await asyncio.sleep(0.05)
+        await eventually(lambda: phone.screen, seconds=30)
     assert len(phone.screen) == 1
     assert "/help" in phone.screen[0].text
 
@@ -52,10 +48,7 @@ async def test_an_answer_is_taken_for_sending_in_its_handling_transaction_and_a_
         for text in ("/help", "/start", "/help"):
             for phone in (line, telegram):
                 assert (await phone.post(phone.event_for_text(text))).status_code == 200
-        for _ in range(600):  # at most 30 s; a loaded machine is slow
-            if len(line.screen) >= 3 and len(telegram.screen) >= 3:
-                break
-            await asyncio.sleep(0.05)
+        await eventually(lambda: len(line.screen) >= 3 and len(telegram.screen) >= 3, seconds=30)
     for phone in (line, telegram):
         assert len(phone.screen) == 3
         assert "/help" in phone.screen[0].text and "/help" in phone.screen[2].text

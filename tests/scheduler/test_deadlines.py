@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session, select
@@ -17,7 +16,7 @@ from storage.deadlines import get_window, submit
 from storage.models import OutboxMessage, Role
 from storage.people import ensure_account
 from tests.factories import CHIANG_MAI, KHON_KAEN, bangkok, window_closing
-from tests.helpers import Clock, Phones, register
+from tests.helpers import Clock, Phones, eventually, register
 
 
 def queued_keys(service: Service) -> list[str]:
@@ -191,10 +190,7 @@ async def test_after_downtime_the_missed_nudges_are_sent_once(settings: Settings
     second = create_app(quiet_off.model_copy(update={"scheduler_enabled": True}), clock=clock)
     async with second.router.lifespan_context(second):
         service = second.state.service
-        for _ in range(600):  # at most 30 s; a loaded machine is slow
-            if len(service.scheduler.planned(f"dl:{window_id}:")) == 2:
-                break
-            await asyncio.sleep(0.05)
+        await eventually(lambda: len(service.scheduler.planned(f"dl:{window_id}:")) == 2, seconds=30)
         assert [job for job, _ in service.scheduler.planned(f"dl:{window_id}:")] == [
             f"dl:{window_id}:closed", f"dl:{window_id}:nudge:1h"]
         assert queued_keys(service) == [f"nudge:{window_id}:1d:{person.id}"]

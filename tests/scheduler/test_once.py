@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 from bot.app import create_app
 from bot.config import Settings
+from tests.helpers import eventually
 
 RUNS: list[str] = []
 CUT_OFF = {"first"}
@@ -27,14 +28,6 @@ def cut_off_once(name: str) -> None:
 def waits(name: str) -> None:
     RUNS.append(name)
     GATE.wait(timeout=30)
-
-
-async def eventually(condition: object, seconds: float = 20) -> bool:
-    for _ in range(int(seconds / 0.05)):
-        if callable(condition) and condition():
-            return True
-        await asyncio.sleep(0.05)
-    return False
 
 
 async def test_a_job_cut_off_mid_run_runs_again_and_is_gone_once_it_finished(settings: Settings) -> None:
